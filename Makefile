@@ -1,0 +1,35 @@
+# Two commands on a fresh machine: `make crawl` (the live site) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+OUTPUT ?= output
+
+.PHONY: install crawl demo test lint bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+## The daily job: crawl the live English site into $(OUTPUT)/news/<run id>.jsonl
+crawl: install
+	$(BIN)/scrapy crawl news -s CSTOCRAWL_OUTPUT_DIR=$(OUTPUT)
+
+## Crawl the bundled replica of the site on 127.0.0.1, offline, and show the dataset
+demo: install
+	$(BIN)/python -m tests.replica.demo --output $(OUTPUT)/demo
+
+lint: install
+	$(BIN)/ruff check .
+
+test: install lint
+	$(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,61 @@
+"""Reading untrusted zips and XML without letting a crafted file exhaust memory or the network."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+import zlib
+
+from lxml import etree
+
+from cstocrawl.extract.result import ExtractionError
+
+# Never expand entities, load DTDs or fetch anything; refuse pathologically deep/huge trees.
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
+
+_ZIP_ERRORS = (zipfile.BadZipFile, OSError, EOFError, ValueError)
+
+
+def parse_xml(data: bytes, name: str) -> etree._Element:
+    """Parse one package part with the safe parser."""
+    try:
+        return etree.fromstring(data, parser=_PARSER)
+    except etree.XMLSyntaxError as error:
+        raise ExtractionError(f"malformed XML in {name}: {error}") from error
+
+
+def read_zip(data: bytes, *, max_uncompressed: int, max_members: int) -> dict[str, bytes]:
+    """All members of a zip, refusing zip bombs before and while decompressing.
+
+    The declared sizes are checked first; then each member is read with a bounded read, so a
+    member whose header under-declares its size cannot push the total past the cap either
+    (zipfile itself stops at the declared size, and the CRC check then fails).
+    """
+    try:
+        package = zipfile.ZipFile(io.BytesIO(data))
+    except _ZIP_ERRORS as error:
+        raise ExtractionError(f"not a valid docx: {error}") from error
+    with package:
+        infos = package.infolist()
+        if len(infos) > max_members:
+            raise ExtractionError(f"zip bomb: too many members ({len(infos)} > {max_members})")
+        declared = sum(info.file_size for info in infos)
+        if declared > max_uncompressed:
+            raise ExtractionError(
+                f"zip bomb: declared uncompressed size {declared} bytes > {max_uncompressed}"
+            )
+        members: dict[str, bytes] = {}
+        budget = max_uncompressed
+        for info in infos:
+            if info.is_dir():
+                continue
+            try:  # RuntimeError: encrypted; NotImplementedError: unknown compression
+                with package.open(info) as member:
+                    content = member.read(budget + 1)
+            except (*_ZIP_ERRORS, RuntimeError, NotImplementedError, zlib.error) as error:
+                raise ExtractionError(f"not a valid docx: {info.filename}: {error}") from error
+            budget -= len(content)
+            if budget < 0:
+                raise ExtractionError(f"zip bomb: uncompressed size > {max_uncompressed} bytes")
+            members[info.filename] = content
+    return members

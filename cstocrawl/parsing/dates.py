@@ -1,0 +1,123 @@
+"""Publication dates in the forms the site prints them, English and Russian."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+_EN_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+# Russian months in the nominative and the genitive ("10 июня 2022 года").
+_RU_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("январь", "января"),
+            ("февраль", "февраля"),
+            ("март", "марта"),
+            ("апрель", "апреля"),
+            ("май", "мая"),
+            ("июнь", "июня"),
+            ("июль", "июля"),
+            ("август", "августа"),
+            ("сентябрь", "сентября"),
+            ("октябрь", "октября"),
+            ("ноябрь", "ноября"),
+            ("декабрь", "декабря"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+MONTHS = {**_EN_MONTHS, **_RU_MONTHS}
+_MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
+
+# The site's own date, dd.mm.yyyy; may be glued to the next word ("09.06.2018On June 9").
+DOTTED_DATE = r"(?<!\d)(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})(?!\d)"
+_DOTTED_RE = re.compile(DOTTED_DATE)
+_SLASHED_RE = re.compile(
+    r"(?<!\d)(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
+)
+_ISO_RE = re.compile(r"(?<!\d)(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)")
+_DAY_MONTH_RE = re.compile(
+    rf"(?<!\d)(?P<d>\d{{1,2}})\s+(?P<mn>{_MONTH_NAMES})\.?,?\s+(?P<y>\d{{4}})(?:\s*(?:года|г\.))?",
+    re.IGNORECASE,
+)
+_MONTH_DAY_RE = re.compile(
+    rf"\b(?P<mn>{_MONTH_NAMES})\.?\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})", re.IGNORECASE
+)
+_TRAILING_RE = re.compile(DOTTED_DATE + r"$")
+_PATTERNS = (_DOTTED_RE, _ISO_RE, _SLASHED_RE, _DAY_MONTH_RE, _MONTH_DAY_RE)
+
+
+def _to_date(match: re.Match[str]) -> date | None:
+    groups = match.groupdict()
+    month = MONTHS[groups["mn"].lower()] if groups.get("mn") else int(groups["m"])
+    try:
+        return date(int(groups["y"]), month, int(groups["d"]))
+    except ValueError:
+        return None
+
+
+def find_date(text: str) -> tuple[date, re.Match[str]] | None:
+    """The first well-formed date written anywhere in `text`, with where it stands."""
+    found: list[tuple[int, date, re.Match[str]]] = []
+    for pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            value = _to_date(match)
+            if value is not None:
+                found.append((match.start(), value, match))
+                break
+    if not found:
+        return None
+    _, value, match = min(found, key=lambda item: item[0])
+    return value, match
+
+
+def parse_date(text: str) -> date | None:
+    """A date written as the whole of `text` (surrounding punctuation and spaces allowed)."""
+    stripped = text.strip(" \t\r\n.,;:()[]|-–—")
+    result = find_date(stripped)
+    if result is None:
+        return None
+    value, match = result
+    if match.start() != 0 or stripped[match.end() :].strip(" .,") not in ("", "г", "года"):
+        return None
+    return value
+
+
+def leading_date(text: str) -> tuple[str, str] | None:
+    """A dd.mm.yyyy date opening `text` and what follows it ("23.11.2023 Download...")."""
+    stripped = text.lstrip()
+    match = _DOTTED_RE.match(stripped)
+    if match is None or _to_date(match) is None:
+        return None
+    return match.group(0), stripped[match.end() :]
+
+
+def trailing_date(text: str) -> tuple[str, str] | None:
+    """What comes before a dd.mm.yyyy date closing `text` ("Title 23.11.2023"), and the date."""
+    stripped = text.rstrip()
+    match = _TRAILING_RE.search(stripped)
+    if match is None or _to_date(match) is None:
+        return None
+    return stripped[: match.start()].rstrip(), match.group(0)

@@ -1,0 +1,121 @@
+"""Extract the articles a listing page shows, each with its teaser, and every link for paging.
+
+An entry is found by structure, not class names: the largest block around an article link that
+holds no link to another article. The sidebar before the H1 and boilerplate containers are left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+from lxml import etree
+
+from cstocrawl.parsing.dates import leading_date, parse_date, trailing_date
+from cstocrawl.parsing.labels import MORE_LABELS, normalise_label
+from cstocrawl.parsing.lines import is_boilerplate_container, parse_html, render_lines
+
+
+@dataclass
+class ListingEntry:
+    url: str  # absolute, as linked
+    key: str  # what identifies the article (its canonical URL)
+    title: str
+    teaser: str | None
+
+
+@dataclass
+class ListingPage:
+    entries: list[ListingEntry] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)  # every link on the page, absolute
+
+
+def _in_boilerplate(element: etree._Element) -> bool:
+    return any(is_boilerplate_container(e) for e in (element, *element.iterancestors()))
+
+
+def _without_dates(text: str) -> str:
+    if parse_date(text):
+        return ""
+    if dated := leading_date(text):
+        text = dated[1]
+    if dated := trailing_date(text):
+        text = dated[0]
+    return text.strip()
+
+
+def _teaser(container: etree._Element, key: str, keys: dict[etree._Element, str]) -> str | None:
+    parts: list[str] = []
+    for line in render_lines(container):
+        if line.boilerplate:
+            continue
+        text = line.text
+        for link in line.links:
+            if link.text and keys.get(link.element) == key:
+                text = text.replace(link.text, " ", 1)
+        text = " ".join(text.split())
+        text = _without_dates(text)
+        if text and normalise_label(text) not in MORE_LABELS:
+            parts.append(text)
+    return " ".join(parts) or None
+
+
+def parse_listing(
+    html: str | bytes, url: str, article_key: Callable[[str], str | None]
+) -> ListingPage:
+    """`article_key` maps an absolute URL to the article it names, or None for other links."""
+    root = parse_html(html)
+    order = {element: position for position, element in enumerate(root.iter())}
+    heading = next(
+        (h for h in root.iter("h1") if h.text_content().strip() and not _in_boilerplate(h)), None
+    )
+    main_starts = order[heading] if heading is not None else -1
+
+    links: list[str] = []
+    keys: dict[etree._Element, str] = {}
+    for anchor in root.iter("a"):
+        href = (anchor.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+            continue
+        absolute = urljoin(url, href)
+        links.append(absolute)
+        key = article_key(absolute)
+        if key is not None and order[anchor] > main_starts and not _in_boilerplate(anchor):
+            keys[anchor] = key
+    if not keys:  # no H1 or a list inside an unexpected container: take article links anywhere
+        keys = {a: k for a in root.iter("a") if (k := article_key(urljoin(url, a.get("href", ""))))}
+
+    # Which articles each element holds a link to.
+    held: dict[etree._Element, set[str]] = {}
+    for anchor, key in keys.items():
+        for element in (anchor, *anchor.iterancestors()):
+            held.setdefault(element, set()).add(key)
+
+    entries: dict[str, ListingEntry] = {}
+    for anchor, key in keys.items():
+        if key in entries:
+            continue
+        container = anchor
+        while (
+            (parent := container.getparent()) is not None
+            and held[parent] == {key}
+            and parent.tag not in ("body", "html")
+            and (heading is None or heading not in parent.iterdescendants())
+        ):
+            container = parent
+        titles = [
+            text
+            for a, k in keys.items()
+            if k == key
+            and (text := " ".join(a.text_content().split()))
+            and normalise_label(text) not in MORE_LABELS
+        ]
+        title = max(titles, key=len, default="")
+        entries[key] = ListingEntry(
+            url=urljoin(url, anchor.get("href", "")),
+            key=key,
+            title=title,
+            teaser=_teaser(container, key, keys) or title or None,
+        )
+    return ListingPage(entries=list(entries.values()), links=list(dict.fromkeys(links)))

@@ -1,0 +1,31 @@
+"""Text normalisation shared by the cleaning pipeline: what the site's CMS leaves in its text."""
+
+from __future__ import annotations
+
+import re
+
+# Soft hyphen and zero-width characters: invisible, but they break search and equality.
+_INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+# Stray tag fragments standing alone as a word: "said: p>", "</p>", "br>".
+_TAG_FRAGMENT_RE = re.compile(
+    r"(?:(?<=\s)|^)<?/?(?:p|br|div|span|b|i|strong|em|u)\s*/?>(?=\s|$)", re.I
+)
+_IMAGE_NAME_RE = re.compile(r"^[^\n/\\]{1,200}\.(?:jpe?g|png|gif|webp|bmp|tiff?)$", re.IGNORECASE)
+
+
+def clean_line(text: str) -> str:
+    """One paragraph: visible characters only, single spaces, no stray tag fragments."""
+    text = _INVISIBLE_RE.sub("", text)
+    text = " ".join(text.split())  # str.split() also splits on NBSP and the other Unicode spaces
+    text = _TAG_FRAGMENT_RE.sub(" ", text)
+    return " ".join(text.split())
+
+
+def is_image_file_name(text: str) -> bool:
+    """A paragraph that is only an image's file name, a caption the CMS leaks into the body."""
+    return bool(_IMAGE_NAME_RE.match(text.strip()))
+
+
+def clean_paragraphs(paragraphs: list[str]) -> list[str]:
+    cleaned = (clean_line(p) for p in paragraphs)
+    return [p for p in cleaned if p and not is_image_file_name(p)]

@@ -1,0 +1,176 @@
+"""Download every attachment once, store it by content, and put its text into the article.
+
+Scrapy's FilesPipeline does the downloading and the "already stored, do not fetch again" check,
+keyed by URL (`files/by-url/`). Each stored file is also hard-linked under the SHA-256 of its bytes
+(`files/by-sha256/`), so the same bytes reached from two URLs are kept once and reported alike.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from itemadapter import ItemAdapter
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+from scrapy.http.request import NO_CALLBACK
+from scrapy.pipelines.files import FilesPipeline
+from scrapy.pipelines.media import FileException, MediaPipeline
+from twisted.python.failure import Failure
+
+from cstocrawl.extract import extract_text, sniff_media_type
+from cstocrawl.extract.sniff import HTML
+
+logger = logging.getLogger(__name__)
+
+URL_META = "cstocrawl_attachment_url"
+# File name extensions for stored files, decided by the bytes, never by the URL or the page.
+EXTENSIONS = {
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/pdf": ".pdf",
+    "application/msword": ".doc",
+    "application/zip": ".zip",
+}
+
+
+def sha256_path(sha256: str, media_type: str) -> str:
+    return f"by-sha256/{sha256[:2]}/{sha256}{EXTENSIONS.get(media_type, '.bin')}"
+
+
+class AttachmentsPipeline(FilesPipeline):
+    def __init__(self, store_uri: str, *, crawler: Crawler) -> None:
+        super().__init__(store_uri, crawler=crawler)
+        settings = crawler.settings
+        self.output_dir = Path(settings.get("CSTOCRAWL_OUTPUT_DIR", "output"))
+        self.store_dir = Path(store_uri)
+        self.max_size = settings.getint("CSTOCRAWL_ATTACHMENT_MAXSIZE")
+        self.max_uncompressed = settings.getint("CSTOCRAWL_ATTACHMENT_MAX_UNCOMPRESSED")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> AttachmentsPipeline:
+        output_dir = Path(crawler.settings.get("CSTOCRAWL_OUTPUT_DIR", "output"))
+        store = crawler.settings.get("FILES_STORE") or str(output_dir / "files")
+        return cls(store, crawler=crawler)
+
+    def get_media_requests(self, item: Any, info: MediaPipeline.SpiderInfo) -> list[Request]:
+        site = self.crawler.spider.site
+        return [
+            Request(
+                site.fetch_url(attachment["url"]),
+                callback=NO_CALLBACK,
+                meta={URL_META: attachment["url"], "download_maxsize": self.max_size},
+            )
+            for attachment in ItemAdapter(item)["attachments"]
+        ]
+
+    def file_path(
+        self,
+        request: Request,
+        response: Response | None = None,
+        info: MediaPipeline.SpiderInfo | None = None,
+        *,
+        item: Any = None,
+    ) -> str:
+        """Keyed by the canonical URL, so the mirror crawled and junk parameters do not matter."""
+        url = request.meta.get(URL_META, request.url)
+        return f"by-url/{hashlib.sha1(url.encode()).hexdigest()}"
+
+    async def media_downloaded(
+        self,
+        response: Response,
+        request: Request,
+        info: MediaPipeline.SpiderInfo,
+        *,
+        item: Any = None,
+    ) -> Any:
+        # Refuse what is not a document before it is stored, so a later run tries again.
+        if response.status != 200:
+            raise FileException(f"HTTP {response.status}")
+        if sniff_media_type(response.body) == HTML:
+            raise FileException("HTML page instead of a document")
+        return await super().media_downloaded(response, request, info, item=item)
+
+    def media_failed(
+        self, failure: Failure, request: Request, info: MediaPipeline.SpiderInfo
+    ) -> Any:
+        """Keep the reason of a failed download (Scrapy's own pipeline drops it)."""
+        if failure.check(IgnoreRequest):
+            return super().media_failed(failure, request, info)
+        raise FileException(failure.getErrorMessage() or failure.type.__name__)
+
+    def item_completed(
+        self, results: list[tuple[bool, Any]], item: Any, info: MediaPipeline.SpiderInfo
+    ) -> Any:
+        adapter = ItemAdapter(item)
+        for attachment, (ok, result) in zip(adapter["attachments"], results, strict=True):
+            if ok:
+                attachment.update(self._describe(result))
+            else:
+                attachment.update(_failed(_reason(result)))
+            self.crawler.stats.inc_value(f"cstocrawl/attachments/{attachment['status']}")
+            if attachment["status"] in ("failed", "unsupported"):
+                logger.warning(
+                    "Attachment %s of %s %s: %s",
+                    attachment["url"],
+                    adapter["url"],
+                    attachment["status"],
+                    attachment["error"],
+                )
+        return item
+
+    def _describe(self, result: dict[str, Any]) -> dict[str, Any]:
+        by_url = self.store_dir / result["path"]
+        data = by_url.read_bytes()
+        extraction = extract_text(data, max_uncompressed=self.max_uncompressed)
+        sha256 = hashlib.sha256(data).hexdigest()
+        relative = sha256_path(sha256, extraction.media_type)
+        _link_by_content(by_url, self.store_dir / relative)
+        if not extraction.supported:
+            status = "unsupported"
+        elif extraction.error and not extraction.readable:
+            status = "failed"
+        else:
+            status = "downloaded" if result["status"] == "downloaded" else "stored"
+        return {
+            "path": os.path.relpath(self.store_dir / relative, self.output_dir),
+            "sha256": sha256,
+            "size": len(data),
+            "media_type": extraction.media_type,
+            "status": status,
+            "text": extraction.text,
+            "error": extraction.error,
+        }
+
+
+def _link_by_content(by_url: Path, by_content: Path) -> None:
+    """Make both names one file on disk; the first copy of some bytes becomes the stored one."""
+    by_content.parent.mkdir(parents=True, exist_ok=True)
+    if not by_content.exists():
+        os.link(by_url, by_content)
+    elif not by_content.samefile(by_url):
+        temporary = by_url.with_name(by_url.name + ".link")
+        os.link(by_content, temporary)
+        temporary.replace(by_url)
+
+
+def _reason(failure: Any) -> str:
+    if isinstance(failure, Failure):
+        return failure.getErrorMessage() or failure.type.__name__
+    return str(failure)
+
+
+def _failed(reason: str) -> dict[str, Any]:
+    return {
+        "path": None,
+        "sha256": None,
+        "size": None,
+        "media_type": None,
+        "status": "failed",
+        "text": None,
+        "error": reason,
+    }

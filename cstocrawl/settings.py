@@ -1,0 +1,72 @@
+"""Scrapy settings for cstocrawl. Every setting says why it has the value it has.
+
+Project settings are prefixed CSTOCRAWL_. Override any of them per run with `-s NAME=VALUE`.
+"""
+
+BOT_NAME = "cstocrawl"
+SPIDER_MODULES = ["cstocrawl.spiders"]
+NEWSPIDER_MODULE = "cstocrawl.spiders"
+
+# --- Output -------------------------------------------------------------------------------------
+# Where datasets, downloaded files, logs and the crawl state live.
+CSTOCRAWL_OUTPUT_DIR = "output"
+# The run id names every file a run writes; empty means the UTC start time, YYYYMMDDTHHMMSSZ.
+CSTOCRAWL_RUN_ID = ""
+
+# --- Crawl scope ----------------------------------------------------------------------------------
+# A listing is never paged further than this, whatever its pager says (Bitrix answers any PAGEN_1).
+CSTOCRAWL_MAX_PAGES = 500
+
+# --- Health: when a run is a failure (read at close; the cron runner makes it an exit code) ---
+# Share of articles without a title, date or body above which the site's markup must have changed.
+CSTOCRAWL_MAX_PROBLEM_RATIO = 0.2
+
+# --- Politeness: the site is an old CMS on a government network --------------------------------
+ROBOTSTXT_OBEY = True
+USER_AGENT = "cstocrawl/0.1 (+https://github.com/cstocrawl/cstocrawl; research dataset crawler)"
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 60
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+# Pages larger than this are refused (recorded as an error), so one runaway page cannot eat memory.
+DOWNLOAD_MAXSIZE = 20 * 2**20
+DOWNLOAD_WARNSIZE = 5 * 2**20
+
+# --- De-duplication ------------------------------------------------------------------------------
+# Fingerprints use the site's canonical URL (bxajaxid, sessid, utm_* removed; www/bare host merged).
+REQUEST_FINGERPRINTER_CLASS = "cstocrawl.fingerprint.CanonicalUrlFingerprinter"
+
+# --- Attachments (cstocrawl.pipelines.attachments) ---------------------------------------------
+# Stored files live in FILES_STORE; empty means <output dir>/files.
+FILES_STORE = ""
+# Published documents do not change: a stored file is never fetched again (100 years).
+FILES_EXPIRES = 36500
+# The site serves some uploads through redirects.
+MEDIA_ALLOW_REDIRECTS = True
+# A download larger than this is cancelled and recorded as failed.
+CSTOCRAWL_ATTACHMENT_MAXSIZE = 50 * 2**20
+# A .docx (a zip) that would inflate beyond this is refused as a zip bomb.
+CSTOCRAWL_ATTACHMENT_MAX_UNCOMPRESSED = 200 * 2**20
+
+# --- Pipelines: one job each, in this order ------------------------------------------------------
+ITEM_PIPELINES = {
+    "cstocrawl.pipelines.cleaning.CleaningPipeline": 100,
+    "cstocrawl.pipelines.attachments.AttachmentsPipeline": 200,
+    "cstocrawl.pipelines.jsonl.JsonLinesWriterPipeline": 900,
+}
+EXTENSIONS = {
+    # A cron job has no use for a telnet console, and it is an open port.
+    "scrapy.extensions.telnet.TelnetConsole": None,
+    "cstocrawl.health.HealthCheck": 500,
+}
+TELNETCONSOLE_ENABLED = False
+
+# --- Misc ----------------------------------------------------------------------------------------
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"

@@ -1,0 +1,195 @@
+"""Everything the crawler knows about the CSTO website's hosts, sections and URLs.
+
+One place decides what a URL means (listing, article, attachment, elsewhere) and what its canonical
+form is, so item URLs, request de-duplication and the state store always agree.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url as w3lib_canonicalize_url
+
+LANGS = ("en", "ru")
+OFFICIAL_HOSTS = {"en": "en.odkb-csto.org", "ru": "odkb-csto.org"}
+# Every host name under which the site has been seen, mapped to its language.
+HOST_LANGS = {
+    "en.odkb-csto.org": "en",
+    "www.en.odkb-csto.org": "en",
+    "odkb-csto.org": "ru",
+    "www.odkb-csto.org": "ru",
+}
+
+ALL_NEWS_PATH = "/news/"
+# Listings of the news-like sections, by the name used in the dataset's `section` field.
+KNOWN_SECTIONS = {
+    "news_odkb": "/news/news_odkb/",
+    "speech": "/news/speech/",
+    "smi": "/news/smi/",
+    "statements": "/documents/statements/",
+}
+# Parents under which further news-like sections are discovered (menu, "Back to the section").
+SECTION_ROOTS = ("/news/", "/documents/")
+
+PAGE_PARAM = "PAGEN_1"
+# Query parameters that Bitrix and trackers add without changing the page.
+JUNK_PARAMS = frozenset(
+    {"bxajaxid", "sessid", "clear_cache", "print", "back_url_admin", "show_all"}
+)
+JUNK_PARAM_PREFIXES = ("utm_",)
+
+ATTACHMENT_EXTENSIONS = frozenset(
+    {"docx", "doc", "pdf", "rtf", "odt", "xls", "xlsx", "ppt", "pptx", "zip", "rar", "7z", "txt"}
+)
+IMAGE_EXTENSIONS = frozenset({"jpg", "jpeg", "png", "gif", "webp", "bmp", "tif", "tiff", "svg"})
+
+_SEGMENT = r"[^/?#]+"
+_SECTION_PATH_RE = re.compile(rf"^/(?:news|documents)/({_SEGMENT})/$")
+_DETAIL_PATH_RE = re.compile(rf"^/(?:news|documents)/({_SEGMENT})/({_SEGMENT})/?$")
+
+
+class UrlKind(Enum):
+    ALL_NEWS = "all_news"
+    SECTION = "section"
+    ARTICLE = "article"
+    ATTACHMENT = "attachment"
+    IMAGE = "image"
+    OTHER = "other"  # on the site, but not part of the news crawl
+    FOREIGN = "foreign"  # another site: never requested
+
+
+def is_junk_param(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in JUNK_PARAMS or lowered.startswith(JUNK_PARAM_PREFIXES)
+
+
+def strip_junk_params(url: str) -> str:
+    """Drop tracking/AJAX parameters and the fragment, keeping the rest of the URL as it is."""
+    parts = urlsplit(url)
+    query = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_junk_param(k)
+    ]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+
+
+def _extension(path: str) -> str:
+    last = path.rsplit("/", 1)[-1]
+    return last.rsplit(".", 1)[-1].lower() if "." in last else ""
+
+
+@dataclass(frozen=True)
+class Site:
+    """One language of the site, optionally fetched through a mirror with the same paths.
+
+    `base_url` is where requests go (the official origin, a local replica, a cache); item URLs are
+    always canonical on the official host, whichever mirror served them.
+    """
+
+    lang: str = "en"
+    base_url: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.lang not in LANGS:
+            raise ValueError(f"unknown language {self.lang!r}; expected one of {LANGS}")
+        if self.base_url is not None:
+            parts = urlsplit(self.base_url)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise ValueError(f"base_url must be an http(s) URL, got {self.base_url!r}")
+
+    @property
+    def official_origin(self) -> str:
+        return f"https://{OFFICIAL_HOSTS[self.lang]}"
+
+    @property
+    def fetch_origin(self) -> str:
+        if self.base_url is None:
+            return self.official_origin
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @property
+    def fetch_host(self) -> str:
+        return urlsplit(self.fetch_origin).hostname or ""
+
+    def _is_own_netloc(self, netloc: str) -> bool:
+        host = netloc.lower().rsplit("@", 1)[-1]
+        if host == urlsplit(self.fetch_origin).netloc.lower():
+            return True
+        return HOST_LANGS.get(host.split(":", 1)[0]) == self.lang
+
+    def canonical(self, url: str) -> str | None:
+        """The canonical form of a URL of this site, or None for another site or a non-web link."""
+        parts = urlsplit(url.strip())
+        if parts.scheme not in ("http", "https") or not self._is_own_netloc(parts.netloc):
+            return None
+        path = parts.path or "/"
+        rebuilt = urlunsplit(("https", OFFICIAL_HOSTS[self.lang], path, parts.query, ""))
+        # w3lib normalises percent-encoding and sorts the query; it keeps the path's case.
+        return w3lib_canonicalize_url(strip_junk_params(rebuilt), keep_blank_values=True)
+
+    def fetch_url(self, canonical_url: str) -> str:
+        """Where to request a canonical URL: the same path and query on the mirror."""
+        parts = urlsplit(canonical_url)
+        origin = urlsplit(self.fetch_origin)
+        return urlunsplit((origin.scheme, origin.netloc, parts.path, parts.query, ""))
+
+    def url_for_path(self, path: str) -> str:
+        return f"{self.official_origin}{path}"
+
+    def classify(self, canonical_url: str) -> UrlKind:
+        parts = urlsplit(canonical_url)
+        if parts.netloc != OFFICIAL_HOSTS[self.lang]:
+            return UrlKind.FOREIGN
+        path = parts.path
+        if path.startswith("/upload/"):
+            ext = _extension(path)
+            return UrlKind.IMAGE if ext in IMAGE_EXTENSIONS else UrlKind.ATTACHMENT
+        if _extension(path) in ATTACHMENT_EXTENSIONS:
+            return UrlKind.ATTACHMENT
+        query = {k for k, _ in parse_qsl(parts.query, keep_blank_values=True)}
+        if query - {PAGE_PARAM}:
+            return UrlKind.OTHER
+        if path == ALL_NEWS_PATH:
+            return UrlKind.ALL_NEWS
+        if _SECTION_PATH_RE.match(path):
+            return UrlKind.SECTION
+        if _DETAIL_PATH_RE.match(path) and PAGE_PARAM not in query:
+            return UrlKind.ARTICLE
+        return UrlKind.OTHER
+
+    def section_of(self, canonical_url: str) -> str | None:
+        """The `section` of a listing or article URL: the segment after /news/ or /documents/."""
+        path = urlsplit(canonical_url).path
+        match = _SECTION_PATH_RE.match(path) or _DETAIL_PATH_RE.match(path)
+        return match.group(1) if match else None
+
+    def listing_page(self, canonical_url: str) -> tuple[str, int]:
+        """Split a listing URL into its page-1 URL and its page number."""
+        parts = urlsplit(canonical_url)
+        query = dict(parse_qsl(parts.query, keep_blank_values=True))
+        try:
+            page = max(int(query.pop(PAGE_PARAM, "1")), 1)
+        except ValueError:
+            page = 1
+        first = urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+        return first, page
+
+    def page_url(self, first_page_url: str, page: int) -> str:
+        if page <= 1:
+            return first_page_url
+        return self.canonical(f"{first_page_url}?{PAGE_PARAM}={page}") or first_page_url
+
+
+def canonicalize_url(url: str) -> str:
+    """Canonical form of any URL, for request fingerprints: site hosts mapped, junk removed."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    lang = HOST_LANGS.get(host)
+    if lang is not None and parts.scheme in ("http", "https"):
+        site_url = Site(lang).canonical(url)
+        if site_url is not None:
+            return site_url
+    return w3lib_canonicalize_url(strip_junk_params(url), keep_blank_values=True)

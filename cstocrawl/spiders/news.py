@@ -1,0 +1,167 @@
+"""The news spider: walks the news sections' listings and turns every article into an item.
+
+Usage: scrapy crawl news [-a lang=ru] [-a base_url=http://127.0.0.1:8800]
+                         [-a sections=news_odkb,statements] [-a max_pages=N]
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import scrapy
+from scrapy.http import Response, TextResponse
+
+from cstocrawl.items import Article
+from cstocrawl.parsing.detail import parse_detail
+from cstocrawl.parsing.listing import parse_listing
+from cstocrawl.site import ALL_NEWS_PATH, KNOWN_SECTIONS, Site, UrlKind
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def iso_utc(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+class NewsSpider(scrapy.Spider):
+    name = "news"
+
+    def __init__(
+        self,
+        lang: str = "en",
+        base_url: str | None = None,
+        sections: str | None = None,
+        max_pages: str | int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.site = Site(lang, base_url or None)
+        self.sections = _parse_sections(sections)
+        self._max_pages_arg = int(max_pages) if max_pages else None
+        self.allowed_domains = [self.site.fetch_host]
+        # Detail URLs each listing has shown, to stop paging when a page repeats the last one.
+        self._listed: defaultdict[str, set[str]] = defaultdict(set)
+        self.started_at = utc_now()
+
+    @property
+    def max_pages(self) -> int:
+        return self._max_pages_arg or self.settings.getint("CSTOCRAWL_MAX_PAGES", 500)
+
+    @property
+    def run_id(self) -> str:
+        return self.settings.get("CSTOCRAWL_RUN_ID") or self.started_at.strftime("%Y%m%dT%H%M%SZ")
+
+    def wants(self, section: str | None) -> bool:
+        return section is not None and (self.sections is None or section in self.sections)
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        if self.sections is None:
+            yield self.listing_request(self.site.url_for_path(ALL_NEWS_PATH))
+        for name, path in KNOWN_SECTIONS.items():
+            if self.wants(name):
+                yield self.listing_request(self.site.url_for_path(path))
+
+    def listing_request(self, canonical_url: str) -> scrapy.Request:
+        return scrapy.Request(self.site.fetch_url(canonical_url), callback=self.parse_listing)
+
+    def article_key(self, url: str) -> str | None:
+        """The canonical URL of an article link in a wanted section, or None."""
+        canonical = self.site.canonical(url)
+        if canonical is None or self.site.classify(canonical) is not UrlKind.ARTICLE:
+            return None
+        return canonical if self.wants(self.site.section_of(canonical)) else None
+
+    def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
+        if not isinstance(response, TextResponse):
+            self.crawler.stats.inc_value("cstocrawl/listing/not_html")
+            self.logger.error("Listing is not an HTML page: %s", response.url)
+            return
+        page_url = self.site.canonical(response.url) or response.url
+        first_page, page = self.site.listing_page(page_url)
+        listing = parse_listing(response.text, response.url, self.article_key)
+        self.crawler.stats.inc_value("cstocrawl/listing/pages")
+        if not listing.entries:
+            self.crawler.stats.inc_value("cstocrawl/listing/empty")
+            self.logger.warning("Listing page shows no articles: %s", response.url)
+
+        seen = self._listed[first_page]
+        new_here = [entry for entry in listing.entries if entry.key not in seen]
+        seen.update(entry.key for entry in listing.entries)
+        for entry in new_here:
+            yield scrapy.Request(
+                self.site.fetch_url(entry.key),
+                callback=self.parse_article,
+                cb_kwargs={"canonical_url": entry.key, "summary": entry.teaser},
+            )
+        yield from self.follow_listings(listing.links)
+
+        next_page = self.site.page_url(first_page, page + 1)
+        links = {self.site.canonical(link) for link in listing.links}
+        if next_page not in links:
+            return
+        if not new_here:
+            self.logger.info("Stopped paging %s: page %d shows nothing new", first_page, page)
+        elif page >= self.max_pages:
+            self.crawler.stats.inc_value("cstocrawl/listing/max_pages_reached")
+            self.logger.warning("Stopped paging %s at the cap of %d pages", first_page, page)
+        else:
+            yield self.listing_request(next_page)
+
+    def follow_listings(self, links: list[str]) -> Iterator[scrapy.Request]:
+        """Section listings linked from the menu or "Back to ..." links (page 1 only)."""
+        for link in links:
+            canonical = self.site.canonical(link)
+            if canonical is None:
+                continue
+            kind = self.site.classify(canonical)
+            first_page, page = self.site.listing_page(canonical)
+            if page != 1:
+                continue
+            if (kind is UrlKind.SECTION and self.wants(self.site.section_of(canonical))) or (
+                kind is UrlKind.ALL_NEWS and self.sections is None
+            ):
+                yield self.listing_request(first_page)
+
+    def parse_article(
+        self, response: Response, canonical_url: str, summary: str | None
+    ) -> Iterator[Article | scrapy.Request]:
+        if not isinstance(response, TextResponse):
+            self.crawler.stats.inc_value("cstocrawl/article/not_html")
+            self.logger.error("Article is not an HTML page: %s", response.url)
+            return
+        url = self.site.canonical(response.url) or canonical_url
+        page = parse_detail(response.text, response.url)
+        yield from self.follow_listings(page.back_links)
+        attachments = []
+        for linked in page.attachments:
+            if (file_url := self.site.canonical(linked.url)) is not None:
+                attachments.append({"url": file_url, "name": linked.name})
+        yield Article(
+            url=url,
+            lang=self.site.lang,
+            section=self.site.section_of(url) or "",
+            title=page.title,
+            published=page.date_text,
+            text="\n\n".join(page.paragraphs),
+            summary=summary,
+            attachments=attachments,
+            images=list(dict.fromkeys(filter(None, map(self.site.canonical, page.images)))),
+            crawled_at=iso_utc(utc_now()),
+        )
+
+
+def _parse_sections(value: str | None) -> frozenset[str] | None:
+    if not value:
+        return None
+    names = frozenset(name.strip() for name in value.split(",") if name.strip())
+    unknown = names - KNOWN_SECTIONS.keys()
+    if unknown:
+        raise ValueError(
+            f"unknown section(s) {sorted(unknown)}; known: {', '.join(KNOWN_SECTIONS)}"
+        )
+    return names

@@ -1,0 +1,137 @@
+"""The detail parser on hand-written pages in markups unlike the replica's, built from real captures."""
+
+from cstocrawl.parsing.detail import parse_detail
+
+URL = "https://en.odkb-csto.org/news/news_odkb/sostoyalas-sessiya-soveta-kollektivnoy-bezopasnosti-odkb/"
+TITLE = "A meeting of the CSTO Collective Security Council was held"
+
+SIDEBAR = """
+<div class="col-left">
+  <div class="item"><div>26.07.2024</div>
+    <a href="/news/news_odkb/other-one/?bxajaxid=a4a891769c768a9a9246ed8384f62bf0">On 25 July 2024,
+    staff of the CSTO Secretariat met with graduates of Central Asian universities</a></div>
+  <div class="item"><div>19.07.2024</div><a href="/news/speech/other-two/">Allow me to thank</a></div>
+</div>"""
+
+NAV = """<div class="links"><a href="javascript:history.back()">Go back</a>
+<a href="/news/news_odkb/">Back to the section</a> <a href="/news/">Back to the all news</a></div>"""
+
+
+def test_semantic_markup_with_sidebar_first() -> None:
+    html = f"""<html><body><header><a href="/"><img src="/local/logo.png"></a>
+    <nav><a href="/news/">News</a></nav></header>{SIDEBAR}
+    <main><article><header><h1>{TITLE}</h1>
+    <p>{TITLE} <time datetime="2023-11-23">23.11.2023</time></p></header>
+    <p>A meeting of the CSTO Collective Security Council was held in Minsk on 23 November.</p>
+    <p>The next meeting will be held in Astana.<img src="/upload/iblock/1a2/DSC_4960.JPG"></p>
+    <p>DSC_4960.JPG</p>
+    <p>The CSTO Press Secretary Vladimir Zaynetdinov<br>+7495-795-27-10, odkb-pressa@gov.ru</p>
+    </article>{NAV}</main><footer>© 2024 CSTO. Moscow, Sverchkov per. 3/2</footer></body></html>"""
+    page = parse_detail(html, URL)
+    assert page.title == TITLE
+    assert page.date_text == "23.11.2023"
+    assert page.paragraphs == [
+        "A meeting of the CSTO Collective Security Council was held in Minsk on 23 November.",
+        "The next meeting will be held in Astana.",
+        "DSC_4960.JPG",  # captions are removed by the cleaning pipeline, not here
+        "The CSTO Press Secretary Vladimir Zaynetdinov",
+        "+7495-795-27-10, odkb-pressa@gov.ru",
+    ]
+    assert page.images == ["https://en.odkb-csto.org/upload/iblock/1a2/DSC_4960.JPG"]
+    assert page.attachments == []
+    assert page.back_links == [
+        "https://en.odkb-csto.org/news/news_odkb/",
+        "https://en.odkb-csto.org/news/",
+    ]
+
+
+def test_table_layout_without_classes_and_a_glued_date() -> None:
+    html = f"""<html><body><table><tr><td>{SIDEBAR}</td><td>
+    <h1>Commentary of the CSTO Secretary General</h1>
+    29.07.2021On the night of July 28, 2021, an incident occurred.<br><br>
+    The Secretariat calls for restraint.
+    <p><a href="/news/news_odkb/">Back to the section</a></p>
+    <p><a href="/news/">Back to the all news</a></p></td></tr></table>
+    <div>Collective Security Treaty Organization, all rights reserved</div></body></html>"""
+    page = parse_detail(html, URL)
+    assert page.title == "Commentary of the CSTO Secretary General"
+    assert page.date_text == "29.07.2021"
+    assert page.paragraphs == [
+        "On the night of July 28, 2021, an incident occurred.",
+        "The Secretariat calls for restraint.",
+    ]
+
+
+def test_statement_with_download_block_and_no_space_before_the_name() -> None:
+    title = "Statement by the Ministers for Foreign Affairs regarding the seventy-fifth anniversary"
+    html = f"""<html><body>{SIDEBAR}<div class="wrap"><h1>{title}</h1>
+    <div class="doc">19.05.2021 Download document<a href="/upload/iblock/5f2/Annex%201.pdf">Annex 1.pdf</a></div>
+    <p>In the year of the seventy-fifth anniversary of the Nuremberg judgment...</p>
+    {NAV}</div></body></html>"""
+    page = parse_detail(html, URL)
+    assert page.date_text == "19.05.2021"
+    assert [(a.url, a.name) for a in page.attachments] == [
+        ("https://en.odkb-csto.org/upload/iblock/5f2/Annex%201.pdf", "Annex 1.pdf")
+    ]
+    assert page.paragraphs == [
+        "In the year of the seventy-fifth anniversary of the Nuremberg judgment..."
+    ]
+
+
+def test_download_link_labelled_generically_takes_the_name_shown_beside_it() -> None:
+    html = f"""<html><body><h1>STATEMENT of the Ministers</h1>
+    <p>10.06.2022 <a href="/upload/iblock/393/39357fa0b754c4c5529e0bcf4d007437.docx">Download document</a>
+    39357fa0b754c4c5529e0bcf4d007437.docx</p><p>We, the member states of the CSTO...</p>{NAV}
+    </body></html>"""
+    page = parse_detail(html, URL)
+    assert page.date_text == "10.06.2022"
+    assert [a.name for a in page.attachments] == ["39357fa0b754c4c5529e0bcf4d007437.docx"]
+    assert page.paragraphs == ["We, the member states of the CSTO..."]
+
+
+def test_stock_bitrix_detail_with_date_above_an_h3_title_and_no_h1() -> None:
+    html = f"""<html><body>{SIDEBAR}<div class="news-detail">
+    <img class="detail_picture" src="/upload/iblock/9c1/photo.jpg">
+    <span class="news-date-time">24.04.2024</span>
+    <h3>Consultations on information security</h3>
+    On 24 April 2024, in Moscow, consultations were held.<br />They discussed cooperation.<br />
+    </div><p><a href="/news/news_odkb/">Back to the section</a></p></body></html>"""
+    page = parse_detail(html, URL)
+    assert page.title == "Consultations on information security"
+    assert page.date_text == "24.04.2024"
+    assert page.paragraphs == [
+        "On 24 April 2024, in Moscow, consultations were held.",
+        "They discussed cooperation.",
+    ]
+
+
+def test_russian_page_with_russian_labels() -> None:
+    html = """<html><body><div>13.02.2026</div><p><a href="/news/news_odkb/x/">13 февраля в Москве</a></p>
+    <h1>В Секретариате ОДКБ состоялись консультации</h1>
+    <div class="date">10.12.2024</div>
+    <p>10 декабря 2024 года в Секретариате ОДКБ прошли консультации.</p>
+    <p><a href="javascript:history.back()">Вернуться назад</a></p>
+    <p><a href="/news/news_odkb/">Вернуться в раздел</a></p>
+    <p><a href="/news/">Вернуться ко всем новостям</a></p><div>© ОДКБ</div></body></html>"""
+    page = parse_detail(html, "https://odkb-csto.org/news/news_odkb/v-sekretariate/")
+    assert page.title == "В Секретариате ОДКБ состоялись консультации"
+    assert page.date_text == "10.12.2024"
+    assert page.paragraphs == ["10 декабря 2024 года в Секретариате ОДКБ прошли консультации."]
+    assert page.back_links == [
+        "https://odkb-csto.org/news/news_odkb/",
+        "https://odkb-csto.org/news/",
+    ]
+
+
+def test_a_page_without_a_date_or_title_says_so() -> None:
+    no_date = parse_detail(f"<html><body><h1>{TITLE}</h1><p>Body only.</p>{NAV}</body></html>", URL)
+    assert (no_date.title, no_date.date_text, no_date.paragraphs) == (TITLE, None, ["Body only."])
+    nothing = parse_detail("<html><body><p>Service unavailable</p></body></html>", URL)
+    assert (nothing.title, nothing.date_text, nothing.paragraphs) == (None, None, [])
+
+
+def test_truncated_and_empty_html_do_not_raise() -> None:
+    cut = f"<html><body><h1>{TITLE}</h1><p>{TITLE} 23.11.2023</p><p>First par"
+    page = parse_detail(cut, URL)
+    assert (page.title, page.date_text, page.paragraphs) == (TITLE, "23.11.2023", ["First par"])
+    assert parse_detail(b"", URL).title is None

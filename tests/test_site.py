@@ -1,0 +1,109 @@
+import pytest
+
+from cstocrawl.site import Site, UrlKind, canonicalize_url
+
+EN = Site("en")
+MIRROR = Site("en", "http://127.0.0.1:8800")
+RU = Site("ru")
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        # http and the bxajaxid AJAX copy are the same article
+        (
+            "http://en.odkb-csto.org/news/news_odkb/22-ya-godovshchina/?bxajaxid=a4a891769c768a9a9246ed8384f62bf0",
+            "https://en.odkb-csto.org/news/news_odkb/22-ya-godovshchina/",
+        ),
+        # %20 kept, case kept, junk removed whatever its case, fragment dropped
+        (
+            "https://en.odkb-csto.org/documents/statements/zayavlenie-ministrov-inostrannykh-del%20ODKB/"
+            "?sessid=1&UTM_source=x&clear_cache=Y#top",
+            "https://en.odkb-csto.org/documents/statements/zayavlenie-ministrov-inostrannykh-del%20ODKB/",
+        ),
+        # a raw space is encoded the way the site writes it
+        (
+            "https://en.odkb-csto.org/upload/iblock/abc/Annex 1.pdf",
+            "https://en.odkb-csto.org/upload/iblock/abc/Annex%201.pdf",
+        ),
+        # pagination is kept
+        (
+            "https://en.odkb-csto.org/news/?bxajaxid=f6299bc1e89f3cb26502911d17cb058b&PAGEN_1=3",
+            "https://en.odkb-csto.org/news/?PAGEN_1=3",
+        ),
+        ("https://en.odkb-csto.org/training/CSTO_collective_forces/x/", None),
+    ],
+)
+def test_canonical_on_official_host(url: str, expected: str | None) -> None:
+    result = EN.canonical(url)
+    if expected is None:
+        assert result == url
+    else:
+        assert result == expected
+
+
+def test_mirror_urls_map_to_the_official_host_and_back() -> None:
+    canonical = MIRROR.canonical("http://127.0.0.1:8800/news/speech/a-1/?bxajaxid=abc")
+    assert canonical == "https://en.odkb-csto.org/news/speech/a-1/"
+    assert MIRROR.fetch_url(canonical) == "http://127.0.0.1:8800/news/speech/a-1/"
+    # links written with the official host are fetched from the mirror too
+    official = MIRROR.canonical("http://en.odkb-csto.org/news/smi/b/")
+    assert MIRROR.fetch_url(official) == "http://127.0.0.1:8800/news/smi/b/"
+
+
+def test_russian_site_merges_www_and_bare_host_and_rejects_english() -> None:
+    assert RU.canonical("http://www.odkb-csto.org/news/news_odkb/x/") == (
+        "https://odkb-csto.org/news/news_odkb/x/"
+    )
+    assert RU.canonical("https://en.odkb-csto.org/news/news_odkb/x/") is None
+    assert EN.canonical("https://jscsto.odkb-csto.org/en/news/x/") is None
+    assert EN.canonical("javascript:history.back()") is None
+
+
+def test_near_identical_slugs_stay_different() -> None:
+    a = EN.canonical("https://en.odkb-csto.org/news/news_odkb/trenirovka/")
+    b = EN.canonical("https://en.odkb-csto.org/news/news_odkb/trenirovka-/")
+    assert a != b
+
+
+@pytest.mark.parametrize(
+    ("path", "kind", "section"),
+    [
+        ("/news/", UrlKind.ALL_NEWS, None),
+        ("/news/news_odkb/", UrlKind.SECTION, "news_odkb"),
+        ("/news/news_odkb/?PAGEN_1=2", UrlKind.SECTION, "news_odkb"),
+        ("/documents/statements/", UrlKind.SECTION, "statements"),
+        ("/news/speech/vystuplenie/", UrlKind.ARTICLE, "speech"),
+        ("/documents/statements/zayavlenie%2019.05.2021%20-%201/", UrlKind.ARTICLE, "statements"),
+        ("/upload/iblock/393/39357fa0b754c4c5529e0bcf4d007437.docx", UrlKind.ATTACHMENT, None),
+        ("/upload/iblock/abc/DSC_4960.JPG", UrlKind.IMAGE, None),
+        ("/authorized_organs/secretariat/", UrlKind.OTHER, None),
+        ("/chairmanship/?ELEMENT_ID=23867", UrlKind.OTHER, None),
+        ("/session/2015/session201509/", UrlKind.OTHER, None),
+    ],
+)
+def test_classify(path: str, kind: UrlKind, section: str | None) -> None:
+    url = EN.url_for_path(path)
+    assert EN.classify(url) is kind
+    assert EN.section_of(url) == section
+
+
+def test_listing_pages() -> None:
+    first, page = EN.listing_page("https://en.odkb-csto.org/news/smi/?PAGEN_1=4")
+    assert (first, page) == ("https://en.odkb-csto.org/news/smi/", 4)
+    assert EN.page_url(first, 5) == "https://en.odkb-csto.org/news/smi/?PAGEN_1=5"
+    assert EN.page_url(first, 1) == first
+
+
+def test_fingerprint_canonicalisation_merges_junk_and_hosts() -> None:
+    assert canonicalize_url("http://www.odkb-csto.org/news/?sessid=1") == (
+        "https://odkb-csto.org/news/"
+    )
+    assert canonicalize_url("http://127.0.0.1:8800/news/x/?bxajaxid=1") == (
+        "http://127.0.0.1:8800/news/x/"
+    )
+
+
+def test_unknown_language_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown language"):
+        Site("de")
