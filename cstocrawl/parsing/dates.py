@@ -66,6 +66,8 @@ _MONTH_DAY_RE = re.compile(
     rf"\b(?P<mn>{_MONTH_NAMES})\.?\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})", re.IGNORECASE
 )
 _TRAILING_RE = re.compile(DOTTED_DATE + r"$")
+# At the start of a line the year may be glued to a number: "07.12.202414 августа".
+_LEADING_RE = re.compile(r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})")
 _PATTERNS = (_DOTTED_RE, _ISO_RE, _SLASHED_RE, _DAY_MONTH_RE, _MONTH_DAY_RE)
 
 
@@ -108,7 +110,7 @@ def parse_date(text: str) -> date | None:
 def leading_date(text: str) -> tuple[str, str] | None:
     """A dd.mm.yyyy date opening `text` and what follows it ("23.11.2023 Download...")."""
     stripped = text.lstrip()
-    match = _DOTTED_RE.match(stripped)
+    match = _LEADING_RE.match(stripped)
     if match is None or _to_date(match) is None:
         return None
     return match.group(0), stripped[match.end() :]

@@ -32,6 +32,7 @@ def test_leading_date_splits_a_date_glued_to_the_body() -> None:
         "10.06.2022",
         " Download document x.docx",
     )
+    assert leading_date("07.12.202414 августа 2023 года") == ("07.12.2024", "14 августа 2023 года")
     assert leading_date("On 10.06.2022") is None
 
 

@@ -1,0 +1,23 @@
+"""A deterministic replica of the CSTO website and the dataset a correct crawl of it produces.
+
+site = ReplicaSite(lang="en", variant="bitrix", articles_per_section=12, page_size=5, seed=0)
+with serve(site) as base_url:
+    ...  # crawl base_url, compare with site.expected_articles()
+"""
+
+from .content import SECTIONS, Article, clean
+from .markup import VARIANTS
+from .server import make_server, serve
+from .site import Fault, ReplicaSite, Response
+
+__all__ = [
+    "SECTIONS",
+    "VARIANTS",
+    "Article",
+    "Fault",
+    "ReplicaSite",
+    "Response",
+    "clean",
+    "make_server",
+    "serve",
+]

@@ -1,0 +1,39 @@
+"""Serve a replica by hand: python -m tests.replica --lang en --variant custom --port 8800"""
+
+from __future__ import annotations
+
+import argparse
+
+from . import VARIANTS, ReplicaSite, make_server
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m tests.replica", description=__doc__)
+    parser.add_argument("--lang", choices=("en", "ru"), default="en")
+    parser.add_argument("--variant", choices=VARIANTS, default="bitrix")
+    parser.add_argument("--port", type=int, default=8800)
+    parser.add_argument("--articles-per-section", type=int, default=12)
+    parser.add_argument("--page-size", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    site = ReplicaSite(
+        lang=args.lang,
+        variant=args.variant,
+        articles_per_section=args.articles_per_section,
+        page_size=args.page_size,
+        seed=args.seed,
+    )
+    server = make_server(site, args.port)
+    print(
+        f"Serving the {args.lang} {args.variant} replica at http://127.0.0.1:{server.server_port}/"
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+if __name__ == "__main__":
+    main()

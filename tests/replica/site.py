@@ -1,0 +1,257 @@
+"""ReplicaSite: the replica's state (articles, files, faults) and its request routing.
+
+Pages are rendered from the model on request and cached until the model changes, so
+add_articles() and edit_article() show up on the next request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import timedelta
+from math import ceil
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from .content import (
+    LISTINGS,
+    SECTIONS,
+    Article,
+    Attachment,
+    Generator,
+    Image,
+    attachment_content,
+    canonical_url,
+    clean,
+    initial_dates,
+)
+from .markup import STATIC_PAGES, Renderer
+
+HTML_TYPE = "text/html; charset=UTF-8"
+
+
+@dataclass(frozen=True)
+class Response:
+    """What the server sends for one request."""
+
+    status: int
+    body: bytes
+    content_type: str = HTML_TYPE
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Fault:
+    """An injected failure for one URL path (extension point for fault-injection tests)."""
+
+    status: int = 503
+    body: bytes = b"Service Unavailable"
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class ReplicaSite:
+    """A deterministic model of en.odkb-csto.org / odkb-csto.org and its expected dataset."""
+
+    def __init__(
+        self,
+        lang: str = "en",
+        variant: str = "bitrix",
+        articles_per_section: int = 12,
+        page_size: int = 5,
+        seed: int = 0,
+    ) -> None:
+        if lang not in ("en", "ru"):
+            raise ValueError("lang must be 'en' or 'ru'")
+        self.lang = lang
+        self.variant = variant
+        self.page_size = page_size
+        self.seed = seed
+        self.renderer = Renderer(lang, variant, seed)
+        self.faults: dict[str, Fault] = {}
+        self.robots_disallow: list[str] = []  # paths robots.txt disallows (hook for later)
+        self.hits: Counter[str] = Counter()  # request targets served, for crawl-behaviour tests
+        self._lock = threading.RLock()
+        self._generator = Generator(lang, seed)
+        self._articles: dict[str, Article] = {}  # unquoted path -> article
+        self._files: dict[str, Attachment | Image] = {}  # unquoted path -> served file
+        self._cache: dict[tuple[str, int], Response] = {}
+        self._listings: dict[str, list[Article]] = {}
+        order = [section for section in SECTIONS for _ in range(articles_per_section)]
+        random.Random(f"sections:{seed}").shuffle(order)
+        for section, published in zip(order, initial_dates(len(order), seed), strict=True):
+            self._add(self._generator.article(section, published))
+
+    # --- the model ---
+
+    def _add(self, article: Article) -> None:
+        self._articles[unquote(article.path)] = article
+        files = [article.attachment, article.picture, *article.body]
+        for file in files:
+            if isinstance(file, Attachment | Image):
+                self._files[unquote(file.path)] = file
+
+    def _changed(self) -> None:
+        self._cache.clear()
+        self._listings.clear()
+
+    @property
+    def articles(self) -> list[Article]:
+        """All articles, newest first (ties: the one generated first)."""
+        with self._lock:
+            return sorted(self._articles.values(), key=_newest_first)
+
+    def listing(self, path: str) -> list[Article]:
+        """The articles a listing shows, newest first."""
+        with self._lock:
+            if path not in self._listings:
+                sections = LISTINGS[path]
+                chosen = [a for a in self._articles.values() if a.section in sections]
+                chosen.sort(key=_newest_first)
+                self._listings[path] = chosen
+            return self._listings[path]
+
+    def listing_pages(self) -> list[str]:
+        """Paths of every page of every listing (page 1 without PAGEN_1)."""
+        pages = []
+        for path in LISTINGS:
+            last = max(1, ceil(len(self.listing(path)) / self.page_size))
+            pages += [path] + [f"{path}?PAGEN_1={n}" for n in range(2, last + 1)]
+        return pages
+
+    def article(self, url: str) -> Article:
+        """The article at a canonical URL, a mirror URL or a path."""
+        return self._articles[unquote(urlsplit(url).path)]
+
+    def add_articles(self, section: str, n: int) -> list[str]:
+        """Publish `n` new articles at the top of `section`; their canonical URLs, newest first."""
+        if section not in SECTIONS:
+            raise ValueError(f"section must be one of {SECTIONS}")
+        with self._lock:
+            newest = max(a.published for a in self._articles.values())
+            added = [
+                self._generator.article(section, newest + timedelta(days=i + 1)) for i in range(n)
+            ]
+            for article in added:
+                self._add(article)
+            self._changed()
+        return [article.url for article in reversed(added)]
+
+    def edit_article(self, url: str, new_text: str) -> None:
+        """Replace an article's body by the paragraphs of `new_text` (blank-line separated)."""
+        paragraphs = [p for p in map(clean, new_text.split("\n\n")) if p]
+        if not paragraphs:
+            raise ValueError("new_text has no paragraph")
+        with self._lock:
+            self.article(url).body = list(paragraphs)
+            self._changed()
+
+    def set_fault(self, path: str, fault: Fault | None = Fault()) -> None:
+        """Make requests to `path` (query ignored) fail with `fault`; None removes it."""
+        with self._lock:
+            if fault is None:
+                self.faults.pop(unquote(path), None)
+            else:
+                self.faults[unquote(path)] = fault
+
+    # --- the ground truth ---
+
+    def expected_articles(self) -> list[dict]:
+        """One record per article a correct crawl produces (docs/dataset.md, no crawled_at)."""
+        with self._lock:
+            return [article.expected() for article in self.articles]
+
+    def expected_attachments(self) -> dict[str, dict]:
+        """Canonical attachment URL -> sha256, size, extracted text and media type."""
+        expected = {}
+        with self._lock:
+            attachments = {a.attachment.path: a.attachment for a in self.articles if a.attachment}
+        for attachment in attachments.values():
+            content = attachment_content(self.lang, self.seed, attachment)
+            expected[canonical_url(self.lang, attachment.path)] = {
+                "sha256": hashlib.sha256(content.data).hexdigest(),
+                "size": len(content.data),
+                "text": content.text,
+                "media_type": attachment.media_type,
+            }
+        return expected
+
+    # --- serving ---
+
+    def respond(self, target: str) -> Response:
+        """The response to a request target (`/path?query`), as the real site would answer."""
+        split = urlsplit(target)
+        path = unquote(split.path)
+        with self._lock:
+            self.hits[target] += 1
+            fault = self.faults.get(path)
+            if fault:
+                return Response(fault.status, fault.body, "text/plain", fault.headers)
+            if _needs_slash(path) and (path + "/" in self._articles or path + "/" in LISTINGS):
+                location = split.path + "/" + (f"?{split.query}" if split.query else "")
+                return Response(301, b"", headers={"Location": location})
+            page = _page_number(split.query) if path in LISTINGS else 0
+            key = (path, page)
+            if key not in self._cache:
+                self._cache[key] = self._render(path, page)
+            return self._cache[key]
+
+    def _render(self, path: str, page: int) -> Response:
+        renderer = self.renderer
+        if path == "/robots.txt":
+            rules = "".join(f"Disallow: {p}\n" for p in self.robots_disallow) or "Disallow:\n"
+            return Response(200, f"User-agent: *\n{rules}".encode(), "text/plain; charset=UTF-8")
+        if path.startswith("/upload/"):
+            return self._file(path)
+        if path in LISTINGS:
+            articles = self.listing(path)
+            last = max(1, ceil(len(articles) / self.page_size))
+            # Bitrix answers an out-of-range page with the last page.
+            html = renderer.listing(path, articles, min(page, last), self.page_size)
+        elif path in self._articles:
+            article = self._articles[path]
+            html = renderer.detail(article, self._latest(article))
+        elif path in STATIC_PAGES:
+            html = renderer.static(path, self._latest(None))
+        elif path == "/":
+            statements = self.listing("/documents/statements/")[:3]
+            html = renderer.home(self.listing("/news/")[:5], statements)
+        else:
+            return Response(404, renderer.not_found().encode())
+        return Response(200, html.encode())
+
+    def _latest(self, article: Article | None) -> list[Article]:
+        """The sidebar: 3-6 of the newest news, never the page's own article."""
+        count = random.Random(f"{self.seed}:latest:{article.id if article else -1}").randint(3, 6)
+        news = [a for a in self.listing("/news/")[: count + 1] if a is not article]
+        return news[:count]
+
+    def _file(self, path: str) -> Response:
+        file = self._files.get(path)
+        if isinstance(file, Attachment):
+            content = attachment_content(self.lang, self.seed, file)
+            return Response(200, content.data, file.served_type)
+        if isinstance(file, Image):
+            return Response(200, _jpeg(path), "image/jpeg")
+        return Response(404, self.renderer.not_found().encode())
+
+
+def _newest_first(article: Article) -> tuple:
+    return (-article.published.toordinal(), article.id)
+
+
+def _needs_slash(path: str) -> bool:
+    """Bitrix redirects a section or element path without its trailing slash."""
+    return not path.endswith("/") and path not in STATIC_PAGES
+
+
+def _page_number(query: str) -> int:
+    """PAGEN_1 as Bitrix reads it: missing or invalid means page 1."""
+    value = parse_qs(query).get("PAGEN_1", ["1"])[0]
+    return max(1, int(value)) if value.isdigit() else 1
+
+
+def _jpeg(path: str) -> bytes:
+    """Small deterministic bytes framed as a JPEG (start and end markers)."""
+    return b"\xff\xd8\xff\xe0" + hashlib.sha256(path.encode()).digest() * 8 + b"\xff\xd9"
