@@ -28,6 +28,8 @@ TITLE_HINT = re.compile(r"title|heading|caption|zagolovok|name", re.IGNORECASE)
 # How many lines after the title may still hold its date or the download line.
 HEADER_ZONE = 6
 _INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+# A copyright or rights line: the page footer has begun, whatever its markup.
+FOOTER_RE = re.compile(r"^(?:©|\(c\)|copyright\b)|all rights reserved|все права защищены", re.I)
 _FILE_NAME_RE = re.compile(r"\.([A-Za-z0-9]{2,5})$")
 
 
@@ -81,6 +83,9 @@ def _find_title(lines: list[Line]) -> int | None:
         score = (
             int(line.heading == 1),
             int(not line.boilerplate),
+            # A site logo is often an H1 too: short, and a link home.
+            int(not any(_norm(link.text) == _norm(line.text) for link in line.links)),
+            int(len(line.text.split()) >= 3),
             int(_date_follows(lines, index)),
             -(line.heading or 7),
             _text_after(lines, index),
@@ -210,15 +215,7 @@ def parse_detail(html: str | bytes, url: str) -> DetailPage:
     if date_text is None:
         date_text = _date_before_title(lines, title_index)
 
-    body_end = next((i for i in range(position, len(lines)) if is_nav_line(lines[i])), len(lines))
-    body_lines = [line for line in lines[position:body_end] if not line.boilerplate]
-    back_links = [
-        urljoin(url, link.href)
-        for line in lines[body_end : body_end + 3]
-        if is_nav_line(line)
-        for link in line.links
-        if not is_javascript_back(link.href)
-    ]
+    body_lines, back_links = _body(lines[position:], url, has_body=bool(paragraphs))
 
     attachments: list[LinkedFile] = []
     images: list[str] = []
@@ -245,6 +242,37 @@ def parse_detail(html: str | bytes, url: str) -> DetailPage:
         images=list(dict.fromkeys(images)),
         back_links=list(dict.fromkeys(back_links)),
     )
+
+
+def _body(lines: list[Line], url: str, *, has_body: bool) -> tuple[list[Line], list[str]]:
+    """The article's lines up to the back links (or a copyright line), and the back links' hrefs.
+
+    Back links printed before any body text (a "Back" link under the title) do not end the body.
+    """
+    body: list[Line] = []
+    back_links: list[str] = []
+    end = len(lines)
+    for index, line in enumerate(lines):
+        started = bool(body) or has_body
+        if is_nav_line(line):
+            back_links += _hrefs(line, url)
+            if started:
+                end = index + 1
+                break
+        elif started and FOOTER_RE.search(line.text):
+            end = index
+            break
+        elif not line.boilerplate:
+            body.append(line)
+    # The rest of the navigation block, when the body ended on its first line.
+    for line in lines[end : end + 3]:
+        if is_nav_line(line):
+            back_links += _hrefs(line, url)
+    return body, back_links
+
+
+def _hrefs(line: Line, url: str) -> list[str]:
+    return [urljoin(url, link.href) for link in line.links if not is_javascript_back(link.href)]
 
 
 def _date_before_title(lines: list[Line], title_index: int) -> str | None:

@@ -64,7 +64,11 @@ def _teaser(container: etree._Element, key: str, keys: dict[etree._Element, str]
 def parse_listing(
     html: str | bytes, url: str, article_key: Callable[[str], str | None]
 ) -> ListingPage:
-    """`article_key` maps an absolute URL to the article it names, or None for other links."""
+    """`article_key` maps an absolute URL to the article it names, or None for other links.
+
+    An article linked twice (sidebar and list) is taken from the list: after the H1, outside
+    boilerplate, in the block that links the most articles.
+    """
     root = parse_html(html)
     order = {element: position for position, element in enumerate(root.iter())}
     heading = next(
@@ -80,11 +84,8 @@ def parse_listing(
             continue
         absolute = urljoin(url, href)
         links.append(absolute)
-        key = article_key(absolute)
-        if key is not None and order[anchor] > main_starts and not _in_boilerplate(anchor):
+        if (key := article_key(absolute)) is not None:
             keys[anchor] = key
-    if not keys:  # no H1 or a list inside an unexpected container: take article links anywhere
-        keys = {a: k for a in root.iter("a") if (k := article_key(urljoin(url, a.get("href", ""))))}
 
     # Which articles each element holds a link to.
     held: dict[etree._Element, set[str]] = {}
@@ -92,10 +93,20 @@ def parse_listing(
         for element in (anchor, *anchor.iterancestors()):
             held.setdefault(element, set()).add(key)
 
-    entries: dict[str, ListingEntry] = {}
+    def rank(anchor: etree._Element) -> tuple[int, int, int]:
+        in_main = order[anchor] > main_starts and not _in_boilerplate(anchor)
+        list_size = next((len(held[e]) for e in anchor.iterancestors() if len(held[e]) > 1), 1)
+        return int(in_main), list_size, order[anchor]
+
+    best: dict[str, etree._Element] = {}
     for anchor, key in keys.items():
-        if key in entries:
-            continue
+        if key not in best or rank(anchor) > rank(best[key]):
+            best[key] = anchor
+    if any(rank(anchor)[0] for anchor in best.values()):  # leave out sidebar-only articles
+        best = {key: anchor for key, anchor in best.items() if rank(anchor)[0]}
+
+    entries = []
+    for key, anchor in sorted(best.items(), key=lambda item: order[item[1]]):
         container = anchor
         while (
             (parent := container.getparent()) is not None
@@ -106,16 +117,18 @@ def parse_listing(
             container = parent
         titles = [
             text
-            for a, k in keys.items()
-            if k == key
+            for a in container.iter("a")
+            if keys.get(a) == key
             and (text := " ".join(a.text_content().split()))
             and normalise_label(text) not in MORE_LABELS
         ]
         title = max(titles, key=len, default="")
-        entries[key] = ListingEntry(
-            url=urljoin(url, anchor.get("href", "")),
-            key=key,
-            title=title,
-            teaser=_teaser(container, key, keys) or title or None,
+        entries.append(
+            ListingEntry(
+                url=urljoin(url, anchor.get("href", "")),
+                key=key,
+                title=title,
+                teaser=_teaser(container, key, keys) or title or None,
+            )
         )
-    return ListingPage(entries=list(entries.values()), links=list(dict.fromkeys(links)))
+    return ListingPage(entries=entries, links=list(dict.fromkeys(links)))

@@ -135,3 +135,26 @@ def test_truncated_and_empty_html_do_not_raise() -> None:
     page = parse_detail(cut, URL)
     assert (page.title, page.date_text, page.paragraphs) == (TITLE, "23.11.2023", ["First par"])
     assert parse_detail(b"", URL).title is None
+
+
+def test_back_link_above_the_body_and_a_footer_without_back_links() -> None:
+    html = f"""<html><body><div><h1>CSTO</h1></div>{SIDEBAR}
+    <div><a href="/news/news_odkb/">« Back to the list</a></div>
+    <div><h1>{TITLE}</h1><div>23.11.2023</div>
+    <div><div>The Council met in Minsk.</div><div>It adopted a declaration.</div></div></div>
+    <div>© 2003–2024 Collective Security Treaty Organization</div><div>Moscow, Sverchkov per. 3/2</div>
+    </body></html>"""
+    page = parse_detail(html, URL)
+    assert (page.title, page.date_text) == (TITLE, "23.11.2023")
+    assert page.paragraphs == ["The Council met in Minsk.", "It adopted a declaration."]
+
+
+def test_date_in_its_own_block_above_the_title() -> None:
+    html = f"""<html><body>{SIDEBAR}<div class="item-page"><div class="meta"><span>23.11.2023</span></div>
+    <h1>{TITLE}</h1><p>The Council met in Minsk.</p>{NAV}</div></body></html>"""
+    page = parse_detail(html, URL)
+    assert (page.title, page.date_text, page.paragraphs) == (
+        TITLE,
+        "23.11.2023",
+        ["The Council met in Minsk."],
+    )

@@ -62,3 +62,19 @@ def test_a_listing_with_a_single_article_does_not_swallow_the_page() -> None:
 def test_a_page_without_articles_has_no_entries() -> None:
     html = "<html><body><h1>Authorized organs</h1><p>Text.</p><a href='/structure/'>x</a></body></html>"
     assert entries(html) == []
+
+
+def test_without_an_h1_the_list_wins_over_a_sidebar_linking_the_same_articles() -> None:
+    html = """<html><body><div class="col">
+    <div><span>26.07.2024</span><a href="/news/news_odkb/a/">Sidebar teaser of A</a></div>
+    <div><span>19.07.2024</span><a href="/news/news_odkb/z/">Only in the sidebar</a></div></div>
+    <div class="col-main">
+    <div><a href="/news/news_odkb/a/">Title A</a><div>List teaser of A.</div></div>
+    <div><a href="/news/news_odkb/b/">Title B</a><div>List teaser of B.</div></div>
+    <div><a href="/news/news_odkb/c/">Title C</a><div>List teaser of C.</div></div></div></body></html>"""
+    assert entries(html) == [
+        ("https://en.odkb-csto.org/news/news_odkb/z/", "Only in the sidebar", "Only in the sidebar"),
+        ("https://en.odkb-csto.org/news/news_odkb/a/", "Title A", "List teaser of A."),
+        ("https://en.odkb-csto.org/news/news_odkb/b/", "Title B", "List teaser of B."),
+        ("https://en.odkb-csto.org/news/news_odkb/c/", "Title C", "List teaser of C."),
+    ]
