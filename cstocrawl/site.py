@@ -150,8 +150,6 @@ class Site:
         if _extension(path) in ATTACHMENT_EXTENSIONS:
             return UrlKind.ATTACHMENT
         query = {k for k, _ in parse_qsl(parts.query, keep_blank_values=True)}
-        if query - {PAGE_PARAM}:
-            return UrlKind.OTHER
         if path == ALL_NEWS_PATH:
             return UrlKind.ALL_NEWS
         if _SECTION_PATH_RE.match(path):
@@ -167,20 +165,23 @@ class Site:
         return match.group(1) if match else None
 
     def listing_page(self, canonical_url: str) -> tuple[str, int]:
-        """Split a listing URL into its page-1 URL and its page number."""
+        """A listing URL's identity (its path: other pager parameters do not make a new listing)
+        and its page number."""
         parts = urlsplit(canonical_url)
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
         try:
-            page = max(int(query.pop(PAGE_PARAM, "1")), 1)
+            page = max(int(query.get(PAGE_PARAM, "1")), 1)
         except ValueError:
             page = 1
-        first = urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
-        return first, page
+        return urlunsplit((parts.scheme, parts.netloc, parts.path, "", "")), page
 
-    def page_url(self, first_page_url: str, page: int) -> str:
-        if page <= 1:
-            return first_page_url
-        return self.canonical(f"{first_page_url}?{PAGE_PARAM}={page}") or first_page_url
+    def next_page(self, first_page_url: str, page: int, links: list[str]) -> str | None:
+        """The link to page `page + 1` of a listing, whatever other pager parameters it carries."""
+        for link in links:
+            canonical = self.canonical(link)
+            if canonical is not None and self.listing_page(canonical) == (first_page_url, page + 1):
+                return canonical
+        return None
 
 
 def canonicalize_url(url: str) -> str:

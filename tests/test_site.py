@@ -91,8 +91,19 @@ def test_classify(path: str, kind: UrlKind, section: str | None) -> None:
 def test_listing_pages() -> None:
     first, page = EN.listing_page("https://en.odkb-csto.org/news/smi/?PAGEN_1=4")
     assert (first, page) == ("https://en.odkb-csto.org/news/smi/", 4)
-    assert EN.page_url(first, 5) == "https://en.odkb-csto.org/news/smi/?PAGEN_1=5"
-    assert EN.page_url(first, 1) == first
+    links = [
+        "https://en.odkb-csto.org/news/smi/?PAGEN_1=3",
+        "http://127.0.0.1:8800/news/smi/?PAGEN_1=5&bxajaxid=f6",
+        "https://en.odkb-csto.org/news/speech/?PAGEN_1=5",
+    ]
+    # The mirror's own links count; junk parameters are dropped.
+    assert MIRROR.next_page(first, 4, links) == "https://en.odkb-csto.org/news/smi/?PAGEN_1=5"
+    assert MIRROR.next_page(first, 2, links) == "https://en.odkb-csto.org/news/smi/?PAGEN_1=3"
+    assert MIRROR.next_page(first, 5, links) is None
+    # Another pager parameter travels along but does not make another listing.
+    sized = EN.next_page(first, 1, ["/x", "https://en.odkb-csto.org/news/smi/?PAGEN_1=2&SIZEN_1=20"])
+    assert sized == "https://en.odkb-csto.org/news/smi/?PAGEN_1=2&SIZEN_1=20"
+    assert EN.listing_page(sized) == (first, 2)
 
 
 def test_fingerprint_canonicalisation_merges_junk_and_hosts() -> None:

@@ -100,9 +100,8 @@ class NewsSpider(scrapy.Spider):
             )
         yield from self.follow_listings(listing.links)
 
-        next_page = self.site.page_url(first_page, page + 1)
-        links = {self.site.canonical(link) for link in listing.links}
-        if next_page not in links:
+        next_page = self.site.next_page(first_page, page, listing.links)
+        if next_page is None:
             return
         if not new_here:
             self.logger.info("Stopped paging %s: page %d shows nothing new", first_page, page)
