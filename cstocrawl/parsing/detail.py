@@ -81,12 +81,12 @@ def _find_title(lines: list[Line]) -> int | None:
         if not line.heading and not hinted and not _repeated_with_date(lines, index):
             continue
         score = (
-            int(line.heading == 1),
             int(not line.boilerplate),
-            # A site logo is often an H1 too: short, and a link home.
+            # A site logo is often an H1 too: a link home, with no date beside it.
             int(not any(_norm(link.text) == _norm(line.text) for link in line.links)),
-            int(len(line.text.split()) >= 3),
             int(_date_follows(lines, index)),
+            int(line.heading == 1),
+            int(len(line.text.split()) >= 3),
             -(line.heading or 7),
             _text_after(lines, index),
         )

@@ -80,7 +80,7 @@ SKIPPED_TAGS = frozenset(
 BOILERPLATE_TAGS = frozenset({"nav", "aside", "footer", "header", "form"})
 BOILERPLATE_HINT = re.compile(
     r"side-?bar|aside|menu|breadcrumb|pager|pagination|footer|share|social|banner|widget"
-    r"|last-?news|latest|copyright|header|navbar|navigation|(?:^|[\s_-])nav(?:$|[\s_-])",
+    r"|last-?news|latest|copyright|header|masthead|logo|navbar|navigation|(?:^|[\s_-])nav(?:$|[\s_-])",
     re.IGNORECASE,
 )
 _SPACE_RE = re.compile(r"\s+")

@@ -158,3 +158,27 @@ def test_date_in_its_own_block_above_the_title() -> None:
         "23.11.2023",
         ["The Council met in Minsk."],
     )
+
+
+def test_blog_like_markup_with_h2_title_and_sidebar_after_the_article() -> None:
+    html = f"""<html><body><div id="masthead"><h1 class="site-title"><a href="/">ОДКБ / CSTO</a></h1></div>
+    <div id="primary"><article><h2 class="entry-title">{TITLE}</h2>
+    <div class="entry-meta"><span class="posted-on"><time datetime="2023-11-23">23.11.2023</time></span></div>
+    <div class="entry-content"><p>The Council met in Minsk on 23 November.</p>
+    <p>Information from the briefing:</p><ul><li>first point;</li><li>second point.</li></ul></div>
+    </article><ul class="back"><li><a href="/news/news_odkb/">Back to the section</a></li>
+    <li><a href="/news/">Back to the all news</a></li></ul></div>
+    <div id="secondary"><h2>Latest news</h2><div>26.07.2024</div><p>On 25 July 2024, staff met.</p></div>
+    <div id="colophon">Collective Security Treaty Organization © 2024</div></body></html>"""
+    page = parse_detail(html, URL)
+    assert (page.title, page.date_text) == (TITLE, "23.11.2023")
+    assert page.paragraphs == [
+        "The Council met in Minsk on 23 November.",
+        "Information from the briefing:",
+        "first point;",
+        "second point.",
+    ]
+    assert page.back_links == [
+        "https://en.odkb-csto.org/news/news_odkb/",
+        "https://en.odkb-csto.org/news/",
+    ]
