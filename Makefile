@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 OUTPUT ?= output
 
-.PHONY: install crawl demo test lint bench clean
+.PHONY: install crawl daily demo test lint bench clean
 
 install: $(VENV)/.installed
 
@@ -14,9 +14,14 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-## The daily job: crawl the live English site into $(OUTPUT)/news/<run id>.jsonl
+## One crawl of the live English site: its new and changed articles into $(OUTPUT)/news/<run id>.jsonl
 crawl: install
 	$(BIN)/scrapy crawl news -s CSTOCRAWL_OUTPUT_DIR=$(OUTPUT)
+
+## What cron runs every day: new and changed articles only, one run at a time, exit code says how
+## it went (docs/operations.md)
+daily: install
+	$(BIN)/python -m cstocrawl.cron news -s CSTOCRAWL_OUTPUT_DIR=$(OUTPUT)
 
 ## Crawl the bundled replica of the site on 127.0.0.1, offline, and show the dataset
 demo: install

@@ -17,11 +17,12 @@ EXTRACTION_PROBLEMS = ("missing_title", "missing_date", "missing_body")
 def assess(stats: Mapping[str, Any], max_problem_ratio: float) -> list[str]:
     """Reasons to distrust a finished crawl, from its stats; empty when it looks healthy."""
     pages = stats.get("cstocrawl/listing/pages", 0)
-    articles = stats.get("item_scraped_count", 0)
+    # Article pages parsed, written or not: an incremental run drops the unchanged ones.
+    articles = stats.get("cstocrawl/article/pages", 0)
     if pages == 0:
         return ["no listing page was parsed"]
     failures = []
-    if articles == 0:
+    if stats.get("cstocrawl/listing/entries", 0) == 0:
         failures.append(f"{pages} listing pages yielded no articles")
     elif empty := stats.get("cstocrawl/listing/empty", 0):
         failures.append(f"{empty} of {pages} listing pages showed no articles")

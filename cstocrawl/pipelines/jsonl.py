@@ -16,6 +16,10 @@ from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
+# Sent (with `path`) once the run's dataset is durably under its final name: the state promotes
+# the run's articles on it, never before (cstocrawl/state.py says why).
+dataset_written = object()
+
 
 def dataset_path(output_dir: str | Path, run_id: str) -> Path:
     return Path(output_dir) / "news" / f"{run_id}.jsonl"
@@ -68,9 +72,20 @@ class JsonLinesWriterPipeline:
             return
         if reason == "finished":
             self.temporary_path.replace(self.path)
+            fsync_directory(self.path.parent)
             logger.info("Dataset written: %s", self.path)
             self.crawler.stats.set_value("cstocrawl/dataset", str(self.path))
+            self.crawler.signals.send_catch_log(dataset_written, path=self.path)
         else:
             logger.error(
                 "Crawl closed with %r: dataset left unfinished at %s", reason, self.temporary_path
             )
+
+
+def fsync_directory(directory: Path) -> None:
+    """Make a rename inside `directory` durable (the new name is in the directory's data)."""
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

@@ -18,7 +18,8 @@ def test_attachments_are_downloaded_once_and_match_the_ground_truth(tmp_path: Pa
     with serve(site) as base_url:
         first = crawl(base_url, tmp_path, run_id="run1")
         hits_after_first = upload_hits(site)
-        second = crawl(base_url, tmp_path, run_id="run2")
+        # full=1: re-emit every article (an incremental run would drop them all as unchanged).
+        second = crawl(base_url, tmp_path, "full=1", run_id="run2")
         hits_after_second = upload_hits(site)
     assert first.returncode == 0, first.stderr[-3000:]
     assert second.returncode == 0, second.stderr[-3000:]

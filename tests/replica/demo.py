@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from tests.crawling import crawl, read_dataset
@@ -26,13 +27,15 @@ def main() -> int:
     output = args.output.resolve()
     with serve(site) as base_url:
         print(f"Replica ({args.lang}, {args.variant} markup) serving at {base_url}")
-        result = crawl(base_url, output, f"lang={args.lang}", run_id="demo")
+        # full=1 and a fresh run id: every article again, also when the demo ran here before.
+        run_id = datetime.now(UTC).strftime("demo-%Y%m%dT%H%M%SZ")
+        result = crawl(base_url, output, f"lang={args.lang}", "full=1", run_id=run_id)
     sys.stderr.write(result.stderr[-2000:] if result.returncode else "")
-    dataset = output / "news" / "demo.jsonl"
+    dataset = output / "news" / f"{run_id}.jsonl"
     if result.returncode != 0 or not dataset.exists():
         print(f"The demo crawl failed (exit {result.returncode}); log above.", file=sys.stderr)
         return 1
-    records = read_dataset(output, "demo")
+    records = read_dataset(output, run_id)
     expected = {article["url"] for article in site.expected_articles()}
     produced = {record["url"] for record in records}
     attachments = [a for record in records for a in record["attachments"]]

@@ -1,0 +1,54 @@
+"""What an incremental run requests: the decisions the spider asks about listing entries and paging.
+
+Listings show newest first. An incremental run requests the articles the state does not know and
+the known ones published inside the re-check window (to catch edits); it pages a listing on while a
+page shows an unknown article or only articles inside the window (the next page may hold more).
+A full run requests everything. Pure: the known articles come in, decisions come out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from scrapy.settings import BaseSettings
+
+from cstocrawl.state import Known, State, state_path
+
+
+@dataclass(frozen=True)
+class Plan:
+    known: Mapping[str, Known]
+    recheck_from: date  # known articles published on or after it are fetched again
+    full: bool = False
+
+    def should_fetch(self, url: str) -> bool:
+        return self.full or url not in self.known or self._in_window(url)
+
+    def keep_paging(self, urls: Iterable[str]) -> bool:
+        """After a listing page showing these articles, is the next page worth a request?"""
+        urls = list(urls)
+        if self.full:
+            return True
+        return any(url not in self.known for url in urls) or (
+            bool(urls) and all(self._in_window(url) for url in urls)
+        )
+
+    def _in_window(self, url: str) -> bool:
+        published = self.known[url].published
+        return published is not None and published >= self.recheck_from
+
+
+def run_date(settings: BaseSettings) -> date:
+    """The run's "today": CSTOCRAWL_TODAY (YYYY-MM-DD) when set, else the UTC date."""
+    today = settings.get("CSTOCRAWL_TODAY")
+    return date.fromisoformat(today) if today else datetime.now(UTC).date()
+
+
+def load_plan(settings: BaseSettings, *, full: bool) -> Plan:
+    """The plan of a run, from the state in the output directory and the re-check settings."""
+    with State(state_path(settings.get("CSTOCRAWL_OUTPUT_DIR", "output"))) as state:
+        known = state.known_articles()
+    days = settings.getint("CSTOCRAWL_RECHECK_DAYS", 14)
+    return Plan(known, run_date(settings) - timedelta(days=days), full)

@@ -1,0 +1,287 @@
+"""The crawl state in SQLite (`<output dir>/state.sqlite`): articles, attachments and runs.
+
+What a run writes becomes "seen" in two steps, so a run that dies never marks an unwritten article:
+1. While crawling, every article that reached the dataset file is recorded as a *pending* row of
+   the run (`record`).
+2. On a clean close the JSONL writer fsyncs `<run id>.jsonl.tmp` and renames it to `<run id>.jsonl`;
+   only THEN are the run's pending rows promoted into `articles` and `attachments`, in one
+   transaction (`promote`).
+A kill before the rename leaves no final file and unpromoted rows: the next run discards them
+(`begin_run`) and emits those articles again. A kill between rename and promote leaves a complete
+file whose articles are still unknown: the next run emits them again. Either way an article may be
+emitted twice across run files, never lost; `latest.jsonl` (one line per URL) is rebuilt from
+`articles` and never holds a duplicate.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+SCHEMA_VERSION = 1
+STATE_FILE = "state.sqlite"
+
+Kind = Literal["new", "changed", "unchanged"]
+
+_SCHEMA = """
+CREATE TABLE articles (
+    url TEXT PRIMARY KEY,            -- canonical URL
+    content_sha256 TEXT NOT NULL,
+    published TEXT,                  -- ISO date, or NULL when the page showed none
+    first_seen TEXT NOT NULL,        -- crawled_at of the first written version
+    last_seen TEXT NOT NULL,         -- crawled_at of the last fetch, changed or not
+    last_changed TEXT NOT NULL,      -- crawled_at of the last version with another hash
+    item TEXT NOT NULL               -- the latest version, JSON, as in the dataset
+);
+CREATE TABLE attachments (
+    url TEXT PRIMARY KEY,
+    sha256 TEXT NOT NULL,
+    path TEXT NOT NULL,              -- relative to the output directory
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL
+);
+CREATE TABLE runs (
+    run_id TEXT PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    ended_at TEXT,
+    mode TEXT NOT NULL,              -- 'incremental' | 'full'
+    finish_reason TEXT,
+    outcome TEXT NOT NULL,           -- 'running' | 'promoted' | 'discarded' | 'abandoned'
+    counts TEXT                      -- JSON
+);
+CREATE TABLE pending (
+    run_id TEXT NOT NULL REFERENCES runs (run_id),
+    url TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('new', 'changed', 'unchanged')),
+    content_sha256 TEXT NOT NULL,
+    published TEXT,
+    seen_at TEXT NOT NULL,
+    item TEXT,                       -- NULL: fetched, unchanged and not written (incremental)
+    PRIMARY KEY (run_id, url)
+);
+"""
+
+
+class StateError(Exception):
+    """The state file cannot be used as it is (newer schema, reused run id)."""
+
+
+@dataclass(frozen=True)
+class Known:
+    """What the state remembers of an article, enough to decide whether to fetch or emit it."""
+
+    content_sha256: str
+    published: date | None
+
+
+def state_path(output_dir: str | Path) -> Path:
+    return Path(output_dir) / STATE_FILE
+
+
+def kind_of(known: Known | None, content_sha256: str) -> Kind:
+    if known is None:
+        return "new"
+    return "unchanged" if known.content_sha256 == content_sha256 else "changed"
+
+
+class State:
+    """One connection to the state file; every method that writes commits before returning."""
+
+    def __init__(self, path: str | Path) -> None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, isolation_level=None)  # transactions are explicit
+        self._db.execute("PRAGMA journal_mode = WAL")
+        # FULL: a commit is on disk when it returns, also across a power cut.
+        self._db.execute("PRAGMA synchronous = FULL")
+        self._db.execute("PRAGMA foreign_keys = ON")
+        self._db.execute("PRAGMA busy_timeout = 10000")
+        try:
+            self._migrate()
+        except BaseException:
+            self._db.close()
+            raise
+
+    def __enter__(self) -> State:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _migrate(self) -> None:
+        with self._transaction():
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise StateError(
+                    f"state schema {version} is newer than this code's {SCHEMA_VERSION}"
+                )
+            if version == 0:
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """Run the block in one transaction, taking the write lock at once (IMMEDIATE)."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    @property
+    def schema_version(self) -> int:
+        return self._db.execute("PRAGMA user_version").fetchone()[0]
+
+    # --- reading ---
+
+    def known(self, url: str) -> Known | None:
+        row = self._db.execute(
+            "SELECT content_sha256, published FROM articles WHERE url = ?", (url,)
+        ).fetchone()
+        return _known(row[0], row[1]) if row else None
+
+    def known_articles(self) -> dict[str, Known]:
+        rows = self._db.execute("SELECT url, content_sha256, published FROM articles")
+        return {url: _known(sha, published) for url, sha, published in rows}
+
+    def article_count(self) -> int:
+        return self._db.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    def latest_items(self) -> Iterator[str]:
+        """The latest version of every article (JSON), newest publication first."""
+        rows = self._db.execute("SELECT item FROM articles ORDER BY published DESC NULLS LAST, url")
+        for (item,) in rows:
+            yield item
+
+    def attachment(self, url: str) -> tuple[str, str] | None:
+        """(sha256, path) of a stored attachment."""
+        row = self._db.execute(
+            "SELECT sha256, path FROM attachments WHERE url = ?", (url,)
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def run(self, run_id: str) -> dict[str, Any] | None:
+        cursor = self._db.execute("SELECT * FROM runs WHERE run_id = ?", (run_id,))
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        run = dict(zip([column[0] for column in cursor.description], row, strict=True))
+        run["counts"] = json.loads(run["counts"]) if run["counts"] else None
+        return run
+
+    def pending_count(self) -> int:
+        return self._db.execute("SELECT count(*) FROM pending").fetchone()[0]
+
+    # --- one run ---
+
+    def begin_run(self, run_id: str, started_at: str, mode: str) -> list[str]:
+        """Register a run; discard what runs that never closed left pending. Their ids."""
+        with self._transaction():
+            if self._db.execute("SELECT 1 FROM runs WHERE run_id = ?", (run_id,)).fetchone():
+                raise StateError(f"run id {run_id!r} was already used")
+            abandoned = [
+                row[0]
+                for row in self._db.execute("SELECT run_id FROM runs WHERE outcome = 'running'")
+            ]
+            self._db.execute("DELETE FROM pending")
+            self._db.execute("UPDATE runs SET outcome = 'abandoned' WHERE outcome = 'running'")
+            self._db.execute(
+                "INSERT INTO runs (run_id, started_at, mode, outcome) VALUES (?, ?, ?, 'running')",
+                (run_id, started_at, mode),
+            )
+        return abandoned
+
+    def record(
+        self, run_id: str, item: dict[str, Any], kind: Kind, *, written: bool = True
+    ) -> None:
+        """An article this run fetched: written to the dataset file, or (not written) unchanged."""
+        self._db.execute(
+            "INSERT OR REPLACE INTO pending"
+            " (run_id, url, kind, content_sha256, published, seen_at, item)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                run_id,
+                item["url"],
+                kind,
+                item["content_sha256"],
+                item["published"],
+                item["crawled_at"],
+                json.dumps(item, ensure_ascii=False) if written else None,
+            ),
+        )
+
+    def promote(self, run_id: str) -> int:
+        """Make the run's pending rows the known state, in one transaction; how many articles."""
+        with self._transaction():
+            rows = self._db.execute(
+                "SELECT url, content_sha256, published, seen_at, item FROM pending"
+                " WHERE run_id = ?",
+                (run_id,),
+            ).fetchall()
+            for url, sha, published, seen_at, item in rows:
+                if item is None:
+                    self._db.execute(
+                        "UPDATE articles SET last_seen = ? WHERE url = ?", (seen_at, url)
+                    )
+                    continue
+                self._db.execute(
+                    "INSERT INTO articles"
+                    " (url, content_sha256, published, first_seen, last_seen, last_changed, item)"
+                    " VALUES (?1, ?2, ?3, ?4, ?4, ?4, ?5)"
+                    " ON CONFLICT (url) DO UPDATE SET"
+                    "  last_changed = CASE WHEN content_sha256 = excluded.content_sha256"
+                    "   THEN last_changed ELSE excluded.last_seen END,"
+                    "  content_sha256 = excluded.content_sha256,"
+                    "  published = excluded.published,"
+                    "  last_seen = excluded.last_seen,"
+                    "  item = excluded.item",
+                    (url, sha, published, seen_at, item),
+                )
+                for attachment in json.loads(item)["attachments"]:
+                    if attachment.get("sha256") and attachment.get("path"):
+                        self._record_attachment(attachment, seen_at)
+            self._db.execute("DELETE FROM pending WHERE run_id = ?", (run_id,))
+            self._db.execute("UPDATE runs SET outcome = 'promoted' WHERE run_id = ?", (run_id,))
+        return len(rows)
+
+    def _record_attachment(self, attachment: dict[str, Any], seen_at: str) -> None:
+        self._db.execute(
+            "INSERT INTO attachments (url, sha256, path, first_seen, last_seen)"
+            " VALUES (?1, ?2, ?3, ?4, ?4)"
+            " ON CONFLICT (url) DO UPDATE SET"
+            "  sha256 = excluded.sha256, path = excluded.path, last_seen = excluded.last_seen",
+            (attachment["url"], attachment["sha256"], attachment["path"], seen_at),
+        )
+
+    def finish_run(
+        self, run_id: str, ended_at: str, finish_reason: str | None, counts: dict[str, int]
+    ) -> str:
+        """Close the run's record; a run that was not promoted is discarded. Its outcome."""
+        with self._transaction():
+            self._db.execute("DELETE FROM pending WHERE run_id = ?", (run_id,))
+            self._db.execute(
+                "UPDATE runs SET ended_at = ?, finish_reason = ?, counts = ?,"
+                " outcome = CASE outcome WHEN 'promoted' THEN 'promoted' ELSE 'discarded' END"
+                " WHERE run_id = ?",
+                (ended_at, finish_reason, json.dumps(counts, sort_keys=True), run_id),
+            )
+            row = self._db.execute(
+                "SELECT outcome FROM runs WHERE run_id = ?", (run_id,)
+            ).fetchone()
+        return row[0] if row else "unknown"
+
+
+def _known(content_sha256: str, published: str | None) -> Known:
+    return Known(content_sha256, date.fromisoformat(published) if published else None)

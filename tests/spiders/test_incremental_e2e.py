@@ -1,0 +1,184 @@
+"""Daily runs through the real cron runner and `scrapy crawl`: only what is new or changed, nothing
+lost when a run is killed, latest.jsonl always one line per article."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from cstocrawl.state import State, state_path
+from tests.crawling import (
+    REPO,
+    by_url,
+    cron_command,
+    read_dataset,
+    read_latest,
+    read_manifest,
+    run_cron,
+)
+from tests.pipelines.test_attachments_e2e import upload_hits
+from tests.replica import ReplicaSite, Response, serve
+from tests.replica.content import LISTINGS
+from tests.spiders.test_news_e2e import comparable
+
+TODAY = date(2025, 12, 1)
+RECHECK_DAYS = 60
+DAY = {"CSTOCRAWL_TODAY": TODAY.isoformat(), "CSTOCRAWL_RECHECK_DAYS": str(RECHECK_DAYS)}
+ROBOTS_TXT = 1
+
+
+def settings(run_id: str) -> dict[str, str]:
+    return {**DAY, "CSTOCRAWL_RUN_ID": run_id}
+
+
+def in_window(site: ReplicaSite) -> list[str]:
+    """URLs of the replica's articles published inside the re-check window of TODAY."""
+    since = TODAY - timedelta(days=RECHECK_DAYS)
+    return [article.url for article in site.articles if article.published >= since]
+
+
+def expected_by_url(site: ReplicaSite) -> dict[str, dict]:
+    return {article["url"]: article for article in site.expected_articles()}
+
+
+def assert_equal_to_truth(records: list[dict], truth: dict[str, dict]) -> None:
+    produced = by_url(records)
+    assert sorted(produced) == sorted(truth)
+    for url, record in produced.items():
+        assert comparable(record) == truth[url], url
+
+
+def test_daily_runs_emit_only_new_and_changed_articles(tmp_path: Path) -> None:
+    site = ReplicaSite(lang="en", variant="custom")
+    truth_day1 = expected_by_url(site)
+    window = in_window(site)
+    assert len(window) == 2  # the test's premise: two known articles get re-checked
+    with serve(site) as base_url:
+        day1 = run_cron(base_url, tmp_path, settings=settings("day1"))
+        uploads_after_day1 = upload_hits(site)
+        day2 = run_cron(base_url, tmp_path, settings=settings("day2"))
+        uploads_after_day2 = upload_hits(site)
+        added = site.add_articles("news_odkb", 3)
+        edited = window[1]
+        site.edit_article(edited, "A corrected first paragraph.\n\nAnd a second one.")
+        day3 = run_cron(base_url, tmp_path, settings=settings("day3"))
+
+    # Day 1: the whole site, as the ground truth.
+    assert day1.returncode == 0, day1.stderr
+    assert day1.stdout.startswith("cstocrawl.cron day1: ok; 48 new, 0 changed, 0 unchanged")
+    first = read_manifest(tmp_path, "day1")
+    assert first["counts"] == {
+        "new": 48, "changed": 0, "unchanged": 0, "failed": 0, "attachments_downloaded": 11
+    }
+    assert first["finish_reason"] == "finished"
+    assert first["state"] == {"outcome": "promoted", "articles": 48}
+    assert_equal_to_truth(read_dataset(tmp_path, "day1"), truth_day1)
+    assert (tmp_path / "logs" / "day1.log").stat().st_size > 0
+
+    # Day 2, nothing changed: nothing emitted, no attachment fetched, and only the first page of
+    # each of the 5 listings plus the 2 articles of the re-check window requested.
+    assert day2.returncode == 0, day2.stderr
+    assert read_dataset(tmp_path, "day2") == []
+    second = read_manifest(tmp_path, "day2")
+    assert second["counts"] == {
+        "new": 0, "changed": 0, "unchanged": 2, "failed": 0, "attachments_downloaded": 0
+    }
+    assert second["stats"]["downloader/request_count"] == ROBOTS_TXT + len(LISTINGS) + 2 == 8
+    # 5 entries on each first page, minus the window's 2 (one shown by 2 listings): not asked.
+    assert second["stats"]["cstocrawl/incremental/skipped"] == 5 * 5 - 3
+    assert uploads_after_day2 == uploads_after_day1 == 11
+
+    # Day 3: 3 new articles and 1 edit inside the window: exactly those 4 emitted. The listings
+    # showing the new articles (/news/ and /news/news_odkb/) are paged once more.
+    assert day3.returncode == 0, day3.stderr
+    truth = expected_by_url(site)
+    assert_equal_to_truth(read_dataset(tmp_path, "day3"), {u: truth[u] for u in [*added, edited]})
+    third = read_manifest(tmp_path, "day3")
+    assert third["counts"] == {
+        "new": 3, "changed": 1, "unchanged": 1, "failed": 0, "attachments_downloaded": 0
+    }
+    assert third["stats"]["downloader/request_count"] == ROBOTS_TXT + len(LISTINGS) + 2 + 3 + 2
+    assert third["state"] == {"outcome": "promoted", "articles": 51}
+
+    # latest.jsonl: every article once, in its current version (the edit applied).
+    latest = read_latest(tmp_path)
+    assert_equal_to_truth(latest, truth)
+    assert by_url(latest)[edited]["text"] == "A corrected first paragraph.\n\nAnd a second one."
+    with State(state_path(tmp_path)) as state:
+        assert state.run("day3")["outcome"] == "promoted"
+        assert state.pending_count() == 0
+
+
+class SlowSite(ReplicaSite):
+    """The replica answering every request after `delay` seconds, so a crawl can be caught."""
+
+    delay = 0.1
+
+    def respond(self, target: str) -> Response:
+        time.sleep(self.delay)
+        return super().respond(target)
+
+
+def scrapy_child(runner: subprocess.Popen[str]) -> int:
+    children = Path(f"/proc/{runner.pid}/task/{runner.pid}/children").read_text().split()
+    assert len(children) == 1, children
+    return int(children[0])
+
+
+def wait_for_lines(path: Path, count: int, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        if path.exists() and path.read_bytes().count(b"\n") >= count:
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"{path} never reached {count} lines")
+
+
+def test_a_killed_run_loses_nothing(tmp_path: Path) -> None:
+    site = SlowSite(lang="en", variant="bitrix")
+    truth = expected_by_url(site)
+    slow = {**settings("killed"), "CONCURRENT_REQUESTS_PER_DOMAIN": "2"}
+    with serve(site) as base_url:
+        runner = subprocess.Popen(
+            cron_command(base_url, tmp_path, settings=slow),
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        temporary = tmp_path / "news" / "killed.jsonl.tmp"
+        wait_for_lines(temporary, 10, time.monotonic() + 60)
+        site.delay = 2  # the crawl all but stalls while a second runner is tried
+        second = run_cron(base_url, tmp_path, settings=settings("second"))
+        os.kill(scrapy_child(runner), signal.SIGKILL)
+        _, runner_err = runner.communicate(timeout=60)
+        written_before_kill = temporary.read_bytes().count(b"\n")  # whole lines
+        site.delay = 0
+        after = run_cron(base_url, tmp_path, settings=settings("after"))
+
+    # A second runner, started while the first one ran, left at once.
+    lock = tmp_path / "cron.lock"
+    assert second.returncode == 75
+    assert second.stderr == (
+        f"cstocrawl.cron: another run (pid {runner.pid}) holds {lock}; not started\n"
+    )
+    assert not (tmp_path / "logs" / "second.log").exists()
+
+    # The killed run: runner exit 1, no final dataset, no manifest, its lines only in the .tmp.
+    assert runner.returncode == 1
+    assert "killed: FAILED, the crawl died without a manifest (scrapy exit -9)" in runner_err
+    assert not (tmp_path / "news" / "killed.jsonl").exists()
+    assert not (tmp_path / "news" / "killed.manifest.json").exists()
+    assert 10 <= written_before_kill < 48
+
+    # The next run emits every article again, the ones the killed run had written included.
+    assert after.returncode == 0, after.stderr
+    assert_equal_to_truth(read_dataset(tmp_path, "after"), truth)
+    assert read_manifest(tmp_path, "after")["counts"]["new"] == 48
+    assert_equal_to_truth(read_latest(tmp_path), truth)
+    with State(state_path(tmp_path)) as state:
+        assert state.run("killed")["outcome"] == "abandoned"
+        assert state.run("after")["outcome"] == "promoted"

@@ -1,0 +1,70 @@
+"""What an incremental run requests and when it stops paging, decided from the known articles."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from scrapy.settings import Settings
+
+from cstocrawl.incremental import Plan, load_plan, run_date
+from cstocrawl.state import Known, State, state_path
+
+RECENT = "https://en.odkb-csto.org/news/news_odkb/recent/"
+OLD = "https://en.odkb-csto.org/news/news_odkb/old/"
+UNDATED = "https://en.odkb-csto.org/news/news_odkb/undated/"
+NEW = "https://en.odkb-csto.org/news/news_odkb/new/"
+KNOWN = {
+    RECENT: Known("r", date(2025, 11, 20)),
+    OLD: Known("o", date(2024, 1, 1)),
+    UNDATED: Known("u", None),
+}
+PLAN = Plan(KNOWN, recheck_from=date(2025, 11, 17))
+
+
+def test_unknown_and_recent_articles_are_fetched_old_ones_are_not() -> None:
+    assert PLAN.should_fetch(NEW)
+    assert PLAN.should_fetch(RECENT)
+    assert not PLAN.should_fetch(OLD)
+    assert not PLAN.should_fetch(UNDATED)  # no date: only a full run fetches it again
+
+
+def test_the_window_starts_on_its_first_day() -> None:
+    assert Plan(KNOWN, recheck_from=date(2025, 11, 20)).should_fetch(RECENT)
+    assert not Plan(KNOWN, recheck_from=date(2025, 11, 21)).should_fetch(RECENT)
+
+
+def test_paging_goes_on_while_a_page_shows_something_new_or_only_recent_articles() -> None:
+    assert PLAN.keep_paging([OLD, NEW, OLD])
+    assert PLAN.keep_paging([RECENT, RECENT])
+    assert not PLAN.keep_paging([RECENT, OLD])  # older pages are all outside the window
+    assert not PLAN.keep_paging([OLD, UNDATED])
+    assert not PLAN.keep_paging([])
+
+
+def test_a_full_plan_fetches_and_pages_everything() -> None:
+    full = Plan(KNOWN, recheck_from=date(2025, 11, 17), full=True)
+    assert all(full.should_fetch(url) for url in (NEW, RECENT, OLD, UNDATED))
+    assert full.keep_paging([OLD, UNDATED])
+
+
+def test_the_run_date_is_the_setting_or_the_utc_date() -> None:
+    assert run_date(Settings({"CSTOCRAWL_TODAY": "2025-12-01"})) == date(2025, 12, 1)
+    assert run_date(Settings({"CSTOCRAWL_TODAY": ""})) == datetime.now(UTC).date()
+
+
+def test_load_plan_reads_the_state_and_the_window(tmp_path: Path) -> None:
+    with State(state_path(tmp_path)) as state:
+        state.begin_run("r1", "S1", "full")
+        item = {"url": OLD, "content_sha256": "o", "published": "2024-01-01", "crawled_at": "T"}
+        state.record("r1", {**item, "attachments": []}, "new")
+        state.promote("r1")
+    settings = Settings(
+        {
+            "CSTOCRAWL_OUTPUT_DIR": str(tmp_path),
+            "CSTOCRAWL_TODAY": "2025-12-01",
+            "CSTOCRAWL_RECHECK_DAYS": "14",
+        }
+    )
+    plan = load_plan(settings, full=False)
+    assert plan == Plan({OLD: KNOWN[OLD]}, recheck_from=date(2025, 11, 17), full=False)

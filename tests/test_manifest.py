@@ -1,0 +1,38 @@
+"""The manifest's counts and the atomic rewrite of latest.jsonl."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cstocrawl.manifest import run_counts, write_atomically
+
+
+def test_failed_counts_lost_pages_and_items_dropped_by_other_pipelines() -> None:
+    stats = {
+        "cstocrawl/state/new": 4,
+        "cstocrawl/state/changed": 1,
+        "cstocrawl/state/unchanged": 3,
+        "cstocrawl/state/dropped": 3,  # the unchanged ones, dropped by the state pipeline
+        "item_dropped_count": 5,  # ... and 2 dropped by another pipeline (validation)
+        "cstocrawl/failed/article": 1,
+        "cstocrawl/article/not_html": 1,
+        "file_status_count/downloaded": 2,
+    }
+    assert run_counts(stats) == {
+        "new": 4,
+        "changed": 1,
+        "unchanged": 3,
+        "failed": 4,
+        "attachments_downloaded": 2,
+    }
+    assert run_counts({}) == dict.fromkeys(
+        ("new", "changed", "unchanged", "failed", "attachments_downloaded"), 0
+    )
+
+
+def test_write_atomically_replaces_the_whole_file(tmp_path: Path) -> None:
+    path = tmp_path / "latest.jsonl"
+    path.write_text("old\n", encoding="utf-8")
+    write_atomically(path, iter(["{\"a\": 1}", "{\"b\": 2}"]))
+    assert path.read_text(encoding="utf-8") == '{"a": 1}\n{"b": 2}\n'
+    assert [p.name for p in tmp_path.iterdir()] == ["latest.jsonl"]  # no .tmp left behind

@@ -1,0 +1,162 @@
+"""The state store on a real SQLite file: pending rows become known only when promoted."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cstocrawl.state import SCHEMA_VERSION, Known, State, StateError, kind_of, state_path
+
+A = "https://en.odkb-csto.org/news/news_odkb/a/"
+B = "https://en.odkb-csto.org/news/news_odkb/b/"
+FILE = "https://en.odkb-csto.org/upload/iblock/1/annex.pdf"
+
+
+def article(
+    url: str, sha: str, published: str | None = "2025-11-24", crawled_at: str = "T1", **more: Any
+) -> dict[str, Any]:
+    return {
+        "url": url,
+        "content_sha256": sha,
+        "published": published,
+        "crawled_at": crawled_at,
+        "attachments": [],
+        **more,
+    }
+
+
+def row(path: Path, url: str) -> tuple[str, str, str, str, str]:
+    """first_seen, last_seen, last_changed, content_sha256, item of an article, read directly."""
+    with sqlite3.connect(path) as db:
+        return db.execute(
+            "SELECT first_seen, last_seen, last_changed, content_sha256, item FROM articles"
+            " WHERE url = ?",
+            (url,),
+        ).fetchone()
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    return state_path(tmp_path)
+
+
+def test_a_new_file_has_the_schema_version_and_uses_wal(path: Path) -> None:
+    with State(path) as state:
+        assert state.schema_version == SCHEMA_VERSION == 1
+        assert state.known_articles() == {}
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert db.execute("PRAGMA user_version").fetchone() == (1,)
+
+
+def test_a_newer_schema_is_refused(path: Path) -> None:
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA user_version = 2")
+    with pytest.raises(StateError, match="newer"):
+        State(path)
+
+
+def test_articles_become_known_only_when_the_run_is_promoted(path: Path) -> None:
+    with State(path) as state:
+        assert state.begin_run("r1", "2025-12-01T06:00:00Z", "incremental") == []
+        state.record("r1", article(A, "a1"), "new")
+        assert state.known(A) is None
+        assert state.promote("r1") == 1
+        assert state.known(A) == Known("a1", date(2025, 11, 24))
+        assert state.pending_count() == 0
+        assert state.finish_run("r1", "2025-12-01T06:05:00Z", "finished", {"new": 1}) == "promoted"
+        run = state.run("r1")
+    assert run is not None
+    assert (run["outcome"], run["finish_reason"], run["counts"]) == ("promoted", "finished", {"new": 1})
+    assert row(path, A)[:4] == ("T1", "T1", "T1", "a1")
+
+
+def test_changed_and_unchanged_articles_update_their_dates(path: Path) -> None:
+    with State(path) as state:
+        state.begin_run("r1", "S1", "incremental")
+        state.record("r1", article(A, "a1"), "new")
+        state.record("r1", article(B, "b1", summary="first"), "new")
+        state.promote("r1")
+        state.begin_run("r2", "S2", "incremental")
+        state.record("r2", article(A, "a2", crawled_at="T2"), "changed")
+        state.record("r2", article(B, "b1", crawled_at="T2", summary="second"), "unchanged",
+                     written=False)
+        state.promote("r2")
+    assert row(path, A)[:4] == ("T1", "T2", "T2", "a2")
+    first_seen, last_seen, last_changed, sha, item = row(path, B)
+    assert (first_seen, last_seen, last_changed, sha) == ("T1", "T2", "T1", "b1")
+    assert json.loads(item)["summary"] == "first"  # an unwritten fetch keeps the written version
+
+
+def test_attachments_with_a_stored_file_are_recorded(path: Path) -> None:
+    stored = {"url": FILE, "name": "annex.pdf", "sha256": "f" * 64, "path": "files/x.pdf"}
+    failed = {"url": FILE + "2", "name": "bad.pdf", "sha256": None, "path": None}
+    with State(path) as state:
+        state.begin_run("r1", "S1", "full")
+        state.record("r1", article(A, "a1", attachments=[stored, failed]), "new")
+        state.promote("r1")
+        assert state.attachment(FILE) == ("f" * 64, "files/x.pdf")
+        assert state.attachment(FILE + "2") is None
+
+
+def test_what_a_dead_run_left_pending_is_discarded_by_the_next(path: Path) -> None:
+    with State(path) as state:
+        state.begin_run("killed", "S1", "incremental")
+        state.record("killed", article(A, "a1"), "new")
+    with State(path) as state:  # a new process: the killed run never promoted nor finished
+        assert state.begin_run("next", "S2", "incremental") == ["killed"]
+        assert state.pending_count() == 0
+        assert state.known(A) is None
+        assert state.run("killed")["outcome"] == "abandoned"
+
+
+def test_a_run_closed_uncleanly_is_discarded(path: Path) -> None:
+    with State(path) as state:
+        state.begin_run("r1", "S1", "incremental")
+        state.record("r1", article(A, "a1"), "new")
+        assert state.finish_run("r1", "E1", "shutdown", {"new": 1}) == "discarded"
+        assert state.pending_count() == 0
+        assert state.known(A) is None
+
+
+def test_promotion_is_one_transaction(path: Path) -> None:
+    broken = {"sha256": "f" * 64, "path": "files/x.pdf"}  # no url: recording it fails
+    with State(path) as state:
+        state.begin_run("r1", "S1", "incremental")
+        state.record("r1", article(A, "a1"), "new")
+        state.record("r1", article(B, "b1", attachments=[broken]), "new")
+        with pytest.raises(KeyError):
+            state.promote("r1")
+        assert state.known_articles() == {}
+        assert state.pending_count() == 2
+        assert state.run("r1")["outcome"] == "running"
+
+
+def test_a_run_id_is_used_once(path: Path) -> None:
+    with State(path) as state:
+        state.begin_run("r1", "S1", "incremental")
+        with pytest.raises(StateError, match="already used"):
+            state.begin_run("r1", "S2", "incremental")
+
+
+def test_latest_items_are_newest_first_with_undated_last(path: Path) -> None:
+    with State(path) as state:
+        state.begin_run("r1", "S1", "full")
+        state.record("r1", article(A, "a1", published=None), "new")
+        state.record("r1", article(B, "b1", published="2020-01-01"), "new")
+        state.record("r1", article(A + "x/", "c1", published="2021-01-01"), "new")
+        state.promote("r1")
+        urls = [json.loads(item)["url"] for item in state.latest_items()]
+        assert state.article_count() == 3
+    assert urls == [A + "x/", B, A]
+
+
+def test_kind_of() -> None:
+    assert kind_of(None, "a1") == "new"
+    assert kind_of(Known("a1", None), "a1") == "unchanged"
+    assert kind_of(Known("a1", None), "a2") == "changed"
