@@ -17,9 +17,18 @@ CSTOCRAWL_RUN_ID = ""
 # A listing is never paged further than this, whatever its pager says (Bitrix answers any PAGEN_1).
 CSTOCRAWL_MAX_PAGES = 500
 
+# --- Incremental runs (cstocrawl/incremental.py, state in <output dir>/state.sqlite) -------------
+# Known articles published this many days before the run's date are fetched again to catch edits;
+# older known ones are not requested. `-a full=1` re-crawls and re-emits everything.
+CSTOCRAWL_RECHECK_DAYS = 14
+# The run's date, YYYY-MM-DD, for the re-check window; empty means today's UTC date (tests set it).
+CSTOCRAWL_TODAY = ""
+
 # --- Health: when a run is a failure (read at close; the cron runner makes it an exit code) ---
 # Share of articles without a title, date or body above which the site's markup must have changed.
 CSTOCRAWL_MAX_PROBLEM_RATIO = 0.2
+# More ERROR log lines than this make the cron runner fail the run (exit 3); failed pages log one.
+CSTOCRAWL_MAX_ERRORS = 5
 
 # --- Politeness: the site is an old CMS on a government network --------------------------------
 ROBOTSTXT_OBEY = True
@@ -57,13 +66,30 @@ CSTOCRAWL_ATTACHMENT_MAX_UNCOMPRESSED = 200 * 2**20
 # --- Pipelines: one job each, in this order ------------------------------------------------------
 ITEM_PIPELINES = {
     "cstocrawl.pipelines.cleaning.CleaningPipeline": 100,
+    # Before attachments, so an unchanged article costs no attachment work in incremental runs.
+    "cstocrawl.pipelines.state.StatePipeline": 150,
     "cstocrawl.pipelines.attachments.AttachmentsPipeline": 200,
+    # Every item against cstocrawl/schema/article.schema.json, before anything records or writes
+    # it; an invalid one goes to <output dir>/news/<run id>.rejects.jsonl instead.
+    "cstocrawl.pipelines.validation.ValidationPipeline": 300,
     "cstocrawl.pipelines.jsonl.JsonLinesWriterPipeline": 900,
 }
 EXTENSIONS = {
     # A cron job has no use for a telnet console, and it is an open port.
     "scrapy.extensions.telnet.TelnetConsole": None,
     "cstocrawl.health.HealthCheck": 500,
+    # Records the run in the state, rebuilds news/latest.jsonl, writes <run id>.manifest.json.
+    "cstocrawl.manifest.RunManifest": 900,
+    # A redirect chain that returns to a URL it passed is followed, not dropped as a duplicate.
+    "cstocrawl.middlewares.RedirectRevisits": 500,
+}
+# Scrapy's robots.txt and offsite filters, fixed so no page is fetched or lost unnoticed
+# (cstocrawl/middlewares.py says what each fixes).
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "cstocrawl.middlewares.OffsiteMiddleware": 50,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "cstocrawl.middlewares.RobotsTxtMiddleware": 100,
 }
 TELNETCONSOLE_ENABLED = False
 

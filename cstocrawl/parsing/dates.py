@@ -98,11 +98,13 @@ def find_date(text: str) -> tuple[date, re.Match[str]] | None:
 def parse_date(text: str) -> date | None:
     """A date written as the whole of `text` (surrounding punctuation and spaces allowed)."""
     stripped = text.strip(" \t\r\n.,;:()[]|-–—")
-    result = find_date(stripped)
-    if result is None:
+    # What find_date would pick if it starts the text, without scanning the rest of the text.
+    for pattern in _PATTERNS:
+        if (match := pattern.match(stripped)) and (value := _to_date(match)) is not None:
+            break
+    else:
         return None
-    value, match = result
-    if match.start() != 0 or stripped[match.end() :].strip(" .,") not in ("", "г", "года"):
+    if stripped[match.end() :].strip(" .,") not in ("", "г", "года"):
         return None
     return value
 

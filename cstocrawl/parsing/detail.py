@@ -21,7 +21,13 @@ from cstocrawl.parsing.labels import (
     is_back_link_text,
     is_javascript_back,
 )
-from cstocrawl.parsing.lines import Line, element_hint, parse_html, render_lines
+from cstocrawl.parsing.lines import (
+    Line,
+    element_hint,
+    is_boilerplate_container,
+    parse_html,
+    render_lines,
+)
 from cstocrawl.site import ATTACHMENT_EXTENSIONS, IMAGE_EXTENSIONS
 
 TITLE_HINT = re.compile(r"title|heading|caption|zagolovok|name", re.IGNORECASE)
@@ -76,6 +82,9 @@ def _find_title(lines: list[Line]) -> int | None:
     best: tuple[tuple[int, ...], int] | None = None
     for index, line in enumerate(lines):
         if not (3 <= len(line.text) <= 500):
+            continue
+        # Only an H1 may sit in boilerplate (<header><h1>); a sidebar's heading never is the title.
+        if line.boilerplate and line.heading != 1:
             continue
         hinted = bool(TITLE_HINT.search(element_hint(line.element)))
         if not line.heading and not hinted and not _repeated_with_date(lines, index):
@@ -142,6 +151,14 @@ def _download_rest(text: str) -> str | None:
     return text.strip()[match.end() :].strip()
 
 
+def _download_date(text: str) -> str | None:
+    """The date of a "<date> Download document <file>" line, in any format ("11/28/2019 14:56")."""
+    match = DOWNLOAD_RE.search(text)
+    if match is None or match.start() == 0:
+        return None
+    return _date_only(text[: match.start()])
+
+
 def _is_file_href(href: str) -> bool:
     path = urlsplit(href).path.lower()
     extension = path.rsplit(".", 1)[-1] if "." in basename(path) else ""
@@ -177,12 +194,18 @@ def parse_detail(html: str | bytes, url: str) -> DetailPage:
     if title_index is None:
         return DetailPage(title=None, date_text=None, paragraphs=[])
     title_line = lines[title_index]
-    # Render again so that no ancestor of the title counts as boilerplate ("header" around the H1).
-    lines = render_lines(root, keep=title_line.element)
+    # Render again so that no ancestor of the title counts as boilerplate ("header" around the H1);
+    # when none of them is boilerplate, the lines would come out the same.
+    title_chain = (title_line.element, *title_line.element.iterancestors())
+    if any(is_boilerplate_container(element) for element in title_chain):
+        lines = render_lines(root, keep=title_line.element)
     title_index = next(i for i, line in enumerate(lines) if line.element is title_line.element)
     title = lines[title_index].text
 
     date_text: str | None = None
+    # Without an H1, the title may be the line that repeats it with the date ("Title 23.11.2023").
+    if lines[title_index].heading != 1 and (titled := trailing_date(title)) and titled[0]:
+        title, date_text = titled
     paragraphs: list[str] = []
     header_lines: list[Line] = []
     position = title_index + 1
@@ -207,6 +230,8 @@ def parse_detail(html: str | bytes, url: str) -> DetailPage:
                 break
         elif (titled := trailing_date(rest)) is not None and _norm(titled[0]) == _norm(title):
             date_text = date_text or titled[1]
+        elif (download_date := _download_date(rest)) is not None:
+            date_text = date_text or download_date
         elif _download_rest(rest) is None:
             break
         header_lines.append(line)

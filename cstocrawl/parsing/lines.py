@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import lxml.html
 from lxml import etree
@@ -83,7 +84,6 @@ BOILERPLATE_HINT = re.compile(
     r"|last-?news|latest|copyright|header|masthead|logo|navbar|navigation|(?:^|[\s_-])nav(?:$|[\s_-])",
     re.IGNORECASE,
 )
-_SPACE_RE = re.compile(r"\s+")
 
 
 @dataclass
@@ -123,7 +123,13 @@ def is_boilerplate_container(element: etree._Element) -> bool:
     if tag in BOILERPLATE_TAGS:
         return True
     hint = element_hint(element)
-    return bool(hint) and bool(BOILERPLATE_HINT.search(hint))
+    return bool(hint) and _is_boilerplate_hint(hint)
+
+
+@lru_cache(maxsize=4096)
+def _is_boilerplate_hint(hint: str) -> bool:
+    """Cached: every page repeats the same few class names, and this runs for every element."""
+    return bool(BOILERPLATE_HINT.search(hint))
 
 
 class _LineBuilder:
@@ -151,7 +157,10 @@ class _LineBuilder:
         self._images.append(src)
 
     def flush(self) -> None:
-        text = _SPACE_RE.sub(" ", "".join(self._parts)).strip()
+        if not self._parts and not self._images:  # most blocks: no line, so nothing to build
+            self._links.clear()
+            return
+        text = " ".join("".join(self._parts).split())  # str.split() splits where \s+ does
         if (text or self._images) and self._element is not None:
             self.lines.append(
                 Line(
@@ -210,4 +219,4 @@ def render_lines(root: etree._Element, keep: etree._Element | None = None) -> li
 
 
 def _text_of(element: etree._Element) -> str:
-    return _SPACE_RE.sub(" ", element.text_content()).strip()
+    return " ".join(element.text_content().split())

@@ -93,17 +93,27 @@ def parse_listing(
         for element in (anchor, *anchor.iterancestors()):
             held.setdefault(element, set()).add(key)
 
+    # Blocks holding a link to no article (a pager, a menu): an entry never grows into them, even
+    # when it is the only article on the page (a last page of one).
+    with_other_links = {
+        element
+        for anchor in root.iter("a")
+        if anchor not in keys and (anchor.get("href") or "").strip()
+        for element in anchor.iterancestors()
+    }
+
     def rank(anchor: etree._Element) -> tuple[int, int, int]:
         in_main = order[anchor] > main_starts and not _in_boilerplate(anchor)
         list_size = next((len(held[e]) for e in anchor.iterancestors() if len(held[e]) > 1), 1)
         return int(in_main), list_size, order[anchor]
 
+    ranks = {anchor: rank(anchor) for anchor in keys}  # each walks the anchor's ancestors: once
     best: dict[str, etree._Element] = {}
     for anchor, key in keys.items():
-        if key not in best or rank(anchor) > rank(best[key]):
+        if key not in best or ranks[anchor] > ranks[best[key]]:
             best[key] = anchor
-    if any(rank(anchor)[0] for anchor in best.values()):  # leave out sidebar-only articles
-        best = {key: anchor for key, anchor in best.items() if rank(anchor)[0]}
+    if any(ranks[anchor][0] for anchor in best.values()):  # leave out sidebar-only articles
+        best = {key: anchor for key, anchor in best.items() if ranks[anchor][0]}
 
     entries = []
     for key, anchor in sorted(best.items(), key=lambda item: order[item[1]]):
@@ -111,6 +121,7 @@ def parse_listing(
         while (
             (parent := container.getparent()) is not None
             and held[parent] == {key}
+            and parent not in with_other_links
             and parent.tag not in ("body", "html")
             and (heading is None or heading not in parent.iterdescendants())
         ):

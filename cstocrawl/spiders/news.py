@@ -1,7 +1,10 @@
 """The news spider: walks the news sections' listings and turns every article into an item.
 
 Usage: scrapy crawl news [-a lang=ru] [-a base_url=http://127.0.0.1:8800]
-                         [-a sections=news_odkb,statements] [-a max_pages=N]
+                         [-a sections=news_odkb,statements] [-a max_pages=N] [-a full=1]
+
+Incremental by default (cstocrawl/incremental.py decides what to request); full=1 re-crawls and
+re-emits everything.
 """
 
 from __future__ import annotations
@@ -9,15 +12,22 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
 
+from cstocrawl.incremental import Plan, load_plan
 from cstocrawl.items import Article
 from cstocrawl.parsing.detail import parse_detail
 from cstocrawl.parsing.listing import parse_listing
 from cstocrawl.site import ALL_NEWS_PATH, KNOWN_SECTIONS, Site, UrlKind
+
+ROBOTS_FORBIDDEN = "Forbidden by robots.txt"  # RobotsTxtMiddleware's IgnoreRequest message
 
 
 def utc_now() -> datetime:
@@ -37,12 +47,18 @@ class NewsSpider(scrapy.Spider):
         base_url: str | None = None,
         sections: str | None = None,
         max_pages: str | int | None = None,
+        full: str | bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.site = Site(lang, base_url or None)
+        # Listing links are canonicalised more than once per page and repeat from page to page;
+        # the cache is bounded, so nothing accumulates over a crawl.
+        self.canonical = lru_cache(maxsize=4096)(self.site.canonical)
         self.sections = _parse_sections(sections)
         self._max_pages_arg = int(max_pages) if max_pages else None
+        self.full = str(full).lower() in ("1", "true", "yes")
+        self.plan: Plan | None = None  # read from the state when the crawl starts
         self.allowed_domains = [self.site.fetch_host]
         # Detail URLs each listing has shown, to stop paging when a page repeats the last one.
         self._listed: defaultdict[str, set[str]] = defaultdict(set)
@@ -60,6 +76,7 @@ class NewsSpider(scrapy.Spider):
         return section is not None and (self.sections is None or section in self.sections)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        self.plan = load_plan(self.settings, full=self.full)
         if self.sections is None:
             yield self.listing_request(self.site.url_for_path(ALL_NEWS_PATH))
         for name, path in KNOWN_SECTIONS.items():
@@ -67,11 +84,15 @@ class NewsSpider(scrapy.Spider):
                 yield self.listing_request(self.site.url_for_path(path))
 
     def listing_request(self, canonical_url: str) -> scrapy.Request:
-        return scrapy.Request(self.site.fetch_url(canonical_url), callback=self.parse_listing)
+        return scrapy.Request(
+            self.site.fetch_url(canonical_url),
+            callback=self.parse_listing,
+            errback=self.request_failed,
+        )
 
     def article_key(self, url: str) -> str | None:
         """The canonical URL of an article link in a wanted section, or None."""
-        canonical = self.site.canonical(url)
+        canonical = self.canonical(url)
         if canonical is None or self.site.classify(canonical) is not UrlKind.ARTICLE:
             return None
         return canonical if self.wants(self.site.section_of(canonical)) else None
@@ -85,6 +106,7 @@ class NewsSpider(scrapy.Spider):
         first_page, page = self.site.listing_page(page_url)
         listing = parse_listing(response.text, response.url, self.article_key)
         self.crawler.stats.inc_value("cstocrawl/listing/pages")
+        self.crawler.stats.inc_value("cstocrawl/listing/entries", len(listing.entries))
         if not listing.entries:
             self.crawler.stats.inc_value("cstocrawl/listing/empty")
             self.logger.warning("Listing page shows no articles: %s", response.url)
@@ -92,10 +114,15 @@ class NewsSpider(scrapy.Spider):
         seen = self._listed[first_page]
         new_here = [entry for entry in listing.entries if entry.key not in seen]
         seen.update(entry.key for entry in listing.entries)
+        assert self.plan is not None
         for entry in new_here:
+            if not self.plan.should_fetch(entry.key):
+                self.crawler.stats.inc_value("cstocrawl/incremental/skipped")
+                continue
             yield scrapy.Request(
                 self.site.fetch_url(entry.key),
                 callback=self.parse_article,
+                errback=self.request_failed,
                 cb_kwargs={"canonical_url": entry.key, "summary": entry.teaser},
             )
         yield from self.follow_listings(listing.links)
@@ -105,16 +132,35 @@ class NewsSpider(scrapy.Spider):
             return
         if not new_here:
             self.logger.info("Stopped paging %s: page %d shows nothing new", first_page, page)
+        elif not self.plan.keep_paging(entry.key for entry in listing.entries):
+            self.logger.info("Stopped paging %s at page %d: only known articles", first_page, page)
         elif page >= self.max_pages:
             self.crawler.stats.inc_value("cstocrawl/listing/max_pages_reached")
             self.logger.warning("Stopped paging %s at the cap of %d pages", first_page, page)
         else:
             yield self.listing_request(next_page)
 
+    def request_failed(self, failure: Failure) -> None:
+        """Record a page lost after retries (or skipped by robots.txt): a log line and a stat."""
+        request = failure.request
+        url = request.meta.get("redirect_urls", [request.url])[0]
+        kind = "listing" if request.callback == self.parse_listing else "article"
+        if failure.check(HttpError):
+            reason = f"HTTP {failure.value.response.status}"
+        else:
+            message = failure.getErrorMessage()
+            reason = f"{failure.type.__name__}: {message}" if message else failure.type.__name__
+        if failure.check(IgnoreRequest) and failure.getErrorMessage() == ROBOTS_FORBIDDEN:
+            self.crawler.stats.inc_value(f"cstocrawl/skipped/{kind}")
+            self.logger.warning("Skipped %s %s: %s", kind, url, ROBOTS_FORBIDDEN)
+            return
+        self.crawler.stats.inc_value(f"cstocrawl/failed/{kind}")
+        self.logger.error("Failed %s %s: %s", kind, url, reason)
+
     def follow_listings(self, links: list[str]) -> Iterator[scrapy.Request]:
         """Section listings linked from the menu or "Back to ..." links (page 1 only)."""
         for link in links:
-            canonical = self.site.canonical(link)
+            canonical = self.canonical(link)
             if canonical is None:
                 continue
             kind = self.site.classify(canonical)
@@ -133,6 +179,7 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.inc_value("cstocrawl/article/not_html")
             self.logger.error("Article is not an HTML page: %s", response.url)
             return
+        self.crawler.stats.inc_value("cstocrawl/article/pages")
         url = self.site.canonical(response.url) or canonical_url
         page = parse_detail(response.text, response.url)
         yield from self.follow_listings(page.back_links)

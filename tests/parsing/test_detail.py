@@ -1,5 +1,10 @@
 """The detail parser on hand-written pages in markups unlike the replica's, built from real captures."""
 
+from datetime import date
+
+import pytest
+
+from cstocrawl.parsing.dates import parse_date
 from cstocrawl.parsing.detail import parse_detail
 
 URL = "https://en.odkb-csto.org/news/news_odkb/sostoyalas-sessiya-soveta-kollektivnoy-bezopasnosti-odkb/"
@@ -182,3 +187,37 @@ def test_blog_like_markup_with_h2_title_and_sidebar_after_the_article() -> None:
         "https://en.odkb-csto.org/news/news_odkb/",
         "https://en.odkb-csto.org/news/",
     ]
+
+
+@pytest.mark.parametrize(
+    "printed", ["10.06.2022", "06/10/2022 14:56:41", "10 June 2022", "10 июня 2022 года"]
+)
+def test_date_before_download_document_in_any_format(printed: str) -> None:
+    html = f"""<html><body>{SIDEBAR}<div class="content"><h1>{TITLE}</h1>
+    <p>{printed} Download document <a href="/upload/iblock/a1b/x.docx">x.docx</a></p>
+    <p>We, the member states of the CSTO, express our concern.</p>{NAV}</div></body></html>"""
+    page = parse_detail(html, URL)
+    assert parse_date(page.date_text or "") == date(2022, 6, 10)
+    assert page.paragraphs == ["We, the member states of the CSTO, express our concern."]
+    assert [(f.url, f.name) for f in page.attachments] == [
+        ("https://en.odkb-csto.org/upload/iblock/a1b/x.docx", "x.docx")
+    ]
+
+
+def test_without_h1_the_sidebar_heading_is_never_the_title() -> None:
+    html = f"""<html><body><aside class="latest-news"><h2>Latest news</h2>{SIDEBAR}</aside>
+    <div class="content"><p>The Council met in Minsk.</p></div></body></html>"""
+    page = parse_detail(html, URL)
+    assert (page.title, page.date_text, page.paragraphs) == (None, None, [])
+
+
+def test_without_h1_the_title_line_with_its_date_gives_both() -> None:
+    html = f"""<html><body><div class="sidebar"><h2>Latest news</h2>{SIDEBAR}</div>
+    <div class="news-detail"><h3>{TITLE} <span class="news-date-time">23.11.2023</span></h3>
+    <p>The Council met in Minsk.</p></div>{NAV}</body></html>"""
+    page = parse_detail(html, URL)
+    assert (page.title, page.date_text, page.paragraphs) == (
+        TITLE,
+        "23.11.2023",
+        ["The Council met in Minsk."],
+    )

@@ -78,3 +78,15 @@ def test_without_an_h1_the_list_wins_over_a_sidebar_linking_the_same_articles() 
         ("https://en.odkb-csto.org/news/news_odkb/b/", "Title B", "List teaser of B."),
         ("https://en.odkb-csto.org/news/news_odkb/c/", "Title C", "List teaser of C."),
     ]
+
+
+def test_the_only_item_of_a_last_page_does_not_take_the_pager_as_teaser() -> None:
+    html = """<html><body><h1>News</h1><div class="news-list">
+    <p class="news-item"><span class="news-date-time">15.05.2024</span>
+      <a href="/news/news_odkb/z/"><b>Title Z</b></a><br>15 May marks the anniversary.</p>
+    <br /><font class="text">News <b>36</b> - <b>36</b> of <b>36</b></font>
+    <font class="text"><a href="/news/?PAGEN_1=1">First</a> | <a href="/news/?PAGEN_1=7">Prev</a>
+    | 6 7 8 | Next | Last</font></div></body></html>"""
+    assert entries(html) == [
+        ("https://en.odkb-csto.org/news/news_odkb/z/", "Title Z", "15 May marks the anniversary.")
+    ]

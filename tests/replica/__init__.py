@@ -8,7 +8,7 @@ with serve(site) as base_url:
 from .content import SECTIONS, Article, clean
 from .markup import VARIANTS
 from .server import make_server, serve
-from .site import Fault, ReplicaSite, Response
+from .site import Fault, ReplicaSite, Response, encoded, padded, rewritten, substituted, truncated
 
 __all__ = [
     "SECTIONS",
@@ -18,6 +18,11 @@ __all__ = [
     "ReplicaSite",
     "Response",
     "clean",
+    "encoded",
     "make_server",
+    "padded",
+    "rewritten",
     "serve",
+    "substituted",
+    "truncated",
 ]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -26,6 +28,7 @@ def make_server(site: ReplicaSite, port: int = 0) -> ThreadingHTTPServer:
 
         def _answer(self, *, body: bool) -> None:
             response = site.respond(self.path)
+            time.sleep(response.delay)
             self.send_response(response.status)
             self.send_header("Content-Type", response.content_type)
             self.send_header("Content-Length", str(len(response.body)))
@@ -33,14 +36,22 @@ def make_server(site: ReplicaSite, port: int = 0) -> ThreadingHTTPServer:
                 self.send_header(name, value)
             self.end_headers()
             if body:
-                self.wfile.write(response.body)
+                self.wfile.write(response.body[: response.drop_after])
+            if response.drop_after is not None:
+                self.close_connection = True  # mid-body: the client is owed the rest
 
         def log_message(self, format: str, *args: object) -> None:
             """Quiet: tests and benchmarks make thousands of requests."""
 
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-    server.daemon_threads = True
-    return server
+    class Server(ThreadingHTTPServer):
+        daemon_threads = True
+
+        def handle_error(self, request: object, client_address: object) -> None:
+            """Quiet when a client gave up on a slow answer (timeouts are tested on purpose)."""
+            if not isinstance(sys.exc_info()[1], ConnectionError):
+                super().handle_error(request, client_address)
+
+    return Server(("127.0.0.1", port), Handler)
 
 
 @contextmanager

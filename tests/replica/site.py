@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 import threading
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from math import ceil
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -40,15 +42,99 @@ class Response:
     body: bytes
     content_type: str = HTML_TYPE
     headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds the server waits before answering
+    # Body bytes sent before the connection is closed; Content-Length still announces all of them.
+    drop_after: int | None = None
+
+
+Edit = Callable[[Response], Response]
 
 
 @dataclass(frozen=True)
 class Fault:
-    """An injected failure for one URL path (extension point for fault-injection tests)."""
+    """An injected failure for one URL path: an error answer, or the page's own answer altered.
 
-    status: int = 503
+    `status=None` serves the page itself, changed by `edit`; `times` makes the fault recover after
+    that many requests, or hand over to `then` (a sequence: 503, then a redirect); `delay` and
+    `drop_after` apply to whatever is served.
+    """
+
+    status: int | None = 503
     body: bytes = b"Service Unavailable"
     headers: dict[str, str] = field(default_factory=dict)
+    content_type: str = "text/plain"
+    times: int | None = None  # the first `times` requests get the fault; None: every request
+    delay: float = 0.0
+    drop_after: int | None = None
+    edit: Edit | None = None
+    then: Fault | None = None
+
+    @classmethod
+    def redirect(cls, location: str, status: int = 302, times: int | None = None) -> Fault:
+        return cls(status, b"", {"Location": location}, times=times)
+
+    def answer(self, page: Response) -> Response:
+        """What is served instead of `page` (the path's normal answer)."""
+        if self.status is None:
+            served = self.edit(page) if self.edit else page
+        else:
+            served = Response(self.status, self.body, self.content_type, self.headers)
+        return replace(served, delay=self.delay, drop_after=self.drop_after)
+
+
+def truncated(size: int) -> Edit:
+    """The page cut after `size` bytes and served as if complete."""
+    return lambda page: replace(page, body=page.body[:size])
+
+
+def substituted(old: str, new: str) -> Edit:
+    """The page with every `old` replaced by `new` (in its text as decoded)."""
+
+    def edit(page: Response) -> Response:
+        body = page.body.decode("utf-8")
+        if old not in body:
+            raise ValueError(f"{old!r} is not on the page")
+        return replace(page, body=body.replace(old, new).encode("utf-8"))
+
+    return edit
+
+
+def rewritten(pattern: str, new: str = "") -> Edit:
+    """The page with every match of the regular expression `pattern` (dot matching newlines)
+    replaced by `new` (backreferences allowed); by default, removed."""
+
+    def edit(page: Response) -> Response:
+        body, count = re.subn(pattern, new, page.body.decode("utf-8"), flags=re.DOTALL)
+        if not count:
+            raise ValueError(f"{pattern!r} is not on the page")
+        return replace(page, body=body.encode("utf-8"))
+
+    return edit
+
+
+_META_CHARSET_RE = re.compile(rb"charset=[\"']?utf-8", re.IGNORECASE)
+
+
+def encoded(charset: str) -> Edit:
+    """The page in another encoding, declared only by its <meta> tag (none in Content-Type)."""
+
+    def edit(page: Response) -> Response:
+        html = _META_CHARSET_RE.sub(f"charset={charset}".encode(), page.body)
+        body = html.decode("utf-8").encode(charset, errors="xmlcharrefreplace")
+        return replace(page, body=body, content_type="text/html")
+
+    return edit
+
+
+def padded(size: int) -> Edit:
+    """The page grown to `size` bytes by a comment before </body> (a huge inline blob)."""
+
+    def edit(page: Response) -> Response:
+        head, tail = page.body.rsplit(b"</body>", 1)
+        filler = b"<!--" + b"x" * max(0, size - len(page.body) - 7) + b"-->"
+        return replace(page, body=head + filler + b"</body>" + tail)
+
+    return edit
 
 
 class ReplicaSite:
@@ -70,7 +156,8 @@ class ReplicaSite:
         self.seed = seed
         self.renderer = Renderer(lang, variant, seed)
         self.faults: dict[str, Fault] = {}
-        self.robots_disallow: list[str] = []  # paths robots.txt disallows (hook for later)
+        self._fault_uses: Counter[str] = Counter()  # how often each fault has been served
+        self.robots_disallow: list[str] = []  # paths robots.txt disallows
         self.hits: Counter[str] = Counter()  # request targets served, for crawl-behaviour tests
         self._lock = threading.RLock()
         self._generator = Generator(lang, seed)
@@ -154,6 +241,7 @@ class ReplicaSite:
                 self.faults.pop(unquote(path), None)
             else:
                 self.faults[unquote(path)] = fault
+            self._fault_uses.pop(unquote(path), None)
 
     # --- the ground truth ---
 
@@ -181,13 +269,20 @@ class ReplicaSite:
 
     def respond(self, target: str) -> Response:
         """The response to a request target (`/path?query`), as the real site would answer."""
+        path = unquote(urlsplit(target).path)
+        with self._lock:
+            self.hits[target] += 1
+            fault, uses = self.faults.get(path), self._fault_uses[path]
+            while fault and fault.times is not None and uses >= fault.times:
+                fault, uses = fault.then, uses - fault.times
+            self._fault_uses[path] += 1
+            return fault.answer(self.page(target)) if fault else self.page(target)
+
+    def page(self, target: str) -> Response:
+        """The normal answer to a request target, without faults (and not counted in hits)."""
         split = urlsplit(target)
         path = unquote(split.path)
         with self._lock:
-            self.hits[target] += 1
-            fault = self.faults.get(path)
-            if fault:
-                return Response(fault.status, fault.body, "text/plain", fault.headers)
             if _needs_slash(path) and (path + "/" in self._articles or path + "/" in LISTINGS):
                 location = split.path + "/" + (f"?{split.query}" if split.query else "")
                 return Response(301, b"", headers={"Location": location})

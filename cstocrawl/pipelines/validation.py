@@ -1,0 +1,78 @@
+"""Check every article against the dataset's JSON Schema; an invalid one goes to a rejects file.
+
+Runs after cleaning and attachments and before anything that records state or writes the dataset,
+so a line in `<run id>.jsonl` always satisfies cstocrawl/schema/article.schema.json.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from functools import cache
+from pathlib import Path
+from typing import IO, Any
+
+from itemadapter import ItemAdapter
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from cstocrawl.pipelines.jsonl import dataset_path
+from cstocrawl.schema import article_schema
+
+logger = logging.getLogger(__name__)
+
+
+def rejects_path(output_dir: str | Path, run_id: str) -> Path:
+    return dataset_path(output_dir, run_id).with_suffix(".rejects.jsonl")
+
+
+def validation_error(record: dict[str, Any]) -> str | None:
+    """The most relevant schema violation of `record` ("where: what"), or None when it is valid."""
+    error = best_match(_validator().iter_errors(record))
+    if error is None:
+        return None
+    where = "/".join(map(str, error.absolute_path)) or "(item)"
+    return f"{where}: {error.message}"
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(article_schema())
+
+
+class ValidationPipeline:
+    """Drops invalid items after writing them, with the reason, to `<run id>.rejects.jsonl`."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.output_dir = Path(crawler.settings.get("CSTOCRAWL_OUTPUT_DIR", "output"))
+        self._rejects: IO[str] | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ValidationPipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        record = ItemAdapter(item).asdict()
+        error = validation_error(record)
+        if error is None:
+            return item
+        url = record.get("url")
+        self._reject({"url": url, "error": error, "item": record})
+        self.crawler.stats.inc_value("cstocrawl/invalid")
+        logger.error("Invalid article %s: %s", url, error)
+        raise DropItem(f"invalid article {url}: {error}")
+
+    def _reject(self, line: dict[str, Any]) -> None:
+        if self._rejects is None:  # opened on the first reject: a clean run leaves no file
+            path = rejects_path(self.output_dir, self.crawler.spider.run_id)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._rejects = path.open("a", encoding="utf-8")
+        self._rejects.write(json.dumps(line, ensure_ascii=False, default=str) + "\n")
+        self._rejects.flush()
+
+    def close_spider(self) -> None:
+        if self._rejects is not None:
+            self._rejects.close()

@@ -1,0 +1,144 @@
+"""The article schema and the validation pipeline: good items pass, each broken field is rejected."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+from scrapy.exceptions import DropItem
+from scrapy.utils.test import get_crawler
+
+from cstocrawl.items import Article
+from cstocrawl.pipelines.validation import ValidationPipeline, validation_error
+from cstocrawl.schema import article_schema
+
+SHA = "ab" * 32
+GOOD: dict[str, Any] = {
+    "url": "https://en.odkb-csto.org/documents/statements/zayavlenie-ministrov-inostrannykh-del%20ODKB/",
+    "lang": "en",
+    "section": "statements",
+    "title": "STATEMENT of the Ministers for Foreign Affairs",
+    "published": "2022-06-10",
+    "summary": "We, the member states of the CSTO, express our deep concern.",
+    "text": "We, the member states of the CSTO, express our deep concern.\n\nSecond paragraph.",
+    "attachments": [
+        {
+            "url": "https://en.odkb-csto.org/upload/iblock/393/39357fa0b754c4c5529e0bcf4d007437.docx",
+            "name": "39357fa0b754c4c5529e0bcf4d007437.docx",
+            "path": f"files/by-sha256/ab/{SHA}.docx",
+            "sha256": SHA,
+            "size": 12034,
+            "media_type": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "status": "downloaded",
+            "text": "STATEMENT",
+            "error": None,
+        },
+        {
+            "url": "https://en.odkb-csto.org/upload/iblock/000/Annex%201.pdf",
+            "name": "Annex 1.pdf",
+            "path": None,
+            "sha256": None,
+            "size": None,
+            "media_type": None,
+            "status": "failed",
+            "text": None,
+            "error": "HTTP 404",
+        },
+    ],
+    "images": ["https://en.odkb-csto.org/upload/iblock/1a2/DSC_4960.JPG"],
+    "problems": [],
+    "crawled_at": "2026-01-02T03:04:05Z",
+    "content_sha256": "0f" * 32,
+}
+
+
+def broken(path: str, value: Any) -> dict[str, Any]:
+    """GOOD with the field at `path` ("a/0/b") set to `value`, or deleted for `...`."""
+    record = copy.deepcopy(GOOD)
+    *parents, last = path.split("/")
+    target: Any = record
+    for key in parents:
+        target = target[int(key)] if key.isdigit() else target[key]
+    if value is ...:
+        del target[last]
+    else:
+        target[last] = value
+    return record
+
+
+def test_the_schema_is_a_valid_draft_2020_12_schema() -> None:
+    Draft202012Validator.check_schema(article_schema())
+    assert article_schema()["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+def test_a_good_item_passes() -> None:
+    assert validation_error(GOOD) is None
+    nulls = broken("published", None) | {"title": None, "summary": None, "text": ""}
+    nulls["problems"] = ["missing_title", "missing_date", "missing_body"]
+    assert validation_error(nulls) is None
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "error"),
+    [
+        ("url", "http://en.odkb-csto.org/news/x/", "url: 'http://en.odkb-csto.org/news/x/' does not match"),
+        ("url", "https://example.org/news/x/", "url: 'https://example.org/news/x/' does not match"),
+        ("url", ..., "(item): 'url' is a required property"),
+        ("lang", "de", "lang: 'de' is not one of ['en', 'ru']"),
+        ("section", "", "section: '' does not match"),
+        ("title", "", "title: '' should be non-empty"),
+        ("published", "10.06.2022", "published: '10.06.2022' does not match"),
+        ("text", None, "text: None is not of type 'string'"),
+        ("summary", 3, "summary: 3 is not of type 'string', 'null'"),
+        ("images", ["/upload/x.jpg"], "images/0: '/upload/x.jpg' does not match"),
+        ("problems", ["bad_thing"], "problems/0: 'bad_thing' does not match"),
+        ("crawled_at", "2026-01-02 03:04:05", "crawled_at: '2026-01-02 03:04:05' does not match"),
+        ("content_sha256", "xyz", "content_sha256: 'xyz' does not match"),
+        ("extra", 1, "(item): Additional properties are not allowed ('extra' was unexpected)"),
+        ("attachments/0/path", "../../etc/passwd", "attachments/0/path: '../../etc/passwd' does not match"),
+        ("attachments/0/sha256", None, "attachments/0/sha256: None is not of type 'string'"),
+        ("attachments/0/size", -1, "attachments/0/size: -1 is less than the minimum of 0"),
+        ("attachments/0/status", "ok", "attachments/0/status: 'ok' is not one of"),
+        ("attachments/0/error", ..., "attachments/0: 'error' is a required property"),
+        ("attachments/1/error", None, "attachments/1/error: None is not of type 'string'"),
+    ],
+)
+def test_each_broken_field_is_rejected(path: str, value: Any, error: str) -> None:
+    found = validation_error(broken(path, value))
+    assert found is not None and found.startswith(error), found
+
+
+def pipeline(tmp_path: Path) -> tuple[ValidationPipeline, Any]:
+    crawler = get_crawler(settings_dict={"CSTOCRAWL_OUTPUT_DIR": str(tmp_path)})
+    crawler.spider = SimpleNamespace(run_id="run7")
+    crawler.stats.open_spider()
+    return ValidationPipeline.from_crawler(crawler), crawler
+
+
+def test_the_pipeline_passes_good_items_and_writes_no_rejects_file(tmp_path: Path) -> None:
+    validation, crawler = pipeline(tmp_path)
+    item = Article(**copy.deepcopy(GOOD))
+    assert validation.process_item(item) is item
+    validation.close_spider()
+    assert not (tmp_path / "news").exists()
+    assert crawler.stats.get_value("cstocrawl/invalid") is None
+
+
+def test_an_invalid_item_is_dropped_into_the_rejects_file(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    validation, crawler = pipeline(tmp_path)
+    bad = broken("published", "10.06.2022")
+    with pytest.raises(DropItem):
+        validation.process_item(Article(**bad))
+    validation.close_spider()
+    lines = (tmp_path / "news" / "run7.rejects.jsonl").read_text(encoding="utf-8").splitlines()
+    error = "published: '10.06.2022' does not match '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'"
+    assert [json.loads(line) for line in lines] == [{"url": GOOD["url"], "error": error, "item": bad}]
+    assert crawler.stats.get_value("cstocrawl/invalid") == 1
+    assert f"Invalid article {GOOD['url']}: {error}" in caplog.text
