@@ -7,8 +7,6 @@ tests/documents.py into a temporary directory, so every run measures the same fi
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import random
 import statistics
 import tempfile
@@ -19,6 +17,7 @@ from pathlib import Path
 
 from docx2python import docx2python
 
+from bench.common import machine, write_section
 from cstocrawl.extract import extract_text
 from tests.documents import (
     Part,
@@ -159,21 +158,8 @@ def main() -> None:
     parser.add_argument("--docx", type=int, default=200)
     parser.add_argument("--pdf", type=int, default=50)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--write-docs", action="store_true", help="update docs/benchmarks.md")
     args = parser.parse_args()
-    cpuinfo = Path("/proc/cpuinfo")
-    models = [
-        line.split(":", 1)[1].strip()
-        for line in (cpuinfo.read_text().splitlines() if cpuinfo.exists() else [])
-        if line.startswith("model name")
-    ]
-    cpu = models[0] if models else platform.processor()
-    print(f"machine: {os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}")
-    print(
-        "versions: "
-        + ", ".join(
-            f"{name} {version(name)}" for name in ("python-docx", "pypdf", "lxml", "docx2python")
-        )
-    )
     with tempfile.TemporaryDirectory() as directory:
         docx_files, pdf_files = build_corpus(Path(directory), args.docx, args.pdf)
         rows = [
@@ -183,17 +169,31 @@ def main() -> None:
         ]
         sizes = {kind: sum(p.stat().st_size for p, _, _ in files) for kind, files in
                  (("docx", docx_files), ("pdf", pdf_files))}  # fmt: skip
-    print(
-        f"corpus: {len(docx_files)} .docx ({sizes['docx'] / 1e6:.1f} MB), "
-        f"{len(pdf_files)} .pdf ({sizes['pdf'] / 1e6:.1f} MB); median of {args.runs} runs"
+    versions = ", ".join(
+        f"{name} {version(name)}" for name in ("python-docx", "pypdf", "docx2python")
     )
-    print(f"| {'tool':<13}| kind | files/s | MB/s  | coverage | deleted text leaked |")
-    print("|--------------|------|---------|-------|----------|---------------------|")
+    lines = [
+        f"Command: `python -m bench.extract_bench --runs {args.runs}` (median of {args.runs} "
+        f"passes over {len(docx_files)} .docx, {sizes['docx'] / 1e6:.1f} MB, "
+        f"and {len(pdf_files)} .pdf, {sizes['pdf'] / 1e6:.1f} MB).",
+        "",
+        f"Machine: {machine()}; {versions}.",
+        "",
+        "| tool         | kind | files/s | MB/s | coverage | deleted text leaked |",
+        "|--------------|------|--------:|-----:|---------:|--------------------:|",
+    ]
     for tool, kind, result in rows:
-        print(
-            f"| {tool:<13}| {kind:<5}| {result['files/s']:7.1f} | {result['MB/s']:5.2f} "
-            f"| {result['coverage']:8.1%} | {result['leaked']:19.1%} |"
+        leaked = f"{result['leaked']:.1%}" if kind == "docx" else "—"
+        lines.append(
+            f"| {tool:<13}| {kind:<5}| {result['files/s']:7.1f} | {result['MB/s']:4.2f} "
+            f"| {result['coverage']:8.1%} | {leaked:>19} |"
         )
+    speedup = rows[0][2]["files/s"] / rows[1][2]["files/s"]
+    lines += ["", f"extract_text is {speedup:.1f}x as fast as docx2python on these .docx files."]
+    summary = "\n".join(lines)
+    print(summary)
+    if args.write_docs:
+        write_section("extract", summary)
 
 
 if __name__ == "__main__":

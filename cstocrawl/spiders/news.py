@@ -124,6 +124,9 @@ class NewsSpider(scrapy.Spider):
                 callback=self.parse_article,
                 errback=self.request_failed,
                 cb_kwargs={"canonical_url": entry.key, "summary": entry.teaser},
+                # Before the next listing page: otherwise (LIFO) the pager runs ahead and the
+                # articles it lists pile up in the scheduler.
+                priority=1,
             )
         yield from self.follow_listings(listing.links)
 

@@ -1,0 +1,73 @@
+"""Our page parsers alone, without Scrapy: parse_detail and parse_listing, pages per second.
+
+python -m bench.parse_bench [--runs 5] [--write-docs]
+Every article and listing page of a 200-article replica in each of its three markups, in-process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from bench.common import PAGE_SIZE, machine, median, write_section
+from cstocrawl.parsing.detail import parse_detail
+from cstocrawl.parsing.listing import parse_listing
+from cstocrawl.site import Site, UrlKind
+from tests.replica import VARIANTS, ReplicaSite
+
+BASE_URL = "http://127.0.0.1:8800"  # the pages' URL; nothing is served
+Pages = list[tuple[str, str]]  # (url, html)
+
+
+def pages_of(variant: str) -> tuple[Pages, Pages]:
+    """(articles, listing pages) of a 200-article replica in `variant` markup."""
+    site = ReplicaSite("en", variant, articles_per_section=50, page_size=PAGE_SIZE, seed=0)
+    targets = [urlsplit(article.url).path for article in site.articles]
+    articles = [(BASE_URL + t, site.respond(t).body.decode()) for t in targets]
+    listings = [(BASE_URL + t, site.respond(t).body.decode()) for t in site.listing_pages()]
+    return articles, listings
+
+
+def pages_per_second(parse: Callable[[str, str], object], pages: Pages, runs: int) -> float:
+    timings = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        for url, html in pages:
+            parse(html, url)
+        timings.append(time.perf_counter() - start)
+    return len(pages) / median(timings)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--write-docs", action="store_true", help="update docs/benchmarks.md")
+    args = parser.parse_args()
+    site = Site("en", BASE_URL)
+
+    def article_key(url: str) -> str | None:
+        canonical = site.canonical(url)
+        return canonical if canonical and site.classify(canonical) is UrlKind.ARTICLE else None
+
+    rows = ["| markup | parse_detail pages/s | parse_listing pages/s |", "|---|---:|---:|"]
+    for variant in VARIANTS:
+        articles, listings = pages_of(variant)
+        detail = pages_per_second(parse_detail, articles, args.runs)
+        listing = pages_per_second(
+            lambda html, url: parse_listing(html, url, article_key), listings, args.runs
+        )
+        rows.append(f"| {variant} | {detail:.0f} | {listing:.0f} |")
+    summary = (
+        f"Command: `python -m bench.parse_bench --runs {args.runs}` (median of {args.runs} passes "
+        f"over 200 articles and their listing pages, {PAGE_SIZE} a page, per markup).\n\n"
+        f"Machine: {machine()}.\n\n" + "\n".join(rows)
+    )
+    print(summary)
+    if args.write_docs:
+        write_section("parsing", summary)
+
+
+if __name__ == "__main__":
+    main()
