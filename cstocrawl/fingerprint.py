@@ -22,6 +22,8 @@ class CanonicalUrlFingerprinter:
 
     def fingerprint(self, request: Request) -> bytes:
         if request not in self._cache:
-            canonical = request.replace(url=canonicalize_url(request.url))
-            self._cache[request] = fingerprint(canonical)
+            url = canonicalize_url(request.url)
+            self._cache[request] = fingerprint(
+                request if url == request.url else request.replace(url=url)
+            )
         return self._cache[request]

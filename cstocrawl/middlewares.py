@@ -43,7 +43,9 @@ class OffsiteMiddleware(ScrapyOffsiteMiddleware):
 
     def process_request(self, request: Request, spider: object = None) -> None:
         try:
-            super().process_request(request.replace(dont_filter=False))
+            super().process_request(
+                request.replace(dont_filter=False) if request.dont_filter else request
+            )
         except IgnoreRequest:
             if chain := request.meta.get("redirect_urls"):
                 self.stats.inc_value("cstocrawl/failed/redirect_offsite")

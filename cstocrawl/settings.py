@@ -41,6 +41,10 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 60
+# Items a callback yields that go through the pipelines at once. A page yields one article, and
+# Scrapy starts this many asyncio tasks per callback whatever it yields: 100 (the default) cost a
+# fifth of the crawl's CPU (docs/benchmarks.md).
+CONCURRENT_ITEMS = 8
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 # Pages larger than this are refused (recorded as an error), so one runaway page cannot eat memory.
@@ -62,6 +66,8 @@ MEDIA_ALLOW_REDIRECTS = True
 CSTOCRAWL_ATTACHMENT_MAXSIZE = 50 * 2**20
 # A .docx (a zip) that would inflate beyond this is refused as a zip bomb.
 CSTOCRAWL_ATTACHMENT_MAX_UNCOMPRESSED = 200 * 2**20
+# Worker processes extracting attachment text, so the crawl keeps its own core; 0 extracts inline.
+CSTOCRAWL_EXTRACT_WORKERS = 1
 
 # --- Pipelines: one job each, in this order ------------------------------------------------------
 ITEM_PIPELINES = {

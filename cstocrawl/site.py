@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url as w3lib_canonicalize_url
@@ -184,6 +185,7 @@ class Site:
         return None
 
 
+@lru_cache(maxsize=8192)
 def canonicalize_url(url: str) -> str:
     """Canonical form of any URL, for request fingerprints: site hosts mapped, junk removed."""
     parts = urlsplit(url)

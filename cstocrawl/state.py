@@ -91,7 +91,8 @@ def kind_of(known: Known | None, content_sha256: str) -> Kind:
 
 
 class State:
-    """One connection to the state file; every method that writes commits before returning."""
+    """One connection to the state file; every method that writes commits before returning,
+    except `record`, whose rows wait for `flush` or the run's promotion."""
 
     def __init__(self, path: str | Path) -> None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -131,8 +132,13 @@ class State:
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
-        """Run the block in one transaction, taking the write lock at once (IMMEDIATE)."""
-        self._db.execute("BEGIN IMMEDIATE")
+        """Run the block in one transaction, taking the write lock at once (IMMEDIATE).
+
+        Pending rows recorded before are committed with it: they need no disk sync of their own,
+        since a run that dies before promoting has them discarded anyway.
+        """
+        if not self._db.in_transaction:
+            self._db.execute("BEGIN IMMEDIATE")
         try:
             yield
         except BaseException:
@@ -206,7 +212,12 @@ class State:
     def record(
         self, run_id: str, item: dict[str, Any], kind: Kind, *, written: bool = True
     ) -> None:
-        """An article this run fetched: written to the dataset file, or (not written) unchanged."""
+        """An article this run fetched: written to the dataset file, or (not written) unchanged.
+
+        Left uncommitted until `flush` or the promotion: one disk sync per run, not per article.
+        """
+        if not self._db.in_transaction:
+            self._db.execute("BEGIN IMMEDIATE")
         self._db.execute(
             "INSERT OR REPLACE INTO pending"
             " (run_id, url, kind, content_sha256, published, seen_at, item)"
@@ -221,6 +232,11 @@ class State:
                 json.dumps(item, ensure_ascii=False) if written else None,
             ),
         )
+
+    def flush(self) -> None:
+        """Commit what `record` left pending, releasing the write lock for other connections."""
+        if self._db.in_transaction:
+            self._db.execute("COMMIT")
 
     def promote(self, run_id: str) -> int:
         """Make the run's pending rows the known state, in one transaction; how many articles."""

@@ -130,6 +130,7 @@ def test_promotion_is_one_transaction(path: Path) -> None:
         state.begin_run("r1", "S1", "incremental")
         state.record("r1", article(A, "a1"), "new")
         state.record("r1", article(B, "b1", attachments=[broken]), "new")
+        state.flush()  # as the pipeline does when the spider closes
         with pytest.raises(KeyError):
             state.promote("r1")
         assert state.known_articles() == {}

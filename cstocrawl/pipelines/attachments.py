@@ -7,9 +7,12 @@ keyed by URL (`files/by-url/`). Each stored file is also hard-linked under the S
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
+import multiprocessing
 import os
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +24,10 @@ from scrapy.http import Response
 from scrapy.http.request import NO_CALLBACK
 from scrapy.pipelines.files import FilesPipeline
 from scrapy.pipelines.media import FileException, MediaPipeline
+from scrapy.utils.asyncio import is_asyncio_available
 from twisted.python.failure import Failure
 
-from cstocrawl.extract import extract_text, sniff_media_type
+from cstocrawl.extract import Extraction, extract_file, sniff_media_type
 from cstocrawl.extract.sniff import HTML
 
 logger = logging.getLogger(__name__)
@@ -50,6 +54,8 @@ class AttachmentsPipeline(FilesPipeline):
         self.store_dir = Path(store_uri)
         self.max_size = settings.getint("CSTOCRAWL_ATTACHMENT_MAXSIZE")
         self.max_uncompressed = settings.getint("CSTOCRAWL_ATTACHMENT_MAX_UNCOMPRESSED")
+        self.workers = settings.getint("CSTOCRAWL_EXTRACT_WORKERS")
+        self._pool: ProcessPoolExecutor | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> AttachmentsPipeline:
@@ -106,12 +112,18 @@ class AttachmentsPipeline(FilesPipeline):
     def item_completed(
         self, results: list[tuple[bool, Any]], item: Any, info: MediaPipeline.SpiderInfo
     ) -> Any:
+        """Where each file is and what its bytes are; the text comes after, in `process_item`."""
+        for attachment, (ok, result) in zip(ItemAdapter(item)["attachments"], results, strict=True):
+            attachment.update(self._store(result) if ok else _failed(_reason(result)))
+        return item
+
+    async def process_item(self, item: Any, spider: Any = None) -> Any:
+        item = await super().process_item(item)
         adapter = ItemAdapter(item)
-        for attachment, (ok, result) in zip(adapter["attachments"], results, strict=True):
-            if ok:
-                attachment.update(self._describe(result))
-            else:
-                attachment.update(_failed(_reason(result)))
+        for attachment in adapter["attachments"]:
+            if attachment["path"] is not None:
+                extraction = await self._extract(self.output_dir / attachment["path"])
+                attachment.update(_read(extraction, attachment["status"]))
             self.crawler.stats.inc_value(f"cstocrawl/attachments/{attachment['status']}")
             if attachment["status"] in ("failed", "unsupported"):
                 logger.warning(
@@ -123,28 +135,47 @@ class AttachmentsPipeline(FilesPipeline):
                 )
         return item
 
-    def _describe(self, result: dict[str, Any]) -> dict[str, Any]:
+    async def _extract(self, path: Path) -> Extraction:
+        """Text extraction is CPU work: in a worker process it leaves the crawl's core free."""
+        caps = {"max_uncompressed": self.max_uncompressed}
+        if self.workers == 0 or not is_asyncio_available():
+            return extract_file(path, **caps)
+        if self._pool is None:
+            context = multiprocessing.get_context("forkserver")
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
+        return await asyncio.wrap_future(self._pool.submit(extract_file, path, **caps))
+
+    def close_spider(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+
+    def _store(self, result: dict[str, Any]) -> dict[str, Any]:
         by_url = self.store_dir / result["path"]
         data = by_url.read_bytes()
-        extraction = extract_text(data, max_uncompressed=self.max_uncompressed)
         sha256 = hashlib.sha256(data).hexdigest()
-        relative = sha256_path(sha256, extraction.media_type)
+        media_type = sniff_media_type(data)
+        relative = sha256_path(sha256, media_type)
         _link_by_content(by_url, self.store_dir / relative)
-        if not extraction.supported:
-            status = "unsupported"
-        elif extraction.error and not extraction.readable:
-            status = "failed"
-        else:
-            status = "downloaded" if result["status"] == "downloaded" else "stored"
         return {
             "path": os.path.relpath(self.store_dir / relative, self.output_dir),
             "sha256": sha256,
             "size": len(data),
-            "media_type": extraction.media_type,
-            "status": status,
-            "text": extraction.text,
-            "error": extraction.error,
+            "media_type": media_type,
+            "status": "downloaded" if result["status"] == "downloaded" else "stored",
+            "text": None,
+            "error": None,
         }
+
+
+def _read(extraction: Extraction, fetched: str) -> dict[str, Any]:
+    """The text fields, and the status once the bytes were read (`fetched` when they could be)."""
+    if not extraction.supported:
+        status = "unsupported"
+    elif extraction.error and not extraction.readable:
+        status = "failed"
+    else:
+        status = fetched
+    return {"status": status, "text": extraction.text, "error": extraction.error}
 
 
 def _link_by_content(by_url: Path, by_content: Path) -> None:

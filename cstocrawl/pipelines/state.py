@@ -84,6 +84,10 @@ class StatePipeline:
         self.state.record(self.run_id, adapter.asdict(), kind)
         self.stats.inc_value(f"cstocrawl/state/{kind}")
 
+    def close_spider(self) -> None:
+        # Before spider_closed: the writer's rename and the manifest need the write lock.
+        self.state.flush()
+
     def dataset_written(self) -> None:
         promoted = self.state.promote(self.run_id)
         self.stats.set_value("cstocrawl/state/promoted", promoted)
