@@ -245,8 +245,10 @@ class State:
                 "SELECT url, content_sha256, published, seen_at, item FROM pending"
                 " WHERE run_id = ?",
                 (run_id,),
-            ).fetchall()
-            for url, sha, published, seen_at, item in rows:
+            )
+            promoted = 0
+            for url, sha, published, seen_at, item in rows:  # streamed: no run held in memory
+                promoted += 1
                 if item is None:
                     self._db.execute(
                         "UPDATE articles SET last_seen = ? WHERE url = ?", (seen_at, url)
@@ -270,7 +272,7 @@ class State:
                         self._record_attachment(attachment, seen_at)
             self._db.execute("DELETE FROM pending WHERE run_id = ?", (run_id,))
             self._db.execute("UPDATE runs SET outcome = 'promoted' WHERE run_id = ?", (run_id,))
-        return len(rows)
+        return promoted
 
     def _record_attachment(self, attachment: dict[str, Any], seen_at: str) -> None:
         self._db.execute(
