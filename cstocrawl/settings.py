@@ -51,6 +51,11 @@ RETRY_TIMES = 3
 DOWNLOAD_MAXSIZE = 20 * 2**20
 DOWNLOAD_WARNSIZE = 5 * 2**20
 
+# --- CPU ------------------------------------------------------------------------------------------
+# Worker processes that parse article pages and extract attachment text beside the crawl's own
+# process (cstocrawl/workers.py); 0 does that work inline. One fills a 2-core machine.
+CSTOCRAWL_WORKERS = 1
+
 # --- De-duplication ------------------------------------------------------------------------------
 # Fingerprints use the site's canonical URL (bxajaxid, sessid, utm_* removed; www/bare host merged).
 REQUEST_FINGERPRINTER_CLASS = "cstocrawl.fingerprint.CanonicalUrlFingerprinter"
@@ -66,8 +71,6 @@ MEDIA_ALLOW_REDIRECTS = True
 CSTOCRAWL_ATTACHMENT_MAXSIZE = 50 * 2**20
 # A .docx (a zip) that would inflate beyond this is refused as a zip bomb.
 CSTOCRAWL_ATTACHMENT_MAX_UNCOMPRESSED = 200 * 2**20
-# Worker processes extracting attachment text, so the crawl keeps its own core; 0 extracts inline.
-CSTOCRAWL_EXTRACT_WORKERS = 1
 
 # --- Pipelines: one job each, in this order ------------------------------------------------------
 ITEM_PIPELINES = {

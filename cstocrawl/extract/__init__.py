@@ -49,9 +49,9 @@ def extract_text(
     return Extraction(media_type, text, None, supported=True)
 
 
-def extract_file(path: str | Path, **caps: int) -> Extraction:
+def extract_file(path: str | Path, max_uncompressed: int = DEFAULT_MAX_UNCOMPRESSED) -> Extraction:
     """`extract_text` of a stored file: what a worker process runs, so only a path crosses over."""
-    return extract_text(Path(path).read_bytes(), **caps)
+    return extract_text(Path(path).read_bytes(), max_uncompressed=max_uncompressed)
 
 
 def _one_line(reason: str) -> str:

@@ -7,12 +7,9 @@ keyed by URL (`files/by-url/`). Each stored file is also hard-linked under the S
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +21,11 @@ from scrapy.http import Response
 from scrapy.http.request import NO_CALLBACK
 from scrapy.pipelines.files import FilesPipeline
 from scrapy.pipelines.media import FileException, MediaPipeline
-from scrapy.utils.asyncio import is_asyncio_available
 from twisted.python.failure import Failure
 
 from cstocrawl.extract import Extraction, extract_file, sniff_media_type
 from cstocrawl.extract.sniff import HTML
+from cstocrawl.workers import Workers
 
 logger = logging.getLogger(__name__)
 
@@ -54,8 +51,6 @@ class AttachmentsPipeline(FilesPipeline):
         self.store_dir = Path(store_uri)
         self.max_size = settings.getint("CSTOCRAWL_ATTACHMENT_MAXSIZE")
         self.max_uncompressed = settings.getint("CSTOCRAWL_ATTACHMENT_MAX_UNCOMPRESSED")
-        self.workers = settings.getint("CSTOCRAWL_EXTRACT_WORKERS")
-        self._pool: ProcessPoolExecutor | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> AttachmentsPipeline:
@@ -136,18 +131,7 @@ class AttachmentsPipeline(FilesPipeline):
         return item
 
     async def _extract(self, path: Path) -> Extraction:
-        """Text extraction is CPU work: in a worker process it leaves the crawl's core free."""
-        caps = {"max_uncompressed": self.max_uncompressed}
-        if self.workers == 0 or not is_asyncio_available():
-            return extract_file(path, **caps)
-        if self._pool is None:
-            context = multiprocessing.get_context("forkserver")
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
-        return await asyncio.wrap_future(self._pool.submit(extract_file, path, **caps))
-
-    def close_spider(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
+        return await Workers.of(self.crawler).run(extract_file, path, self.max_uncompressed)
 
     def _store(self, result: dict[str, Any]) -> dict[str, Any]:
         by_url = self.store_dir / result["path"]

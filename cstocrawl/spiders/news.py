@@ -26,6 +26,7 @@ from cstocrawl.items import Article
 from cstocrawl.parsing.detail import parse_detail
 from cstocrawl.parsing.listing import parse_listing
 from cstocrawl.site import ALL_NEWS_PATH, KNOWN_SECTIONS, Site, UrlKind
+from cstocrawl.workers import Workers
 
 ROBOTS_FORBIDDEN = "Forbidden by robots.txt"  # RobotsTxtMiddleware's IgnoreRequest message
 
@@ -175,17 +176,18 @@ class NewsSpider(scrapy.Spider):
             ):
                 yield self.listing_request(first_page)
 
-    def parse_article(
+    async def parse_article(
         self, response: Response, canonical_url: str, summary: str | None
-    ) -> Iterator[Article | scrapy.Request]:
+    ) -> AsyncIterator[Article | scrapy.Request]:
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("cstocrawl/article/not_html")
             self.logger.error("Article is not an HTML page: %s", response.url)
             return
         self.crawler.stats.inc_value("cstocrawl/article/pages")
         url = self.site.canonical(response.url) or canonical_url
-        page = parse_detail(response.text, response.url)
-        yield from self.follow_listings(page.back_links)
+        page = await Workers.of(self.crawler).run(parse_detail, response.text, response.url)
+        for request in self.follow_listings(page.back_links):
+            yield request
         attachments = []
         for linked in page.attachments:
             if (file_url := self.site.canonical(linked.url)) is not None:
