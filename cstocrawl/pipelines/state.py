@@ -20,7 +20,7 @@ from scrapy.exceptions import DropItem
 
 from cstocrawl.pipelines.jsonl import dataset_written
 from cstocrawl.spiders.news import iso_utc
-from cstocrawl.state import State, kind_of, state_path
+from cstocrawl.state import Known, State, kind_of, state_path
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +32,7 @@ class StatePipeline:
         self.path = state_path(crawler.settings.get("CSTOCRAWL_OUTPUT_DIR", "output"))
         self._state: State | None = None
         self._emitted: set[str] = set()  # URLs this run let through, to never write one twice
+        self._known: dict[str, Known] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StatePipeline:
@@ -55,6 +56,8 @@ class StatePipeline:
         self._state = State(self.path)
         mode = "full" if spider.full else "incremental"
         abandoned = self.state.begin_run(self.run_id, iso_utc(spider.started_at), mode)
+        # What the state knew when the run began: one read instead of two queries per article.
+        self._known = self.state.known_articles()
         self.stats.set_value("cstocrawl/state/mode", mode)  # the run is on record
         if abandoned:
             logger.warning(
@@ -69,7 +72,7 @@ class StatePipeline:
         if url in self._emitted:
             self.stats.inc_value("cstocrawl/state/dropped")
             raise DropItem(f"Already emitted by this run: {url}")
-        kind = kind_of(self.state.known(url), adapter["content_sha256"])
+        kind = kind_of(self._known.get(url), adapter["content_sha256"])
         if kind == "unchanged" and not self.crawler.spider.full:
             self.state.record(self.run_id, adapter.asdict(), kind, written=False)
             self.stats.inc_value("cstocrawl/state/unchanged")
@@ -80,7 +83,7 @@ class StatePipeline:
 
     def item_scraped(self, item: Any) -> None:
         adapter = ItemAdapter(item)
-        kind = kind_of(self.state.known(adapter["url"]), adapter["content_sha256"])
+        kind = kind_of(self._known.get(adapter["url"]), adapter["content_sha256"])
         self.state.record(self.run_id, adapter.asdict(), kind)
         self.stats.inc_value(f"cstocrawl/state/{kind}")
 

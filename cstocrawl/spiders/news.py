@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -39,6 +40,26 @@ def iso_utc(moment: datetime) -> str:
     return moment.isoformat().replace("+00:00", "Z")
 
 
+@dataclass(frozen=True)
+class ArticleKey:
+    """Maps a link to the canonical URL of an article in a wanted section, or None.
+
+    A plain value (picklable), so listings can be parsed in a worker process.
+    """
+
+    site: Site
+    sections: frozenset[str] | None  # None: every section
+
+    def wants(self, section: str | None) -> bool:
+        return section is not None and (self.sections is None or section in self.sections)
+
+    def __call__(self, url: str) -> str | None:
+        canonical = self.site.canonical(url)
+        if canonical is None or self.site.classify(canonical) is not UrlKind.ARTICLE:
+            return None
+        return canonical if self.wants(self.site.section_of(canonical)) else None
+
+
 class NewsSpider(scrapy.Spider):
     name = "news"
 
@@ -56,7 +77,7 @@ class NewsSpider(scrapy.Spider):
         # Listing links are canonicalised more than once per page and repeat from page to page;
         # the cache is bounded, so nothing accumulates over a crawl.
         self.canonical = lru_cache(maxsize=4096)(self.site.canonical)
-        self.sections = _parse_sections(sections)
+        self.article_key = ArticleKey(self.site, _parse_sections(sections))
         self._max_pages_arg = int(max_pages) if max_pages else None
         self.full = str(full).lower() in ("1", "true", "yes")
         self.plan: Plan | None = None  # read from the state when the crawl starts
@@ -74,11 +95,11 @@ class NewsSpider(scrapy.Spider):
         return self.settings.get("CSTOCRAWL_RUN_ID") or self.started_at.strftime("%Y%m%dT%H%M%SZ")
 
     def wants(self, section: str | None) -> bool:
-        return section is not None and (self.sections is None or section in self.sections)
+        return self.article_key.wants(section)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         self.plan = load_plan(self.settings, full=self.full)
-        if self.sections is None:
+        if self.article_key.sections is None:
             yield self.listing_request(self.site.url_for_path(ALL_NEWS_PATH))
         for name, path in KNOWN_SECTIONS.items():
             if self.wants(name):
@@ -91,21 +112,16 @@ class NewsSpider(scrapy.Spider):
             errback=self.request_failed,
         )
 
-    def article_key(self, url: str) -> str | None:
-        """The canonical URL of an article link in a wanted section, or None."""
-        canonical = self.canonical(url)
-        if canonical is None or self.site.classify(canonical) is not UrlKind.ARTICLE:
-            return None
-        return canonical if self.wants(self.site.section_of(canonical)) else None
-
-    def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
+    async def parse_listing(self, response: Response) -> AsyncIterator[scrapy.Request]:
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("cstocrawl/listing/not_html")
             self.logger.error("Listing is not an HTML page: %s", response.url)
             return
         page_url = self.site.canonical(response.url) or response.url
         first_page, page = self.site.listing_page(page_url)
-        listing = parse_listing(response.text, response.url, self.article_key)
+        listing = await Workers.of(self.crawler).run(
+            parse_listing, response.text, response.url, self.article_key
+        )
         self.crawler.stats.inc_value("cstocrawl/listing/pages")
         self.crawler.stats.inc_value("cstocrawl/listing/entries", len(listing.entries))
         if not listing.entries:
@@ -129,7 +145,8 @@ class NewsSpider(scrapy.Spider):
                 # articles it lists pile up in the scheduler.
                 priority=1,
             )
-        yield from self.follow_listings(listing.links)
+        for request in self.follow_listings(listing.links):
+            yield request
 
         next_page = self.site.next_page(first_page, page, listing.links)
         if next_page is None:
@@ -172,7 +189,7 @@ class NewsSpider(scrapy.Spider):
             if page != 1:
                 continue
             if (kind is UrlKind.SECTION and self.wants(self.site.section_of(canonical))) or (
-                kind is UrlKind.ALL_NEWS and self.sections is None
+                kind is UrlKind.ALL_NEWS and self.article_key.sections is None
             ):
                 yield self.listing_request(first_page)
 
