@@ -152,12 +152,6 @@ class State:
 
     # --- reading ---
 
-    def known(self, url: str) -> Known | None:
-        row = self._db.execute(
-            "SELECT content_sha256, published FROM articles WHERE url = ?", (url,)
-        ).fetchone()
-        return _known(row[0], row[1]) if row else None
-
     def known_articles(self) -> dict[str, Known]:
         rows = self._db.execute("SELECT url, content_sha256, published FROM articles")
         return {url: _known(sha, published) for url, sha, published in rows}

@@ -65,9 +65,9 @@ def test_articles_become_known_only_when_the_run_is_promoted(path: Path) -> None
     with State(path) as state:
         assert state.begin_run("r1", "2025-12-01T06:00:00Z", "incremental") == []
         state.record("r1", article(A, "a1"), "new")
-        assert state.known(A) is None
+        assert state.known_articles().get(A) is None
         assert state.promote("r1") == 1
-        assert state.known(A) == Known("a1", date(2025, 11, 24))
+        assert state.known_articles().get(A) == Known("a1", date(2025, 11, 24))
         assert state.pending_count() == 0
         assert state.finish_run("r1", "2025-12-01T06:05:00Z", "finished", {"new": 1}) == "promoted"
         run = state.run("r1")
@@ -111,7 +111,7 @@ def test_what_a_dead_run_left_pending_is_discarded_by_the_next(path: Path) -> No
     with State(path) as state:  # a new process: the killed run never promoted nor finished
         assert state.begin_run("next", "S2", "incremental") == ["killed"]
         assert state.pending_count() == 0
-        assert state.known(A) is None
+        assert state.known_articles().get(A) is None
         assert state.run("killed")["outcome"] == "abandoned"
 
 
@@ -121,7 +121,7 @@ def test_a_run_closed_uncleanly_is_discarded(path: Path) -> None:
         state.record("r1", article(A, "a1"), "new")
         assert state.finish_run("r1", "E1", "shutdown", {"new": 1}) == "discarded"
         assert state.pending_count() == 0
-        assert state.known(A) is None
+        assert state.known_articles().get(A) is None
 
 
 def test_promotion_is_one_transaction(path: Path) -> None:
