@@ -123,6 +123,9 @@ class Site:
 
     def canonical(self, url: str) -> str | None:
         """The canonical form of a URL of this site, or None for another site or a non-web link."""
+        return _canonical(self, url)
+
+    def _canonical(self, url: str) -> str | None:
         parts = urlsplit(url.strip())
         if parts.scheme not in ("http", "https") or not self._is_own_netloc(parts.netloc):
             return None
@@ -183,6 +186,12 @@ class Site:
             if canonical is not None and self.listing_page(canonical) == (first_page_url, page + 1):
                 return canonical
         return None
+
+
+# Menus, pagers and sidebars repeat the same links on every page: canonicalise each once.
+@lru_cache(maxsize=16384)
+def _canonical(site: Site, url: str) -> str | None:
+    return site._canonical(url)
 
 
 @lru_cache(maxsize=8192)

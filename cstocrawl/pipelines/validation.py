@@ -30,6 +30,8 @@ def rejects_path(output_dir: str | Path, run_id: str) -> Path:
 
 def validation_error(record: dict[str, Any]) -> str | None:
     """The most relevant schema violation of `record` ("where: what"), or None when it is valid."""
+    if _validator().is_valid(record):  # the common case, without building any error
+        return None
     error = best_match(_validator().iter_errors(record))
     if error is None:
         return None

@@ -13,7 +13,6 @@ from collections import defaultdict
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any
 
 import scrapy
@@ -74,9 +73,6 @@ class NewsSpider(scrapy.Spider):
     ) -> None:
         super().__init__(**kwargs)
         self.site = Site(lang, base_url or None)
-        # Listing links are canonicalised more than once per page and repeat from page to page;
-        # the cache is bounded, so nothing accumulates over a crawl.
-        self.canonical = lru_cache(maxsize=4096)(self.site.canonical)
         self.article_key = ArticleKey(self.site, _parse_sections(sections))
         self._max_pages_arg = int(max_pages) if max_pages else None
         self.full = str(full).lower() in ("1", "true", "yes")
@@ -84,6 +80,9 @@ class NewsSpider(scrapy.Spider):
         self.allowed_domains = [self.site.fetch_host]
         # Detail URLs each listing has shown, to stop paging when a page repeats the last one.
         self._listed: defaultdict[str, set[str]] = defaultdict(set)
+        # Listings already requested: every page links them again, no need to make the scheduler
+        # fingerprint and drop thousands of duplicate requests.
+        self._listings: set[str] = set()
         self.started_at = utc_now()
 
     @property
@@ -106,6 +105,7 @@ class NewsSpider(scrapy.Spider):
                 yield self.listing_request(self.site.url_for_path(path))
 
     def listing_request(self, canonical_url: str) -> scrapy.Request:
+        self._listings.add(canonical_url)
         return scrapy.Request(
             self.site.fetch_url(canonical_url),
             callback=self.parse_listing,
@@ -181,12 +181,14 @@ class NewsSpider(scrapy.Spider):
     def follow_listings(self, links: list[str]) -> Iterator[scrapy.Request]:
         """Section listings linked from the menu or "Back to ..." links (page 1 only)."""
         for link in links:
-            canonical = self.canonical(link)
+            canonical = self.site.canonical(link)
             if canonical is None:
                 continue
             kind = self.site.classify(canonical)
             first_page, page = self.site.listing_page(canonical)
             if page != 1:
+                continue
+            if first_page in self._listings:
                 continue
             if (kind is UrlKind.SECTION and self.wants(self.site.section_of(canonical))) or (
                 kind is UrlKind.ALL_NEWS and self.article_key.sections is None
