@@ -46,8 +46,6 @@ DOWNLOAD_RE = re.compile(
 )
 # Link texts in listings that are not teasers.
 MORE_LABELS = {"read more", "more", "details", "подробнее", "читать далее", "далее"}
-# Pager links to the following page.
-NEXT_LABELS = {"next", "»", "›", ">", ">>", "след.", "следующая", "вперед", "вперёд", "далее"}
 
 
 def is_back_link_text(text: str) -> bool:
