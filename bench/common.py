@@ -120,6 +120,13 @@ def run_scrapy(command: list[str], workdir: Path, python_args: tuple[str, ...] =
     return Run(stats, wall, waited[2].ru_maxrss / 1024, log)
 
 
+def publish(name: str, markdown: str, *, write_docs: bool) -> None:
+    """Print a benchmark's figures; with --write-docs also put them in docs/benchmarks.md."""
+    print(markdown, end="\n\n")
+    if write_docs:
+        write_section(name, markdown)
+
+
 def write_section(name: str, markdown: str) -> None:
     """Replace the text between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->` in the docs."""
     text = DOCS.read_text(encoding="utf-8")

@@ -19,9 +19,9 @@ from bench.common import (
     large_site,
     machine,
     median,
+    publish,
     run_scrapy,
     scrapy_command,
-    write_section,
 )
 from bench.server import serve_fast
 from tests.crawling import FAST
@@ -133,10 +133,8 @@ def main() -> None:
         f"**{(peak_large - peak_small) / peak_small:+.0%}** "
         "(targets: at most 200 MB, at most +25%)."
     )
-    print(throughput, memory, sep="\n\n")
-    if args.write_docs:
-        write_section("crawl", throughput)
-        write_section("memory", memory)
+    publish("crawl", throughput, write_docs=args.write_docs)
+    publish("memory", memory, write_docs=args.write_docs)
 
 
 if __name__ == "__main__":

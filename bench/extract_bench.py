@@ -17,7 +17,7 @@ from pathlib import Path
 
 from docx2python import docx2python
 
-from bench.common import machine, write_section
+from bench.common import machine, publish
 from cstocrawl.extract import extract_text
 from tests.documents import (
     Part,
@@ -191,9 +191,7 @@ def main() -> None:
     speedup = rows[0][2]["files/s"] / rows[1][2]["files/s"]
     lines += ["", f"extract_text is {speedup:.1f}x as fast as docx2python on these .docx files."]
     summary = "\n".join(lines)
-    print(summary)
-    if args.write_docs:
-        write_section("extract", summary)
+    publish("extract", summary, write_docs=args.write_docs)
 
 
 if __name__ == "__main__":

@@ -21,8 +21,8 @@ from bench.common import (
     large_site,
     machine,
     median,
+    publish,
     run_scrapy,
-    write_section,
 )
 from bench.crawl_bench import full_crawl_command
 from bench.server import serve_fast
@@ -86,9 +86,7 @@ def main() -> None:
         f"runs; {TODAY['CSTOCRAWL_TODAY']} as the run date (CSTOCRAWL_TODAY), the day after its "
         f"newest article.\n\n" + "\n".join(rows)
     )
-    print(summary)
-    if args.write_docs:
-        write_section("incremental", summary)
+    publish("incremental", summary, write_docs=args.write_docs)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from bench.common import PAGE_SIZE, machine, median, write_section
+from bench.common import PAGE_SIZE, machine, median, publish
 from cstocrawl.parsing.detail import parse_detail
 from cstocrawl.parsing.listing import parse_listing
 from cstocrawl.site import Site, UrlKind
@@ -64,9 +64,7 @@ def main() -> None:
         f"over 200 articles and their listing pages, {PAGE_SIZE} a page, per markup).\n\n"
         f"Machine: {machine()}.\n\n" + "\n".join(rows)
     )
-    print(summary)
-    if args.write_docs:
-        write_section("parsing", summary)
+    publish("parsing", summary, write_docs=args.write_docs)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from bench.common import LARGE, large_site, machine, run_scrapy, write_section
+from bench.common import LARGE, large_site, machine, publish, run_scrapy
 from bench.crawl_bench import full_crawl_command
 from bench.server import serve_fast
 
@@ -103,9 +103,7 @@ def main() -> None:
         f"{args.articles_per_section}` (one profiled run: {run.stat('item_scraped_count')} "
         f"articles in {run.elapsed:.1f} s under cProfile).\n\nMachine: {machine()}.\n\n{table}"
     )
-    print(summary)
-    if args.write_docs:
-        write_section("profile", summary)
+    publish("profile", summary, write_docs=args.write_docs)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
 
-from bench.common import LARGE, REPO, large_site, machine, site_targets, write_section
+from bench.common import LARGE, REPO, large_site, machine, publish, site_targets
 from bench.server import serve_fast
 from tests.replica import ReplicaSite, serve
 
@@ -68,9 +68,7 @@ def main() -> None:
         f"keep-alive connections; the {4 * LARGE}-article replica's listing pages, articles and "
         f"attachments in a shuffled order).\n\nMachine: {machine()}.\n\n" + "\n".join(rows)
     )
-    print(summary)
-    if args.write_docs:
-        write_section("server", summary)
+    publish("server", summary, write_docs=args.write_docs)
 
 
 if __name__ == "__main__":
