@@ -6,14 +6,12 @@ empty text plus a one-line reason, so one bad file never stops a crawl.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from cstocrawl.extract.pdf import pdf_text
 from cstocrawl.extract.result import Extraction, ExtractionError
 from cstocrawl.extract.sniff import DOCX, HTML, PDF, sniff_media_type
 from cstocrawl.extract.word import docx_text
 
-__all__ = ["Extraction", "ExtractionError", "extract_file", "extract_text", "sniff_media_type"]
+__all__ = ["Extraction", "ExtractionError", "extract_text", "sniff_media_type"]
 
 DEFAULT_MAX_UNCOMPRESSED = 200 * 2**20
 DEFAULT_MAX_MEMBERS = 2000
@@ -47,11 +45,6 @@ def extract_text(
     if not text and media_type == PDF:
         return Extraction(media_type, "", NO_TEXT_LAYER, supported=True)
     return Extraction(media_type, text, None, supported=True)
-
-
-def extract_file(path: str | Path, max_uncompressed: int = DEFAULT_MAX_UNCOMPRESSED) -> Extraction:
-    """`extract_text` of a stored file: what a worker process runs, so only a path crosses over."""
-    return extract_text(Path(path).read_bytes(), max_uncompressed=max_uncompressed)
 
 
 def _one_line(reason: str) -> str:

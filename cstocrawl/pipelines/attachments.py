@@ -23,7 +23,7 @@ from scrapy.pipelines.files import FilesPipeline
 from scrapy.pipelines.media import FileException, MediaPipeline
 from twisted.python.failure import Failure
 
-from cstocrawl.extract import Extraction, extract_file, sniff_media_type
+from cstocrawl.extract import Extraction, extract_text, sniff_media_type
 from cstocrawl.extract.sniff import HTML
 from cstocrawl.workers import Workers
 
@@ -107,9 +107,13 @@ class AttachmentsPipeline(FilesPipeline):
     def item_completed(
         self, results: list[tuple[bool, Any]], item: Any, info: MediaPipeline.SpiderInfo
     ) -> Any:
-        """Where each file is and what its bytes are; the text comes after, in `process_item`."""
+        """Which downloads worked; `process_item` then reads each stored file (its `path` here)."""
         for attachment, (ok, result) in zip(ItemAdapter(item)["attachments"], results, strict=True):
-            attachment.update(self._store(result) if ok else _failed(_reason(result)))
+            if ok:
+                fetched = "downloaded" if result["status"] == "downloaded" else "stored"
+                attachment.update({**_failed(None), "path": result["path"], "status": fetched})
+            else:
+                attachment.update(_failed(_reason(result)))
         return item
 
     async def process_item(self, item: Any, spider: Any = None) -> Any:
@@ -117,8 +121,8 @@ class AttachmentsPipeline(FilesPipeline):
         adapter = ItemAdapter(item)
         for attachment in adapter["attachments"]:
             if attachment["path"] is not None:
-                extraction = await self._extract(self.output_dir / attachment["path"])
-                attachment.update(_read(extraction, attachment["status"]))
+                by_url = self.store_dir / attachment["path"]
+                attachment.update(await self._describe(by_url, attachment["status"]))
             self.crawler.stats.inc_value(f"cstocrawl/attachments/{attachment['status']}")
             if attachment["status"] in ("failed", "unsupported"):
                 logger.warning(
@@ -130,36 +134,35 @@ class AttachmentsPipeline(FilesPipeline):
                 )
         return item
 
-    async def _extract(self, path: Path) -> Extraction:
-        return await Workers.of(self.crawler).run(extract_file, path, self.max_uncompressed)
-
-    def _store(self, result: dict[str, Any]) -> dict[str, Any]:
-        by_url = self.store_dir / result["path"]
-        data = by_url.read_bytes()
-        sha256 = hashlib.sha256(data).hexdigest()
-        media_type = sniff_media_type(data)
-        relative = sha256_path(sha256, media_type)
-        _link_by_content(by_url, self.store_dir / relative)
+    async def _describe(self, by_url: Path, fetched: str) -> dict[str, Any]:
+        """Hash, type, text and final status of a stored file (read once, in a worker), which is
+        then kept by content too."""
+        workers = Workers.of(self.crawler)
+        sha256, size, extraction = await workers.run(read_stored, by_url, self.max_uncompressed)
+        by_content = self.store_dir / sha256_path(sha256, extraction.media_type)
+        _link_by_content(by_url, by_content)
+        if not extraction.supported:
+            status = "unsupported"
+        elif extraction.error and not extraction.readable:
+            status = "failed"  # not a readable document after all (a bomb, a truncated file)
+        else:
+            status = fetched
         return {
-            "path": os.path.relpath(self.store_dir / relative, self.output_dir),
+            "path": os.path.relpath(by_content, self.output_dir),
             "sha256": sha256,
-            "size": len(data),
-            "media_type": media_type,
-            "status": "downloaded" if result["status"] == "downloaded" else "stored",
-            "text": None,
-            "error": None,
+            "size": size,
+            "media_type": extraction.media_type,
+            "status": status,
+            "text": extraction.text,
+            "error": extraction.error,
         }
 
 
-def _read(extraction: Extraction, fetched: str) -> dict[str, Any]:
-    """The text fields, and the status once the bytes were read (`fetched` when they could be)."""
-    if not extraction.supported:
-        status = "unsupported"
-    elif extraction.error and not extraction.readable:
-        status = "failed"
-    else:
-        status = fetched
-    return {"status": status, "text": extraction.text, "error": extraction.error}
+def read_stored(path: Path, max_uncompressed: int) -> tuple[str, int, Extraction]:
+    """What the pipeline needs of a stored file, from one read; runs in a worker process."""
+    data = path.read_bytes()
+    extraction = extract_text(data, max_uncompressed=max_uncompressed)
+    return hashlib.sha256(data).hexdigest(), len(data), extraction
 
 
 def _link_by_content(by_url: Path, by_content: Path) -> None:
@@ -179,7 +182,7 @@ def _reason(failure: Any) -> str:
     return str(failure)
 
 
-def _failed(reason: str) -> dict[str, Any]:
+def _failed(reason: str | None) -> dict[str, Any]:
     return {
         "path": None,
         "sha256": None,

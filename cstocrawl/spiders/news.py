@@ -79,10 +79,10 @@ class NewsSpider(scrapy.Spider):
         self.plan: Plan | None = None  # read from the state when the crawl starts
         self.allowed_domains = [self.site.fetch_host]
         # Detail URLs each listing has shown, to stop paging when a page repeats the last one.
-        self._listed: defaultdict[str, set[str]] = defaultdict(set)
+        self._shown_by_listing: defaultdict[str, set[str]] = defaultdict(set)
         # Listings already requested: every page links them again, no need to make the scheduler
         # fingerprint and drop thousands of duplicate requests.
-        self._listings: set[str] = set()
+        self._requested_listings: set[str] = set()
         self.started_at = utc_now()
 
     @property
@@ -93,19 +93,16 @@ class NewsSpider(scrapy.Spider):
     def run_id(self) -> str:
         return self.settings.get("CSTOCRAWL_RUN_ID") or self.started_at.strftime("%Y%m%dT%H%M%SZ")
 
-    def wants(self, section: str | None) -> bool:
-        return self.article_key.wants(section)
-
     async def start(self) -> AsyncIterator[scrapy.Request]:
         self.plan = load_plan(self.settings, full=self.full)
         if self.article_key.sections is None:
             yield self.listing_request(self.site.url_for_path(ALL_NEWS_PATH))
         for name, path in KNOWN_SECTIONS.items():
-            if self.wants(name):
+            if self.article_key.wants(name):
                 yield self.listing_request(self.site.url_for_path(path))
 
     def listing_request(self, canonical_url: str) -> scrapy.Request:
-        self._listings.add(canonical_url)
+        self._requested_listings.add(canonical_url)
         return scrapy.Request(
             self.site.fetch_url(canonical_url),
             callback=self.parse_listing,
@@ -128,7 +125,7 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.inc_value("cstocrawl/listing/empty")
             self.logger.warning("Listing page shows no articles: %s", response.url)
 
-        seen = self._listed[first_page]
+        seen = self._shown_by_listing[first_page]
         new_here = [entry for entry in listing.entries if entry.key not in seen]
         seen.update(entry.key for entry in listing.entries)
         assert self.plan is not None
@@ -188,9 +185,10 @@ class NewsSpider(scrapy.Spider):
             first_page, page = self.site.listing_page(canonical)
             if page != 1:
                 continue
-            if first_page in self._listings:
+            if first_page in self._requested_listings:
                 continue
-            if (kind is UrlKind.SECTION and self.wants(self.site.section_of(canonical))) or (
+            wanted = self.article_key.wants(self.site.section_of(canonical))
+            if (kind is UrlKind.SECTION and wanted) or (
                 kind is UrlKind.ALL_NEWS and self.article_key.sections is None
             ):
                 yield self.listing_request(first_page)
