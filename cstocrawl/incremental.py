@@ -3,6 +3,8 @@
 Listings show newest first. An incremental run requests the articles the state does not know and
 the known ones published inside the re-check window (to catch edits); it pages a listing on while a
 page shows an unknown article or only articles inside the window (the next page may hold more).
+The window reads the stored date, which a failed fetch never removes (the state keeps the version
+that had it), and for an article that never showed a date the day the crawler first saw it.
 A full run requests everything. Pure: the known articles come in, decisions come out.
 """
 
@@ -36,8 +38,9 @@ class Plan:
         )
 
     def _in_window(self, url: str) -> bool:
-        published = self.known[url].published
-        return published is not None and published >= self.recheck_from
+        known = self.known[url]
+        anchor = known.published or known.first_seen
+        return anchor is not None and anchor >= self.recheck_from
 
 
 def run_date(settings: BaseSettings) -> date:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -74,10 +74,14 @@ class StateError(Exception):
 
 @dataclass(frozen=True)
 class Known:
-    """What the state remembers of an article, enough to decide whether to fetch or emit it."""
+    """What the state remembers of an article, enough to decide whether to fetch or emit it, and
+    whether a fetched version lost what the stored one had (a transient error page)."""
 
     content_sha256: str
     published: date | None
+    first_seen: date | None = None  # the crawler's own date: a page cannot lose it
+    has_title: bool = True
+    has_body: bool = True  # a text or an attachment
 
 
 def state_path(output_dir: str | Path) -> Path:
@@ -153,8 +157,17 @@ class State:
     # --- reading ---
 
     def known_articles(self) -> dict[str, Known]:
-        rows = self._db.execute("SELECT url, content_sha256, published FROM articles")
-        return {url: _known(sha, published) for url, sha, published in rows}
+        rows = self._db.execute(
+            "SELECT url, content_sha256, published, first_seen,"
+            " json_extract(item, '$.title') IS NOT NULL,"
+            " coalesce(json_extract(item, '$.text'), '') != ''"
+            "  OR coalesce(json_array_length(item, '$.attachments'), 0) > 0"
+            " FROM articles"
+        )
+        return {
+            url: _known(sha, published, first_seen, bool(title), bool(body))
+            for url, sha, published, first_seen, title, body in rows
+        }
 
     def article_count(self) -> int:
         return self._db.execute("SELECT count(*) FROM articles").fetchone()[0]
@@ -295,5 +308,36 @@ class State:
         return row[0] if row else "unknown"
 
 
-def _known(content_sha256: str, published: str | None) -> Known:
-    return Known(content_sha256, date.fromisoformat(published) if published else None)
+def _known(
+    content_sha256: str, published: str | None, first_seen: str, has_title: bool, has_body: bool
+) -> Known:
+    return Known(
+        content_sha256,
+        date.fromisoformat(published) if published else None,
+        _date_of(first_seen),
+        has_title,
+        has_body,
+    )
+
+
+def _date_of(timestamp: str) -> date | None:
+    """The date of an ISO timestamp (`crawled_at`), or None when it is not one."""
+    try:
+        return date.fromisoformat(timestamp[:10])
+    except ValueError:
+        return None
+
+
+def lost_fields(known: Known | None, item: Mapping[str, Any]) -> list[str]:
+    """What a fetched version lacks that the stored one had: title, date, body. A page that lost
+    them is an error page served with HTTP 200 (maintenance, a broken template), not an edit."""
+    if known is None:
+        return []
+    lost = []
+    if known.has_title and not item.get("title"):
+        lost.append("title")
+    if known.published is not None and not item.get("published"):
+        lost.append("date")
+    if known.has_body and not (item.get("text") or item.get("attachments")):
+        lost.append("body")
+    return lost

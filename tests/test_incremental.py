@@ -13,11 +13,13 @@ from cstocrawl.state import Known, State, state_path
 RECENT = "https://en.odkb-csto.org/news/news_odkb/recent/"
 OLD = "https://en.odkb-csto.org/news/news_odkb/old/"
 UNDATED = "https://en.odkb-csto.org/news/news_odkb/undated/"
+UNDATED_RECENT = "https://en.odkb-csto.org/news/news_odkb/undated-recent/"
 NEW = "https://en.odkb-csto.org/news/news_odkb/new/"
 KNOWN = {
     RECENT: Known("r", date(2025, 11, 20)),
     OLD: Known("o", date(2024, 1, 1)),
-    UNDATED: Known("u", None),
+    UNDATED: Known("u", None, first_seen=date(2024, 1, 1)),
+    UNDATED_RECENT: Known("v", None, first_seen=date(2025, 11, 30)),
 }
 PLAN = Plan(KNOWN, recheck_from=date(2025, 11, 17))
 
@@ -26,7 +28,9 @@ def test_unknown_and_recent_articles_are_fetched_old_ones_are_not() -> None:
     assert PLAN.should_fetch(NEW)
     assert PLAN.should_fetch(RECENT)
     assert not PLAN.should_fetch(OLD)
-    assert not PLAN.should_fetch(UNDATED)  # no date: only a full run fetches it again
+    # No date: the window counts from the day the crawler first saw it, a date no page can lose.
+    assert not PLAN.should_fetch(UNDATED)
+    assert PLAN.should_fetch(UNDATED_RECENT)
 
 
 def test_the_window_starts_on_its_first_day() -> None:
@@ -44,7 +48,7 @@ def test_paging_goes_on_while_a_page_shows_something_new_or_only_recent_articles
 
 def test_a_full_plan_fetches_and_pages_everything() -> None:
     full = Plan(KNOWN, recheck_from=date(2025, 11, 17), full=True)
-    assert all(full.should_fetch(url) for url in (NEW, RECENT, OLD, UNDATED))
+    assert all(full.should_fetch(url) for url in (NEW, RECENT, OLD, UNDATED, UNDATED_RECENT))
     assert full.keep_paging([OLD, UNDATED])
 
 
@@ -56,7 +60,8 @@ def test_the_run_date_is_the_setting_or_the_utc_date() -> None:
 def test_load_plan_reads_the_state_and_the_window(tmp_path: Path) -> None:
     with State(state_path(tmp_path)) as state:
         state.begin_run("r1", "S1", "full")
-        item = {"url": OLD, "content_sha256": "o", "published": "2024-01-01", "crawled_at": "T"}
+        item = {"url": OLD, "content_sha256": "o", "published": "2024-01-01", "title": "Old",
+                "text": "Body.", "crawled_at": "2024-01-02T06:00:00Z"}
         state.record("r1", {**item, "attachments": []}, "new")
         state.promote("r1")
     settings = Settings(
@@ -67,4 +72,5 @@ def test_load_plan_reads_the_state_and_the_window(tmp_path: Path) -> None:
         }
     )
     plan = load_plan(settings, full=False)
-    assert plan == Plan({OLD: KNOWN[OLD]}, recheck_from=date(2025, 11, 17), full=False)
+    known = Known("o", date(2024, 1, 1), first_seen=date(2024, 1, 2))
+    assert plan == Plan({OLD: known}, recheck_from=date(2025, 11, 17), full=False)

@@ -10,7 +10,15 @@ from typing import Any
 
 import pytest
 
-from cstocrawl.state import SCHEMA_VERSION, Known, State, StateError, kind_of, state_path
+from cstocrawl.state import (
+    SCHEMA_VERSION,
+    Known,
+    State,
+    StateError,
+    kind_of,
+    lost_fields,
+    state_path,
+)
 
 A = "https://en.odkb-csto.org/news/news_odkb/a/"
 B = "https://en.odkb-csto.org/news/news_odkb/b/"
@@ -67,7 +75,9 @@ def test_articles_become_known_only_when_the_run_is_promoted(path: Path) -> None
         state.record("r1", article(A, "a1"), "new")
         assert state.known_articles().get(A) is None
         assert state.promote("r1") == 1
-        assert state.known_articles().get(A) == Known("a1", date(2025, 11, 24))
+        assert state.known_articles().get(A) == Known(
+            "a1", date(2025, 11, 24), first_seen=None, has_title=False, has_body=False
+        )
         assert state.pending_count() == 0
         assert state.finish_run("r1", "2025-12-01T06:05:00Z", "finished", {"new": 1}) == "promoted"
         run = state.run("r1")
@@ -161,3 +171,29 @@ def test_kind_of() -> None:
     assert kind_of(None, "a1") == "new"
     assert kind_of(Known("a1", None), "a1") == "unchanged"
     assert kind_of(Known("a1", None), "a2") == "changed"
+
+
+def test_known_articles_say_what_the_stored_version_has(path: Path) -> None:
+    full = article(A, "a1", crawled_at="2025-11-30T06:00:00Z", title="T", text="Body.")
+    attached = article(B, "b1", published=None, title=None, text="",
+                       attachments=[{"url": FILE, "name": "annex.pdf"}])
+    with State(path) as state:
+        state.begin_run("r1", "S1", "full")
+        state.record("r1", full, "new")
+        state.record("r1", attached, "new")
+        state.promote("r1")
+        known = state.known_articles()
+    assert known[A] == Known("a1", date(2025, 11, 24), date(2025, 11, 30), True, True)
+    assert known[B] == Known("b1", None, None, has_title=False, has_body=True)
+
+
+def test_a_version_that_lost_its_title_date_or_body_is_not_a_change() -> None:
+    stored = Known("a1", date(2025, 11, 24), has_title=True, has_body=True)
+    blank = {"title": None, "published": None, "text": "", "attachments": []}
+    assert lost_fields(stored, blank) == ["title", "date", "body"]
+    assert lost_fields(stored, {**blank, "title": "T", "text": "x"}) == ["date"]
+    assert lost_fields(stored, {**blank, "title": "T", "published": "2025-11-24",
+                                "attachments": [{"url": FILE}]}) == []
+    # What the stored version never had cannot be lost; a new article loses nothing.
+    assert lost_fields(Known("a1", None, has_title=False, has_body=False), blank) == []
+    assert lost_fields(None, blank) == []

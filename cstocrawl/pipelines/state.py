@@ -2,7 +2,9 @@
 
 Three moments (cstocrawl/state.py says why in this order):
 - process_item, before attachments: in incremental mode an article whose content_sha256 the state
-  already has is dropped (logged at DEBUG: it is the normal case, not a problem);
+  already has is dropped (logged at DEBUG: it is the normal case, not a problem); in any mode a
+  version that lost the title, date or body the stored one had is a failed fetch, never a change:
+  dropped, counted in `cstocrawl/failed/article` and logged, the stored version kept;
 - item_scraped, after every pipeline, the writer included: the line is in `<run id>.jsonl.tmp`, so
   the article is recorded as pending for this run, as new, changed or (full mode) unchanged;
 - dataset_written, sent by the writer once the file has its final name: the run is promoted.
@@ -20,7 +22,7 @@ from scrapy.exceptions import DropItem
 
 from cstocrawl.pipelines.jsonl import dataset_written
 from cstocrawl.spiders.news import iso_utc
-from cstocrawl.state import Known, State, kind_of, state_path
+from cstocrawl.state import Known, State, kind_of, lost_fields, state_path
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +74,10 @@ class StatePipeline:
         if url in self._emitted:
             self.stats.inc_value("cstocrawl/state/dropped")
             raise DropItem(f"Already emitted by this run: {url}")
-        kind = kind_of(self._known.get(url), adapter["content_sha256"])
+        known = self._known.get(url)
+        if lost := lost_fields(known, adapter):
+            self._downgraded(url, lost)
+        kind = kind_of(known, adapter["content_sha256"])
         if kind == "unchanged" and not self.crawler.spider.full:
             self.state.record(self.run_id, adapter.asdict(), kind, written=False)
             self.stats.inc_value("cstocrawl/state/unchanged")
@@ -80,6 +85,19 @@ class StatePipeline:
             raise DropItem(f"Unchanged since it was last written: {url}", log_level="DEBUG")
         self._emitted.add(url)
         return item
+
+    def _downgraded(self, url: str, lost: list[str]) -> None:
+        """A failed fetch (an error page served with 200): counted like one, the stored version
+        kept, and fetched again by the next run (its stored date keeps it in the window)."""
+        self.stats.inc_value("cstocrawl/failed/article")
+        self.stats.inc_value("cstocrawl/failed/downgraded")
+        self.stats.inc_value("cstocrawl/state/dropped")  # counted as failed/article, not twice
+        logger.error(
+            "Failed article %s: the page lost its %s (stored version kept, fetched again next run)",
+            url,
+            ", ".join(lost),
+        )
+        raise DropItem(f"Lost its {', '.join(lost)}: {url}", log_level="DEBUG")
 
     def item_scraped(self, item: Any) -> None:
         adapter = ItemAdapter(item)

@@ -14,14 +14,16 @@ from cstocrawl.state import State, state_path
 from tests.crawling import (
     REPO,
     by_url,
+    crawl,
     cron_command,
+    log_stats,
     read_dataset,
     read_latest,
     read_manifest,
     run_cron,
 )
 from tests.pipelines.test_attachments_e2e import upload_hits
-from tests.replica import ReplicaSite, Response, serve
+from tests.replica import Fault, ReplicaSite, Response, serve
 from tests.replica.content import LISTINGS
 from tests.spiders.test_news_e2e import comparable
 
@@ -182,3 +184,43 @@ def test_a_killed_run_loses_nothing(tmp_path: Path) -> None:
     with State(state_path(tmp_path)) as state:
         assert state.run("killed")["outcome"] == "abandoned"
         assert state.run("after")["outcome"] == "promoted"
+
+
+MAINTENANCE = (
+    b"<!DOCTYPE html><html><head><title>Technical works</title></head>"
+    b"<body><p>The site is under maintenance. Please come back later.</p></body></html>"
+)
+
+
+def test_an_error_page_served_with_200_never_replaces_a_good_article(tmp_path: Path) -> None:
+    """Issue 13, defect 1: a re-check that lost the title, date and body is a failed fetch."""
+    site = ReplicaSite(lang="en", variant="custom")
+    truth = expected_by_url(site)
+    victim = site.article(in_window(site)[0])
+    with serve(site) as base_url:
+        day1 = crawl(base_url, tmp_path, run_id="day1", settings=DAY)
+        site.set_fault(victim.path, Fault(200, MAINTENANCE, content_type="text/html; charset=UTF-8"))
+        day2 = crawl(base_url, tmp_path, run_id="day2", settings=DAY)
+        site.set_fault(victim.path, None)
+        hits_before_day3 = site.hits[victim.path]
+        day3 = crawl(base_url, tmp_path, run_id="day3", settings=DAY)
+    for run in (day1, day2, day3):
+        assert run.returncode == 0, run.stderr[-3000:]
+
+    # Day 2: nothing emitted, the good version kept, the fetch recorded as failed.
+    assert read_dataset(tmp_path, "day2") == []
+    assert_equal_to_truth(read_latest(tmp_path), truth)
+    stats = log_stats(day2.stderr)
+    assert stats["cstocrawl/failed/article"] == stats["cstocrawl/failed/downgraded"] == 1
+    assert (
+        f"ERROR: Failed article {victim.url}: the page lost its title, date, body "
+        "(stored version kept, fetched again next run)"
+    ) in day2.stderr
+    counts = read_manifest(tmp_path, "day2")["counts"]
+    assert (counts["changed"], counts["failed"]) == (0, 1)
+
+    # Day 3: still inside the window (the stored date was kept), fetched again, found unchanged.
+    assert site.hits[victim.path] == hits_before_day3 + 1
+    assert read_dataset(tmp_path, "day3") == []
+    assert log_stats(day3.stderr).get("cstocrawl/failed/article") is None
+    assert_equal_to_truth(read_latest(tmp_path), truth)
