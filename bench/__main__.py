@@ -22,7 +22,7 @@ def main() -> int:
     args = parser.parse_args()
     benchmarks = [
         "server_bench", "crawl_bench", "incremental_bench", "parse_bench", "profile_crawl",
-        "extract_bench",
+        "extract_bench", "extraction",
     ]  # fmt: skip
     started = time.perf_counter()
     for name in benchmarks:
