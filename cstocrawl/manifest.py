@@ -1,8 +1,10 @@
 """Close every run on record: the run in the state, `latest.jsonl`, and `<run id>.manifest.json`.
 
-Runs at engine_stopped, after spider_closed (the dataset is renamed and promoted by then) and after
-the health check, so the manifest sees the final stats. The cron runner (cstocrawl/cron.py) decides
-the exit code from the manifest; a run killed outright writes none, which is itself a verdict.
+Runs at engine_stopped, after spider_closed (the run was judged, its dataset renamed and promoted
+by then, or not: cstocrawl/outcome.py) and after the health check, so the manifest sees the final
+stats. `latest.jsonl` is rebuilt only after a promoted run: a failed one leaves it as it was.
+`scrapy crawl` and the cron runner exit with the manifest's `outcome`; a run killed outright
+writes none, which is itself a verdict.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from scrapy.crawler import Crawler
 
 import cstocrawl
 from cstocrawl.incremental import run_date
+from cstocrawl.outcome import final, judged
 from cstocrawl.pipelines.jsonl import dataset_path, fsync_directory
 from cstocrawl.spiders.news import iso_utc, utc_now
 from cstocrawl.state import State, state_path
@@ -36,7 +39,7 @@ def manifest_path(output_dir: str | Path, run_id: str) -> Path:
 
 def run_counts(stats: Mapping[str, Any]) -> dict[str, int]:
     """Articles by fate; `failed` are those fetched or listed but not written, for any reason but
-    the state's own (unchanged, already emitted)."""
+    the state's own (unchanged, already emitted): a pipeline error (`cstocrawl/failed/item`) too."""
     dropped_by_others = stats.get("item_dropped_count", 0) - stats.get("cstocrawl/state/dropped", 0)
     return {
         "new": stats.get("cstocrawl/state/new", 0),
@@ -44,9 +47,18 @@ def run_counts(stats: Mapping[str, Any]) -> dict[str, int]:
         "unchanged": stats.get("cstocrawl/state/unchanged", 0),
         "failed": stats.get("cstocrawl/failed/article", 0)
         + stats.get("cstocrawl/article/not_html", 0)
+        + stats.get("cstocrawl/failed/item", 0)
         + dropped_by_others,
         "attachments_downloaded": stats.get("file_status_count/downloaded", 0),
     }
+
+
+def recorded_counts(counts: dict[str, int], promoted: bool) -> dict[str, int]:
+    """What the run recorded: for a run that was not promoted, nothing, and what it discarded."""
+    if promoted:
+        return counts
+    discarded = counts["new"] + counts["changed"]
+    return {**counts, "new": 0, "changed": 0, "unchanged": 0, "discarded": discarded}
 
 
 def write_atomically(path: Path, lines: Iterable[str]) -> None:
@@ -87,6 +99,7 @@ class RunManifest:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.output_dir = Path(crawler.settings.get("CSTOCRAWL_OUTPUT_DIR", "output"))
+        self.manifest: dict[str, Any] | None = None  # once written; `scrapy crawl` exits with it
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunManifest:
@@ -101,15 +114,19 @@ class RunManifest:
         if "cstocrawl/state/mode" not in stats:
             logger.error("Run %s never began (see above): no manifest", spider.run_id)
             return
-        counts = run_counts(stats)
+        judgement = judged(self.crawler, stats.get("finish_reason"))
+        promoted = "cstocrawl/state/promoted" in stats
+        counts = recorded_counts(run_counts(stats), promoted)
         ended_at = iso_utc(utc_now())
         news_dir = self.output_dir / "news"
         news_dir.mkdir(parents=True, exist_ok=True)
         with State(state_path(self.output_dir)) as state:
             outcome = state.finish_run(spider.run_id, ended_at, stats.get("finish_reason"), counts)
-            write_atomically(news_dir / LATEST, state.latest_items())
+            if outcome == "promoted":
+                write_atomically(news_dir / LATEST, state.latest_items())
             articles = state.article_count()
             schema_version = state.schema_version
+        run_outcome = final(judgement, outcome == "promoted")
         dataset = dataset_path(self.output_dir, spider.run_id)
         manifest = {
             "run_id": spider.run_id,
@@ -122,6 +139,7 @@ class RunManifest:
             "finish_reason": stats.get("finish_reason"),
             "dataset": str(dataset.relative_to(self.output_dir)) if dataset.exists() else None,
             "state": {"outcome": outcome, "articles": articles},
+            "outcome": run_outcome.asdict(),
             "counts": counts,
             "errors": stats.get("log_count/ERROR", 0),
             "health": {
@@ -134,4 +152,5 @@ class RunManifest:
         }
         text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True, default=_jsonable)
         write_atomically(manifest_path(self.output_dir, spider.run_id), [text])
+        self.manifest = manifest
         logger.info("Run %s closed (%s): %s", spider.run_id, outcome, counts)

@@ -12,11 +12,13 @@ import hashlib
 import io
 import json
 import zipfile
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from cstocrawl import settings as project_settings
 from tests.crawling import by_url, crawl, log_stats, read_dataset
+from tests.documents import make_pdf
 from tests.replica import (
     Fault,
     ReplicaSite,
@@ -379,3 +381,53 @@ def test_bad_attachments_invalid_items_and_hostile_names(tmp_path: Path) -> None
     # No telnet console: not among the enabled extensions, no port opened.
     assert "scrapy.extensions.telnet.TelnetConsole" not in log
     assert "Telnet console listening" not in log
+
+
+# --- Item-level errors: nothing lost quietly (issue 13, defect 2) ------------------------------
+
+
+def surrogate_pdf() -> bytes:
+    """A PDF whose ToUnicode map sends one code to U+D800: pypdf returns a lone surrogate."""
+    pdf = make_pdf(["Annex \u00e9 text"])
+    hostile = pdf.replace(b"<80> <00E9>", b"<80> <D800>")
+    assert hostile != pdf and len(hostile) == len(pdf)  # the xref offsets still hold
+    return hostile
+
+
+def test_item_errors_are_rejected_and_counted_and_bad_text_is_sanitised(tmp_path: Path) -> None:
+    site = ReplicaSite(lang="en", variant="custom", articles_per_section=4, page_size=4)
+    statements = [a for a in site.articles if a.attachment]
+    shared = Counter(a.attachment.path for a in statements if a.attachment)
+    pdf_article = next(a for a in statements if a.attachment and shared[a.attachment.path] == 1)
+    assert pdf_article.attachment is not None
+    site.set_fault(pdf_article.attachment.path, Fault(200, surrogate_pdf(), content_type=PDF_TYPE))
+    failing = next(a for a in site.articles if a.section == "smi")
+    pipelines = {**project_settings.ITEM_PIPELINES, "tests.pipelines.corrupting.FailOne": 250}
+    settings = {"ITEM_PIPELINES": json.dumps(pipelines), "CSTOCRAWL_TEST_FAIL_URL": failing.url}
+    with serve(site) as base:
+        result = crawl(base, tmp_path, settings=settings)
+    assert result.returncode == 0, result.stderr[-3000:]
+    log, stats = result.stderr, log_stats(result.stderr)
+
+    # The article whose attachment text held a lone surrogate is written, the text sanitised.
+    expected = truth(site)
+    del expected[failing.url]
+    produced = assert_dataset(tmp_path, expected)
+    [attachment] = produced[pdf_article.url]["attachments"]
+    assert attachment["text"] == "Annex \ufffd text"
+    assert stats["cstocrawl/sanitised/items"] == stats["cstocrawl/sanitised/characters"] == 1
+    assert "WARNING: Sanitised 1 characters (lone surrogates, control characters) in " in log
+
+    # The item a pipeline raised on: in the rejects file with the reason, counted as a failure.
+    rejects = (tmp_path / "news" / "run1.rejects.jsonl").read_text(encoding="utf-8")
+    [reject] = [json.loads(line) for line in rejects.splitlines()]
+    assert (reject["url"], reject["error"]) == (failing.url, "RuntimeError: a pipeline bug")
+    assert reject["item"]["title"] == expected_title(site, failing)
+    assert stats["cstocrawl/failed/item"] == 1
+    assert f"ERROR: Failed item {failing.url}: RuntimeError: a pipeline bug" in log
+    manifest = json.loads((tmp_path / "news" / "run1.manifest.json").read_text(encoding="utf-8"))
+    assert manifest["counts"]["failed"] == 1
+
+
+def expected_title(site: ReplicaSite, article: Article) -> str:
+    return truth(site)[article.url]["title"]

@@ -1,10 +1,17 @@
-"""Normalise an article's text and date, and record what could not be extracted."""
+"""Normalise an article's text and date, and record what could not be extracted.
+
+Every string of the item is also sanitised: lone surrogates (a PDF's ToUnicode map pointing into
+U+D800-U+DFFF, which pypdf passes on) cannot be written as UTF-8 and lost the whole article;
+control characters break the readers of the dataset. `sanitise_item` runs here and again in the
+validation pipeline, after the attachments pipeline added the extracted text.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
+import re
 from typing import Any
 
 from itemadapter import ItemAdapter
@@ -29,8 +36,56 @@ def content_sha256(item: ItemAdapter | dict[str, Any]) -> str:
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 
 
+# Surrogate code points are never text; C0 and C1 controls other than tab, newline and carriage
+# return, DEL, and the non-characters U+FFFE/U+FFFF are never meant to be read.
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+REPLACEMENT = "\ufffd"
+
+
+def sanitise(text: str) -> tuple[str, int]:
+    """`text` writable as UTF-8 and free of control characters, and how many characters changed:
+    a surrogate becomes U+FFFD (something was there), a control character is removed."""
+    text, surrogates = _SURROGATE_RE.subn(REPLACEMENT, text)
+    text, controls = _CONTROL_RE.subn("", text)
+    return text, surrogates + controls
+
+
+def _sanitised(value: Any) -> tuple[Any, int]:
+    if isinstance(value, str):
+        return sanitise(value)
+    if isinstance(value, dict):
+        pairs = [(key, _sanitised(inner)) for key, inner in value.items()]
+        return {key: inner for key, (inner, _) in pairs}, sum(n for _, (_, n) in pairs)
+    if isinstance(value, list):
+        items = [_sanitised(inner) for inner in value]
+        return [inner for inner, _ in items], sum(n for _, n in items)
+    return value, 0
+
+
+def sanitise_item(adapter: ItemAdapter, crawler: Crawler) -> int:
+    """Sanitise every string of the item in place; count and log what was changed."""
+    changed = 0
+    for field in list(adapter.keys()):
+        value, count = _sanitised(adapter[field])
+        if count:
+            adapter[field] = value
+            changed += count
+    if changed:
+        assert crawler.stats is not None
+        crawler.stats.inc_value("cstocrawl/sanitised/items")
+        crawler.stats.inc_value("cstocrawl/sanitised/characters", changed)
+        logger.warning(
+            "Sanitised %d characters (lone surrogates, control characters) in %s",
+            changed,
+            adapter.get("url"),
+        )
+    return changed
+
+
 class CleaningPipeline:
     def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
         self.stats = crawler.stats
 
     @classmethod
@@ -39,6 +94,7 @@ class CleaningPipeline:
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
+        sanitise_item(adapter, self.crawler)
         adapter["title"] = clean_line(adapter.get("title") or "") or None
         adapter["summary"] = clean_line(adapter.get("summary") or "") or None
         adapter["text"] = "\n\n".join(clean_paragraphs((adapter.get("text") or "").split("\n\n")))

@@ -1,7 +1,11 @@
 """Check every article against the dataset's JSON Schema; an invalid one goes to a rejects file.
 
 Runs after cleaning and attachments and before anything that records state or writes the dataset,
-so a line in `<run id>.jsonl` always satisfies cstocrawl/schema/article.schema.json.
+so a line in `<run id>.jsonl` always satisfies cstocrawl/schema/article.schema.json. It sanitises
+the item's strings first (the attachments pipeline added text since the cleaning pipeline ran).
+
+An item that any pipeline failed on (an exception, not a drop) goes to the rejects file too, with
+the exception as its error, and counts in `cstocrawl/failed/item`: a failure, never lost quietly.
 """
 
 from __future__ import annotations
@@ -15,9 +19,12 @@ from typing import IO, Any
 from itemadapter import ItemAdapter
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from twisted.python.failure import Failure
 
+from cstocrawl.pipelines.cleaning import sanitise_item
 from cstocrawl.pipelines.jsonl import dataset_path
 from cstocrawl.schema import article_schema
 
@@ -54,10 +61,14 @@ class ValidationPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ValidationPipeline:
-        return cls(crawler)
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline.item_error, signal=signals.item_error)
+        return pipeline
 
     def process_item(self, item: Any) -> Any:
-        record = ItemAdapter(item).asdict()
+        adapter = ItemAdapter(item)
+        sanitise_item(adapter, self.crawler)
+        record = adapter.asdict()
         error = validation_error(record)
         if error is None:
             return item
@@ -67,13 +78,27 @@ class ValidationPipeline:
         logger.error("Invalid article %s: %s", url, error)
         raise DropItem(f"invalid article {url}: {error}")
 
+    def item_error(self, item: Any, failure: Failure) -> None:
+        """A pipeline raised on the item (Scrapy logs "Error processing"): reject and count it."""
+        record = ItemAdapter(item).asdict()
+        url = record.get("url")
+        error = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        self.crawler.stats.inc_value("cstocrawl/failed/item")
+        logger.error("Failed item %s: %s", url, error)
+        self._reject({"url": url, "error": error, "item": record})
+
     def _reject(self, line: dict[str, Any]) -> None:
-        if self._rejects is None:  # opened on the first reject: a clean run leaves no file
-            path = rejects_path(self.output_dir, self.crawler.spider.run_id)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._rejects = path.open("a", encoding="utf-8")
-        self._rejects.write(json.dumps(line, ensure_ascii=False, default=str) + "\n")
-        self._rejects.flush()
+        try:
+            if self._rejects is None:  # opened on the first reject: a clean run leaves no file
+                path = rejects_path(self.output_dir, self.crawler.spider.run_id)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                # An unencodable character (the cause of a reject, maybe) is written escaped,
+                # which keeps the line valid JSON.
+                self._rejects = path.open("a", encoding="utf-8", errors="backslashreplace")
+            self._rejects.write(json.dumps(line, ensure_ascii=False, default=str) + "\n")
+            self._rejects.flush()
+        except OSError as error:  # a full disk: the ERROR line and the stat still say it
+            logger.error("Could not write the reject of %s: %s", line.get("url"), error)
 
     def close_spider(self) -> None:
         if self._rejects is not None:

@@ -23,3 +23,19 @@ class CorruptOne:
         if adapter["url"] == self.url:
             adapter["published"] = "yesterday"
         return item
+
+
+class FailOne:
+    """Raises on the article at CSTOCRAWL_TEST_FAIL_URL, as a pipeline bug would (not a drop)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> FailOne:
+        return cls(crawler.settings.get("CSTOCRAWL_TEST_FAIL_URL", ""))
+
+    def process_item(self, item: Any) -> Any:
+        if ItemAdapter(item)["url"] == self.url:
+            raise RuntimeError("a pipeline bug")
+        return item

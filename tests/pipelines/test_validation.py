@@ -12,6 +12,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
+from twisted.python.failure import Failure
 
 from cstocrawl.items import Article
 from cstocrawl.pipelines.validation import ValidationPipeline, validation_error
@@ -142,3 +143,31 @@ def test_an_invalid_item_is_dropped_into_the_rejects_file(
     assert [json.loads(line) for line in lines] == [{"url": GOOD["url"], "error": error, "item": bad}]
     assert crawler.stats.get_value("cstocrawl/invalid") == 1
     assert f"Invalid article {GOOD['url']}: {error}" in caplog.text
+
+
+def test_an_item_a_pipeline_failed_on_goes_to_the_rejects_file_and_counts_as_failed(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    validation, crawler = pipeline(tmp_path)
+    bad = broken("attachments/0/text", "lone \ud800")  # what made the writer raise
+    try:
+        json.dumps(bad, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as error:
+        failure = Failure(error)
+    validation.item_error(Article(**bad), failure)
+    validation.close_spider()
+    [line] = (tmp_path / "news" / "run7.rejects.jsonl").read_text(encoding="utf-8").splitlines()
+    reject = json.loads(line)  # valid JSON, the surrogate escaped
+    assert reject["url"] == GOOD["url"]
+    assert reject["error"].startswith("UnicodeEncodeError: 'utf-8' codec can't encode")
+    assert reject["item"]["attachments"][0]["text"] == "lone \ud800"
+    assert crawler.stats.get_value("cstocrawl/failed/item") == 1
+    assert f"Failed item {GOOD['url']}: UnicodeEncodeError" in caplog.text
+
+
+def test_the_pipeline_sanitises_text_added_after_cleaning(tmp_path: Path) -> None:
+    validation, crawler = pipeline(tmp_path)
+    item = Article(**broken("attachments/0/text", "Annex \ud800\x0c text"))
+    assert validation.process_item(item) is item
+    assert item.attachments[0]["text"] == "Annex \ufffd text"
+    assert crawler.stats.get_value("cstocrawl/sanitised/characters") == 2
