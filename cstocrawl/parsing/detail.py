@@ -1,14 +1,24 @@
 """Extract an article from a detail page: title, its own date, body, attachments, images.
 
-Layers, strongest first: the H1 (or the heading with a date beside it), the line that repeats the
-title with the date, the "Download document" line, the back links that close the article; class
-names only help to recognise boilerplate containers. The sidebar's dated teasers come before the
-title in reading order, so no date before the title is ever taken unless it sits right beside it.
+The markup is unknown, so each field rests on evidence a template change does not remove, in
+layers that can each fail alone (docs/extraction.md):
+
+1. The title is the page line that matches what the listing's link, `og:title` or `<title>` call
+   the article; without such a line, that evidence itself; without any, the heading-like line
+   with the most prose under it.
+2. The article is the smallest block holding the title and the text after it. Inside it, lines in
+   link lists (sidebars, breadcrumbs, share buttons, related news), lines the listing page also
+   prints outside its entries (menu, footer) and class-named boilerplate are not the body.
+3. The date stands beside the title (before, after, on its line, glued to the body) and must agree
+   with the listing entry's date where it shows one; a dated link list is never its source.
+4. Attachments are links to documents (`/upload/`, document extensions) in the article, whatever
+   their label; back links are recognised by where they point as well as by their words.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from posixpath import basename
 from urllib.parse import unquote, urljoin, urlsplit
@@ -16,15 +26,18 @@ from urllib.parse import unquote, urljoin, urlsplit
 from lxml import etree
 
 from cstocrawl.parsing.dates import leading_date, parse_date, trailing_date
-from cstocrawl.parsing.labels import (
-    DOWNLOAD_RE,
-    is_back_link_text,
-    is_javascript_back,
+from cstocrawl.parsing.evidence import (
+    ListingEvidence,
+    normalise,
+    title_candidates,
+    titles_agree,
 )
+from cstocrawl.parsing.labels import DOWNLOAD_RE, is_back_link_text, is_javascript_back
 from cstocrawl.parsing.lines import (
     Line,
     element_hint,
     is_boilerplate_container,
+    max_depth,
     parse_html,
     render_lines,
 )
@@ -33,10 +46,19 @@ from cstocrawl.site import ATTACHMENT_EXTENSIONS, IMAGE_EXTENSIONS
 TITLE_HINT = re.compile(r"title|heading|caption|zagolovok|name", re.IGNORECASE)
 # How many lines after the title may still hold its date or the download line.
 HEADER_ZONE = 6
-_INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+# A date this many lines above the title may still be its own ("date above the title" templates).
+DATE_ABOVE = 3
 # A copyright or rights line: the page footer has begun, whatever its markup.
 FOOTER_RE = re.compile(r"^(?:©|\(c\)|copyright\b)|all rights reserved|все права защищены", re.I)
 _FILE_NAME_RE = re.compile(r"\.([A-Za-z0-9]{2,5})$")
+# A file name standing in a line of text: "Annex 1.pdf", "39357fa0b754.docx".
+_FILE_TOKEN_RE = re.compile(
+    r"(?:[^\s/\\:]+ ){0,2}[^\s/\\:]+\.(?:docx?|pdf|rtf|xlsx?|odt|zip)\b", re.I
+)
+# What may stand around back links on their line: separators, arrows, icons' text.
+_DECORATION = " |/•·-–—←→«»<>‹›↩⟵⬅▸►◄▶◀\u00a0"
+# libxml2's depth limit even with huge_tree: a page this deep lost its end while parsing.
+PARSER_DEPTH_LIMIT = 2047
 
 
 @dataclass
@@ -53,51 +75,201 @@ class DetailPage:
     attachments: list[LinkedFile] = field(default_factory=list)
     images: list[str] = field(default_factory=list)
     back_links: list[str] = field(default_factory=list)  # hrefs of "Back to ..." links
+    problems: list[str] = field(default_factory=list)  # what the evidence could not confirm
 
 
-def _norm(text: str) -> str:
-    return " ".join(_INVISIBLE_RE.sub("", text.replace("\xa0", " ")).split()).casefold()
+class _Layout:
+    """A page's lines with the measures every layer asks about, each computed once."""
 
+    def __init__(self, root: etree._Element, url: str, evidence: ListingEvidence) -> None:
+        self.root = root
+        self.url = url
+        self.evidence = evidence
+        self.lines = render_lines(root)
+        self.chars, self.link_chars, self.links = _text_measures(root)
+        body = root.find(".//body")
+        self.page_chars = self.chars.get(body if body is not None else root, 0) or 1
+        own = {normalise(text) for text in (evidence.teaser, evidence.link_text) if text}
+        self.frame = evidence.frame - own
+        self.section_paths = _ancestor_paths(url)
 
-def is_nav_line(line: Line) -> bool:
-    """A line made only of back links ("Go back", "Back to the section", ...)."""
-    if is_back_link_text(line.text):
-        return True
-    if not line.links or not all(
-        is_back_link_text(link.text) or is_javascript_back(link.href) for link in line.links
-    ):
+    def is_link_list(self, element: etree._Element) -> bool:
+        """Mostly the text of two or more links: a menu, sidebar, breadcrumbs, related news."""
+        chars = self.chars.get(element, 0)
+        return (
+            self.links.get(element, 0) >= 2 and chars > 0 and self.link_chars[element] * 2 >= chars
+        )
+
+    def in_link_list(self, element: etree._Element, stop: etree._Element | None) -> bool:
+        """Whether `element` sits in a link list below `stop` (the article); without one, in a
+        link list that is a small part of the page."""
+        current: etree._Element | None = element
+        while current is not None and current is not stop:
+            if stop is None and self.chars.get(current, 0) * 3 > self.page_chars:
+                return False
+            if self.is_link_list(current):
+                return True
+            current = current.getparent()
         return False
-    rest = _norm(line.text)
-    for link in line.links:
-        rest = rest.replace(_norm(link.text), " ", 1)
-    return not rest.strip(" |/•·-–")
+
+    def in_frame(self, line: Line) -> bool:
+        return normalise(line.text) in self.frame
+
+    def links_elsewhere(self, line: Line) -> bool:
+        """A line that links to another page (a sidebar teaser, a breadcrumb, the logo)."""
+        own = urlsplit(self.url).path
+        for link in line.links:
+            href = link.href
+            if is_javascript_back(href) or href.startswith("#"):
+                continue
+            if urlsplit(urljoin(self.url, href)).path != own and link.text:
+                return True
+        return False
+
+    def is_nav_line(self, line: Line) -> bool:
+        """A line made only of back links, known by their words or by where they point."""
+        if is_back_link_text(line.text):
+            return True
+        if not line.links or not all(
+            self._is_back_link(link.href, link.text) for link in line.links
+        ):
+            return False
+        rest = normalise(line.text)
+        for link in line.links:
+            rest = rest.replace(normalise(link.text), " ", 1)
+        return not rest.strip(_DECORATION)
+
+    def _is_back_link(self, href: str, text: str) -> bool:
+        if is_back_link_text(text) or is_javascript_back(href):
+            return True
+        target = urljoin(self.url, href)
+        parts = urlsplit(target)
+        return parts.netloc == urlsplit(self.url).netloc and parts.path in self.section_paths
 
 
-def _date_only(text: str) -> str | None:
-    return text.strip() if parse_date(text) is not None else None
+def _ancestor_paths(url: str) -> frozenset[str]:
+    """The listing paths above an article ("/news/news_odkb/", "/news/"): where back links go."""
+    segments = [part for part in urlsplit(url).path.split("/") if part]
+    return frozenset("/" + "/".join(segments[:n]) + "/" for n in range(1, len(segments)))
 
 
-def _find_title(lines: list[Line]) -> int | None:
-    """Index of the title line: an H1, else the heading or title-like line with a date beside it."""
+def _text_measures(
+    root: etree._Element,
+) -> tuple[dict[etree._Element, int], dict[etree._Element, int], dict[etree._Element, int]]:
+    """Visible characters, characters inside links, and links, of every element (one pass)."""
+    chars: dict[etree._Element, int] = {}
+    link_chars: dict[etree._Element, int] = {}
+    links: dict[etree._Element, int] = {}
+    for element in reversed(list(root.iter())):  # children before their parents
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag in ("script", "style", "head", "title", "noscript", "template") or not tag:
+            chars[element] = link_chars[element] = links[element] = 0
+            continue
+        total = _visible(element.text)
+        inside = count = 0
+        for child in element:
+            total += chars.get(child, 0) + _visible(child.tail)
+            inside += link_chars.get(child, 0)
+            count += links.get(child, 0)
+        href = (element.get("href") or "").strip() if tag == "a" else ""
+        if href and not href.startswith(("#", "javascript:")):
+            inside, count = total, count + 1
+        chars[element], link_chars[element], links[element] = total, inside, count
+    return chars, link_chars, links
+
+
+def _visible(text: str | None) -> int:
+    return len(text) - sum(char.isspace() for char in text) if text else 0
+
+
+# --- the title --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Title:
+    index: int | None  # the title's line; None when the page never prints it
+    text: str | None
+    date_text: str | None = None  # a date printed on the title's own line
+
+
+def _match_candidate(text: str, candidates: list[str]) -> tuple[str, str | None] | None:
+    """(title, date on the line) when `text` is a candidate, alone or with a date beside it."""
+    for title, date_text in _title_and_date(text):
+        if any(titles_agree(title, candidate) for candidate in candidates):
+            return title, date_text
+    return None
+
+
+def _title_and_date(text: str) -> Iterable[tuple[str, str | None]]:
+    yield text, None
+    if (trailing := trailing_date(text)) is not None and trailing[0]:
+        yield trailing[0], trailing[1]
+    if (leading := leading_date(text)) is not None and leading[1].strip():
+        yield leading[1].strip(), leading[0]
+
+
+def _find_title(layout: _Layout, candidates: list[str]) -> _Title:
+    """The line the evidence names, best placed; else the evidence; else the likeliest heading."""
+    best: tuple[tuple[int, ...], _Title] | None = None
+    for index, line in enumerate(layout.lines):
+        if not 2 <= len(line.text) <= 600:
+            continue
+        matched = _match_candidate(line.text, candidates)
+        if matched is None:
+            continue
+        score = (
+            int(not layout.links_elsewhere(line)),
+            int(not layout.in_link_list(line.element, None)),
+            int(not line.boilerplate),
+            int(bool(line.heading) or line.emphasised or _title_hinted(line)),
+            min(_prose_after(layout, index), 400),
+            -index,
+        )
+        if best is None or score > best[0]:
+            best = (score, _Title(index, *matched))
+    if best is not None:
+        return best[1]
+    if candidates:
+        return _Title(None, candidates[0])
+    index = _likeliest_heading(layout)
+    if index is None:
+        return _Title(None, None)
+    text = layout.lines[index].text
+    if (titled := trailing_date(text)) is not None and titled[0]:
+        return _Title(index, titled[0], titled[1])
+    return _Title(index, text)
+
+
+def _title_hinted(line: Line) -> bool:
+    return any(
+        TITLE_HINT.search(element_hint(element))
+        for element in (line.element, *(link.element for link in line.links))
+    )
+
+
+def _likeliest_heading(layout: _Layout) -> int | None:
+    """Without evidence: a heading or emphasised line, not in a link list, with prose under it."""
     best: tuple[tuple[int, ...], int] | None = None
-    for index, line in enumerate(lines):
-        if not (3 <= len(line.text) <= 500):
+    for index, line in enumerate(layout.lines):
+        if not 3 <= len(line.text) <= 500 or layout.in_frame(line):
             continue
         # Only an H1 may sit in boilerplate (<header><h1>); a sidebar's heading never is the title.
         if line.boilerplate and line.heading != 1:
             continue
-        hinted = bool(TITLE_HINT.search(element_hint(line.element)))
-        if not line.heading and not hinted and not _repeated_with_date(lines, index):
+        if layout.links_elsewhere(line) or layout.in_link_list(line.element, None):
             continue
+        titled = bool(line.heading) or line.emphasised or _title_hinted(line)
+        if not titled and not _repeated_with_date(layout.lines, index):
+            continue
+        prose = _prose_after(layout, index)
         score = (
+            int(prose >= 200),
+            int(_date_near(layout.lines, index)),
             int(not line.boilerplate),
-            # A site logo is often an H1 too: a link home, with no date beside it.
-            int(not any(_norm(link.text) == _norm(line.text) for link in line.links)),
-            int(_date_follows(lines, index)),
             int(line.heading == 1),
             int(len(line.text.split()) >= 3),
             -(line.heading or 7),
-            _text_after(lines, index),
+            prose,
         )
         if best is None or score > best[0]:
             best = (score, index)
@@ -108,39 +280,170 @@ def _repeated_with_date(lines: list[Line], index: int) -> bool:
     if index + 1 >= len(lines):
         return False
     following = trailing_date(lines[index + 1].text)
-    return following is not None and _norm(following[0]) == _norm(lines[index].text)
+    return following is not None and normalise(following[0]) == normalise(lines[index].text)
 
 
-def _date_follows(lines: list[Line], index: int) -> bool:
-    for line in lines[index + 1 : index + 1 + 3]:
+def _date_near(lines: list[Line], index: int) -> bool:
+    for line in lines[max(0, index - 1) : index + 4]:
         text = line.text
         if parse_date(text) or leading_date(text) or trailing_date(text):
             return True
     return False
 
 
-def _text_after(lines: list[Line], index: int, limit: int = 4000) -> int:
-    """Text under a heading until the next one: articles have much, sidebar teasers little."""
+def _prose_after(layout: _Layout, index: int, limit: int = 4000) -> int:
+    """Text outside links under a line, to the next heading: articles have much, sidebars little."""
     total = 0
-    for line in lines[index + 1 :]:
-        if line.heading:
+    for line in layout.lines[index + 1 :]:
+        if line.heading and total:
             break
-        if not line.boilerplate:
-            total += len(line.text)
-            if total >= limit:
-                break
+        if line.boilerplate or layout.in_frame(line):
+            continue
+        total += max(0, len(line.text) - sum(len(link.text) for link in line.links))
+        if total >= limit:
+            break
     return total
+
+
+# --- the article block ------------------------------------------------------------------------
+
+
+def _common_ancestor(first: etree._Element, second: etree._Element) -> etree._Element:
+    ancestors = {first, *first.iterancestors()}
+    for element in (second, *second.iterancestors()):
+        if element in ancestors:
+            return element
+    return first.getroottree().getroot()
+
+
+def _inside(element: etree._Element, container: etree._Element) -> bool:
+    return element is container or any(a is container for a in element.iterancestors())
+
+
+def _boilerplate_below(element: etree._Element, container: etree._Element) -> bool:
+    """A class-named or semantic boilerplate container between `element` and the article."""
+    current: etree._Element | None = element
+    while current is not None and current is not container:
+        if is_boilerplate_container(current):
+            return True
+        current = current.getparent()
+    return False
+
+
+def _densest_block(layout: _Layout) -> int | None:
+    """Index of the first line of the block holding the most prose, for pages with no title line."""
+    scores: dict[etree._Element, float] = {}
+    for line in layout.lines:
+        prose = len(line.text) - sum(len(link.text) for link in line.links)
+        if prose < 25 or line.boilerplate or layout.in_frame(line):
+            continue
+        if layout.in_link_list(line.element, None):
+            continue
+        scores[line.element] = scores.get(line.element, 0) + prose
+        if (parent := line.element.getparent()) is not None:
+            scores[parent] = scores.get(parent, 0) + prose / 2
+    if not scores:
+        return None
+    best = max(scores, key=lambda element: scores[element])
+    container = best.getparent() if best.getparent() is not None and best.tag != "body" else best
+    if container is not None and container.tag in ("body", "html"):
+        container = best
+    for index, line in enumerate(layout.lines):
+        if _inside(line.element, container):
+            return index
+    return None
+
+
+def _is_header_noise(layout: _Layout, line: Line, anchor: etree._Element | None) -> bool:
+    """Lines around the title that are neither it nor the body: share buttons, breadcrumbs.
+
+    Measured below the block the line shares with `anchor` (the title, or the article), so a
+    class name or link list around the whole article never hides its own lines.
+    """
+    if not line.text or layout.in_frame(line):
+        return True
+    if anchor is None:
+        return line.boilerplate or layout.in_link_list(line.element, None)
+    shared = _common_ancestor(line.element, anchor)
+    return layout.in_link_list(line.element, shared) or _boilerplate_below(line.element, shared)
+
+
+@dataclass
+class _Header:
+    end: int  # index of the first line after the header
+    date_text: str | None
+    glued: str | None  # body words glued to the date ("09.06.2018On June 9")
+    lines: list[Line]
+
+
+def _read_header(
+    layout: _Layout, start: int, title: str | None, anchor: etree._Element | None
+) -> _Header:
+    """The lines right after the title: its repeat with the date, a date line, the download line."""
+    lines = layout.lines
+    date_text: str | None = None
+    header: list[Line] = []
+    position = start
+    while position < len(lines) and position < start + HEADER_ZONE:
+        line = lines[position]
+        if _is_header_noise(layout, line, anchor):
+            header.append(line)
+            position += 1
+            continue
+        rest = _strip_title(line.text, title) if title else line.text
+        if not rest:
+            header.append(line)
+            position += 1
+            continue
+        if (found := _date_only(rest)) is not None:
+            date_text = date_text or found
+        elif (dated := leading_date(rest)) is not None:
+            date_text = date_text or dated[0]
+            if _download_rest(dated[1]) is None:
+                header.append(line)
+                return _Header(position + 1, date_text, dated[1], header)
+        elif title and (titled := trailing_date(rest)) and normalise(titled[0]) == normalise(title):
+            date_text = date_text or titled[1]
+        elif (download_date := _download_date(rest)) is not None:
+            date_text = date_text or download_date
+        elif _download_rest(rest) is None:
+            break
+        header.append(line)
+        position += 1
+    return _Header(position, date_text, None, header)
 
 
 def _strip_title(text: str, title: str) -> str:
     """What is left of a line that repeats the title ("Title 23.11.2023" gives "23.11.2023")."""
-    if _norm(text).startswith(_norm(title)):
-        # Walk the raw text until the normalised title is consumed, to keep the raw remainder.
-        target = _norm(title)
-        for cut in range(len(title) // 2, len(text) + 1):
-            if _norm(text[:cut]) == target:
-                return text[cut:].strip()
+    target = normalise(title)
+    if not normalise(text).startswith(target):
+        if (dated := leading_date(text)) and normalise(dated[1]) == target:
+            return dated[0]
+        return text
+    # Walk the raw text until the normalised title is consumed, to keep the raw remainder.
+    for cut in range(len(title) // 2, len(text) + 1):
+        if normalise(text[:cut]) == target:
+            return text[cut:].strip()
     return text
+
+
+def _date_only(text: str) -> str | None:
+    return text.strip() if parse_date(text) is not None else None
+
+
+def _date_above(layout: _Layout, index: int, article: etree._Element) -> str | None:
+    """A date printed just above the title, outside any dated link list (a sidebar's)."""
+    for line in reversed(layout.lines[max(0, index - DATE_ABOVE) : index]):
+        if layout.in_link_list(line.element, article) or layout.links_elsewhere(line):
+            continue
+        if (found := _date_only(line.text)) is not None:
+            return found
+        if (dated := leading_date(line.text)) is not None:
+            return dated[0]
+    return None
+
+
+# --- attachments ------------------------------------------------------------------------------
 
 
 def _download_rest(text: str) -> str | None:
@@ -167,19 +470,21 @@ def _is_file_href(href: str) -> bool:
     return extension in ATTACHMENT_EXTENSIONS or "/upload/" in path
 
 
-def _attachment_name(link_text: str, line_text: str, href: str) -> str:
+def _attachment_name(link_text: str, line_text: str, href: str, title_attr: str) -> str:
+    """The file name the page shows: in the link, beside it, in its title, else in its URL."""
     text = link_text.strip()
     named = _download_rest(text)
     if named is not None:
         text = named
-    if _FILE_NAME_RE.search(text):
+    if _FILE_NAME_RE.search(normalise(text)):
         return text
     after_label = _download_rest(_line_after_date(line_text))
-    if after_label:
+    if after_label and _FILE_NAME_RE.search(normalise(after_label)):
         return after_label
-    if text:
-        return text
-    return unquote(basename(urlsplit(href).path))
+    for source in (title_attr, line_text):
+        if match := _FILE_TOKEN_RE.search(source):
+            return match.group(0)
+    return unquote(basename(urlsplit(href).path)) or text
 
 
 def _line_after_date(text: str) -> str:
@@ -187,112 +492,116 @@ def _line_after_date(text: str) -> str:
     return dated[1] if dated else text
 
 
-def parse_detail(html: str | bytes, url: str) -> DetailPage:
+# --- the page ---------------------------------------------------------------------------------
+
+
+def parse_detail(
+    html: str | bytes, url: str, evidence: ListingEvidence | None = None
+) -> DetailPage:
+    """The article on `html`; `evidence` is what the listing that linked it showed."""
+    evidence = evidence or ListingEvidence()
     root = parse_html(html)
-    lines = render_lines(root)
-    title_index = _find_title(lines)
-    if title_index is None:
-        return DetailPage(title=None, date_text=None, paragraphs=[])
-    title_line = lines[title_index]
-    # Render again so that no ancestor of the title counts as boilerplate ("header" around the H1);
-    # when none of them is boilerplate, the lines would come out the same.
-    title_chain = (title_line.element, *title_line.element.iterancestors())
-    if any(is_boilerplate_container(element) for element in title_chain):
-        lines = render_lines(root, keep=title_line.element)
-    title_index = next(i for i, line in enumerate(lines) if line.element is title_line.element)
-    title = lines[title_index].text
+    layout = _Layout(root, url, evidence)
+    lines = layout.lines
+    problems = ["markup_too_deep"] if max_depth(root) >= PARSER_DEPTH_LIMIT else []
 
-    date_text: str | None = None
-    # Without an H1, the title may be the line that repeats it with the date ("Title 23.11.2023").
-    if lines[title_index].heading != 1 and (titled := trailing_date(title)) and titled[0]:
-        title, date_text = titled
-    paragraphs: list[str] = []
-    header_lines: list[Line] = []
-    position = title_index + 1
-    while position < len(lines) and position <= title_index + HEADER_ZONE:
-        line = lines[position]
-        if line.boilerplate or not line.text:
-            header_lines.append(line)
-            position += 1
-            continue
-        rest = _strip_title(line.text, title)
-        if not rest:
-            position += 1
-            continue
-        if date_text is None and (found := _date_only(rest)):
-            date_text = found
-        elif (dated := leading_date(rest)) is not None:
-            date_text = date_text or dated[0]
-            if _download_rest(dated[1]) is None:
-                paragraphs.append(dated[1])  # a date glued to the first body words
-                header_lines.append(line)
-                position += 1
-                break
-        elif (titled := trailing_date(rest)) is not None and _norm(titled[0]) == _norm(title):
-            date_text = date_text or titled[1]
-        elif (download_date := _download_date(rest)) is not None:
-            date_text = date_text or download_date
-        elif _download_rest(rest) is None:
-            break
-        header_lines.append(line)
-        position += 1
+    found = _find_title(layout, title_candidates(root, evidence))
+    title = found.text
+    start = found.index + 1 if found.index is not None else _densest_block(layout)
+    if start is None:
+        return DetailPage(
+            title=title, date_text=evidence.date_text, paragraphs=[], problems=problems
+        )
+    anchor = lines[found.index].element if found.index is not None else None
+    header = _read_header(layout, start, title, anchor)
+    article = _article_block(layout, found.index, header)
 
-    if date_text is None:
-        date_text = _date_before_title(lines, title_index)
+    page_dates = [found.date_text, header.date_text]
+    if found.index is not None:
+        page_dates.append(_date_above(layout, found.index, article))
+    date_text, date_problem = _agree_on_date([d for d in page_dates if d], evidence.date_text)
+    problems += date_problem
 
-    body_lines, back_links = _body(lines[position:], url, has_body=bool(paragraphs))
-
-    attachments: list[LinkedFile] = []
-    images: list[str] = []
-    for line in [*header_lines, *body_lines]:
-        for link in line.links:
-            if _is_file_href(link.href):
-                attachments.append(
-                    LinkedFile(
-                        urljoin(url, link.href), _attachment_name(link.text, line.text, link.href)
-                    )
-                )
-        images.extend(urljoin(url, src) for src in line.images)
-    for line in body_lines:
-        if not line.text or _download_rest(_line_after_date(line.text)) is not None:
-            continue
-        if _norm(line.text) == _norm(title):
-            continue
-        paragraphs.append(line.text)
+    body, back_links = _body(layout, header, article, title)
+    paragraphs = ([header.glued] if header.glued else []) + [line.text for line in body]
+    region = [line for line in lines if _inside(line.element, article)] + header.lines
     return DetailPage(
         title=title,
         date_text=date_text,
         paragraphs=paragraphs,
-        attachments=_unique_by_url(attachments),
-        images=list(dict.fromkeys(images)),
+        attachments=_attachments(region, url),
+        images=_images(layout, article, url),
         back_links=list(dict.fromkeys(back_links)),
+        problems=problems,
     )
 
 
-def _body(lines: list[Line], url: str, *, has_body: bool) -> tuple[list[Line], list[str]]:
-    """The article's lines up to the back links (or a copyright line), and the back links' hrefs.
+def _article_block(layout: _Layout, title_index: int | None, header: _Header) -> etree._Element:
+    """The smallest block holding the title (or the header) and the first body line."""
+    lines = layout.lines
+    anchor = (
+        lines[title_index].element if title_index is not None else lines[header.end - 1].element
+    )
+    for line in lines[header.end :]:
+        if layout.is_nav_line(line) or _is_header_noise(layout, line, anchor):
+            continue
+        if _date_only(line.text) is not None or not line.text:
+            continue
+        return _common_ancestor(anchor, line.element)
+    parent = anchor.getparent()
+    return parent if parent is not None else anchor
 
-    Back links printed before any body text (a "Back" link under the title) do not end the body.
-    """
+
+def _agree_on_date(page_dates: list[str], listed: str | None) -> tuple[str | None, list[str]]:
+    """The page's date, checked against the listing's; the listing's when the page shows none."""
+    listed_day = parse_date(listed) if listed else None
+    if listed_day is None:
+        return (page_dates[0] if page_dates else None), []
+    for printed in page_dates:
+        if parse_date(printed) == listed_day:
+            return printed, []
+    if page_dates:
+        return listed, [f"date_disagrees_with_listing: page {page_dates[0]}, listing {listed}"]
+    return listed, []
+
+
+def _body(
+    layout: _Layout, header: _Header, article: etree._Element, title: str | None
+) -> tuple[list[Line], list[str]]:
+    """The article's prose lines up to its back links, a copyright line or the article's end."""
+    lines = layout.lines
     body: list[Line] = []
     back_links: list[str] = []
+    started = header.glued is not None
     end = len(lines)
-    for index, line in enumerate(lines):
-        started = bool(body) or has_body
-        if is_nav_line(line):
-            back_links += _hrefs(line, url)
+    for index in range(header.end, len(lines)):
+        line = lines[index]
+        if layout.is_nav_line(line):
+            back_links += _hrefs(line, layout.url)
             if started:
                 end = index + 1
                 break
-        elif started and FOOTER_RE.search(line.text):
+            continue
+        if not _inside(line.element, article):
+            if started:
+                end = index
+                break
+            continue
+        if started and FOOTER_RE.search(line.text):
             end = index
             break
-        elif not line.boilerplate:
-            body.append(line)
+        if _is_header_noise(layout, line, article) or _date_only(line.text) is not None:
+            continue
+        if _download_rest(_line_after_date(line.text)) is not None:
+            continue
+        if title and normalise(line.text) == normalise(title):
+            continue
+        body.append(line)
+        started = True
     # The rest of the navigation block, when the body ended on its first line.
-    for line in lines[end : end + 3]:
-        if is_nav_line(line):
-            back_links += _hrefs(line, url)
+    for line in lines[end : end + 4]:
+        if layout.is_nav_line(line):
+            back_links += _hrefs(line, layout.url)
     return body, back_links
 
 
@@ -300,24 +609,26 @@ def _hrefs(line: Line, url: str) -> list[str]:
     return [urljoin(url, link.href) for link in line.links if not is_javascript_back(link.href)]
 
 
-def _date_before_title(lines: list[Line], title_index: int) -> str | None:
-    """A date printed just above the title in the same block (stock Bitrix puts it there)."""
-    title_line = lines[title_index]
-    title_parent = title_line.element.getparent()
-    for line in reversed(lines[max(0, title_index - 2) : title_index]):
-        if line.boilerplate:
+def _attachments(region: list[Line], url: str) -> list[LinkedFile]:
+    files: dict[str, LinkedFile] = {}
+    for line in region:
+        for link in line.links:
+            if _is_file_href(link.href):
+                absolute = urljoin(url, link.href)
+                name = _attachment_name(
+                    link.text, line.text, link.href, link.element.get("title") or ""
+                )
+                files.setdefault(absolute, LinkedFile(absolute, name))
+    return list(files.values())
+
+
+def _images(layout: _Layout, article: etree._Element, url: str) -> list[str]:
+    """Pictures in the article, not in its link lists (thumbnails of other articles)."""
+    images: list[str] = []
+    for line in layout.lines:
+        if not line.images or not _inside(line.element, article):
             continue
-        if (found := _date_only(line.text)) and _shares_block(line.element, title_parent):
-            return found
-    return None
-
-
-def _shares_block(element: etree._Element, parent: etree._Element | None) -> bool:
-    return parent is not None and (element is parent or element.getparent() is parent)
-
-
-def _unique_by_url(files: list[LinkedFile]) -> list[LinkedFile]:
-    seen: dict[str, LinkedFile] = {}
-    for linked in files:
-        seen.setdefault(linked.url, linked)
-    return list(seen.values())
+        if layout.in_link_list(line.element, article) or _boilerplate_below(line.element, article):
+            continue
+        images.extend(urljoin(url, src) for src in line.images)
+    return list(dict.fromkeys(images))

@@ -103,14 +103,30 @@ class Line:
     heading: int = 0  # 1..6 when the line is a heading
     links: list[Link] = field(default_factory=list)
     images: list[str] = field(default_factory=list)
+    emphasised: bool = (
+        False  # all of its text is inside <b>, <strong> or <font> (a title without tags)
+    )
+
+
+# libxml2 stops building the tree at depth 256 unless told otherwise, silently dropping the rest.
+_PARSER = lxml.html.HTMLParser(huge_tree=True)
+_EMPTY_HTML = "<html><body></body></html>"
+EMPHASIS_TAGS = frozenset({"b", "strong", "font", "big"})
+# Lazy-loading templates keep the real image in one of these, and a placeholder in src.
+LAZY_IMAGE_ATTRIBUTES = ("data-src", "data-original", "data-lazy-src", "data-lazy", "data-srcset")
+_PLACEHOLDER_RE = re.compile(
+    r"(?:^data:)|(?:(?:^|/)[^/]*(?:placeholder|blank|spacer|lazy|loader|loading|pixel|transparent"
+    r"|empty|1x1)[^/]*\.(?:gif|png|svg|jpe?g|webp)$)",
+    re.IGNORECASE,
+)
 
 
 def parse_html(html: str | bytes) -> etree._Element:
     """Parse a page leniently; an empty or unparsable body gives an empty document."""
     try:
-        root = lxml.html.document_fromstring(html)
+        root = lxml.html.document_fromstring(html, parser=_PARSER)
     except (etree.ParserError, ValueError):
-        root = lxml.html.document_fromstring("<html><body></body></html>")
+        root = lxml.html.document_fromstring(_EMPTY_HTML, parser=_PARSER)
     return root
 
 
@@ -132,10 +148,22 @@ def _is_boilerplate_hint(hint: str) -> bool:
     return bool(BOILERPLATE_HINT.search(hint))
 
 
+def image_source(element: etree._Element) -> str | None:
+    """The real picture of an <img>: a lazy-loading attribute first, never a placeholder."""
+    for name in (*LAZY_IMAGE_ATTRIBUTES, "src", "srcset"):
+        value = (element.get(name) or "").strip()
+        if name.endswith("srcset"):
+            value = value.split(",")[0].strip().split(" ")[0] if value else ""
+        if value and not _PLACEHOLDER_RE.search(value):
+            return value
+    return None
+
+
 class _LineBuilder:
     def __init__(self) -> None:
         self.lines: list[Line] = []
         self._parts: list[str] = []
+        self._emphasis: list[bool] = []  # per part: inside <b>/<strong>/<font>
         self._links: list[Link] = []
         self._images: list[str] = []
         self._element: etree._Element | None = None
@@ -146,9 +174,10 @@ class _LineBuilder:
         self.flush()
         self._element, self._boilerplate, self._heading = element, boilerplate, heading
 
-    def text(self, value: str | None) -> None:
+    def text(self, value: str | None, emphasised: bool = False) -> None:
         if value:
             self._parts.append(value)
+            self._emphasis.append(emphasised or value.isspace())
 
     def link(self, link: Link) -> None:
         self._links.append(link)
@@ -164,47 +193,27 @@ class _LineBuilder:
         if (text or self._images) and self._element is not None:
             self.lines.append(
                 Line(
-                    text, self._element, self._boilerplate, self._heading, self._links, self._images
+                    text,
+                    self._element,
+                    self._boilerplate,
+                    self._heading,
+                    self._links,
+                    self._images,
+                    bool(text) and all(self._emphasis),
                 )
             )
-        self._parts, self._links, self._images = [], [], []
+        self._parts, self._emphasis, self._links, self._images = [], [], [], []
 
 
 def render_lines(root: etree._Element, keep: etree._Element | None = None) -> list[Line]:
-    """Lines of the page's body; `keep` is an element whose ancestors are never boilerplate."""
+    """Lines of the page's body; `keep` is an element whose ancestors are never boilerplate.
+
+    The walk is iterative: a page nested thousands of elements deep must not hit a recursion limit.
+    """
     body = root.find(".//body")
     start = body if body is not None else root
     protected = set(keep.iterancestors()) | {keep} if keep is not None else set()
     builder = _LineBuilder()
-
-    def walk(element: etree._Element, boilerplate: bool, heading: int) -> None:
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if tag in SKIPPED_TAGS or not tag:
-            builder.text(element.tail)
-            return
-        boilerplate = boilerplate or (
-            element not in protected and is_boilerplate_container(element)
-        )
-        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-            heading = int(tag[1])
-        is_block = tag in BLOCK_TAGS
-        if is_block:
-            builder.start(element, boilerplate, heading)
-        if tag == "br":
-            builder.start(element.getparent(), boilerplate, heading)
-        elif tag == "img":
-            src = (element.get("src") or element.get("data-src") or "").strip()
-            if src:
-                builder.image(src)
-        elif tag == "a" and element.get("href"):
-            builder.link(Link(element.get("href", "").strip(), _text_of(element), element))
-        builder.text(element.text)
-        for child in element:
-            walk(child, boilerplate, heading)
-        if is_block:
-            parent = element.getparent()
-            builder.start(parent if parent is not None else element, boilerplate_of(parent), 0)
-        builder.text(element.tail)
 
     def boilerplate_of(element: etree._Element | None) -> bool:
         while element is not None:
@@ -213,10 +222,58 @@ def render_lines(root: etree._Element, keep: etree._Element | None = None) -> li
             element = element.getparent()
         return False
 
-    walk(start, False, 0)
+    # Each entry: (element, boilerplate, heading, emphasised, entering). On leaving a block the
+    # line restarts in its parent; the tail belongs to the parent's context.
+    stack: list[tuple[etree._Element, bool, int, bool, bool]] = [(start, False, 0, False, True)]
+    while stack:
+        element, boilerplate, heading, emphasised, entering = stack.pop()
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if not entering:
+            if tag in BLOCK_TAGS:
+                parent = element.getparent()
+                builder.start(parent if parent is not None else element, boilerplate_of(parent), 0)
+            builder.text(element.tail, _parent_emphasised(element))
+            continue
+        if tag in SKIPPED_TAGS or not tag:
+            builder.text(element.tail, _parent_emphasised(element))
+            continue
+        boilerplate = boilerplate or (
+            element not in protected and is_boilerplate_container(element)
+        )
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            heading = int(tag[1])
+        emphasised = emphasised or tag in EMPHASIS_TAGS
+        if tag in BLOCK_TAGS:
+            builder.start(element, boilerplate, heading)
+        if tag == "br":
+            builder.start(element.getparent(), boilerplate, heading)
+        elif tag == "img":
+            if src := image_source(element):
+                builder.image(src)
+        elif tag == "a" and element.get("href"):
+            builder.link(Link(element.get("href", "").strip(), _text_of(element), element))
+        builder.text(element.text, emphasised)
+        stack.append((element, boilerplate, heading, emphasised, False))
+        for child in reversed(element):
+            stack.append((child, boilerplate, heading, emphasised, True))
     builder.flush()
     return builder.lines
 
 
+def _parent_emphasised(element: etree._Element) -> bool:
+    """Whether a tail (text after `element`) is still inside emphasis: <b>x<br>tail</b>."""
+    return any(ancestor.tag in EMPHASIS_TAGS for ancestor in element.iterancestors())
+
+
 def _text_of(element: etree._Element) -> str:
     return " ".join(element.text_content().split())
+
+
+def max_depth(root: etree._Element) -> int:
+    """How deep the tree goes; past the parser's limit a page would lose its end."""
+    depth, stack = 0, [(root, 1)]
+    while stack:
+        element, level = stack.pop()
+        depth = max(depth, level)
+        stack.extend((child, level + 1) for child in element)
+    return depth

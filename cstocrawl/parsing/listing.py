@@ -13,6 +13,7 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from cstocrawl.parsing.dates import leading_date, parse_date, trailing_date
+from cstocrawl.parsing.evidence import ListingEvidence, normalise
 from cstocrawl.parsing.labels import MORE_LABELS, normalise_label
 from cstocrawl.parsing.lines import is_boilerplate_container, parse_html, render_lines
 
@@ -21,14 +22,23 @@ from cstocrawl.parsing.lines import is_boilerplate_container, parse_html, render
 class ListingEntry:
     url: str  # absolute, as linked
     key: str  # what identifies the article (its canonical URL)
-    title: str
+    title: str  # the link text: the article's title, or its teaser when the link wraps that
     teaser: str | None
+    date_text: str | None = None  # a date printed in the entry
 
 
 @dataclass
 class ListingPage:
     entries: list[ListingEntry] = field(default_factory=list)
     links: list[str] = field(default_factory=list)  # every link on the page, absolute
+    title: str | None = None  # the page's <title>
+    frame: frozenset[str] = frozenset()  # normalised lines printed outside the entries
+
+    def evidence(self, entry: ListingEntry) -> ListingEvidence:
+        """What this page says about one of its articles, for parsing the article's page."""
+        return ListingEvidence(
+            entry.title or None, entry.date_text, entry.teaser, self.title, self.frame
+        )
 
 
 def _in_boilerplate(element: etree._Element) -> bool:
@@ -43,6 +53,21 @@ def _without_dates(text: str) -> str:
     if dated := trailing_date(text):
         text = dated[0]
     return text.strip()
+
+
+def _entry_date(container: etree._Element) -> str | None:
+    """A dd.mm.yyyy (or other whole) date printed in an entry, alone or opening/closing a line."""
+    for line in render_lines(container):
+        text = line.text
+        if parse_date(text):
+            return text.strip()
+        if (dated := leading_date(text)) or (dated := _swap(trailing_date(text))):
+            return dated[0]
+    return None
+
+
+def _swap(pair: tuple[str, str] | None) -> tuple[str, str] | None:
+    return (pair[1], pair[0]) if pair else None
 
 
 def _teaser(container: etree._Element, key: str, keys: dict[etree._Element, str]) -> str | None:
@@ -116,6 +141,7 @@ def parse_listing(
         best = {key: anchor for key, anchor in best.items() if ranks[anchor][0]}
 
     entries = []
+    containers = []
     for key, anchor in sorted(best.items(), key=lambda item: order[item[1]]):
         container = anchor
         while (
@@ -126,6 +152,7 @@ def parse_listing(
             and (heading is None or heading not in parent.iterdescendants())
         ):
             container = parent
+        containers.append(container)
         titles = [
             text
             for a in container.iter("a")
@@ -140,6 +167,25 @@ def parse_listing(
                 key=key,
                 title=title,
                 teaser=_teaser(container, key, keys) or title or None,
+                date_text=_entry_date(container),
             )
         )
-    return ListingPage(entries=entries, links=list(dict.fromkeys(links)))
+    # The frame: what the page prints besides its entries. A line holding an article link, or
+    # repeating an entry's text, belongs to an entry whatever block the entry was cut to.
+    in_entries = {element for container in containers for element in container.iter()}
+    entry_texts = {normalise(text) for e in entries for text in (e.title, e.teaser) if text}
+    frame = frozenset(
+        text
+        for line in render_lines(root)
+        if line.element not in in_entries
+        and not any(link.element in keys for link in line.links)
+        and (text := normalise(line.text))
+        and text not in entry_texts
+    )
+    title = root.find(".//title")
+    return ListingPage(
+        entries=entries,
+        links=list(dict.fromkeys(links)),
+        title=" ".join(title.text_content().split()) if title is not None else None,
+        frame=frame,
+    )

@@ -1,0 +1,100 @@
+"""What the crawl knows about an article before its page is parsed, and what frames every page.
+
+No template change removes this evidence: the listing entry that linked the article shows its
+title (the link text) and often its date and teaser; `<title>` and `og:title` name it; and what
+the listing page prints outside its entries (menu, header, footer, pager) is the site's frame,
+which a detail page repeats around the article whatever its tags.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+_INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+# How <title> joins the page's name to the site's: "Title | CSTO", "CSTO - Title", "Title :: News".
+_TITLE_SEPARATOR_RE = re.compile(r"\s+(?:[|:/\\»«·•—–-]{1,2})\s+")
+
+
+def normalise(text: str) -> str:
+    """Text as compared across pages: visible characters, single spaces, case folded."""
+    return " ".join(_INVISIBLE_RE.sub("", text.replace("\xa0", " ")).split()).casefold()
+
+
+@dataclass(frozen=True)
+class ListingEvidence:
+    """The listing entry that linked an article, and the frame of the listing page it is on."""
+
+    link_text: str | None = None  # the entry's link text: the title, or the teaser itself
+    date_text: str | None = None  # a date printed in the entry, as printed
+    teaser: str | None = None
+    page_title: str | None = None  # the listing page's <title>: what it shares names the site
+    frame: frozenset[str] = field(default_factory=frozenset)  # normalised lines outside entries
+
+    @property
+    def title(self) -> str | None:
+        """The link text when it is a title: an entry whose only text is its link is a teaser."""
+        if not self.link_text or (
+            self.teaser and normalise(self.teaser) == normalise(self.link_text)
+        ):
+            return None
+        return self.link_text
+
+
+def titles_agree(title: str, listed: str) -> bool:
+    """The same title, or the listing's cut short ("A meeting of the CSTO Collective...")."""
+    page, shown = normalise(title), normalise(listed)
+    return page == shown or (shown.endswith(("...", "…")) and page.startswith(shown.rstrip(".… ")))
+
+
+def document_titles(root: etree._Element) -> list[str]:
+    """og:title, then <title>: what the page says it is called, site name included."""
+    found = [
+        " ".join((meta.get("content") or "").split())
+        for meta in root.iter("meta")
+        if (meta.get("property") or meta.get("name") or "").lower() in ("og:title", "twitter:title")
+    ]
+    title = root.find(".//title")
+    if title is not None:
+        found.append(" ".join(title.text_content().split()))
+    return [text for text in dict.fromkeys(found) if text]
+
+
+def title_candidates(root: etree._Element, evidence: ListingEvidence) -> list[str]:
+    """The article's possible titles, best first: listing link text, og:title, <title>.
+
+    From a document title the segments it shares with the listing page's title (the site's name,
+    the section) are cut from either end; what is left is a candidate, and so is the whole.
+    """
+    site_parts = {normalise(part) for part in _segments(evidence.page_title or "")}
+    candidates = [evidence.title] if evidence.title else []
+    for text in document_titles(root):
+        parts = _segments(text)
+        while parts and normalise(parts[0]) in site_parts:
+            parts = parts[1:]
+        while parts and normalise(parts[-1]) in site_parts:
+            parts = parts[:-1]
+        if parts:
+            candidates.append(_join_segments(text, parts))
+        candidates.append(text)
+    # The site's name is printed on every page: in the listing's frame, never the article's title.
+    excluded = site_parts | evidence.frame
+    unique: dict[str, str] = {}
+    for candidate in candidates:
+        key = normalise(candidate)
+        if key and key not in excluded:
+            unique.setdefault(key, candidate.strip())
+    return list(unique.values())
+
+
+def _segments(text: str) -> list[str]:
+    return [part for part in _TITLE_SEPARATOR_RE.split(text.strip()) if part.strip()]
+
+
+def _join_segments(text: str, parts: list[str]) -> str:
+    """The stretch of `text` from the first to the last of `parts`, separators kept."""
+    start = text.find(parts[0])
+    end = text.rfind(parts[-1]) + len(parts[-1])
+    return text[start:end].strip() if 0 <= start < end else " ".join(parts)
