@@ -6,6 +6,9 @@ Project settings are prefixed CSTOCRAWL_. Override any of them per run with `-s 
 BOT_NAME = "cstocrawl"
 SPIDER_MODULES = ["cstocrawl.spiders"]
 NEWSPIDER_MODULE = "cstocrawl.spiders"
+# `scrapy crawl` with an exit code that tells the truth and the output dir's lock; `scrapy shell`,
+# `parse`, `check`, `fetch` and `view` that record nothing (cstocrawl/commands/).
+COMMANDS_MODULE = "cstocrawl.commands"
 
 # --- Output -------------------------------------------------------------------------------------
 # Where datasets, downloaded files, logs and the crawl state live.
@@ -27,7 +30,8 @@ CSTOCRAWL_TODAY = ""
 # --- Health: when a run is a failure (read at close; the cron runner makes it an exit code) ---
 # Share of articles without a title, date or body above which the site's markup must have changed.
 CSTOCRAWL_MAX_PROBLEM_RATIO = 0.2
-# More ERROR log lines than this make the cron runner fail the run (exit 3); failed pages log one.
+# More ERROR log lines than this fail the run (exit 3, not promoted): a page lost after retries
+# logs two (Scrapy's "Gave up retrying" and the spider's "Failed ..."), a failed item two.
 CSTOCRAWL_MAX_ERRORS = 5
 
 # --- Politeness: the site is an old CMS on a government network --------------------------------
@@ -101,6 +105,9 @@ DOWNLOADER_MIDDLEWARES = {
     "cstocrawl.middlewares.RobotsTxtMiddleware": 100,
 }
 TELNETCONSOLE_ENABLED = False
+# Scrapy 2.19's remote control is an HTTP server on localhost that runs the Python code sent to
+# it: an open port again, and worse than the telnet console. A cron job has no use for it.
+REMOTE_CONTROL_ENABLED = False
 
 # --- Misc ----------------------------------------------------------------------------------------
 FEED_EXPORT_ENCODING = "utf-8"

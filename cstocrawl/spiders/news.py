@@ -10,9 +10,9 @@ re-emits everything.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import scrapy
@@ -25,7 +25,7 @@ from cstocrawl.incremental import Plan, load_plan
 from cstocrawl.items import Article
 from cstocrawl.parsing.detail import parse_detail
 from cstocrawl.parsing.listing import parse_listing
-from cstocrawl.site import ALL_NEWS_PATH, KNOWN_SECTIONS, Site, UrlKind
+from cstocrawl.site import ALL_NEWS_PATH, KNOWN_SECTIONS, LANGS, Site, UrlKind
 from cstocrawl.workers import Workers
 
 ROBOTS_FORBIDDEN = "Forbidden by robots.txt"  # RobotsTxtMiddleware's IgnoreRequest message
@@ -62,21 +62,21 @@ class ArticleKey:
 class NewsSpider(scrapy.Spider):
     name = "news"
 
-    def __init__(
-        self,
-        lang: str = "en",
-        base_url: str | None = None,
-        sections: str | None = None,
-        max_pages: str | int | None = None,
-        full: str | bool = False,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(**kwargs)
-        self.site = Site(lang, base_url or None)
-        self.article_key = ArticleKey(self.site, _parse_sections(sections))
-        self._max_pages_arg = int(max_pages) if max_pages else None
-        self.full = str(full).lower() in ("1", "true", "yes")
-        self.plan: Plan | None = None  # read from the state when the crawl starts
+    # The -a arguments `scrapy crawl news` takes (Arguments says what each means).
+    ARGUMENTS = ("lang", "base_url", "sections", "max_pages", "full")
+
+    def __init__(self, **kwargs: Any) -> None:
+        arguments = self.check_arguments(
+            {name: value for name, value in kwargs.items() if name not in _SPIDER_KWARGS}
+        )
+        super().__init__(**{name: kwargs[name] for name in _SPIDER_KWARGS if name in kwargs})
+        self.site = Site(arguments.lang, arguments.base_url)
+        self.article_key = ArticleKey(self.site, arguments.sections)
+        self._max_pages_arg = arguments.max_pages
+        self.full = arguments.full
+        # Read from the state when the crawl starts; until then (scrapy parse, scrapy shell) every
+        # article counts as unknown.
+        self.plan = Plan({}, date.max)
         self.allowed_domains = [self.site.fetch_host]
         # Detail URLs each listing has shown, to stop paging when a page repeats the last one.
         self._shown_by_listing: defaultdict[str, set[str]] = defaultdict(set)
@@ -84,6 +84,17 @@ class NewsSpider(scrapy.Spider):
         # fingerprint and drop thousands of duplicate requests.
         self._requested_listings: set[str] = set()
         self.started_at = utc_now()
+
+    @classmethod
+    def check_arguments(cls, arguments: Mapping[str, Any]) -> Arguments:
+        """The spider's arguments, checked; ValueError, in one line naming the argument, if not."""
+        unknown = sorted(set(arguments) - set(cls.ARGUMENTS))
+        if unknown:
+            given = ", ".join(f"-a {name}={arguments[name]}" for name in unknown)
+            raise ValueError(
+                f"unknown argument {given}; known: {', '.join(sorted(cls.ARGUMENTS))}"
+            )
+        return Arguments.parse(arguments)
 
     @property
     def max_pages(self) -> int:
@@ -223,13 +234,70 @@ class NewsSpider(scrapy.Spider):
         )
 
 
+# Spider.__init__'s own keyword arguments, which Scrapy's tools may pass.
+_SPIDER_KWARGS = ("name",)
+_TRUE = ("1", "true", "yes")
+_FALSE = ("", "0", "false", "no")
+
+
+@dataclass(frozen=True)
+class Arguments:
+    """The spider's -a arguments, parsed: checked once, before a run creates anything."""
+
+    lang: str = "en"  # en: en.odkb-csto.org, ru: odkb-csto.org
+    base_url: str | None = None  # a mirror with the site's paths (the replica, a cache)
+    sections: frozenset[str] | None = None  # None: every news section
+    max_pages: int | None = None  # per listing; None: CSTOCRAWL_MAX_PAGES
+    full: bool = False  # re-crawl and re-emit everything
+
+    @classmethod
+    def parse(cls, raw: Mapping[str, Any]) -> Arguments:
+        lang = str(raw.get("lang", "en"))
+        if lang not in LANGS:
+            raise ValueError(f"-a lang={lang}: expected one of {', '.join(LANGS)}")
+        base_url = str(raw.get("base_url") or "") or None
+        try:
+            Site(lang, base_url)
+        except ValueError:
+            raise ValueError(
+                f"-a base_url={base_url}: expected an http(s) URL such as http://127.0.0.1:8800"
+            ) from None
+        return cls(
+            lang=lang,
+            base_url=base_url,
+            sections=_parse_sections(raw.get("sections")),
+            max_pages=_parse_max_pages(raw.get("max_pages")),
+            full=_parse_flag("full", raw.get("full", False)),
+        )
+
+
+def _parse_max_pages(value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        pages = int(value)
+    except (TypeError, ValueError):
+        pages = 0
+    if pages < 1:
+        raise ValueError(f"-a max_pages={value}: expected a positive whole number")
+    return pages
+
+
+def _parse_flag(name: str, value: Any) -> bool:
+    text = str(value).strip().lower()
+    if text not in _TRUE + _FALSE:
+        raise ValueError(f"-a {name}={value}: expected 1 or 0")
+    return text in _TRUE
+
+
 def _parse_sections(value: str | None) -> frozenset[str] | None:
     if not value:
         return None
     names = frozenset(name.strip() for name in value.split(",") if name.strip())
     unknown = names - KNOWN_SECTIONS.keys()
-    if unknown:
+    if unknown or not names:
         raise ValueError(
-            f"unknown section(s) {sorted(unknown)}; known: {', '.join(KNOWN_SECTIONS)}"
+            f"-a sections={value}: unknown section {', '.join(sorted(unknown)) or '(none)'}; "
+            f"known: {', '.join(KNOWN_SECTIONS)}"
         )
     return names

@@ -1,0 +1,31 @@
+"""Project commands (COMMANDS_MODULE): `crawl` with a truthful exit code, and Scrapy's tools made
+harmless, so `scrapy shell`, `scrapy parse`, `scrapy check`, `scrapy fetch` and `scrapy view` never
+record a run, write the state or touch a dataset."""
+
+from __future__ import annotations
+
+import argparse
+
+from scrapy.settings import BaseSettings
+
+# Extensions that judge and record a run (the pipelines write it): off in the tools.
+RECORDING_EXTENSIONS = ("cstocrawl.health.HealthCheck", "cstocrawl.manifest.RunManifest")
+
+
+def record_nothing(settings: BaseSettings) -> None:
+    """No item pipelines and no run record: a page fetched by hand is not a run."""
+    settings.set("ITEM_PIPELINES", {}, priority="cmdline")
+    extensions = dict(settings.getdict("EXTENSIONS"))
+    extensions.update(dict.fromkeys(RECORDING_EXTENSIONS))
+    settings.set("EXTENSIONS", extensions, priority="cmdline")
+
+
+class RecordsNothing:
+    """Mixed into a Scrapy command before the command itself: it then records nothing."""
+
+    settings: BaseSettings | None
+
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().process_options(args, opts)  # type: ignore[misc]
+        assert self.settings is not None
+        record_nothing(self.settings)

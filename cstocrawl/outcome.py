@@ -1,0 +1,141 @@
+"""How a run ended, as an exit code and one line: the one mapping `scrapy crawl` and cron share.
+
+A run is judged once, when the spider closes and before its dataset is renamed (`judged`): only a
+run judged OK is promoted, so a failed run leaves the state, `latest.jsonl` and the previous
+datasets as they were. The manifest then records the final outcome (`final`), and both
+`scrapy crawl` (cstocrawl/commands/crawl.py) and the cron runner exit with it (`verdict`).
+docs/operations.md has the table of codes with what to do about each.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Any
+
+from scrapy.crawler import Crawler
+
+
+class Exit(IntEnum):
+    """Exit codes; the refusals (nothing was started) use the BSD sysexits values."""
+
+    OK = 0  # finished, healthy, errors within CSTOCRAWL_MAX_ERRORS, promoted
+    FAILED = 1  # crashed, killed, interrupted, or its articles could not be recorded
+    MARKUP = 2  # health check failed: pages fetched, nothing (or too little) extracted
+    ERRORS = 3  # too many errors: pages lost after retries, items that failed
+    USAGE = os.EX_USAGE  # 64: bad arguments or settings, an output dir of the other language
+    STATE = os.EX_DATAERR  # 65: state.sqlite unreadable
+    UNREACHABLE = os.EX_UNAVAILABLE  # 69: no listing page could be fetched
+    OUTPUT = os.EX_CANTCREAT  # 73: the output dir cannot be written
+    LOCKED = os.EX_TEMPFAIL  # 75: another run holds the output dir's lock
+
+
+@dataclass(frozen=True)
+class Outcome:
+    code: Exit
+    reason: str  # "ok", or why not, in a few words
+
+    @property
+    def ok(self) -> bool:
+        return self.code is Exit.OK
+
+    def asdict(self) -> dict[str, Any]:
+        return {"code": int(self.code), "name": self.code.name.lower(), "reason": self.reason}
+
+    @classmethod
+    def fromdict(cls, data: Mapping[str, Any]) -> Outcome:
+        return cls(Exit(data["code"]), data["reason"])
+
+
+OK = Outcome(Exit.OK, "ok")
+
+
+class Refused(Exception):
+    """A run refused before anything was created (no state, lock, log or run record)."""
+
+    def __init__(self, code: Exit, reason: str) -> None:
+        super().__init__(reason)
+        self.outcome = Outcome(code, reason)
+
+
+STAT = "cstocrawl/outcome"
+
+
+def _unreachable(stats: Mapping[str, Any]) -> str | None:
+    """Why the site could not be reached, when no listing page came back and some failed."""
+    failed = stats.get("cstocrawl/failed/listing", 0)
+    if stats.get("cstocrawl/listing/pages", 0) or not failed:
+        return None
+    causes: Counter[str] = Counter()
+    for key, count in stats.items():
+        if key.startswith("downloader/exception_type_count/"):
+            causes[key.rsplit(".", 1)[-1]] += count
+        elif key.startswith("downloader/response_status_count/5"):
+            causes["HTTP " + key.rsplit("/", 1)[-1]] += count
+    cause = f" ({causes.most_common(1)[0][0]})" if causes else ""
+    pages = "page" if failed == 1 else "pages"
+    return f"site unreachable: none of the {failed} listing {pages} could be fetched{cause}"
+
+
+def judge(stats: Mapping[str, Any], reason: str | None, max_errors: int) -> Outcome:
+    """The outcome of a closing run from its stats: OK only when it may be promoted."""
+    if reason != "finished":
+        return Outcome(Exit.FAILED, f"the crawl closed with {reason!r}")
+    if unreachable := _unreachable(stats):
+        return Outcome(Exit.UNREACHABLE, unreachable)
+    if stats.get("cstocrawl/health") != "ok":
+        failures = stats.get("cstocrawl/health/failures") or ["the health check did not run"]
+        return Outcome(Exit.MARKUP, "health check failed: " + "; ".join(failures))
+    errors = stats.get("log_count/ERROR", 0)
+    if errors > max_errors:
+        return Outcome(Exit.ERRORS, f"{errors} errors logged (at most {max_errors} allowed)")
+    return OK
+
+
+def judged(crawler: Crawler, reason: str | None) -> Outcome:
+    """The run's outcome, judged on the first call (at spider_closed, after the health check)."""
+    assert crawler.stats is not None
+    if (stored := crawler.stats.get_value(STAT)) is not None:
+        return Outcome.fromdict(stored)
+    max_errors = crawler.settings.getint("CSTOCRAWL_MAX_ERRORS", 5)
+    outcome = judge(crawler.stats.get_stats(), reason, max_errors)
+    crawler.stats.set_value(STAT, outcome.asdict())
+    return outcome
+
+
+def final(judgement: Outcome, promoted: bool) -> Outcome:
+    """The run's last word: a run judged OK whose articles were not recorded failed after all."""
+    if judgement.ok and not promoted:
+        return Outcome(Exit.FAILED, "the run's articles could not be recorded in the state")
+    return judgement
+
+
+def verdict(manifest: Mapping[str, Any] | None, returncode: int | None = None) -> Outcome:
+    """The exit of a run from its manifest (None: it wrote none) and scrapy's exit code, if any."""
+    if manifest is None:
+        if returncode is None:
+            return Outcome(Exit.FAILED, "the run never began (see the log)")
+        return Outcome(Exit.FAILED, f"the crawl died without a manifest (scrapy exit {returncode})")
+    outcome = Outcome.fromdict(manifest["outcome"])
+    if outcome.ok and returncode not in (None, 0):
+        return Outcome(Exit.FAILED, f"scrapy exited with {returncode}")
+    return outcome
+
+
+def summary(prog: str, run_id: str, manifest: Mapping[str, Any] | None, outcome: Outcome) -> str:
+    """The one line a run ends with; a run that was not promoted counts nothing as recorded."""
+    head = f"{prog} {run_id}: " + ("ok" if outcome.ok else f"FAILED, {outcome.reason}")
+    if manifest is None:
+        return f"{head} (exit {int(outcome.code)})"
+    counts, errors = manifest["counts"], manifest["errors"]
+    if manifest["state"]["outcome"] != "promoted":
+        recorded = f"nothing recorded, {counts['failed']} failed"
+    else:
+        recorded = (
+            f"{counts['new']} new, {counts['changed']} changed, {counts['unchanged']} unchanged, "
+            f"{counts['failed']} failed, {counts['attachments_downloaded']} attachments downloaded"
+        )
+    return f"{head}; {recorded}, {errors} errors (exit {int(outcome.code)})"

@@ -1,0 +1,150 @@
+"""Checks a run passes before anything is created: arguments, settings, the output dir, the state.
+
+`check_run` needs nothing on disk and creates nothing; `check_state` reads an existing state file
+(called once the lock is held). Both raise `Refused` with one line and the exit code it earns.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+from scrapy import Spider
+from scrapy.settings import BaseSettings
+from scrapy.spiderloader import get_spider_loader
+
+from cstocrawl.lock import acquire
+from cstocrawl.outcome import Exit, Refused
+from cstocrawl.state import state_path
+
+# Settings whose value must be a whole number at least this large.
+MINIMUM_INTS = {
+    "CSTOCRAWL_MAX_PAGES": 1,
+    "CSTOCRAWL_MAX_ERRORS": 0,
+    "CSTOCRAWL_RECHECK_DAYS": 0,
+}
+
+
+def output_dir(settings: BaseSettings) -> Path:
+    return Path(settings.get("CSTOCRAWL_OUTPUT_DIR") or "output")
+
+
+def check_settings(settings: BaseSettings) -> None:
+    for name, minimum in MINIMUM_INTS.items():
+        value = settings.get(name)
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            number = None
+        if number is None or number < minimum:
+            raise Refused(
+                Exit.USAGE, f"-s {name}={value}: expected a whole number of at least {minimum}"
+            )
+    ratio = settings.get("CSTOCRAWL_MAX_PROBLEM_RATIO")
+    try:
+        valid_ratio = 0 <= float(ratio) <= 1
+    except (TypeError, ValueError):
+        valid_ratio = False
+    if not valid_ratio:
+        raise Refused(
+            Exit.USAGE, f"-s CSTOCRAWL_MAX_PROBLEM_RATIO={ratio}: expected a number from 0 to 1"
+        )
+    if today := settings.get("CSTOCRAWL_TODAY"):
+        try:
+            date.fromisoformat(today)
+        except ValueError:
+            raise Refused(
+                Exit.USAGE, f"-s CSTOCRAWL_TODAY={today}: expected a date, YYYY-MM-DD"
+            ) from None
+
+
+def check_writable(directory: Path) -> None:
+    """Refused(OUTPUT) unless `directory` is, or can be made, a directory we can write in."""
+    if directory.exists() and not directory.is_dir():
+        raise Refused(Exit.OUTPUT, f"output dir {directory} is not a directory")
+    existing = directory
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise Refused(
+            Exit.OUTPUT, f"output dir {directory} cannot be created: {existing} is a file"
+        )
+    probes = [existing] + [existing / name for name in ("news", "logs") if directory == existing]
+    for probe in probes:
+        if not probe.exists():
+            continue
+        try:  # a real attempt: permissions, read-only mounts and root all answer truthfully
+            tempfile.TemporaryFile(dir=probe).close()
+        except OSError as error:
+            reason = error.strerror or type(error).__name__
+            raise Refused(
+                Exit.OUTPUT, f"output dir {directory} is not writable ({probe}: {reason})"
+            ) from None
+
+
+def check_run(spidercls: type[Spider], arguments: Mapping[str, str], settings: BaseSettings) -> Any:
+    """Everything that can be checked without creating anything; the spider's parsed arguments."""
+    check_arguments = getattr(spidercls, "check_arguments", None)
+    parsed = None
+    if check_arguments is not None:
+        try:
+            parsed = check_arguments(arguments)
+        except ValueError as error:
+            raise Refused(Exit.USAGE, str(error)) from None
+    check_settings(settings)
+    check_writable(output_dir(settings))
+    return parsed
+
+
+def check_state(directory: Path, lang: str | None) -> None:
+    """Refused unless the state file is readable and holds no other language's articles."""
+    path = state_path(directory)
+    if not path.exists():
+        return
+    try:
+        with sqlite3.connect(path) as db:
+            db.execute("PRAGMA user_version").fetchone()
+            tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+            langs = set()
+            if "articles" in tables:
+                rows = db.execute("SELECT DISTINCT json_extract(item, '$.lang') FROM articles")
+                langs = {row[0] for row in rows}
+        db.close()
+    except sqlite3.Error as error:
+        raise Refused(
+            Exit.STATE,
+            f"{path} is unreadable ({error}): restore it from a backup, or move it aside to "
+            "start afresh (the next run then fetches the whole site again)",
+        ) from None
+    other = sorted(str(found) for found in langs - {lang, None})
+    if lang is not None and other:
+        raise Refused(
+            Exit.USAGE,
+            f"{directory} holds the crawl state of lang={','.join(other)}; give lang={lang} an "
+            f"output dir of its own, e.g. -s CSTOCRAWL_OUTPUT_DIR={directory / lang}",
+        )
+
+
+def prepare_run(
+    settings: BaseSettings, spider: str, arguments: Mapping[str, str], prog: str
+) -> tuple[IO[str], Any]:
+    """All checks, then the output dir's lock (held while the file is open) and the spider's
+    parsed arguments; Refused, with nothing created, when a check fails."""
+    try:
+        spidercls = get_spider_loader(settings).load(spider)
+    except KeyError:
+        known = ", ".join(get_spider_loader(settings).list())
+        raise Refused(Exit.USAGE, f"no spider named {spider!r}; known: {known}") from None
+    parsed = check_run(spidercls, arguments, settings)
+    directory = output_dir(settings)
+    lock = acquire(directory, prog)
+    try:
+        check_state(directory, getattr(parsed, "lang", None))
+    except Refused:
+        lock.close()
+        raise
+    return lock, parsed
