@@ -1,20 +1,86 @@
-"""Say loudly, at the end of a crawl, when the site stopped yielding what we extract."""
+"""Say loudly, at the end of a crawl, when the site stopped yielding what we extract.
+
+Missing fields are the easy failure. The dangerous one is confident nonsense: every article with
+the same title (a sidebar heading), dates taken from a sidebar, bodies that shrank to a line. Those
+show across articles, so the check also looks at what every parsed article said.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
+from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.crawler import Crawler
+
+from cstocrawl.parsing.evidence import normalise
 
 logger = logging.getLogger(__name__)
 
 EXTRACTION_PROBLEMS = ("missing_title", "missing_date", "missing_body")
+# One title, date or body shared by more than this share of the articles (and by at least
+# SHARED_MIN of them) is not the site's: real articles differ.
+SHARED_SHARE = {"title": 0.2, "date": 0.5, "body": 0.2}
+SHARED_MIN = {"title": 3, "date": 5, "body": 3}
+# A body shorter than this (characters) is a fragment, not an article.
+SHORT_BODY = 50
 
 
-def assess(stats: Mapping[str, Any], max_problem_ratio: float) -> list[str]:
+@dataclass
+class Observed:
+    """What the parsed articles said: enough to see that many of them said the same."""
+
+    articles: int = 0
+    short_bodies: int = 0
+    shared: dict[str, Counter[str]] = field(
+        default_factory=lambda: {name: Counter() for name in SHARED_SHARE}
+    )
+
+    def add(self, item: Any) -> None:
+        adapter = ItemAdapter(item)
+        text = adapter.get("text") or ""
+        self.articles += 1
+        if len(text) < SHORT_BODY and not adapter.get("attachments"):
+            self.short_bodies += 1
+        values = {
+            "title": normalise(adapter.get("title") or ""),
+            "date": adapter.get("published") or "",
+            "body": hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+            if text
+            else "",
+        }
+        for name, value in values.items():
+            if value:
+                self.shared[name][value] += 1
+
+    def failures(self, max_problem_ratio: float) -> list[str]:
+        found = []
+        for name, counts in self.shared.items():
+            if not counts:
+                continue
+            value, count = counts.most_common(1)[0]
+            if count >= SHARED_MIN[name] and count > SHARED_SHARE[name] * self.articles:
+                shown = value if name != "body" else value[:12]
+                found.append(
+                    f"{count} of {self.articles} articles share one {name} ({shown!r}): "
+                    "the extraction is reading a part of the page every article shows"
+                )
+        if self.articles and self.short_bodies / self.articles > max_problem_ratio:
+            found.append(
+                f"{self.short_bodies} of {self.articles} articles have a body under "
+                f"{SHORT_BODY} characters: the site's markup may have changed"
+            )
+        return found
+
+
+def assess(
+    stats: Mapping[str, Any], max_problem_ratio: float, observed: Observed | None = None
+) -> list[str]:
     """Reasons to distrust a finished crawl, from its stats; empty when it looks healthy."""
     pages = stats.get("cstocrawl/listing/pages", 0)
     # Article pages parsed, written or not: an incremental run drops the unchanged ones.
@@ -32,6 +98,19 @@ def assess(stats: Mapping[str, Any], max_problem_ratio: float) -> list[str]:
             failures.append(
                 f"{count} of {articles} articles had {problem}: the site's markup may have changed"
             )
+    titled = stats.get("cstocrawl/evidence/titled", 0)
+    wrong_titles = stats.get("cstocrawl/evidence/title_disagrees", 0)
+    if titled and wrong_titles / titled > max_problem_ratio:
+        failures.append(
+            f"{wrong_titles} of {titled} article titles disagree with their listing's link text"
+        )
+    wrong_dates = stats.get("cstocrawl/problems/date_disagrees_with_listing", 0)
+    if articles and wrong_dates / articles > max_problem_ratio:
+        failures.append(
+            f"{wrong_dates} of {articles} article dates disagree with their listing's date"
+        )
+    if observed is not None:
+        failures += observed.failures(max_problem_ratio)
     return failures
 
 
@@ -39,15 +118,23 @@ class HealthCheck:
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
         self.max_problem_ratio = crawler.settings.getfloat("CSTOCRAWL_MAX_PROBLEM_RATIO", 0.2)
+        self.observed = Observed()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> HealthCheck:
         extension = cls(crawler)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        # Every parsed article, kept, dropped as unchanged or failed: all are the parser's output.
+        for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            crawler.signals.connect(extension.item_seen, signal=signal)
         return extension
 
+    def item_seen(self, item: Any) -> None:
+        self.observed.add(item)
+
     def spider_closed(self, reason: str) -> None:
-        failures = assess(self.stats.get_stats(), self.max_problem_ratio)
+        assert self.stats is not None
+        failures = assess(self.stats.get_stats(), self.max_problem_ratio, self.observed)
         for failure in failures:
             logger.error("Health check failed: %s", failure)
         self.stats.set_value("cstocrawl/health", "failed" if failures else "ok")

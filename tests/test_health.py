@@ -1,0 +1,116 @@
+"""The health check: missing fields, and confident nonsense that only shows across articles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from scrapy import signals
+from scrapy.utils.test import get_crawler
+
+from cstocrawl.health import HealthCheck, Observed, assess
+from cstocrawl.items import Article
+from tests.crawling import crawl
+from tests.replica import Fault, ReplicaSite, rewritten, serve
+
+HEALTHY_STATS = {
+    "cstocrawl/listing/pages": 3,
+    "cstocrawl/listing/entries": 12,
+    "cstocrawl/article/pages": 12,
+}
+BODY = "The CSTO Collective Security Council met in Minsk on 23 November and adopted a declaration."
+
+
+def article(number: int, *, title: str | None = None, published: str | None = None) -> Article:
+    return Article(
+        url=f"https://en.odkb-csto.org/news/news_odkb/item-{number}/",
+        lang="en",
+        section="news_odkb",
+        title=title or f"Meeting number {number} of the Council",
+        published=published or f"2024-03-{number + 1:02d}",
+        text=f"{BODY} Item {number}.",
+    )
+
+
+def observed(articles: list[Article]) -> Observed:
+    seen = Observed()
+    for item in articles:
+        seen.add(item)
+    return seen
+
+
+def test_distinct_articles_are_healthy() -> None:
+    assert assess(HEALTHY_STATS, 0.2, observed([article(n) for n in range(12)])) == []
+
+
+def test_one_title_for_every_article_fails_naming_it() -> None:
+    failures = assess(
+        HEALTHY_STATS, 0.2, observed([article(n, title="Latest news") for n in range(12)])
+    )
+    assert failures == [
+        "12 of 12 articles share one title ('latest news'): the extraction is reading a part of "
+        "the page every article shows"
+    ]
+
+
+def test_one_date_for_most_articles_fails() -> None:
+    items = [article(n, published="2026-02-13" if n < 8 else None) for n in range(12)]
+    failures = assess(HEALTHY_STATS, 0.2, observed(items))
+    assert len(failures) == 1 and failures[0].startswith("8 of 12 articles share one date")
+
+
+def test_a_few_articles_of_one_day_are_not_nonsense() -> None:
+    """An incremental run of three statements from one summit day is normal."""
+    items = [article(n, published="2026-02-13") for n in range(3)]
+    assert assess(HEALTHY_STATS, 0.2, observed(items)) == []
+
+
+def test_shrunken_bodies_fail() -> None:
+    items = [article(n) for n in range(12)]
+    for number, item in enumerate(items[:4]):
+        item.text = f"(Video {number})"
+    failures = assess(HEALTHY_STATS, 0.2, observed(items))
+    assert failures == [
+        "4 of 12 articles have a body under 50 characters: the site's markup may have changed"
+    ]
+
+
+def test_titles_and_dates_that_disagree_with_the_listings_fail() -> None:
+    stats = {
+        **HEALTHY_STATS,
+        "cstocrawl/evidence/titled": 10,
+        "cstocrawl/evidence/title_disagrees": 5,
+        "cstocrawl/problems/date_disagrees_with_listing": 4,
+    }
+    assert assess(stats, 0.2) == [
+        "5 of 10 article titles disagree with their listing's link text",
+        "4 of 12 article dates disagree with their listing's date",
+    ]
+
+
+def test_the_extension_sees_kept_dropped_and_failed_items() -> None:
+    crawler = get_crawler(settings_dict={"CSTOCRAWL_MAX_PROBLEM_RATIO": 0.2})
+    crawler.stats.open_spider()
+    check = HealthCheck.from_crawler(crawler)
+    crawler.stats.set_stats(dict(HEALTHY_STATS))
+    for number, signal in enumerate([signals.item_scraped, signals.item_dropped] * 3):
+        crawler.signals.send_catch_log(signal, item=article(number, title="News"))
+    check.spider_closed("finished")
+    assert crawler.stats.get_value("cstocrawl/health") == "failed"
+    assert crawler.stats.get_value("cstocrawl/health/failures")[0].startswith(
+        "6 of 6 articles share one title ('news')"
+    )
+
+
+def test_a_site_whose_pages_all_print_one_date_fails_the_run(tmp_path: Path) -> None:
+    """Every article page shows the same date (a template printing the newest item's date): the
+    listings' dates disagree, so the run fails loudly, says why, and promotes nothing."""
+    site = ReplicaSite(lang="en", variant="bitrix")
+    for truth in site.expected_articles():
+        fault = Fault(status=None, edit=rewritten(r"\d\d\.\d\d\.\d{4}", "13.02.2026"))
+        site.set_fault(urlsplit(truth["url"]).path, fault)
+    with serve(site) as base_url:
+        result = crawl(base_url, tmp_path, "lang=en")
+    assert result.returncode != 0
+    assert "48 of 48 article dates disagree with their listing's date" in result.stderr
+    assert not (tmp_path / "news" / "latest.jsonl").exists()
