@@ -23,7 +23,8 @@ from twisted.python.failure import Failure
 
 from cstocrawl.incremental import Plan, load_plan
 from cstocrawl.items import Article
-from cstocrawl.parsing.detail import parse_detail
+from cstocrawl.parsing.detail import DetailPage, parse_detail
+from cstocrawl.parsing.evidence import ListingEvidence, titles_agree
 from cstocrawl.parsing.listing import parse_listing
 from cstocrawl.site import ALL_NEWS_PATH, KNOWN_SECTIONS, LANGS, Site, UrlKind
 from cstocrawl.workers import Workers
@@ -148,7 +149,7 @@ class NewsSpider(scrapy.Spider):
                 self.site.fetch_url(entry.key),
                 callback=self.parse_article,
                 errback=self.request_failed,
-                cb_kwargs={"canonical_url": entry.key, "summary": entry.teaser},
+                cb_kwargs={"canonical_url": entry.key, "listing": listing.evidence(entry)},
                 # Before the next listing page: otherwise (LIFO) the pager runs ahead and the
                 # articles it lists pile up in the scheduler.
                 priority=1,
@@ -205,15 +206,22 @@ class NewsSpider(scrapy.Spider):
                 yield self.listing_request(first_page)
 
     async def parse_article(
-        self, response: Response, canonical_url: str, summary: str | None
+        self,
+        response: Response,
+        canonical_url: str | None = None,
+        listing: ListingEvidence | None = None,
     ) -> AsyncIterator[Article | scrapy.Request]:
+        """An article page, read with what its listing entry showed (none under `scrapy parse`)."""
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("cstocrawl/article/not_html")
             self.logger.error("Article is not an HTML page: %s", response.url)
             return
         self.crawler.stats.inc_value("cstocrawl/article/pages")
-        url = self.site.canonical(response.url) or canonical_url
-        page = await Workers.of(self.crawler).run(parse_detail, response.text, response.url)
+        url = self.site.canonical(response.url) or canonical_url or response.url
+        page = await Workers.of(self.crawler).run(
+            parse_detail, response.text, response.url, listing
+        )
+        self._record_evidence(page, listing)
         for request in self.follow_listings(page.back_links):
             yield request
         attachments = []
@@ -227,11 +235,28 @@ class NewsSpider(scrapy.Spider):
             title=page.title,
             published=page.date_text,
             text="\n\n".join(page.paragraphs),
-            summary=summary,
+            summary=listing.teaser if listing else None,
             attachments=attachments,
             images=list(dict.fromkeys(filter(None, map(self.site.canonical, page.images)))),
+            problems=list(page.problems),
             crawled_at=iso_utc(utc_now()),
         )
+
+    def _record_evidence(self, page: DetailPage, listing: ListingEvidence | None) -> None:
+        """Count where the page and its listing entry disagree: the health check reads these."""
+        stats = self.crawler.stats
+        for problem in page.problems:
+            stats.inc_value(f"cstocrawl/problems/{problem.partition(':')[0]}")
+        if listing is None:
+            return
+        stats.inc_value("cstocrawl/evidence/articles")
+        if listing.title and page.title:
+            stats.inc_value("cstocrawl/evidence/titled")
+            if not titles_agree(page.title, listing.title):
+                stats.inc_value("cstocrawl/evidence/title_disagrees")
+                self.logger.warning(
+                    "Title %r disagrees with the listing's %r", page.title, listing.title
+                )
 
 
 # Spider.__init__'s own keyword arguments, which Scrapy's tools may pass.
