@@ -6,12 +6,13 @@ with serve(site) as base_url:
 """
 
 from .content import SECTIONS, Article, clean
-from .markup import VARIANTS
+from .markup import UNSEEN_VARIANTS, VARIANTS
 from .server import make_server, serve
 from .site import Fault, ReplicaSite, Response, encoded, padded, rewritten, substituted, truncated
 
 __all__ = [
     "SECTIONS",
+    "UNSEEN_VARIANTS",
     "VARIANTS",
     "Article",
     "Fault",

@@ -1,0 +1,190 @@
+"""What every unseen markup shares: per-variant wordings, body blocks, link targets, pagers.
+
+Each markup is a Renderer subclass that only decides the HTML around the same content; the
+content, URLs, noise and link forms come from tests/replica/markup.py and content.py unchanged.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from html import escape
+from math import ceil
+from typing import ClassVar
+from urllib.parse import quote
+
+from ..content import PRESS_CONTACT, SECTION_PATHS, Article, Image
+from ..markup import (
+    FOOTER,
+    LISTING_TITLES,
+    MENU,
+    STATIC_PAGES,
+    Renderer,
+    _static_text,
+    noisy,
+)
+
+# The section names printed in breadcrumbs and meta lines (the listing H1s of markup.py).
+SECTION_NAMES = {section: LISTING_TITLES[path] for section, path in SECTION_PATHS.items()}
+SHARE_SITES = (
+    ("vk", "VK", "https://vk.com/share.php?url="),
+    ("telegram", "Telegram", "https://t.me/share/url?url="),
+    ("ok", "OK", "https://connect.ok.ru/offer?url="),
+)
+
+
+@dataclass(frozen=True)
+class Text:
+    """A body paragraph, already noisy and escaped; `extra` is a second line (press contact)."""
+
+    html: str
+    extra: str = ""
+
+    def paragraph(self) -> str:
+        """The paragraph as a <p>, the second line after a <br>."""
+        return f"<p>{self.html}" + (f"<br>{self.extra}" if self.extra else "") + "</p>"
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A body image with its noisy, escaped caption (the file name the CMS prints)."""
+
+    image: Image
+    caption: str
+
+
+class UnseenRenderer(Renderer):
+    """Base of the held-out markups: subclasses set WORDS and write the page-specific HTML."""
+
+    WORDS: ClassVar[dict[str, dict[str, str]]] = {}  # lang -> label key -> this markup's wording
+    ENTITIES = False  # write NBSP and SHY as entities (older templates do)
+
+    def __init__(self, lang: str, variant: str, seed: int) -> None:
+        super().__init__(lang, variant, seed)
+        self.words = self.WORDS[lang]
+
+    def _text(self, text: str, rng: random.Random, *, markup: bool = True) -> str:
+        html = escape(noisy(text, rng, markup=markup), quote=False)
+        if self.ENTITIES:
+            html = html.replace("\u00a0", "&nbsp;").replace("\u00ad", "&shy;")
+        return html
+
+    # --- content helpers ---
+
+    @staticmethod
+    def day(article: Article) -> str:
+        return article.published.strftime("%d.%m.%Y")
+
+    def section_name(self, article: Article) -> str:
+        return self._pick(SECTION_NAMES[article.section])
+
+    def site_name(self) -> str:
+        return self.labels["home"]
+
+    def blocks(self, article: Article, rng: random.Random, glued: str = "") -> list[Text | Picture]:
+        """The body in page order; `glued` is put before the first paragraph without a space."""
+        contact = PRESS_CONTACT[self.lang]
+        parts: list[Text | Picture] = []
+        body = article.body
+        index = 0
+        while index < len(body):
+            block = body[index]
+            if isinstance(block, Image):
+                parts.append(Picture(block, self._text(block.caption, rng, markup=False)))
+                index += 1
+                continue
+            html = self._text(block, rng)
+            if index == 0 and glued:
+                html = glued + html.lstrip(" \n\t")
+            if tuple(body[index : index + 2]) == contact:
+                parts.append(Text(html, self._text(contact[1], rng)))
+                index += 2
+                continue
+            parts.append(Text(html))
+            index += 1
+        return parts
+
+    def back_targets(self, article: Article) -> list[tuple[str, str]]:
+        """(kind, href) of the article's back links, in the site's order."""
+        targets = {
+            "back": "javascript:history.back()",
+            "section": SECTION_PATHS[article.section],
+            "all": "/news/",
+        }
+        return [(kind, targets[kind]) for kind in article.back_links]
+
+    def menu_items(self) -> list[tuple[str, str]]:
+        """(href, escaped label) of the site menu, with the same link forms as the other markups."""
+        rng = self._rng("menu")
+        return [
+            (escape(self.link(path, rng)), escape(self._pick((en, ru)))) for path, en, ru in MENU
+        ]
+
+    def footer_lines(self) -> tuple[str, ...]:
+        return tuple(escape(line) for line in FOOTER[self.lang])
+
+    def share_links(self, article: Article) -> list[tuple[str, str, str]]:
+        """(css key, service name, href) of the share buttons for the article's official URL."""
+        url = quote(article.url, safe="")
+        return [(key, name, escape(prefix + url)) for key, name, prefix in SHARE_SITES]
+
+    @staticmethod
+    def page_slice(articles: list[Article], page: int, page_size: int) -> tuple[list[Article], int]:
+        """The articles of one listing page and the number of the last page."""
+        last = max(1, ceil(len(articles) / page_size))
+        return articles[(page - 1) * page_size : page * page_size], last
+
+    @staticmethod
+    def window(page: int, last: int, width: int = 2) -> range:
+        """Page numbers shown around the current one."""
+        return range(max(1, page - width), min(last, page + width) + 1)
+
+    @staticmethod
+    def page_href(path: str, n: int, junk: str = "") -> str:
+        """A listing page URL: page 1 without PAGEN_1 unless junk is added."""
+        return escape(path if n == 1 and not junk else f"{path}?PAGEN_1={n}{junk}")
+
+    # --- the pages every markup has; subclasses set the headings ---
+
+    def heading(self, text: str) -> str:
+        """The page heading of listings, static pages, home and 404 (escaped text)."""
+        return f"<h1>{text}</h1>"
+
+    def block_heading(self, text: str, href: str) -> str:
+        """The heading of a home page block, linking to its tab."""
+        return f'<h2><a href="{href}">{text}</a></h2>'
+
+    def home(self, news: list[Article], statements: list[Article]) -> str:
+        rng = self._rng("home")
+        labels = self.labels
+
+        def block(heading: str, more: str, articles: list[Article]) -> str:
+            links = "".join(
+                f'<li><a href="{escape(self.link(a.path, rng))}">{escape(a.title)}</a></li>'
+                for a in articles
+            )
+            return f"{self.block_heading(escape(heading), more)}\n<ul>{links}</ul>\n"
+
+        main = (
+            self.heading(escape(labels["home"]))
+            + "\n"
+            + block(labels["all_news"], "/?gen-tab=press", news)
+            + block(labels["all_statements"], "/?c-tab=statements", statements)
+        )
+        return self.page(labels["home"], main)
+
+    def static(self, path: str, latest: list[Article]) -> str:
+        en, ru, children = STATIC_PAGES[path]
+        title = self._pick((en, ru))
+        names = {
+            **{p: self._pick(t) for p, t in LISTING_TITLES.items()},
+            **{p: self._pick(t[:2]) for p, t in STATIC_PAGES.items()},
+        }
+        links = "".join(f'<p><a href="{p}">{escape(names[p])}</a></p>' for p in children)
+        body = "\n".join(f"<p>{escape(p)}</p>" for p in _static_text(self.lang, path))
+        main = f"{self.heading(escape(title))}\n{body}\n{links}"
+        return self.page(title, main, sidebar=self.sidebar(latest, path))
+
+    def not_found(self) -> str:
+        message = escape(self.labels["not_found"])
+        return self.page(self.labels["not_found"], f"{self.heading('404')}\n<p>{message}</p>")
