@@ -406,7 +406,7 @@ def _read_header(
             date_text = date_text or titled[1]
         elif (download_date := _download_date(rest)) is not None:
             date_text = date_text or download_date
-        elif _download_rest(rest) is None:
+        elif _download_rest(rest) is None and not _is_file_line(line):
             break
         header.append(line)
         position += 1
@@ -444,6 +444,16 @@ def _date_above(layout: _Layout, index: int, article: etree._Element) -> str | N
 
 
 # --- attachments ------------------------------------------------------------------------------
+
+
+def _is_file_line(line: Line) -> bool:
+    """A line that only links documents ("PDF, 120 KB", a file name): the download line."""
+    if not line.links or not all(_is_file_href(link.href) for link in line.links):
+        return False
+    rest = normalise(line.text)
+    for link in line.links:
+        rest = rest.replace(normalise(link.text), " ", 1)
+    return len(rest.strip(_DECORATION + "(),.:;")) <= 20
 
 
 def _download_rest(text: str) -> str | None:
@@ -592,7 +602,7 @@ def _body(
             break
         if _is_header_noise(layout, line, article) or _date_only(line.text) is not None:
             continue
-        if _download_rest(_line_after_date(line.text)) is not None:
+        if _download_rest(_line_after_date(line.text)) is not None or _is_file_line(line):
             continue
         if title and normalise(line.text) == normalise(title):
             continue
