@@ -1,20 +1,18 @@
-"""Write the run's dataset with jsonlines; the final name appears only when the crawl finished."""
+"""Write the run's dataset; the final name appears only when the crawl finished and every write
+and fsync succeeded (a full disk leaves `<run id>.jsonl.tmp`, never a torn `<run id>.jsonl`)."""
 
 from __future__ import annotations
 
 import json
 import logging
 import os
-from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
-import jsonlines
 from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.crawler import Crawler
-
-from cstocrawl.outcome import judged
+from scrapy.exceptions import DropItem
 
 logger = logging.getLogger(__name__)
 
@@ -33,9 +31,10 @@ class JsonLinesWriterPipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.output_dir = Path(crawler.settings.get("CSTOCRAWL_OUTPUT_DIR", "output"))
-        self._file: IO[str] | None = None
-        self._writer: jsonlines.Writer | None = None
+        self._file: IO[bytes] | None = None
         self.path: Path | None = None
+        # Why the file cannot become the dataset (the first failed write, flush or fsync).
+        self.write_error: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> JsonLinesWriterPipeline:
@@ -52,30 +51,52 @@ class JsonLinesWriterPipeline:
     def open_spider(self) -> None:
         self.path = dataset_path(self.output_dir, self.crawler.spider.run_id)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._file = self.temporary_path.open("w", encoding="utf-8")
-        dumps = partial(json.dumps, ensure_ascii=False)
-        self._writer = jsonlines.Writer(self._file, dumps=dumps, flush=True)
+        self._file = self.temporary_path.open("wb")
 
     def process_item(self, item: Any) -> Any:
-        assert self._writer is not None
-        self._writer.write(ItemAdapter(item).asdict())
+        assert self._file is not None
+        if self.write_error is not None:  # the file is torn: no line after it is worth writing
+            raise DropItem(f"The dataset cannot be written ({self.write_error})")
+        # Encoded whole before any byte is written: an unencodable item never tears a line.
+        line = json.dumps(ItemAdapter(item).asdict(), ensure_ascii=False).encode("utf-8") + b"\n"
+        try:
+            self._file.write(line)
+            self._file.flush()
+        except OSError as error:
+            self._failed(error)
+            raise
         self.crawler.stats.inc_value("cstocrawl/items_written")
         return item
 
     def close_spider(self) -> None:
-        assert self._writer is not None and self._file is not None
-        self._writer.close()
-        self._file.flush()
-        os.fsync(self._file.fileno())
-        self._file.close()
+        assert self._file is not None
+        try:
+            try:
+                self._file.flush()
+                os.fsync(self._file.fileno())
+            finally:
+                self._file.close()
+        except OSError as error:  # a full disk may first show at flush, fsync or close
+            self._failed(error)
+
+    def _failed(self, error: OSError) -> None:
+        """Remember the first failure: the dataset keeps its temporary name whatever follows."""
+        if self.write_error is None:
+            self.write_error = str(error)
+            self.crawler.stats.set_value("cstocrawl/failed/dataset", self.write_error)
+            logger.error("Dataset %s cannot be written: %s", self.temporary_path, error)
 
     def spider_closed(self, reason: str) -> None:
         if self.path is None:
             return
-        # Judged once (cstocrawl/outcome.py): only a finished, healthy run within its error
-        # budget gets its final name and is promoted; a failed one leaves the state as it was.
-        outcome = judged(self.crawler, reason)
-        if outcome.ok:
+        if self.write_error is not None:
+            logger.error(
+                "Dataset left unfinished at %s: a write failed (%s)",
+                self.temporary_path,
+                self.write_error,
+            )
+            return
+        if reason == "finished":
             self.temporary_path.replace(self.path)
             fsync_directory(self.path.parent)
             logger.info("Dataset written: %s", self.path)
@@ -83,9 +104,7 @@ class JsonLinesWriterPipeline:
             self.crawler.signals.send_catch_log(dataset_written, path=self.path)
         else:
             logger.error(
-                "Run not promoted (%s): dataset left unfinished at %s",
-                outcome.reason,
-                self.temporary_path,
+                "Crawl closed with %r: dataset left unfinished at %s", reason, self.temporary_path
             )
 
 
