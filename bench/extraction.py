@@ -242,7 +242,7 @@ def table(rows: list[Scores]) -> str:
             f"| {row.markup} | {row.lang} | {row.extractor} | {row.articles} "
             f"| {row.coverage:.3f} | {row.title:.3f} | {row.date:.3f} | {row.body_f1:.3f} "
             f"| {leak} | {_cell(row.attachments)} | {_cell(row.images)} | {_cell(row.summary)} "
-            f"| {row.wall:.1f} | {row.note} |"
+            f"| {row.wall:.1f} | {row.note.replace('|', '/')} |"
         )
     return "\n".join(lines)
 
@@ -252,7 +252,12 @@ def verdict(rows: list[Scores]) -> str:
     missing = shortfalls(rows)
     if not missing:
         return "Ours >= trafilatura on every markup and field: **yes**."
-    return f"Ours >= trafilatura on every markup and field: **no** ({'; '.join(missing)})."
+    grouped: dict[str, list[str]] = {}
+    for item in missing:
+        where, what = item.split(" ", 1)
+        grouped.setdefault(where, []).append(what)
+    where = "; ".join(f"{key}: {', '.join(values)}" for key, values in grouped.items())
+    return f"Ours >= trafilatura on every markup and field: **no** ({where})."
 
 
 def write_section(path: Path, markdown: str, name: str = SECTION) -> None:
@@ -302,15 +307,21 @@ def run_ours(site: ReplicaSite, lang: str) -> tuple[dict[str, Extracted], float,
                 base_url, output, f"lang={lang}", "full=1", run_id=RUN_ID, timeout=CRAWL_TIMEOUT
             )
             code: int | str = process.returncode
+            said = crawl_verdict(process.stderr)
         except subprocess.TimeoutExpired:
-            code = f"timeout after {CRAWL_TIMEOUT:.0f} s"
+            code, said = f"timeout after {CRAWL_TIMEOUT:.0f} s", ""
         wall = time.perf_counter() - started
         dataset = output / "news" / f"{RUN_ID}.jsonl"
         produced: dict[str, Extracted] = {}
         notes = []
         duplicates = 0
+        unpublished = dataset.with_name(dataset.name + ".tmp")
         if not dataset.exists():
             notes.append(f"no news/{RUN_ID}.jsonl")
+            if unpublished.exists():
+                with unpublished.open(encoding="utf-8") as lines:
+                    left = sum(1 for line in lines if line.strip())
+                notes.append(f"{left} records left unpublished in {unpublished.name}, not scored")
         else:
             with dataset.open(encoding="utf-8") as lines:
                 for line in lines:
@@ -322,8 +333,17 @@ def run_ours(site: ReplicaSite, lang: str) -> tuple[dict[str, Extracted], float,
         if duplicates:
             notes.append(f"{duplicates} duplicate records")
         if code != 0 or notes:
-            notes.insert(0, f"crawl exit {code}")
+            notes.insert(0, f"crawl exit {code}" + (f" ({said})" if said and code != 0 else ""))
     return produced, wall, "; ".join(notes)
+
+
+def crawl_verdict(stderr: str, width: int = 100) -> str:
+    """The crawl's last word on stderr (why it failed), short enough for a table cell."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    if not lines:
+        return ""
+    last = lines[-1]
+    return last if len(last) <= width else last[: width - 1] + "…"
 
 
 def trafilatura_article(html: bytes, url: str) -> Extracted | None:

@@ -153,7 +153,10 @@ def test_shortfalls_compare_each_field_in_its_direction() -> None:
     assert worse == ["m/en body_f1 0.800 vs 0.900", "m/en leakage 0.200 vs 0.000"]
     assert shortfalls([row(OURS, leakage=None), row(TRAFILATURA)]) == ["m/en leakage — vs 0.000"]
     assert "**yes**" in verdict([row(OURS), row(TRAFILATURA)])
-    assert "**no** (m/en title" in verdict([row(OURS, title=0.5), row(TRAFILATURA)])
+    assert verdict([row(OURS, title=0.5, images=0.0), row(TRAFILATURA)]) == (
+        "Ours >= trafilatura on every markup and field: "
+        "**no** (m/en: title 0.500 vs 1.000, images 0.000 vs 1.000)."
+    )
 
 
 def test_table_has_a_row_per_markup_language_and_extractor() -> None:
@@ -175,13 +178,25 @@ def test_write_section_creates_the_file_then_replaces_only_its_section(tmp_path:
     assert "second" in text and "first" not in text
 
 
-def test_a_failed_crawl_gives_no_articles_and_its_exit_code(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    def failing(*args: object, **kwargs: object) -> subprocess.CompletedProcess[str]:
-        return subprocess.CompletedProcess(["scrapy"], 2, "", "boom")
+def test_a_failed_crawl_gives_no_articles_and_says_why(monkeypatch: pytest.MonkeyPatch) -> None:
+    def failing(
+        base_url: str, output: Path, *args: object, **kwargs: object
+    ) -> subprocess.CompletedProcess[str]:
+        news = output / "news"
+        news.mkdir(parents=True)
+        (news / "extraction.jsonl.tmp").write_text('{"url": "u1"}\n{"url": "u2"}\n')
+        return subprocess.CompletedProcess(["scrapy"], 2, "", "log line\nrun: FAILED, health\n")
 
     monkeypatch.setattr(extraction, "crawl", failing)
     produced, _, note = extraction.run_ours(ReplicaSite("en", "bitrix"), "en")
     assert produced == {}
-    assert note == "crawl exit 2; no news/extraction.jsonl"
+    assert note == (
+        "crawl exit 2 (run: FAILED, health); no news/extraction.jsonl; "
+        "2 records left unpublished in extraction.jsonl.tmp, not scored"
+    )
+
+
+def test_crawl_verdict_is_the_last_line_cut_to_fit_a_cell() -> None:
+    assert extraction.crawl_verdict("a\nb\n\n") == "b"
+    assert extraction.crawl_verdict("") == ""
+    assert extraction.crawl_verdict("x" * 200, width=10) == "x" * 9 + "…"
