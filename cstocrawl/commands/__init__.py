@@ -12,12 +12,23 @@ from scrapy.settings import BaseSettings
 RECORDING_EXTENSIONS = ("cstocrawl.health.HealthCheck", "cstocrawl.manifest.RunManifest")
 
 
+STRICT_OFFSITE = "cstocrawl.middlewares.OffsiteMiddleware"
+SCRAPY_OFFSITE = "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware"
+
+
 def record_nothing(settings: BaseSettings) -> None:
     """No item pipelines and no run record: a page fetched by hand is not a run."""
     settings.set("ITEM_PIPELINES", {}, priority="cmdline")
     extensions = dict(settings.getdict("EXTENSIONS"))
     extensions.update(dict.fromkeys(RECORDING_EXTENSIONS))
     settings.set("EXTENSIONS", extensions, priority="cmdline")
+    # The URL typed on the command line is fetched wherever it is (a mirror, the replica), as
+    # Scrapy's own offsite filter allows; the crawl's stricter one would drop it, and the shell
+    # would wait for it forever.
+    middlewares = dict(settings.getdict("DOWNLOADER_MIDDLEWARES"))
+    if STRICT_OFFSITE in middlewares:
+        middlewares[SCRAPY_OFFSITE] = middlewares.pop(STRICT_OFFSITE)
+    settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="cmdline")
 
 
 class RecordsNothing:

@@ -121,6 +121,13 @@ class NewsSpider(scrapy.Spider):
             errback=self.request_failed,
         )
 
+    def parse(self, response: Response, **kwargs: Any) -> Any:
+        """`scrapy parse --spider news URL` without -c: the callback the URL's kind calls for."""
+        canonical = self.site.canonical(response.url)
+        if canonical is not None and self.site.classify(canonical) is UrlKind.ARTICLE:
+            return self.parse_article(response)
+        return self.parse_listing(response)
+
     async def parse_listing(self, response: Response) -> AsyncIterator[scrapy.Request]:
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("cstocrawl/listing/not_html")
