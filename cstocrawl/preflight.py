@@ -36,6 +36,8 @@ def output_dir(settings: BaseSettings) -> Path:
 def check_settings(settings: BaseSettings) -> None:
     for name, minimum in MINIMUM_INTS.items():
         value = settings.get(name)
+        if value is None:  # not set at all: the code's default applies
+            continue
         try:
             number = int(value)
         except (TypeError, ValueError):
@@ -44,7 +46,7 @@ def check_settings(settings: BaseSettings) -> None:
             raise Refused(
                 Exit.USAGE, f"-s {name}={value}: expected a whole number of at least {minimum}"
             )
-    ratio = settings.get("CSTOCRAWL_MAX_PROBLEM_RATIO")
+    ratio = settings.get("CSTOCRAWL_MAX_PROBLEM_RATIO", 0.2)
     try:
         valid_ratio = 0 <= float(ratio) <= 1
     except (TypeError, ValueError):

@@ -1,0 +1,247 @@
+"""The pure pieces behind every exit code: argument and settings checks, the outcome of a run."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from scrapy.utils.test import get_crawler
+
+from cstocrawl.outcome import Exit, Outcome, Refused, final, judge, judged, summary, verdict
+from cstocrawl.preflight import check_run, check_state, check_writable
+from cstocrawl.spiders.news import Arguments, NewsSpider
+from cstocrawl.state import State, state_path
+
+HEALTHY = {"cstocrawl/listing/pages": 5, "cstocrawl/health": "ok", "log_count/ERROR": 0}
+
+
+# --- spider arguments ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (
+            {"section": "statements"},
+            "unknown argument -a section=statements; known: base_url, full, lang, max_pages, "
+            "sections",
+        ),
+        ({"max_pages": "0"}, "-a max_pages=0: expected a positive whole number"),
+        ({"max_pages": "-3"}, "-a max_pages=-3: expected a positive whole number"),
+        ({"max_pages": "many"}, "-a max_pages=many: expected a positive whole number"),
+        ({"lang": "fr"}, "-a lang=fr: expected one of en, ru"),
+        (
+            {"sections": "nosuch"},
+            "-a sections=nosuch: unknown section nosuch; known: news_odkb, speech, smi, statements",
+        ),
+        ({"full": "maybe"}, "-a full=maybe: expected 1 or 0"),
+        (
+            {"base_url": "127.0.0.1:8800"},
+            "-a base_url=127.0.0.1:8800: expected an http(s) URL such as http://127.0.0.1:8800",
+        ),
+    ],
+)
+def test_a_bad_spider_argument_is_refused_in_one_line(
+    arguments: dict[str, str], message: str
+) -> None:
+    with pytest.raises(ValueError) as raised:
+        NewsSpider.check_arguments(arguments)
+    assert str(raised.value) == message
+    with pytest.raises(ValueError):  # however the spider is built
+        NewsSpider.from_crawler(get_crawler(NewsSpider), **arguments)
+
+
+def test_good_spider_arguments_are_parsed() -> None:
+    raw = {"lang": "ru", "sections": "smi, speech", "max_pages": "3", "full": "1"}
+    assert NewsSpider.check_arguments(raw) == Arguments(
+        lang="ru", sections=frozenset({"smi", "speech"}), max_pages=3, full=True
+    )
+    spider = NewsSpider.from_crawler(get_crawler(NewsSpider), **raw)
+    assert (spider.site.lang, spider.max_pages, spider.full) == ("ru", 3, True)
+    default = NewsSpider.from_crawler(get_crawler(NewsSpider))
+    assert (default.site.lang, default.max_pages, default.full) == ("en", 500, False)
+
+
+# --- settings and the output dir -------------------------------------------------------------------
+
+
+def refusal(call: Any, *args: Any) -> Outcome:
+    with pytest.raises(Refused) as raised:
+        call(*args)
+    return raised.value.outcome
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        (
+            "CSTOCRAWL_MAX_PAGES",
+            "0",
+            "-s CSTOCRAWL_MAX_PAGES=0: expected a whole number of at least 1",
+        ),
+        (
+            "CSTOCRAWL_MAX_ERRORS",
+            "x",
+            "-s CSTOCRAWL_MAX_ERRORS=x: expected a whole number of at least 0",
+        ),
+        (
+            "CSTOCRAWL_MAX_PROBLEM_RATIO",
+            "2",
+            "-s CSTOCRAWL_MAX_PROBLEM_RATIO=2: expected a number from 0 to 1",
+        ),
+        ("CSTOCRAWL_TODAY", "today", "-s CSTOCRAWL_TODAY=today: expected a date, YYYY-MM-DD"),
+    ],
+)
+def test_a_bad_setting_is_refused(tmp_path: Path, name: str, value: str, message: str) -> None:
+    crawler = get_crawler(NewsSpider, {"CSTOCRAWL_OUTPUT_DIR": str(tmp_path / "out"), name: value})
+    assert refusal(check_run, NewsSpider, {}, crawler.settings) == Outcome(Exit.USAGE, message)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_output_dir_that_is_a_file_or_cannot_be_written_is_refused(tmp_path: Path) -> None:
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    assert refusal(check_writable, afile) == Outcome(
+        Exit.OUTPUT, f"output dir {afile} is not a directory"
+    )
+    assert refusal(check_writable, afile / "out") == Outcome(
+        Exit.OUTPUT, f"output dir {afile / 'out'} cannot be created: {afile} is a file"
+    )
+    # /proc takes no files, whoever we are (root included).
+    assert refusal(check_writable, Path("/proc/cstocrawl-out")).code is Exit.OUTPUT
+    check_writable(tmp_path / "new" / "out")  # can be made: fine, and not made yet
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["afile"]
+
+
+def test_a_corrupt_state_file_is_refused_naming_it(tmp_path: Path) -> None:
+    state_path(tmp_path).write_bytes(b"not a database, just bytes " * 100)
+    outcome = refusal(check_state, tmp_path, "en")
+    assert outcome.code is Exit.STATE == 65
+    assert outcome.reason == (
+        f"{state_path(tmp_path)} is unreadable (file is not a database): restore it from a "
+        "backup, or move it aside to start afresh (the next run then fetches the whole site again)"
+    )
+
+
+def test_the_state_of_the_other_language_is_refused(tmp_path: Path) -> None:
+    with State(state_path(tmp_path)) as state:
+        state.begin_run("r1", "2026-01-01T00:00:00Z", "full")
+        item = {"url": "https://en.odkb-csto.org/news/a/", "lang": "en", "content_sha256": "x"}
+        item |= {"published": None, "crawled_at": "2026-01-01T00:00:00Z", "attachments": []}
+        state.record("r1", item, "new")
+        state.promote("r1")
+    check_state(tmp_path, "en")
+    assert refusal(check_state, tmp_path, "ru") == Outcome(
+        Exit.USAGE,
+        f"{tmp_path} holds the crawl state of lang=en; give lang=ru an output dir of its own, "
+        f"e.g. -s CSTOCRAWL_OUTPUT_DIR={tmp_path / 'ru'}",
+    )
+    with sqlite3.connect(state_path(tmp_path)) as db:  # nothing was changed by looking
+        assert db.execute("select count(*) from runs").fetchone() == (1,)
+
+
+# --- from a closing run to an exit code ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("stats", "reason", "expected"),
+    [
+        (HEALTHY, "finished", Outcome(Exit.OK, "ok")),
+        (HEALTHY, "shutdown", Outcome(Exit.FAILED, "the crawl closed with 'shutdown'")),
+        (
+            {
+                "cstocrawl/failed/listing": 5,
+                "downloader/exception_type_count/twisted.internet.error.DNSLookupError": 20,
+                "downloader/response_status_count/503": 2,
+                "cstocrawl/health": "failed",
+            },
+            "finished",
+            Outcome(
+                Exit.UNREACHABLE,
+                "site unreachable: none of the 5 listing pages could be fetched (DNSLookupError)",
+            ),
+        ),
+        (
+            {"cstocrawl/failed/listing": 1, "downloader/response_status_count/503": 4},
+            "finished",
+            Outcome(
+                Exit.UNREACHABLE,
+                "site unreachable: none of the 1 listing page could be fetched (HTTP 503)",
+            ),
+        ),
+        (
+            {**HEALTHY, "cstocrawl/health": "failed", "cstocrawl/health/failures": ["a", "b"]},
+            "finished",
+            Outcome(Exit.MARKUP, "health check failed: a; b"),
+        ),
+        (
+            {**HEALTHY, "cstocrawl/failed/listing": 2},  # some listings came back: not unreachable
+            "finished",
+            Outcome(Exit.OK, "ok"),
+        ),
+        ({**HEALTHY, "log_count/ERROR": 3}, "finished", Outcome(Exit.OK, "ok")),
+        (
+            {**HEALTHY, "log_count/ERROR": 4},
+            "finished",
+            Outcome(Exit.ERRORS, "4 errors logged (at most 3 allowed)"),
+        ),
+    ],
+)
+def test_judge(stats: dict[str, Any], reason: str, expected: Outcome) -> None:
+    assert judge(stats, reason, max_errors=3) == expected
+
+
+def test_a_run_is_judged_once() -> None:
+    crawler = get_crawler(NewsSpider, {"CSTOCRAWL_MAX_ERRORS": "0"})
+    crawler.stats.open_spider()
+    crawler.stats.set_value("cstocrawl/health", "ok")
+    crawler.stats.set_value("cstocrawl/listing/pages", 1)
+    assert judged(crawler, "finished") == Outcome(Exit.OK, "ok")
+    crawler.stats.inc_value("log_count/ERROR")  # logged after the judgement: it stands
+    assert judged(crawler, "finished") == Outcome(Exit.OK, "ok")
+    assert crawler.stats.get_value("cstocrawl/outcome") == {"code": 0, "name": "ok", "reason": "ok"}
+
+
+def test_a_run_judged_ok_but_not_recorded_failed() -> None:
+    ok = Outcome(Exit.OK, "ok")
+    assert final(ok, promoted=True) == ok
+    assert final(ok, promoted=False) == Outcome(
+        Exit.FAILED, "the run's articles could not be recorded in the state"
+    )
+    markup = Outcome(Exit.MARKUP, "health check failed: x")
+    assert final(markup, promoted=False) == markup
+
+
+def manifest(outcome: Outcome, state: str = "promoted") -> dict[str, Any]:
+    counts = {"new": 19, "changed": 1, "unchanged": 2, "failed": 0, "attachments_downloaded": 3}
+    return {"outcome": outcome.asdict(), "state": {"outcome": state}, "counts": counts, "errors": 1}
+
+
+def test_verdict_and_summary() -> None:
+    ok = Outcome(Exit.OK, "ok")
+    assert verdict(None, -9) == Outcome(
+        Exit.FAILED, "the crawl died without a manifest (scrapy exit -9)"
+    )
+    assert verdict(None) == Outcome(Exit.FAILED, "the run never began (see the log)")
+    assert verdict(manifest(ok), 0) == ok
+    assert verdict(manifest(ok), -15) == Outcome(Exit.FAILED, "scrapy exited with -15")
+    assert summary("p", "r1", manifest(ok), ok) == (
+        "p r1: ok; 19 new, 1 changed, 2 unchanged, 0 failed, 3 attachments downloaded, 1 errors "
+        "(exit 0)"
+    )
+    # A discarded run counts nothing as recorded, whatever it had written to its .tmp.
+    failed = Outcome(Exit.FAILED, "the crawl closed with 'shutdown'")
+    assert summary("p", "r1", manifest(failed, "discarded"), failed) == (
+        "p r1: FAILED, the crawl closed with 'shutdown'; nothing recorded, 0 failed, 1 errors "
+        "(exit 1)"
+    )
+    assert summary("p", "r1", None, verdict(None, -9)) == (
+        "p r1: FAILED, the crawl died without a manifest (scrapy exit -9) (exit 1)"
+    )
+
+
+def test_the_exit_codes_are_distinct() -> None:
+    assert len({int(code) for code in Exit}) == len(Exit) == 9
+    assert [int(code) for code in Exit] == [0, 1, 2, 3, 64, 65, 69, 73, 75]
