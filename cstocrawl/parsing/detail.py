@@ -46,6 +46,12 @@ from cstocrawl.site import ATTACHMENT_EXTENSIONS, IMAGE_EXTENSIONS
 TITLE_HINT = re.compile(r"title|heading|caption|zagolovok|name", re.IGNORECASE)
 # How many lines after the title may still hold its date or the download line.
 HEADER_ZONE = 6
+# Widening the densest block may add this much prose (a date line, a caption, share labels).
+WIDEN_SLACK = 80
+# A label beside a date longer than this (characters) may be prose: "<label> dd.mm.yyyy" bylines.
+BYLINE_LABEL = 80
+# A line between the title and the body's known start longer than this is prose, not a header.
+HEADER_LINE = 200
 # A date this many lines above the title may still be its own ("date above the title" templates).
 DATE_ABOVE = 3
 # A copyright or rights line: the page footer has begun, whatever its markup.
@@ -88,10 +94,30 @@ class _Layout:
         self.lines = render_lines(root)
         self.chars, self.link_chars, self.links = _text_measures(root)
         body = root.find(".//body")
-        self.page_chars = self.chars.get(body if body is not None else root, 0) or 1
+        top = body if body is not None else root
+        self.page_prose = self.prose(top) or 1
         own = {normalise(text) for text in (evidence.teaser, evidence.link_text) if text}
         self.frame = evidence.frame - own
         self.section_paths = _ancestor_paths(url)
+        self._free: dict[etree._Element, int] | None = None
+        self._holders_of: dict[etree._Element, frozenset[etree._Element]] = {}
+
+    def prose(self, element: etree._Element) -> int:
+        """Visible characters outside links."""
+        return self.chars.get(element, 0) - self.link_chars.get(element, 0)
+
+    def free_prose(self, element: etree._Element) -> int:
+        """Prose outside links and outside link lists (a related-news list's dates and heading)."""
+        if self._free is None:
+            self._free = {}
+            for node in reversed(list(self.root.iter())):  # children before their parents
+                tag = node.tag if isinstance(node.tag, str) else ""
+                if not tag or tag in _UNSEEN_TAGS or tag == "a" or self.is_link_list(node):
+                    self._free[node] = 0
+                    continue
+                own = _visible(node.text) + sum(_visible(child.tail) for child in node)
+                self._free[node] = own + sum(self._free.get(child, 0) for child in node)
+        return self._free.get(element, 0)
 
     def is_link_list(self, element: etree._Element) -> bool:
         """Mostly the text of two or more links: a menu, sidebar, breadcrumbs, related news."""
@@ -100,17 +126,26 @@ class _Layout:
             self.links.get(element, 0) >= 2 and chars > 0 and self.link_chars[element] * 2 >= chars
         )
 
-    def in_link_list(self, element: etree._Element, stop: etree._Element | None) -> bool:
-        """Whether `element` sits in a link list below `stop` (the article); without one, in a
-        link list that is a small part of the page."""
+    def in_link_list(self, element: etree._Element, anchor: etree._Element | None) -> bool:
+        """Whether `element` sits in a link list that does not hold `anchor` (the title, or the
+        article's prose); without an anchor, below the first block holding most of the prose."""
+        exempt = self._holders(anchor)
         current: etree._Element | None = element
-        while current is not None and current is not stop:
-            if stop is None and self.chars.get(current, 0) * 3 > self.page_chars:
+        while current is not None and current not in exempt:
+            if anchor is None and self.prose(current) * 2 > self.page_prose:
                 return False
             if self.is_link_list(current):
                 return True
             current = current.getparent()
         return False
+
+    def _holders(self, anchor: etree._Element | None) -> frozenset[etree._Element]:
+        """`anchor` and its ancestors: blocks that hold the article are never its boilerplate."""
+        if anchor is None:
+            return frozenset()
+        if anchor not in self._holders_of:
+            self._holders_of[anchor] = frozenset((anchor, *anchor.iterancestors()))
+        return self._holders_of[anchor]
 
     def in_frame(self, line: Line) -> bool:
         return normalise(line.text) in self.frame
@@ -162,7 +197,7 @@ def _text_measures(
     links: dict[etree._Element, int] = {}
     for element in reversed(list(root.iter())):  # children before their parents
         tag = element.tag if isinstance(element.tag, str) else ""
-        if tag in ("script", "style", "head", "title", "noscript", "template") or not tag:
+        if tag in _UNSEEN_TAGS or not tag:
             chars[element] = link_chars[element] = links[element] = 0
             continue
         total = _visible(element.text)
@@ -176,6 +211,9 @@ def _text_measures(
             inside, count = total, count + 1
         chars[element], link_chars[element], links[element] = total, inside, count
     return chars, link_chars, links
+
+
+_UNSEEN_TAGS = frozenset({"script", "style", "head", "title", "noscript", "template"})
 
 
 def _visible(text: str | None) -> int:
@@ -208,8 +246,12 @@ def _title_and_date(text: str) -> Iterable[tuple[str, str | None]]:
         yield leading[1].strip(), leading[0]
 
 
-def _find_title(layout: _Layout, candidates: list[str]) -> _Title:
-    """The line the evidence names, best placed; else the evidence; else the likeliest heading."""
+def _find_title(layout: _Layout, candidates: list[str], opening: int | None) -> _Title:
+    """The line the evidence names, best placed; else the evidence; else the likeliest heading.
+
+    The listing's teaser marks where the body starts: a dated heading between the line the
+    evidence names and the body is the title (the named line was a section heading).
+    """
     best: tuple[tuple[int, ...], _Title] | None = None
     for index, line in enumerate(layout.lines):
         if not 2 <= len(line.text) <= 600:
@@ -221,6 +263,7 @@ def _find_title(layout: _Layout, candidates: list[str]) -> _Title:
             int(not layout.links_elsewhere(line)),
             int(not layout.in_link_list(line.element, None)),
             int(not line.boilerplate),
+            int(opening is None or index < opening),
             int(bool(line.heading) or line.emphasised or _title_hinted(line)),
             min(_prose_after(layout, index), 400),
             -index,
@@ -228,16 +271,60 @@ def _find_title(layout: _Layout, candidates: list[str]) -> _Title:
         if best is None or score > best[0]:
             best = (score, _Title(index, *matched))
     if best is not None:
-        return best[1]
+        named = best[1]
+        assert named.index is not None
+        if opening is not None and named.index < opening:
+            dated = _dated_heading_before(layout, opening, named.index)
+            if dated is not None:
+                return _line_title(layout, dated)
+        return named
     if candidates:
         return _Title(None, candidates[0])
-    index = _likeliest_heading(layout)
-    if index is None:
-        return _Title(None, None)
+    index = _likeliest_heading(layout, opening)
+    return _line_title(layout, index) if index is not None else _Title(None, None)
+
+
+def _line_title(layout: _Layout, index: int) -> _Title:
     text = layout.lines[index].text
     if (titled := trailing_date(text)) is not None and titled[0]:
         return _Title(index, titled[0], titled[1])
     return _Title(index, text)
+
+
+def _teaser_line(layout: _Layout) -> int | None:
+    """The line that opens with the listing's teaser: the body's first paragraph, where known.
+    A sidebar repeating the teaser links it; a class-named block is passed over if need be."""
+    teaser = normalise(layout.evidence.teaser or "").rstrip(".… ")[:80]
+    if len(teaser) < 20:
+        return None
+    found = [
+        index
+        for index, line in enumerate(layout.lines)
+        if normalise(_line_after_date(line.text)).startswith(teaser)
+        and not layout.links_elsewhere(line)
+    ]
+    plain = [index for index in found if not layout.lines[index].boilerplate]
+    return (plain or found or [None])[0]
+
+
+def _is_titlelike(layout: _Layout, line: Line) -> bool:
+    return (
+        3 <= len(line.text) <= 500
+        and _date_only(line.text) is None
+        and (bool(line.heading) or line.emphasised or _title_hinted(line))
+        and not layout.in_frame(line)
+        and not layout.links_elsewhere(line)
+        and not layout.in_link_list(line.element, None)
+    )
+
+
+def _dated_heading_before(layout: _Layout, opening: int, after: int) -> int | None:
+    """The last heading-like line before the body's first paragraph with a date beside it."""
+    for index in range(opening - 1, after, -1):
+        line = layout.lines[index]
+        if _is_titlelike(layout, line) and _date_near(layout.lines, index):
+            return index
+    return None
 
 
 def _title_hinted(line: Line) -> bool:
@@ -247,8 +334,13 @@ def _title_hinted(line: Line) -> bool:
     )
 
 
-def _likeliest_heading(layout: _Layout) -> int | None:
-    """Without evidence: a heading or emphasised line, not in a link list, with prose under it."""
+def _likeliest_heading(layout: _Layout, opening: int | None) -> int | None:
+    """Without evidence: a heading or emphasised line, not in a link list, with prose under it;
+    the nearest such line above the body's first paragraph when the teaser shows where it is."""
+    if opening is not None:
+        for index in range(opening - 1, -1, -1):
+            if _is_titlelike(layout, layout.lines[index]):
+                return index
     best: tuple[tuple[int, ...], int] | None = None
     for index, line in enumerate(layout.lines):
         if not 3 <= len(line.text) <= 500 or layout.in_frame(line):
@@ -330,42 +422,51 @@ def _boilerplate_below(element: etree._Element, container: etree._Element) -> bo
     return False
 
 
-def _densest_block(layout: _Layout) -> int | None:
-    """Index of the first line of the block holding the most prose, for pages with no title line."""
+def _densest_block(
+    layout: _Layout,
+) -> tuple[int, etree._Element, etree._Element] | None:
+    """For pages that never print the title: the index of the article's first line, the article,
+    and its core, the block holding the most prose (the article widens it while that adds
+    little prose: the picture and date above it)."""
     scores: dict[etree._Element, float] = {}
     for line in layout.lines:
         prose = len(line.text) - sum(len(link.text) for link in line.links)
+        # Link text is not prose, so a sidebar of teaser links scores nothing.
         if prose < 25 or line.boilerplate or layout.in_frame(line):
-            continue
-        if layout.in_link_list(line.element, None):
             continue
         scores[line.element] = scores.get(line.element, 0) + prose
         if (parent := line.element.getparent()) is not None:
-            scores[parent] = scores.get(parent, 0) + prose / 2
+            scores[parent] = scores.get(parent, 0) + prose
     if not scores:
         return None
-    best = max(scores, key=lambda element: scores[element])
-    container = best.getparent() if best.getparent() is not None and best.tag != "body" else best
-    if container is not None and container.tag in ("body", "html"):
-        container = best
+    core = container = max(scores, key=lambda element: scores[element])
+    prose = layout.free_prose(container)
+    most = prose + max(0.1 * prose, WIDEN_SLACK)
+    while (parent := container.getparent()) is not None and parent.tag not in ("body", "html"):
+        if layout.free_prose(parent) > most:
+            break
+        container = parent
     for index, line in enumerate(layout.lines):
         if _inside(line.element, container):
-            return index
+            return index, container, core
     return None
 
 
 def _is_header_noise(layout: _Layout, line: Line, anchor: etree._Element | None) -> bool:
-    """Lines around the title that are neither it nor the body: share buttons, breadcrumbs.
-
-    Measured below the block the line shares with `anchor` (the title, or the article), so a
-    class name or link list around the whole article never hides its own lines.
-    """
-    if not line.text or layout.in_frame(line):
+    """Lines around the title that are neither it nor the body: share buttons, breadcrumbs."""
+    if not line.text:
         return True
     if anchor is None:
-        return line.boilerplate or layout.in_link_list(line.element, None)
-    shared = _common_ancestor(line.element, anchor)
-    return layout.in_link_list(line.element, shared) or _boilerplate_below(line.element, shared)
+        return line.boilerplate or layout.in_frame(line) or layout.in_link_list(line.element, None)
+    return _not_the_article(layout, line, anchor)
+
+
+def _not_the_article(layout: _Layout, line: Line, anchor: etree._Element) -> bool:
+    """Frame text, a link list or a class-named boilerplate block that does not hold `anchor`
+    (the title, or the article's prose): a class name around the whole article never counts."""
+    if layout.in_frame(line) or layout.in_link_list(line.element, anchor):
+        return True
+    return _boilerplate_below(line.element, _common_ancestor(line.element, anchor))
 
 
 @dataclass
@@ -377,19 +478,25 @@ class _Header:
 
 
 def _read_header(
-    layout: _Layout, start: int, title: str | None, anchor: etree._Element | None
+    layout: _Layout,
+    start: int,
+    title: str | None,
+    anchor: etree._Element | None,
+    opening: int | None,
 ) -> _Header:
-    """The lines right after the title: its repeat with the date, a date line, the download line."""
+    """The lines right after the title: its repeat with the date, a date line, the download line;
+    up to the body's first paragraph where the teaser shows it (`opening`)."""
     lines = layout.lines
     date_text: str | None = None
     header: list[Line] = []
-    position = start
-    while position < len(lines) and position < start + HEADER_ZONE:
+    position, examined = start, 0
+    while position < len(lines) and examined < HEADER_ZONE:
         line = lines[position]
         if _is_header_noise(layout, line, anchor):
             header.append(line)
             position += 1
             continue
+        examined += 1
         rest = _strip_title(line.text, title) if title else line.text
         if not rest:
             header.append(line)
@@ -397,20 +504,53 @@ def _read_header(
             continue
         if (found := _date_only(rest)) is not None:
             date_text = date_text or found
+        elif (labelled := _labelled_date(layout, rest)) is not None:
+            date_text = date_text or labelled  # "CSTO News 24.11.2025": the section and the date
         elif (dated := leading_date(rest)) is not None:
             date_text = date_text or dated[0]
-            if _download_rest(dated[1]) is None:
+            if _download_rest(dated[1]) is None and not _is_file_line(line):
                 header.append(line)
                 return _Header(position + 1, date_text, dated[1], header)
         elif title and (titled := trailing_date(rest)) and normalise(titled[0]) == normalise(title):
             date_text = date_text or titled[1]
         elif (download_date := _download_date(rest)) is not None:
             date_text = date_text or download_date
+        elif opening is not None and position < opening and len(rest) <= HEADER_LINE:
+            date_text = date_text or _date_beside(rest)  # "Speeches 03.06.2025", "Views: 12"
         elif _download_rest(rest) is None and not _is_file_line(line):
             break
         header.append(line)
         position += 1
     return _Header(position, date_text, None, header)
+
+
+def _date_beside(text: str) -> str | None:
+    dated = trailing_date(text) or _swap(leading_date(text))
+    return dated[1] if dated else None
+
+
+def _labelled_date(layout: _Layout, text: str) -> str | None:
+    """The date of a byline: a date beside a short label ("CSTO News 24.11.2025", "03.06.2025 |
+    Speeches"), the label printed by the listing page too or too short to be prose."""
+    leading = leading_date(text)
+    if leading is not None and not leading[1][:1].isspace():
+        leading = None  # "09.06.2018On June 9": a date glued to the body, not a byline
+    for dated in (trailing_date(text), _swap(leading)):
+        if dated is None:
+            continue
+        label = dated[0].strip(_DECORATION + ":")
+        if normalise(label) in layout.frame or _is_label(label):
+            return dated[1]
+    return None
+
+
+def _is_label(text: str) -> bool:
+    """Words too few to be prose: no sentence ends in them."""
+    return len(text) <= BYLINE_LABEL and not text.rstrip().endswith((".", "!", "?", ";"))
+
+
+def _swap(pair: tuple[str, str] | None) -> tuple[str, str] | None:
+    return (pair[1], pair[0]) if pair else None
 
 
 def _strip_title(text: str, title: str) -> str:
@@ -431,10 +571,10 @@ def _date_only(text: str) -> str | None:
     return text.strip() if parse_date(text) is not None else None
 
 
-def _date_above(layout: _Layout, index: int, article: etree._Element) -> str | None:
+def _date_above(layout: _Layout, index: int, title: etree._Element) -> str | None:
     """A date printed just above the title, outside any dated link list (a sidebar's)."""
     for line in reversed(layout.lines[max(0, index - DATE_ABOVE) : index]):
-        if layout.in_link_list(line.element, article) or layout.links_elsewhere(line):
+        if layout.in_link_list(line.element, title) or layout.links_elsewhere(line):
             continue
         if (found := _date_only(line.text)) is not None:
             return found
@@ -515,24 +655,26 @@ def parse_detail(
     lines = layout.lines
     problems = ["markup_too_deep"] if max_depth(root) >= PARSER_DEPTH_LIMIT else []
 
-    found = _find_title(layout, title_candidates(root, evidence))
+    opening = _teaser_line(layout)
+    found = _find_title(layout, title_candidates(root, evidence), opening)
     title = found.text
-    start = found.index + 1 if found.index is not None else _densest_block(layout)
-    if start is None:
-        return DetailPage(
-            title=title, date_text=evidence.date_text, paragraphs=[], problems=problems
-        )
-    anchor = lines[found.index].element if found.index is not None else None
-    header = _read_header(layout, start, title, anchor)
-    article = _article_block(layout, found.index, header)
+    if found.index is not None:
+        start, core = found.index + 1, lines[found.index].element
+        header = _read_header(layout, start, title, core, opening)
+        article = _article_block(layout, found.index, header)
+    elif located := _densest_block(layout):
+        start, article, core = located
+        header = _read_header(layout, start, title, core, opening)
+    else:
+        return DetailPage(title, evidence.date_text, paragraphs=[], problems=problems)
 
     page_dates = [found.date_text, header.date_text]
     if found.index is not None:
-        page_dates.append(_date_above(layout, found.index, article))
+        page_dates.append(_date_above(layout, found.index, core))
     date_text, date_problem = _agree_on_date([d for d in page_dates if d], evidence.date_text)
     problems += date_problem
 
-    body, back_links = _body(layout, header, article, title)
+    body, back_links = _body(layout, header, article, core, title)
     paragraphs = ([header.glued] if header.glued else []) + [line.text for line in body]
     region = [line for line in lines if _inside(line.element, article)] + header.lines
     return DetailPage(
@@ -540,18 +682,16 @@ def parse_detail(
         date_text=date_text,
         paragraphs=paragraphs,
         attachments=_attachments(region, url),
-        images=_images(layout, article, url),
+        images=_images(layout, article, core, url),
         back_links=list(dict.fromkeys(back_links)),
         problems=problems,
     )
 
 
-def _article_block(layout: _Layout, title_index: int | None, header: _Header) -> etree._Element:
-    """The smallest block holding the title (or the header) and the first body line."""
+def _article_block(layout: _Layout, title_index: int, header: _Header) -> etree._Element:
+    """The smallest block holding the title and the first body line."""
     lines = layout.lines
-    anchor = (
-        lines[title_index].element if title_index is not None else lines[header.end - 1].element
-    )
+    anchor = lines[title_index].element
     for line in lines[header.end :]:
         if layout.is_nav_line(line) or _is_header_noise(layout, line, anchor):
             continue
@@ -576,7 +716,11 @@ def _agree_on_date(page_dates: list[str], listed: str | None) -> tuple[str | Non
 
 
 def _body(
-    layout: _Layout, header: _Header, article: etree._Element, title: str | None
+    layout: _Layout,
+    header: _Header,
+    article: etree._Element,
+    core: etree._Element,
+    title: str | None,
 ) -> tuple[list[Line], list[str]]:
     """The article's prose lines up to its back links, a copyright line or the article's end."""
     lines = layout.lines
@@ -600,7 +744,7 @@ def _body(
         if started and FOOTER_RE.search(line.text):
             end = index
             break
-        if _is_header_noise(layout, line, article) or _date_only(line.text) is not None:
+        if _is_header_noise(layout, line, core) or _date_only(line.text) is not None:
             continue
         if _download_rest(_line_after_date(line.text)) is not None or _is_file_line(line):
             continue
@@ -632,13 +776,13 @@ def _attachments(region: list[Line], url: str) -> list[LinkedFile]:
     return list(files.values())
 
 
-def _images(layout: _Layout, article: etree._Element, url: str) -> list[str]:
+def _images(layout: _Layout, article: etree._Element, core: etree._Element, url: str) -> list[str]:
     """Pictures in the article, not in its link lists (thumbnails of other articles)."""
     images: list[str] = []
     for line in layout.lines:
         if not line.images or not _inside(line.element, article):
             continue
-        if layout.in_link_list(line.element, article) or _boilerplate_below(line.element, article):
+        if _not_the_article(layout, line, core):
             continue
         images.extend(urljoin(url, src) for src in line.images)
     return list(dict.fromkeys(images))

@@ -225,6 +225,7 @@ def render_lines(root: etree._Element, keep: etree._Element | None = None) -> li
     # Each entry: (element, boilerplate, heading, emphasised, entering). On leaving a block the
     # line restarts in its parent; the tail belongs to the parent's context.
     stack: list[tuple[etree._Element, bool, int, bool, bool]] = [(start, False, 0, False, True)]
+    builder.start(start, False, 0)  # an inline start (a listing entry cut to its <a>) has lines too
     while stack:
         element, boilerplate, heading, emphasised, entering = stack.pop()
         tag = element.tag if isinstance(element.tag, str) else ""

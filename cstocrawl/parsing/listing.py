@@ -56,18 +56,60 @@ def _without_dates(text: str) -> str:
 
 
 def _entry_date(container: etree._Element) -> str | None:
-    """A dd.mm.yyyy (or other whole) date printed in an entry, alone or opening/closing a line."""
+    """A date printed in an entry, alone or opening/closing a line; or standing alone in the block
+    right before it (<dt>date</dt><dd>entry</dd>, a date row above the entry's row)."""
     for line in render_lines(container):
         text = line.text
         if parse_date(text):
             return text.strip()
         if (dated := leading_date(text)) or (dated := _swap(trailing_date(text))):
             return dated[0]
+    before = container.getprevious()
+    if before is not None and not any(True for _ in before.iter("a")):
+        text = " ".join(before.text_content().split())
+        if parse_date(text):
+            return text
     return None
 
 
 def _swap(pair: tuple[str, str] | None) -> tuple[str, str] | None:
     return (pair[1], pair[0]) if pair else None
+
+
+def _card_parts(anchor: etree._Element) -> tuple[str, str] | None:
+    """(title, teaser) of a link that wraps a whole card (picture, date, title, teaser, "more"),
+    its parts in child elements; None for a link holding one text."""
+    element = anchor
+    while True:
+        pieces = _pieces(element)
+        if len(pieces) == 1 and pieces[0][1] is not None:
+            element = pieces[0][1]
+            continue
+        break
+    texts = [
+        text
+        for text, _ in pieces
+        if parse_date(text) is None and normalise_label(text) not in MORE_LABELS
+    ]
+    if len(texts) < 2:
+        return None
+    return texts[0], " ".join(texts[1:])
+
+
+def _pieces(element: etree._Element) -> list[tuple[str, etree._Element | None]]:
+    """The texts an element shows, one per child element (with the child) or loose text."""
+    pieces: list[tuple[str, etree._Element | None]] = []
+
+    def add(text: str | None, child: etree._Element | None = None) -> None:
+        if text := " ".join((text or "").split()):
+            pieces.append((text, child))
+
+    add(element.text)
+    for child in element:
+        if isinstance(child.tag, str):
+            add(child.text_content(), child)
+        add(child.tail)
+    return pieces
 
 
 def _teaser(container: etree._Element, key: str, keys: dict[etree._Element, str]) -> str | None:
@@ -161,12 +203,15 @@ def parse_listing(
             and normalise_label(text) not in MORE_LABELS
         ]
         title = max(titles, key=len, default="")
+        teaser = _teaser(container, key, keys)
+        if card := _card_parts(anchor):  # one link wraps the whole entry: split it
+            title, teaser = card
         entries.append(
             ListingEntry(
                 url=urljoin(url, anchor.get("href", "")),
                 key=key,
                 title=title,
-                teaser=_teaser(container, key, keys) or title or None,
+                teaser=teaser or title or None,
                 date_text=_entry_date(container),
             )
         )
@@ -174,13 +219,13 @@ def parse_listing(
     # repeating an entry's text, belongs to an entry whatever block the entry was cut to.
     in_entries = {element for container in containers for element in container.iter()}
     entry_texts = {normalise(text) for e in entries for text in (e.title, e.teaser) if text}
+    # Each link of the frame counts alone too: an inline menu renders as one long line.
     frame = frozenset(
         text
         for line in render_lines(root)
-        if line.element not in in_entries
-        and not any(link.element in keys for link in line.links)
-        and (text := normalise(line.text))
-        and text not in entry_texts
+        if line.element not in in_entries and not any(link.element in keys for link in line.links)
+        for text in (normalise(line.text), *(normalise(link.text) for link in line.links))
+        if text and text not in entry_texts and parse_date(text) is None  # entry dates aren't
     )
     title = root.find(".//title")
     return ListingPage(
