@@ -1,20 +1,26 @@
-"""The parsers alone (no engine) on every replica page, in every markup and both languages."""
+"""The parsers alone (no engine) on every replica page, in every markup and both languages.
+
+Each article page is parsed with the evidence of the first listing page that shows it, as the
+spider does.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import pytest
 
 from cstocrawl.parsing.dates import parse_date
 from cstocrawl.parsing.detail import parse_detail
+from cstocrawl.parsing.evidence import ListingEvidence
 from cstocrawl.parsing.listing import parse_listing
 from cstocrawl.parsing.text import clean_line, clean_paragraphs
 from cstocrawl.site import Site, UrlKind
-from tests.replica import VARIANTS, ReplicaSite
+from tests.replica import UNSEEN_VARIANTS, VARIANTS, ReplicaSite
 
 MIRROR = "http://127.0.0.1:8800"
-CASES = [(variant, lang) for variant in VARIANTS for lang in ("en", "ru")]
+CASES = [(variant, lang) for variant in VARIANTS + UNSEEN_VARIANTS for lang in ("en", "ru")]
 
 
 def html_of(site: ReplicaSite, target: str) -> bytes:
@@ -23,13 +29,32 @@ def html_of(site: ReplicaSite, target: str) -> bytes:
     return page.body
 
 
+def article_key_for(mirror: Site) -> Callable[[str], str | None]:
+    def article_key(url: str) -> str | None:
+        canonical = mirror.canonical(url)
+        return canonical if canonical and mirror.classify(canonical) is UrlKind.ARTICLE else None
+
+    return article_key
+
+
+def listing_evidence(site: ReplicaSite, mirror: Site) -> dict[str, ListingEvidence]:
+    """Each article's evidence from the first listing page that shows it."""
+    found: dict[str, ListingEvidence] = {}
+    for target in site.listing_pages():
+        listing = parse_listing(html_of(site, target), MIRROR + target, article_key_for(mirror))
+        for entry in listing.entries:
+            found.setdefault(entry.key, listing.evidence(entry))
+    return found
+
+
 @pytest.mark.parametrize(("variant", "lang"), CASES)
 def test_detail_pages(variant: str, lang: str) -> None:
     site = ReplicaSite(lang=lang, variant=variant)
     mirror = Site(lang, MIRROR)
+    evidence = listing_evidence(site, mirror)
     for truth in site.expected_articles():
         path = urlsplit(truth["url"]).path
-        page = parse_detail(html_of(site, path), MIRROR + path)
+        page = parse_detail(html_of(site, path), MIRROR + path, evidence[truth["url"]])
         assert clean_line(page.title or "") == truth["title"], path
         parsed = parse_date(page.date_text or "")
         assert parsed is not None and parsed.isoformat() == truth["published"], path
@@ -38,6 +63,7 @@ def test_detail_pages(variant: str, lang: str) -> None:
             {"url": mirror.canonical(a.url), "name": clean_line(a.name)} for a in page.attachments
         ] == truth["attachments"], path
         assert [mirror.canonical(src) for src in page.images] == truth["images"], path
+        assert page.problems == [], path
 
 
 @pytest.mark.parametrize(("variant", "lang"), CASES)
@@ -45,10 +71,7 @@ def test_listing_pages(variant: str, lang: str) -> None:
     site = ReplicaSite(lang=lang, variant=variant)
     mirror = Site(lang, MIRROR)
     summaries = {truth["url"]: truth["summary"] for truth in site.expected_articles()}
-
-    def article_key(url: str) -> str | None:
-        canonical = mirror.canonical(url)
-        return canonical if canonical and mirror.classify(canonical) is UrlKind.ARTICLE else None
+    article_key = article_key_for(mirror)
 
     listed: list[str] = []
     for target in site.listing_pages():
