@@ -1,7 +1,9 @@
 """Everything the crawler knows about the CSTO website's hosts, sections and URLs.
 
 One place decides what a URL means (listing, article, attachment, elsewhere) and what its canonical
-form is, so item URLs, request de-duplication and the state store always agree.
+form is, so item URLs, request de-duplication and the state store always agree: `normalise` is the
+one canonicalisation of a URL's path and query, used for the site's URLs (`Site.canonical`) and for
+any other URL, a mirror's included (`canonicalize_url`, request fingerprints).
 """
 
 from __future__ import annotations
@@ -36,11 +38,32 @@ KNOWN_SECTIONS = {
 SECTION_ROOTS = ("/news/", "/documents/")
 
 PAGE_PARAM = "PAGEN_1"
-# Query parameters that Bitrix and trackers add without changing the page.
+# Query parameters that Bitrix and trackers add without changing the page: `sphrase_id` is added by
+# Bitrix's search module to every link from a search result.
 JUNK_PARAMS = frozenset(
-    {"bxajaxid", "sessid", "clear_cache", "print", "back_url_admin", "show_all"}
+    {
+        "bxajaxid",
+        "sessid",
+        "clear_cache",
+        "print",
+        "back_url",
+        "back_url_admin",
+        "show_all",
+        "sphrase_id",
+        "bitrix_include_areas",
+        "fbclid",
+        "gclid",
+        "yclid",
+        "ysclid",
+        "_openstat",
+    }
 )
 JUNK_PARAM_PREFIXES = ("utm_",)
+# Pager parameters of Bitrix components (`PAGEN_<n>`, `SIZEN_<n>`, `SHOWALL_<n>`): on a detail page
+# they page a sidebar or a second list, never the article.
+_PAGER_PARAM_RE = re.compile(r"^(?:pagen|sizen|showall)_\d+$", re.IGNORECASE)
+# Extensions of files and scripts: a path ending in one never gets a trailing slash.
+_FILE_EXTENSIONS = frozenset({"php", "html", "htm", "asp", "aspx", "xml", "json"})
 
 ATTACHMENT_EXTENSIONS = frozenset(
     {"docx", "doc", "pdf", "rtf", "odt", "xls", "xlsx", "ppt", "pptx", "zip", "rar", "7z", "txt"}
@@ -50,6 +73,8 @@ IMAGE_EXTENSIONS = frozenset({"jpg", "jpeg", "png", "gif", "webp", "bmp", "tif",
 _SEGMENT = r"[^/?#]+"
 _SECTION_PATH_RE = re.compile(rf"^/(?:news|documents)/({_SEGMENT})/$")
 _DETAIL_PATH_RE = re.compile(rf"^/(?:news|documents)/({_SEGMENT})/({_SEGMENT})/?$")
+# `/news`, `/documents/statements`, `/news/speech/slug`: Bitrix redirects them to the slash.
+_SLASHLESS_PATH_RE = re.compile(rf"^/(?:news|documents)(?:/{_SEGMENT}){{0,2}}$")
 
 
 class UrlKind(Enum):
@@ -74,6 +99,36 @@ def strip_junk_params(url: str) -> str:
         (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_junk_param(k)
     ]
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+
+
+def normalise(url: str) -> str:
+    """The canonical path and query of any http(s) URL, host untouched: junk parameters and the
+    fragment dropped; a news section or article path without its trailing slash given one (Bitrix
+    redirects it), `index.php` dropped; pager parameters dropped on an article; percent-encoding
+    normalised and the query sorted (w3lib). Letter case is kept: the site has mixed-case paths."""
+    parts = urlsplit(url)
+    path = _slashed(parts.path or "/")
+    article = bool(_DETAIL_PATH_RE.match(path))
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not is_junk_param(k) and not (article and _PAGER_PARAM_RE.match(k))
+    ]
+    rebuilt = urlunsplit((parts.scheme, parts.netloc, path, urlencode(query), ""))
+    return w3lib_canonicalize_url(rebuilt, keep_blank_values=True)
+
+
+def _slashed(path: str) -> str:
+    """A news section or article path with its trailing slash, without a trailing `index.php`."""
+    if path.endswith("/index.php"):
+        path = path[: -len("index.php")]
+    if path.endswith("/") or not _SLASHLESS_PATH_RE.match(path):
+        return path
+    last = path.rsplit("/", 1)[-1]
+    extension = last.rsplit(".", 1)[-1].lower() if "." in last else ""
+    if extension in ATTACHMENT_EXTENSIONS | IMAGE_EXTENSIONS | _FILE_EXTENSIONS:
+        return path
+    return path + "/"
 
 
 def _extension(path: str) -> str:
@@ -129,10 +184,8 @@ class Site:
         parts = urlsplit(url.strip())
         if parts.scheme not in ("http", "https") or not self._is_own_netloc(parts.netloc):
             return None
-        path = parts.path or "/"
-        rebuilt = urlunsplit(("https", OFFICIAL_HOSTS[self.lang], path, parts.query, ""))
-        # w3lib normalises percent-encoding and sorts the query; it keeps the path's case.
-        return w3lib_canonicalize_url(strip_junk_params(rebuilt), keep_blank_values=True)
+        official = ("https", OFFICIAL_HOSTS[self.lang], parts.path, parts.query, "")
+        return normalise(urlunsplit(official))
 
     def fetch_url(self, canonical_url: str) -> str:
         """Where to request a canonical URL: the same path and query on the mirror."""
@@ -204,4 +257,4 @@ def canonicalize_url(url: str) -> str:
         site_url = Site(lang).canonical(url)
         if site_url is not None:
             return site_url
-    return w3lib_canonicalize_url(strip_junk_params(url), keep_blank_values=True)
+    return normalise(url)

@@ -431,3 +431,36 @@ def test_item_errors_are_rejected_and_counted_and_bad_text_is_sanitised(tmp_path
 
 def expected_title(site: ReplicaSite, article: Article) -> str:
     return truth(site)[article.url]["title"]
+
+
+# --- Identity: one article, one record (issue 13, defect 7) -------------------------------------
+
+
+def test_other_spellings_of_an_article_url_give_one_request_and_one_record(tmp_path: Path) -> None:
+    site = ReplicaSite(lang="en", variant="custom", articles_per_section=4, page_size=4)
+    speech = next(a for a in site.articles if a.section == "speech")
+    assert speech.path.endswith("/")
+    spellings = (
+        speech.path.rstrip("/"),  # Bitrix redirects it to the slash
+        f"{speech.path}?sphrase_id=12345",  # a link from the site's search results
+        f"{speech.path}?PAGEN_2=3",  # a second paginated component on the detail page
+        f"{speech.path}index.php?ysclid=lx9",
+    )
+    items = "".join(
+        f'<div class="news-block__item"><h3><a href="{href}">Copy</a></h3></div>'
+        for href in spellings
+    )
+    site.set_fault(
+        "/news/speech/",
+        Fault(
+            None, edit=substituted('<div class="news-block">', f'<div class="news-block">{items}')
+        ),
+    )
+    with serve(site) as base:
+        result = crawl(base, tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert_dataset(tmp_path, truth(site))  # one record per article, under its canonical URL
+    assert {site.hits[a.path] for a in site.articles} == {1}
+    assert [target for target in site.hits if target.startswith(speech.path.rstrip("/"))] == [
+        speech.path
+    ]

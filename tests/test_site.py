@@ -118,3 +118,45 @@ def test_fingerprint_canonicalisation_merges_junk_and_hosts() -> None:
 def test_unknown_language_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown language"):
         Site("de")
+
+
+ARTICLE = "https://en.odkb-csto.org/news/news_odkb/CSTO_collective_forces-1/"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://en.odkb-csto.org/news/news_odkb/CSTO_collective_forces-1",  # no trailing slash
+        f"{ARTICLE}?sphrase_id=12345",  # Bitrix's search module
+        f"{ARTICLE}?PAGEN_2=3",  # a second paginated component on the page
+        f"{ARTICLE}?PAGEN_1=2&SIZEN_1=20&SHOWALL_3=1",
+        f"{ARTICLE}index.php?back_url=%2Fnews%2F&ysclid=lx1",
+        "http://127.0.0.1:8800/news/news_odkb/CSTO_collective_forces-1?sphrase_id=9",  # mirror
+    ],
+)
+def test_one_article_has_one_canonical_url(url: str) -> None:
+    assert MIRROR.canonical(url) == ARTICLE
+    assert EN.classify(ARTICLE) is UrlKind.ARTICLE
+
+
+def test_what_identifies_a_page_is_kept() -> None:
+    # Letter case: the site has mixed-case paths.
+    assert EN.canonical(ARTICLE.lower()) != ARTICLE
+    # A listing keeps its pager; other paths keep their missing slash and their parameters.
+    assert EN.canonical("https://en.odkb-csto.org/news/smi?PAGEN_1=2&sphrase_id=1") == (
+        "https://en.odkb-csto.org/news/smi/?PAGEN_1=2"
+    )
+    assert EN.canonical("https://en.odkb-csto.org/institute") == "https://en.odkb-csto.org/institute"
+    assert EN.canonical("https://en.odkb-csto.org/news/x/detail.php?ID=5&PAGEN_1=2") == (
+        "https://en.odkb-csto.org/news/x/detail.php?ID=5"
+    )
+    assert EN.canonical("https://en.odkb-csto.org/upload/iblock/1/Annex.PDF") == (
+        "https://en.odkb-csto.org/upload/iblock/1/Annex.PDF"
+    )
+
+
+def test_fingerprints_use_the_same_canonical_form_on_a_mirror() -> None:
+    assert canonicalize_url("http://127.0.0.1:8800/news/x/y?sphrase_id=1&PAGEN_2=3") == (
+        "http://127.0.0.1:8800/news/x/y/"
+    )
+    assert canonicalize_url("https://en.odkb-csto.org/news/x/y") == "https://en.odkb-csto.org/news/x/y/"
