@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -245,3 +246,10 @@ def test_verdict_and_summary() -> None:
 def test_the_exit_codes_are_distinct() -> None:
     assert len({int(code) for code in Exit}) == len(Exit) == 9
     assert [int(code) for code in Exit] == [0, 1, 2, 3, 64, 65, 69, 73, 75]
+
+
+def test_the_runbook_has_one_table_with_every_exit_code() -> None:
+    runbook = (Path(__file__).resolve().parent.parent / "docs" / "operations.md").read_text("utf-8")
+    assert runbook.count("| code | cause | what to do |") == 1
+    documented = [int(code) for code in re.findall(r"^\| (\d+) \|", runbook, re.MULTILINE)]
+    assert documented == [int(code) for code in Exit]
