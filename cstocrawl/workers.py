@@ -1,17 +1,33 @@
-"""CPU work (parsing article pages, extracting attachment text) in worker processes.
+"""CPU work (parsing pages, extracting attachment text) in worker processes the crawl controls.
 
-Scrapy drives the network from one process on one core; what a page or a file costs in CPU can run
-beside it. One pool per crawl, shared by the spider and the pipelines, shut down when it ends.
+Scrapy drives the network from one process on one core; what a page or a file costs in CPU runs
+beside it. Two pools per crawl, so a page never waits behind a slow file: `run()` parses pages
+(CSTOCRAWL_WORKERS processes), `extract()` reads attachments (CSTOCRAWL_ATTACHMENT_WORKERS) under a
+wall-time limit per call and a memory limit per process. A call that overruns is killed with its
+process; a call whose process died is never re-run in the crawl's own process.
+
+Every worker is a fresh Python (never a fork of the running reactor) that dies with the crawl:
+PR_SET_PDEATHSIG (Linux) kills a busy one when the crawl dies, even by SIGKILL, and an idle one
+exits on EOF of its pipe.
 """
 
 from __future__ import annotations
 
 import asyncio
+import atexit
+import ctypes
+import importlib
+import json
 import logging
-import multiprocessing
+import os
+import signal
+import socket
+import subprocess
+import sys
+import weakref
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
 from scrapy import signals
@@ -21,37 +37,363 @@ from scrapy.utils.asyncio import is_asyncio_available
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
+# How often a waiting call looks whether the crawl is stopping (SIGTERM): the bound on how long
+# a stop waits for a busy attachment worker, besides killing it.
+_STOP_POLL_SECONDS = 0.5
+# A new worker has this long to start (import Python and the preloaded modules).
+_START_TIMEOUT = 120.0
+_PR_SET_PDEATHSIG = 1
+
+_OK, _RAISED, _MEMORY = "ok", "raised", "memory"
+
+
+class WorkerError(Exception):
+    """A call that gave no result because its worker was killed or died; never retried inline."""
+
+
+class WorkerTimeout(WorkerError):
+    """The call ran longer than the pool's wall-time limit; its worker was killed."""
+
+
+class WorkerOutOfMemory(WorkerError):
+    """The call needed more memory than the worker's limit (RLIMIT_AS)."""
+
+
+class WorkerDied(WorkerError):
+    """The worker process ended during the call (a crash, the OOM killer, a signal)."""
+
+
+class WorkersStopped(WorkerError):
+    """The crawl is stopping: the call was not run, or its worker was killed."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one call may cost: wall time (seconds) and the worker's address space (bytes)."""
+
+    timeout: float | None = None
+    memory: int | None = None
+
+
+def _never() -> bool:
+    return False
+
+
+class Pool:
+    """`count` worker processes, each running one call at a time; started on first use."""
+
+    def __init__(
+        self,
+        name: str,
+        count: int,
+        limits: Limits = Limits(),
+        *,
+        preload: tuple[str, ...] = (),
+        stopping: Callable[[], bool] = _never,
+    ) -> None:
+        if count < 1:
+            raise ValueError(f"a pool needs at least one worker, not {count}")
+        self.name = name
+        self.count = count
+        self.limits = limits
+        self.preload = preload
+        self.stopping = stopping
+        self._idle: list[_Worker] = []
+        self._busy: set[_Worker] = set()
+        self._slots: asyncio.Semaphore | None = None
+        self._closed = False
+
+    async def call(self, function: Callable[..., T], *args: Any) -> T:
+        """`function(*args)` in a worker; raises a WorkerError when it could not give a result."""
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.count)
+        async with self._slots:
+            if self._closed or self.stopping():
+                raise WorkersStopped(f"{self.name} workers are stopping")
+            worker = self._idle.pop() if self._idle else await self._start()
+            self._busy.add(worker)
+            try:
+                timeout = self.limits.timeout
+                status, value = await worker.call(function, args, timeout, self.stopping)
+            except BaseException:
+                worker.kill()  # its state is unknown: a timeout, a stop, a cancelled call
+                raise
+            finally:
+                self._busy.discard(worker)
+            if status == _MEMORY:
+                worker.kill()  # the worker exits after a MemoryError anyway
+                raise WorkerOutOfMemory(f"over the memory limit of {_mib(self.limits.memory)}")
+            if self._closed:
+                worker.kill()
+            else:
+                self._idle.append(worker)
+            if status == _RAISED:
+                raise value
+            return value  # type: ignore[no-any-return]
+
+    async def _start(self) -> _Worker:
+        worker = _Worker(self.name, self.limits.memory, self.preload)
+        try:
+            await worker.wait_ready(self.stopping)
+        except BaseException:
+            worker.kill()
+            raise
+        return worker
+
+    def pids(self) -> list[int]:
+        return [w.pid for w in (*self._idle, *self._busy) if w.pid is not None]
+
+    def shutdown(self) -> None:
+        """Kill every worker: nothing waits on a busy one any more, and an idle one has no work."""
+        self._closed = True
+        for worker in self._idle + list(self._busy):
+            worker.kill()
+        self._idle.clear()
+
+
+class _Worker:
+    """One worker process and the crawl's end of its pipe (a socket pair).
+
+    Started with subprocess rather than multiprocessing: the child imports only what it runs (not
+    the crawl's `__main__`), and no resource tracker or forkserver is left to outlive the crawl.
+    """
+
+    def __init__(self, name: str, memory: int | None, preload: tuple[str, ...]) -> None:
+        parent_end, child_end = socket.socketpair()
+        code = "import sys, json; sys.path[:0] = json.loads(sys.argv[1]); "
+        code += "from cstocrawl.workers import _main; _main(sys.argv[2:])"
+        argv = [str(child_end.fileno()), str(os.getpid()), str(memory or 0), ",".join(preload)]
+        with child_end:
+            self._process = subprocess.Popen(
+                [sys.executable, "-c", code, json.dumps(sys.path), *argv],
+                pass_fds=[child_end.fileno()],
+                stdin=subprocess.DEVNULL,
+            )
+        self._conn = Connection(parent_end.detach())
+        self.name = name
+        self.pid = self._process.pid
+        _LIVE.add(self)
+
+    async def wait_ready(self, stopping: Callable[[], bool]) -> None:
+        """The worker says it is ready once Python and the preloaded modules are imported."""
+        await self._readable(_START_TIMEOUT, stopping)
+        self._receive()
+
+    async def call(
+        self,
+        function: Callable[..., Any],
+        args: tuple[Any, ...],
+        timeout: float | None,
+        stopping: Callable[[], bool],
+    ) -> tuple[str, Any]:
+        try:
+            self._conn.send((function, args))
+        except (OSError, ValueError) as error:
+            raise WorkerDied(f"the worker was gone before the call ({error})") from error
+        await self._readable(timeout, stopping)
+        return self._receive()
+
+    async def _readable(self, timeout: float | None, stopping: Callable[[], bool]) -> None:
+        """Wait for the worker's answer without a thread (a thread blocked on a live worker would
+        keep the crawl process from exiting)."""
+        loop = asyncio.get_running_loop()
+        ready = loop.create_future()
+        fd = self._conn.fileno()
+        loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
+        deadline = None if timeout is None else loop.time() + timeout
+        try:
+            while True:
+                wait = _STOP_POLL_SECONDS
+                if deadline is not None:
+                    wait = min(wait, deadline - loop.time())
+                done, _ = await asyncio.wait({ready}, timeout=max(wait, 0))
+                if done:
+                    return
+                if stopping():
+                    raise WorkersStopped("the crawl is stopping")
+                if deadline is not None and loop.time() >= deadline:
+                    raise WorkerTimeout(f"took longer than {timeout:g} s")
+        finally:
+            loop.remove_reader(fd)
+            ready.cancel()
+
+    def _receive(self) -> tuple[str, Any]:
+        try:
+            message: tuple[str, Any] = self._conn.recv()
+        except (EOFError, OSError) as error:
+            try:
+                self._process.wait(5)
+            except subprocess.TimeoutExpired:
+                self.kill()
+            raise WorkerDied(_death(self._process.returncode)) from error
+        return message
+
+    def kill(self) -> None:
+        """Kill and reap the process (an idle one would exit on EOF; a busy one would not)."""
+        self._conn.close()
+        if self._process.returncode is None:
+            self._process.kill()
+            self._process.wait()
+        _LIVE.discard(self)
+
+
+# Workers not yet reaped, killed at exit: a forced shutdown (a second SIGTERM) skips the pools'
+# shutdown, and outside Linux nothing else would stop a busy worker.
+_LIVE: weakref.WeakSet[_Worker] = weakref.WeakSet()
+
+
+@atexit.register
+def _kill_live_workers() -> None:
+    for worker in list(_LIVE):
+        worker.kill()
+
+
+def _death(exitcode: int | None) -> str:
+    if exitcode is None:
+        return "the worker closed its pipe"
+    if exitcode < 0:
+        return f"the worker was killed by {signal.Signals(-exitcode).name}"
+    return f"the worker exited with status {exitcode}"
+
+
+def _mib(size: int | None) -> str:
+    return "no limit" if size is None else f"{size / 2**20:g} MiB"
+
+
+# --- In the worker process ---------------------------------------------------------------------
+
+
+def _main(argv: list[str]) -> None:
+    """A worker's life: tie it to the crawl, preload, set the memory limit, then answer calls."""
+    fd, parent, memory, preload = int(argv[0]), int(argv[1]), int(argv[2]), argv[3]
+    _die_with(parent)
+    # Ctrl-C reaches the whole process group: the crawl decides what its workers do.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    conn = Connection(fd)
+    for module in filter(None, preload.split(",")):
+        importlib.import_module(module)
+    if memory:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    conn.send((_OK, os.getpid()))
+    while True:
+        try:
+            function, args = conn.recv()
+        except EOFError:
+            return  # the crawl closed the pipe, or died
+        except MemoryError:
+            conn.send((_MEMORY, None))
+            return
+        except Exception as error:  # an argument that cannot be unpickled here
+            conn.send((_RAISED, RuntimeError(f"cannot read the call: {error!r}")))
+            continue
+        try:
+            reply: tuple[str, Any] = (_OK, function(*args))
+        except MemoryError:
+            reply = (_MEMORY, None)
+        except Exception as error:
+            reply = (_RAISED, error)
+        del function, args
+        try:
+            conn.send(reply)
+        except MemoryError:
+            conn.send((_MEMORY, None))
+        except Exception as error:  # an unpicklable result or exception
+            conn.send((_RAISED, RuntimeError(f"cannot send the result: {error!r}")))
+        if reply[0] == _MEMORY:
+            return  # a process that hit its limit is not trusted with another call
+
+
+def _die_with(parent: int) -> None:
+    """Have the kernel kill this process when the crawl ends, however it ends (Linux)."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the crawl died before the line above
+        os._exit(1)
+
+
+# --- The crawl's pools -------------------------------------------------------------------------
+
 
 class Workers:
-    def __init__(self, count: int) -> None:
+    """The crawl's two pools: pages and attachments. Made on first use, shut down when it ends."""
+
+    def __init__(
+        self,
+        count: int,
+        *,
+        attachment_workers: int = 1,
+        attachment_limits: Limits = Limits(),
+        page_limits: Limits = Limits(),
+        stopping: Callable[[], bool] = _never,
+    ) -> None:
         self.count = count
-        self._pool: ProcessPoolExecutor | None = None
+        self.pages = Pool("page", count, page_limits) if count > 0 else None
+        self.attachments = Pool(
+            "attachment",
+            max(attachment_workers, 1),  # limits need a process to enforce them in
+            attachment_limits,
+            preload=("cstocrawl.extract",),
+            stopping=stopping,
+        )
 
     @classmethod
     def of(cls, crawler: Crawler) -> Workers:
-        """The crawl's pool (CSTOCRAWL_WORKERS processes), made on first use."""
+        """The crawl's pools, made on first use from its settings."""
         workers = getattr(crawler, "_cstocrawl_workers", None)
         if workers is None:
-            workers = cls(crawler.settings.getint("CSTOCRAWL_WORKERS"))
+            settings = crawler.settings
+            workers = cls(
+                settings.getint("CSTOCRAWL_WORKERS"),
+                attachment_workers=settings.getint("CSTOCRAWL_ATTACHMENT_WORKERS", 1),
+                attachment_limits=Limits(
+                    timeout=settings.getfloat("CSTOCRAWL_ATTACHMENT_TIMEOUT") or None,
+                    memory=settings.getint("CSTOCRAWL_ATTACHMENT_MAX_MEMORY") or None,
+                ),
+                page_limits=Limits(timeout=settings.getfloat("CSTOCRAWL_PAGE_TIMEOUT") or None),
+                stopping=lambda: _stopping(crawler),
+            )
             crawler._cstocrawl_workers = workers  # type: ignore[attr-defined]
             crawler.signals.connect(workers.shutdown, signal=signals.engine_stopped)
         return workers
 
     async def run(self, function: Callable[..., T], *args: Any) -> T:
-        """`function(*args)` in a worker; inline with no workers, or when a worker died."""
-        if self.count == 0 or not is_asyncio_available():
+        """`function(*args)` for a page, in a page worker (inline with CSTOCRAWL_WORKERS=0).
+
+        A worker that died is replaced and the call tried once more there (the OOM killer or a
+        stray signal may have hit it); if that one dies too, WorkerDied. Never inline: a page
+        that crashes its parser would take the whole crawl, and its manifest, with it.
+        """
+        if self.pages is None or not is_asyncio_available():
             return function(*args)
-        if self._pool is None:
-            context = multiprocessing.get_context("forkserver")  # no fork of a running reactor
-            self._pool = ProcessPoolExecutor(self.count, mp_context=context)
         try:
-            return await asyncio.wrap_future(self._pool.submit(function, *args))
-        except BrokenProcessPool:
-            logger.error("A worker process died; starting a new pool, this call runs inline")
-            self._pool = None
-            return function(*args)
+            return await self.pages.call(function, *args)
+        except WorkerDied as error:
+            logger.warning("A page worker died (%s); trying the call in a new one", error)
+            return await self.pages.call(function, *args)
+
+    async def extract(self, function: Callable[..., T], *args: Any) -> T:
+        """`function(*args)` for an attachment, in an attachment worker under the limits; a
+        WorkerError says why there is no result. Never run inline and never retried."""
+        return await self.attachments.call(function, *args)
+
+    def pids(self) -> list[int]:
+        """The worker processes alive now (for tests and diagnostics)."""
+        return [*(self.pages.pids() if self.pages else []), *self.attachments.pids()]
 
     def shutdown(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
-            self._pool = None
+        if self.pages is not None:
+            self.pages.shutdown()
+        self.attachments.shutdown()
+
+
+def _stopping(crawler: Crawler) -> bool:
+    """A graceful stop (SIGTERM, Ctrl-C) began: Scrapy clears `crawling` before it waits for the
+    items in flight, which would otherwise wait for every queued attachment."""
+    try:
+        engine = crawler.engine
+    except RuntimeError:  # Scrapy 2.19: not set before the crawl starts (a pipeline under test)
+        return False
+    return engine is not None and not crawler.crawling

@@ -1,25 +1,75 @@
-"""The worker pool that parses pages and extracts text beside the crawl's own process."""
+"""The worker pools: pages and attachments apart, limits enforced by killing, nothing run inline
+after a crash, nothing left behind when the crawl process dies (issue 13, defects 3, 5 and 8)."""
 
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
+import json
 import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from cstocrawl import workers
-from cstocrawl.workers import Workers
+from cstocrawl.workers import (
+    Limits,
+    WorkerDied,
+    WorkerOutOfMemory,
+    Workers,
+    WorkersStopped,
+    WorkerTimeout,
+)
+from tests.processes import alive, descendants, wait_gone
+
+REPO = Path(__file__).resolve().parent.parent
+MB = 2**20
 
 
-def where(value: int) -> tuple[int, bool]:
-    return value * 2, multiprocessing.parent_process() is not None
+def where(value: int) -> tuple[int, int]:
+    return value * 2, os.getpid()
 
 
-def dies_in_a_worker() -> str:
-    if multiprocessing.parent_process() is not None:
+def die_unless_in(pid: int) -> str:
+    """Kills any process but `pid` (a worker); returns only when run inline in `pid`."""
+    if os.getpid() != pid:
         os._exit(3)
     return "inline"
+
+
+def die_first_time(marker: str) -> int:
+    """Kills the first worker that runs it; a second one returns its pid."""
+    if not Path(marker).exists():
+        Path(marker).touch()
+        os._exit(3)
+    return os.getpid()
+
+
+def count_and_die(log: str) -> None:
+    with Path(log).open("a") as calls:
+        calls.write(f"{os.getpid()}\n")
+    os._exit(3)
+
+
+def sleep_then(seconds: float, value: int) -> int:
+    time.sleep(seconds)
+    return value
+
+
+def allocate(size: int) -> int:
+    return len(bytearray(size))
+
+
+@pytest.fixture(autouse=True)
+def no_process_left() -> Iterator[None]:
+    """Every test here ends with no child process of the test run left alive."""
+    before = descendants(os.getpid())
+    yield
+    assert wait_gone(descendants(os.getpid()) - before, timeout=10) == set()
 
 
 @pytest.fixture
@@ -28,32 +78,165 @@ def asyncio_reactor(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(workers, "is_asyncio_available", lambda: True)
 
 
-def test_calls_run_in_a_worker_process(asyncio_reactor: None) -> None:
-    pool = Workers(1)
-
-    async def main() -> list[tuple[int, bool]]:
-        return [await pool.run(where, n) for n in (1, 2)]
-
+def run_with(pools: Workers, main: object) -> object:
     try:
-        assert asyncio.run(main()) == [(2, True), (4, True)]
+        return asyncio.run(main)  # type: ignore[arg-type]
     finally:
-        pool.shutdown()
+        pools.shutdown()
 
 
-def test_no_workers_means_inline(asyncio_reactor: None) -> None:
-    assert asyncio.run(Workers(0).run(where, 5)) == (10, False)
+def test_page_calls_run_in_a_worker_process(asyncio_reactor: None) -> None:
+    pools = Workers(1)
+
+    async def main() -> list[tuple[int, int]]:
+        return [await pools.run(where, n) for n in (1, 2)]
+
+    [(two, first), (four, second)] = run_with(pools, main())  # type: ignore[misc]
+    assert (two, four) == (2, 4)
+    assert first == second != os.getpid()  # one worker, kept between calls
 
 
-def test_a_dead_worker_costs_one_call_run_inline_not_the_crawl(
+def test_no_page_workers_means_inline(asyncio_reactor: None) -> None:
+    pools = Workers(0)
+    assert run_with(pools, pools.run(where, 5)) == (10, os.getpid())
+
+
+def test_a_page_whose_worker_dies_twice_fails_and_is_never_run_inline(
     asyncio_reactor: None, caplog: pytest.LogCaptureFixture
 ) -> None:
-    pool = Workers(1)
+    pools = Workers(1)
+    with pytest.raises(WorkerDied, match="exited with status 3"):
+        run_with(pools, pools.run(die_unless_in, os.getpid()))
+    assert "A page worker died (the worker exited with status 3)" in caplog.text
 
-    async def main() -> tuple[str, tuple[int, bool]]:
-        return await pool.run(dies_in_a_worker), await pool.run(where, 1)
 
+def test_a_page_whose_worker_died_once_gets_a_new_worker(
+    asyncio_reactor: None, tmp_path: Path
+) -> None:
+    pools = Workers(1)
+    pid = run_with(pools, pools.run(die_first_time, str(tmp_path / "died")))
+    assert pid != os.getpid()
+
+
+def test_an_attachment_over_the_time_limit_is_killed_and_the_next_gets_a_new_worker() -> None:
+    pools = Workers(1, attachment_limits=Limits(timeout=0.5))
+
+    async def main() -> tuple[int, int]:
+        await pools.extract(where, 0)
+        [slow] = pools.attachments.pids()
+        with pytest.raises(WorkerTimeout, match=r"took longer than 0\.5 s"):
+            await pools.extract(sleep_then, 600, 1)
+        assert not alive(slow)
+        return await pools.extract(where, 1)
+
+    value, pid = run_with(pools, main())  # type: ignore[misc]
+    assert value == 2 and pid != os.getpid()
+
+
+def test_an_attachment_over_the_memory_limit_fails_and_the_worker_is_replaced() -> None:
+    pools = Workers(1, attachment_limits=Limits(memory=300 * MB))
+
+    async def main() -> int:
+        assert await pools.extract(allocate, 50 * MB) == 50 * MB
+        with pytest.raises(WorkerOutOfMemory, match="over the memory limit of 300 MiB"):
+            await pools.extract(allocate, 400 * MB)
+        return await pools.extract(allocate, 50 * MB)
+
+    assert run_with(pools, main()) == 50 * MB
+
+
+def test_a_crashed_attachment_is_neither_retried_nor_run_inline(tmp_path: Path) -> None:
+    pools = Workers(1)
+    log = tmp_path / "calls"
+
+    async def main() -> None:
+        with pytest.raises(WorkerDied, match="exited with status 3"):
+            await pools.extract(count_and_die, str(log))
+        with pytest.raises(WorkerDied):
+            await pools.extract(die_unless_in, os.getpid())
+
+    run_with(pools, main())
+    [pid] = log.read_text().split()  # one call, in a worker
+    assert int(pid) != os.getpid()
+
+
+def test_pages_do_not_wait_behind_a_busy_attachment_worker(asyncio_reactor: None) -> None:
+    pools = Workers(1, attachment_workers=1)
+
+    async def main() -> None:
+        busy = asyncio.ensure_future(pools.extract(sleep_then, 600, 1))
+        while not pools.attachments.pids():  # the attachment worker has started
+            await asyncio.sleep(0.05)
+        # A page call, and a second one on the same worker, complete while the file is read.
+        assert (await pools.run(where, 1))[0] == 2
+        assert (await pools.run(where, 2))[0] == 4
+        assert not busy.done()
+        busy.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await busy
+
+    run_with(pools, main())
+
+
+def test_a_stopping_crawl_kills_a_busy_attachment_worker_and_runs_no_more() -> None:
+    stop = False
+    pools = Workers(1, stopping=lambda: stop)
+
+    async def main() -> None:
+        nonlocal stop
+        busy = asyncio.ensure_future(pools.extract(sleep_then, 600, 1))
+        queued = asyncio.ensure_future(pools.extract(where, 1))
+        while not pools.attachments.pids():
+            await asyncio.sleep(0.05)
+        [pid] = pools.attachments.pids()
+        stop = True
+        # No time limit is set: without the stop, both would wait for the 600 s call.
+        done, _ = await asyncio.wait({busy, queued}, timeout=60)
+        assert done == {busy, queued}
+        for call in (busy, queued):
+            with pytest.raises(WorkersStopped):
+                call.result()
+        assert not alive(pid)
+
+    run_with(pools, main())
+
+
+# The crawl process dies by SIGKILL while one worker is busy and one idle.
+PARENT = """
+import asyncio, json, sys
+from cstocrawl import workers
+from cstocrawl.workers import Workers
+from tests.test_workers import sleep_then, where
+
+workers.is_asyncio_available = lambda: True  # as under Scrapy's asyncio reactor
+
+async def main():
+    pools = Workers(1)
+    await pools.run(where, 1)  # a page worker, idle from now on
+    busy = asyncio.ensure_future(pools.extract(sleep_then, 600, 1))
+    while not pools.attachments.pids():
+        await asyncio.sleep(0.05)
+    print(json.dumps(pools.pids()), flush=True)
+    await busy
+
+asyncio.run(main())
+"""
+
+
+def test_workers_die_with_a_killed_crawl_process() -> None:
+    parent = subprocess.Popen(
+        [sys.executable, "-c", PARENT],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
     try:
-        assert asyncio.run(main()) == ("inline", (2, True))  # the next call gets a new pool
+        assert parent.stdout is not None
+        pids = set(json.loads(parent.stdout.readline()))
+        children = descendants(parent.pid)
     finally:
-        pool.shutdown()
-    assert "A worker process died" in caplog.text
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+    assert len(pids) == 2 and pids <= children
+    assert wait_gone(children) == set()
