@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import warnings
+from collections.abc import Generator
 
 from pypdf import PdfReader
 
@@ -13,9 +14,9 @@ from cstocrawl.extract.result import ExtractionError
 logger = logging.getLogger(__name__)
 
 
-def pdf_text(data: bytes) -> str:
-    """Every page's lines, whitespace-collapsed, joined by "\\n"; "" for a scan."""
-    lines: list[str] = []
+def pdf_lines(data: bytes) -> Generator[str, None, None]:
+    """Every page's lines, whitespace-collapsed, page by page (none for a scan), so a caller that
+    has enough text stops before the remaining pages are read."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -23,14 +24,14 @@ def pdf_text(data: bytes) -> str:
             if reader.is_encrypted and not reader.decrypt(""):
                 raise ExtractionError("encrypted PDF")
             for page in reader.pages:
-                lines.extend(_clean_lines(page.extract_text() or ""))
-        except ExtractionError:
+                yield from _clean_lines(page.extract_text() or "")
+        except (ExtractionError, MemoryError):
             raise
         except Exception as error:  # pypdf signals damage with many types
             raise ExtractionError(f"broken PDF: {type(error).__name__}: {error}") from error
-    for warning in caught:
-        logger.debug("pypdf: %s", warning.message)
-    return "\n".join(lines)
+        finally:
+            for warning in caught:
+                logger.debug("pypdf: %s", warning.message)
 
 
 def _clean_lines(text: str) -> list[str]:

@@ -16,6 +16,8 @@ class Extraction:
     # False when the bytes could not be read as their type (broken, a bomb, an error page); a
     # readable file may still have no text (a scanned PDF), with `error` saying so.
     readable: bool = True
+    # True when the text was cut at the caller's character cap (`error` then says so).
+    truncated: bool = False
 
 
 class ExtractionError(Exception):

@@ -21,7 +21,17 @@ def parse_xml(data: bytes, name: str) -> etree._Element:
     try:
         return etree.fromstring(data, parser=_PARSER)
     except etree.XMLSyntaxError as error:
+        if out_of_memory(error):
+            raise MemoryError(f"parsing {name}") from error
         raise ExtractionError(f"malformed XML in {name}: {error}") from error
+
+
+def out_of_memory(error: BaseException) -> bool:
+    """libxml2 and zlib report a failed allocation (the worker's memory limit) as a syntax or
+    data error; it must be reported as the memory limit, not as a broken file."""
+    if isinstance(error, etree.XMLSyntaxError):
+        return error.code == etree.ErrorTypes.ERR_NO_MEMORY
+    return isinstance(error, zlib.error) and "Error -4 " in str(error)  # Z_MEM_ERROR
 
 
 def read_zip(data: bytes, *, max_uncompressed: int, max_members: int) -> dict[str, bytes]:
@@ -53,6 +63,8 @@ def read_zip(data: bytes, *, max_uncompressed: int, max_members: int) -> dict[st
                 with package.open(info) as member:
                     content = member.read(budget + 1)
             except (*_ZIP_ERRORS, RuntimeError, NotImplementedError, zlib.error) as error:
+                if out_of_memory(error):
+                    raise MemoryError(f"inflating {info.filename}") from error
                 raise ExtractionError(f"not a valid docx: {info.filename}: {error}") from error
             budget -= len(content)
             if budget < 0:

@@ -21,7 +21,7 @@ from lxml import etree
 from cstocrawl.extract.numbering import ListCounter, read_definitions, read_style_lists
 from cstocrawl.extract.ooxml import MATH_NS, MC_NS, R_NS, STRICT_TO_TRANSITIONAL, w
 from cstocrawl.extract.result import ExtractionError
-from cstocrawl.extract.safety import parse_xml, read_zip
+from cstocrawl.extract.safety import out_of_memory, parse_xml, read_zip
 
 logger = logging.getLogger(__name__)
 
@@ -57,15 +57,19 @@ class _Package:
         return next((load() for k, load in self.rels.values() if k == kind), None)
 
 
-def docx_text(data: bytes, *, max_uncompressed: int, max_members: int) -> str:
-    """The document's lines joined by "\\n"; raises ExtractionError when it cannot be read."""
+def docx_lines(data: bytes, *, max_uncompressed: int, max_members: int) -> Iterator[str]:
+    """The document's lines in reading order; raises ExtractionError when it cannot be read."""
     members = read_zip(data, max_uncompressed=max_uncompressed, max_members=max_members)
     try:
         package = _open_with_python_docx(data)
+    except MemoryError:
+        raise
     except Exception as error:  # python-docx raises many types; we fall back
+        if out_of_memory(error):
+            raise MemoryError("python-docx parsing the package") from error
         logger.debug("python-docx refused the package (%r); reading the XML directly", error)
         package = _open_with_lxml(members)
-    return "\n".join(_Reader(package).lines())
+    return _Reader(package).lines()
 
 
 def _open_with_python_docx(data: bytes) -> _Package:
