@@ -129,8 +129,9 @@ def test_a_corrupt_state_file_is_refused_naming_it(tmp_path: Path) -> None:
 def test_the_state_of_the_other_language_is_refused(tmp_path: Path) -> None:
     with State(state_path(tmp_path)) as state:
         state.begin_run("r1", "2026-01-01T00:00:00Z", "full")
-        item = {"url": "https://en.odkb-csto.org/news/a/", "lang": "en", "content_sha256": "x"}
-        item |= {"published": None, "crawled_at": "2026-01-01T00:00:00Z", "attachments": []}
+        item: dict[str, Any] = {"url": "https://en.odkb-csto.org/news/a/", "lang": "en"}
+        item |= {"content_sha256": "x", "published": None, "crawled_at": "2026-01-01T00:00:00Z"}
+        item |= {"attachments": []}
         state.record("r1", item, "new")
         state.promote("r1")
     check_state(tmp_path, "en")

@@ -5,7 +5,9 @@ record a run, write the state or touch a dataset."""
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
+from scrapy.commands import ScrapyCommand
 from scrapy.settings import BaseSettings
 
 # Extensions that judge and record a run (the pipelines write it): off in the tools.
@@ -31,12 +33,17 @@ def record_nothing(settings: BaseSettings) -> None:
     settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="cmdline")
 
 
-class RecordsNothing:
+# Typed as a command for mypy; a plain mixin at run time, so Scrapy does not list it as one.
+if TYPE_CHECKING:
+    _Command = ScrapyCommand
+else:
+    _Command = object
+
+
+class RecordsNothing(_Command):
     """Mixed into a Scrapy command before the command itself: it then records nothing."""
 
-    settings: BaseSettings | None
-
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
-        super().process_options(args, opts)  # type: ignore[misc]
+        super().process_options(args, opts)
         assert self.settings is not None
         record_nothing(self.settings)
