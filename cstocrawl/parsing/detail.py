@@ -261,7 +261,6 @@ def _find_title(layout: _Layout, candidates: list[str], opening: int | None) -> 
             continue
         score = (
             int(not layout.links_elsewhere(line)),
-            int(not layout.in_link_list(line.element, None)),
             int(not line.boilerplate),
             int(opening is None or index < opening),
             int(bool(line.heading) or line.emphasised or _title_hinted(line)),
@@ -294,7 +293,7 @@ def _line_title(layout: _Layout, index: int) -> _Title:
 def _teaser_line(layout: _Layout) -> int | None:
     """The line that opens with the listing's teaser: the body's first paragraph, where known.
     A sidebar repeating the teaser links it; a class-named block is passed over if need be."""
-    teaser = normalise(layout.evidence.teaser or "").rstrip(".… ")[:80]
+    teaser = normalise(layout.evidence.teaser or "").rstrip(".… ")
     if len(teaser) < 20:
         return None
     found = [
@@ -307,14 +306,15 @@ def _teaser_line(layout: _Layout) -> int | None:
     return (plain or found or [None])[0]
 
 
-def _is_titlelike(layout: _Layout, line: Line) -> bool:
+def _is_titlelike(layout: _Layout, line: Line, opening: int) -> bool:
+    """A heading-like line outside any link list that does not also hold the body's opening."""
     return (
         3 <= len(line.text) <= 500
         and _date_only(line.text) is None
         and (bool(line.heading) or line.emphasised or _title_hinted(line))
         and not layout.in_frame(line)
         and not layout.links_elsewhere(line)
-        and not layout.in_link_list(line.element, None)
+        and not layout.in_link_list(line.element, layout.lines[opening].element)
     )
 
 
@@ -322,7 +322,7 @@ def _dated_heading_before(layout: _Layout, opening: int, after: int) -> int | No
     """The last heading-like line before the body's first paragraph with a date beside it."""
     for index in range(opening - 1, after, -1):
         line = layout.lines[index]
-        if _is_titlelike(layout, line) and _date_near(layout.lines, index):
+        if _is_titlelike(layout, line, opening) and _date_near(layout.lines, index):
             return index
     return None
 
@@ -339,7 +339,7 @@ def _likeliest_heading(layout: _Layout, opening: int | None) -> int | None:
     the nearest such line above the body's first paragraph when the teaser shows where it is."""
     if opening is not None:
         for index in range(opening - 1, -1, -1):
-            if _is_titlelike(layout, layout.lines[index]):
+            if _is_titlelike(layout, layout.lines[index], opening):
                 return index
     best: tuple[tuple[int, ...], int] | None = None
     for index, line in enumerate(layout.lines):

@@ -13,14 +13,16 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-_INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+from cstocrawl.parsing.text import clean_line
+
 # How <title> joins the page's name to the site's: "Title | CSTO", "CSTO - Title", "Title :: News".
 _TITLE_SEPARATOR_RE = re.compile(r"\s+(?:[|:/\\»«·•—–-]{1,2})\s+")
 
 
 def normalise(text: str) -> str:
-    """Text as compared across pages: visible characters, single spaces, case folded."""
-    return " ".join(_INVISIBLE_RE.sub("", text.replace("\xa0", " ")).split()).casefold()
+    """Text as compared across pages: as cleaned for the dataset (no invisible characters or stray
+    tag fragments, single spaces), case folded."""
+    return clean_line(text).casefold()
 
 
 @dataclass(frozen=True)
