@@ -1,8 +1,10 @@
 """One run at a time per output directory: `flock` on `<output dir>/cron.lock`, taken by every run.
 
-`scrapy crawl` (cstocrawl/commands/crawl.py) and the cron runner both take it. The runner passes
-its locked descriptor to the `scrapy crawl` it starts (named in CSTOCRAWL_LOCK_FD), which holds
-the same lock rather than waiting for itself; the lock lives as long as either process does.
+`scrapy crawl` (cstocrawl/commands/crawl.py) and the cron runner both take it before anything is
+created. The runner passes its locked descriptor to the `scrapy crawl` it starts (named in
+CSTOCRAWL_LOCK_FD), which holds the same lock rather than waiting for itself; the lock lives as
+long as either process does. The RunLock extension takes it for a crawl started any other way
+(a script with CrawlerProcess), and does nothing when this process holds it already.
 """
 
 from __future__ import annotations
@@ -12,10 +14,17 @@ import os
 from pathlib import Path
 from typing import IO
 
+from scrapy import signals
+from scrapy.crawler import Crawler
+
 from cstocrawl.outcome import Exit, Refused
 
 LOCK_FILE = "cron.lock"
 INHERITED_FD = "CSTOCRAWL_LOCK_FD"
+
+
+# The locks this process holds, by resolved path, open for as long as the process lives.
+_held: dict[Path, IO[str]] = {}
 
 
 def lock_path(output_dir: str | Path) -> Path:
@@ -38,10 +47,22 @@ def _inherited(path: Path) -> IO[str] | None:
     return os.fdopen(fd, "a+", encoding="utf-8", closefd=False)
 
 
-def acquire(output_dir: str | Path, prog: str) -> IO[str]:
-    """The held lock (held while the file stays open); Refused(LOCKED) naming the holder."""
+def held(output_dir: str | Path) -> bool:
+    """Whether this process holds the output dir's lock for the whole of its life."""
+    lock = _held.get(lock_path(output_dir).resolve())
+    return lock is not None and not lock.closed
+
+
+def acquire(output_dir: str | Path, prog: str, *, for_life: bool = True) -> IO[str]:
+    """The held lock (held while the file stays open); Refused(LOCKED) naming the holder.
+
+    `for_life`: the process keeps it until it exits, and later calls return it.
+    """
     path = lock_path(output_dir)
+    if held(output_dir):
+        return _held[path.resolve()]
     if (inherited := _inherited(path)) is not None:
+        _held[path.resolve()] = inherited
         return inherited
     path.parent.mkdir(parents=True, exist_ok=True)
     lock = path.open("a+", encoding="utf-8")
@@ -56,4 +77,27 @@ def acquire(output_dir: str | Path, prog: str) -> IO[str]:
     lock.truncate(0)
     lock.write(f"{os.getpid()}\n{prog}\n")
     lock.flush()
+    if for_life:
+        _held[path.resolve()] = lock
     return lock
+
+
+class RunLock:
+    """Extension: a crawl holds its output dir's lock, however it was started; one started
+    without `scrapy crawl` or the cron runner holds it until its engine stops."""
+
+    def __init__(self, lock: IO[str] | None) -> None:
+        self.lock = lock  # None: the process holds it already, for life
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RunLock:
+        output_dir = crawler.settings.get("CSTOCRAWL_OUTPUT_DIR") or "output"
+        if held(output_dir):
+            return cls(None)
+        extension = cls(acquire(output_dir, f"{crawler.spidercls.name} crawl", for_life=False))
+        crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
+        return extension
+
+    def engine_stopped(self) -> None:
+        if self.lock is not None:
+            self.lock.close()

@@ -110,6 +110,10 @@ def check_state(directory: Path, lang: str | None) -> None:
     try:
         with sqlite3.connect(path) as db:
             db.execute("PRAGMA user_version").fetchone()
+            # Every page read once: a damaged file is told now, not by a crash mid-run.
+            problems = db.execute("PRAGMA quick_check").fetchall()
+            if problems != [("ok",)]:
+                raise sqlite3.DatabaseError(f"damaged: {problems[0][0]}")
             tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
             langs = set()
             if "articles" in tables:

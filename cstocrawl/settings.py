@@ -90,6 +90,9 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     # A cron job has no use for a telnet console, and it is an open port.
     "scrapy.extensions.telnet.TelnetConsole": None,
+    # One run at a time per output dir, also for a crawl started without `scrapy crawl`
+    # (cstocrawl/lock.py); `scrapy crawl` and the cron runner took it already.
+    "cstocrawl.lock.RunLock": 0,
     "cstocrawl.health.HealthCheck": 500,
     # Records the run in the state, rebuilds news/latest.jsonl, writes <run id>.manifest.json.
     "cstocrawl.manifest.RunManifest": 900,

@@ -141,6 +141,23 @@ def test_the_site_answering_503_everywhere_fails_and_keeps_the_last_good_dataset
     assert not (output / "news" / "down.jsonl").exists()
 
 
+def test_listings_that_time_out_are_the_site_unreachable_too(tmp_path: Path) -> None:
+    site = ReplicaSite(lang="en", variant="custom")
+    for path in LISTINGS:
+        site.set_fault(path, Fault(None, delay=3))
+    with serve(site) as base_url:
+        result = crawl(
+            base_url, tmp_path, CSTOCRAWL_RUN_ID="r1", RETRY_TIMES="0", DOWNLOAD_TIMEOUT="1"
+        )
+    assert result.returncode == 69
+    assert re.fullmatch(
+        rf"cstocrawl r1: {ALL_RUNS_FAILED} \(\w*Timeout\w*\); nothing recorded, 0 failed, "
+        r"\d+ errors \(exit 69\)",
+        last_line(result.stderr),
+    )
+    assert not (tmp_path / "news" / "latest.jsonl").exists()
+
+
 # --- row 2: `scrapy crawl news -a base_url=http://127.0.0.1:1` ----------------------------------
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import re
 import sqlite3
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 from scrapy.utils.test import get_crawler
 
+from cstocrawl.lock import RunLock
 from cstocrawl.outcome import Exit, Outcome, Refused, final, judge, judged, summary, verdict
 from cstocrawl.preflight import check_run, check_state, check_writable
 from cstocrawl.spiders.news import Arguments, NewsSpider
@@ -254,3 +256,50 @@ def test_the_runbook_has_one_table_with_every_exit_code() -> None:
     assert runbook.count("| code | cause | what to do |") == 1
     documented = [int(code) for code in re.findall(r"^\| (\d+) \|", runbook, re.MULTILINE)]
     assert documented == [int(code) for code in Exit]
+
+
+def test_a_crawl_started_any_way_holds_the_lock_while_it_runs(tmp_path: Path) -> None:
+    settings = {"CSTOCRAWL_OUTPUT_DIR": str(tmp_path), "EXTENSIONS": {"cstocrawl.lock.RunLock": 0}}
+    path = tmp_path / "cron.lock"
+    with path.open("w") as other:
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        other.write("4242\n")
+        other.flush()
+        with pytest.raises(Refused) as raised:
+            get_crawler(NewsSpider, settings)
+    assert raised.value.outcome == Outcome(
+        Exit.LOCKED, f"another run (pid 4242) holds {path}; not started"
+    )
+    crawler = get_crawler(NewsSpider, settings)  # free now: this crawl takes it
+    extension = crawler.get_extension(RunLock)
+    assert extension is not None and extension.lock is not None
+    with path.open("a") as probe, pytest.raises(BlockingIOError):
+        fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    extension.engine_stopped()
+    with path.open("a") as probe:
+        fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)  # released with the engine
+
+
+def test_a_damaged_state_file_is_refused_too(tmp_path: Path) -> None:
+    with State(state_path(tmp_path)) as state:
+        state.begin_run("r1", "2026-01-01T00:00:00Z", "full")
+        for n in range(300):  # enough rows for many pages
+            item: dict[str, Any] = {"url": f"https://en.odkb-csto.org/news/a/{n}/", "lang": "en"}
+            item |= {"content_sha256": "x" * 64, "published": None, "text": "word " * 100}
+            item |= {"crawled_at": "2026-01-01T00:00:00Z", "attachments": []}
+            state.record("r1", item, "new")
+        state.promote("r1")
+    check_state(tmp_path, "en")
+    with sqlite3.connect(state_path(tmp_path)) as db:
+        [(root,)] = db.execute("SELECT rootpage FROM sqlite_master WHERE name = 'articles'")
+    db.close()
+    data = bytearray(state_path(tmp_path).read_bytes())
+    data[(root - 1) * 4096 : root * 4096] = b"\xff" * 4096  # the articles' root page, overwritten
+    state_path(tmp_path).write_bytes(bytes(data))
+    outcome = refusal(check_state, tmp_path, "en")
+    assert outcome.code is Exit.STATE
+    assert outcome.reason.startswith(f"{state_path(tmp_path)} is unreadable (")
+    assert outcome.reason.endswith(
+        "): restore it from a backup, or move it aside to start "
+        "afresh (the next run then fetches the whole site again)"
+    )

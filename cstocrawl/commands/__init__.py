@@ -11,7 +11,11 @@ from scrapy.commands import ScrapyCommand
 from scrapy.settings import BaseSettings
 
 # Extensions that judge and record a run (the pipelines write it): off in the tools.
-RECORDING_EXTENSIONS = ("cstocrawl.health.HealthCheck", "cstocrawl.manifest.RunManifest")
+RECORDING_EXTENSIONS = (
+    "cstocrawl.lock.RunLock",
+    "cstocrawl.health.HealthCheck",
+    "cstocrawl.manifest.RunManifest",
+)
 
 
 STRICT_OFFSITE = "cstocrawl.middlewares.OffsiteMiddleware"
