@@ -56,9 +56,15 @@ DOWNLOAD_MAXSIZE = 20 * 2**20
 DOWNLOAD_WARNSIZE = 5 * 2**20
 
 # --- CPU ------------------------------------------------------------------------------------------
-# Worker processes that parse article pages and extract attachment text beside the crawl's own
-# process (cstocrawl/workers.py); 0 does that work inline. One fills a 2-core machine.
+# Worker processes that parse listing and article pages beside the crawl's own process
+# (cstocrawl/workers.py); 0 does that work inline. One fills a 2-core machine.
 CSTOCRAWL_WORKERS = 1
+# Worker processes that extract attachment text, apart from the page workers so a slow file never
+# holds up page parsing (issue 13). At least one: the limits below are enforced on a process.
+CSTOCRAWL_ATTACHMENT_WORKERS = 1
+# A page whose parsing takes longer (seconds) has its worker killed and fails with an error
+# instead of stalling the crawl; real pages parse in milliseconds. 0: no limit.
+CSTOCRAWL_PAGE_TIMEOUT = 120
 
 # --- De-duplication ------------------------------------------------------------------------------
 # Fingerprints use the site's canonical URL (bxajaxid, sessid, utm_* removed; www/bare host merged).
@@ -75,6 +81,16 @@ MEDIA_ALLOW_REDIRECTS = True
 CSTOCRAWL_ATTACHMENT_MAXSIZE = 50 * 2**20
 # A .docx (a zip) that would inflate beyond this is refused as a zip bomb.
 CSTOCRAWL_ATTACHMENT_MAX_UNCOMPRESSED = 200 * 2**20
+# Wall time (seconds) for extracting one file's text; over it the worker is killed and the file
+# is `failed`, and not tried again by later runs until the extractor or this limit changes: a
+# 166 KB PDF of 1,000 pages sharing one content stream took about 7 hours in pypdf (issue 13).
+CSTOCRAWL_ATTACHMENT_TIMEOUT = 120
+# Address space (bytes, RLIMIT_AS) of an attachment worker; a file that needs more is `failed`
+# (and remembered like a timeout): a 614 KB .docx of one-letter runs took 3.26 GB (issue 13).
+CSTOCRAWL_ATTACHMENT_MAX_MEMORY = 2**30
+# Characters of text kept per file; the rest is not read, and `error` says where it was cut.
+# About 400 pages of prose, far beyond any statement, protocol or treaty the site publishes.
+CSTOCRAWL_ATTACHMENT_MAX_CHARS = 1_000_000
 
 # --- Pipelines: one job each, in this order ------------------------------------------------------
 ITEM_PIPELINES = {

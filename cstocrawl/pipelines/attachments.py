@@ -3,13 +3,21 @@
 Scrapy's FilesPipeline does the downloading and the "already stored, do not fetch again" check,
 keyed by URL (`files/by-url/`). Each stored file is also hard-linked under the SHA-256 of its bytes
 (`files/by-sha256/`), so the same bytes reached from two URLs are kept once and reported alike.
+
+Text is extracted in an attachment worker (cstocrawl/workers.py) under a wall-time and a memory
+limit, and cut at a number of characters. A file that overran a limit or killed its worker is
+`failed`, and that failure is remembered beside the stored file (`<sha256>.failed.json`), so later
+runs do not spend the same time again until the extractor or the limits change.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import json
 import logging
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +31,16 @@ from scrapy.pipelines.files import FilesPipeline
 from scrapy.pipelines.media import FileException, MediaPipeline
 from twisted.python.failure import Failure
 
-from cstocrawl.extract import Extraction, extract_text, sniff_media_type
+from cstocrawl.extract import EXTRACTOR_VERSION, Extraction, extract_text, sniff_media_type
 from cstocrawl.extract.sniff import HTML
-from cstocrawl.workers import Workers
+from cstocrawl.workers import (
+    WorkerDied,
+    WorkerError,
+    WorkerOutOfMemory,
+    Workers,
+    WorkersStopped,
+    WorkerTimeout,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +58,11 @@ def sha256_path(sha256: str, media_type: str) -> str:
     return f"by-sha256/{sha256[:2]}/{sha256}{EXTENSIONS.get(media_type, '.bin')}"
 
 
+def failure_path(sha256: str) -> str:
+    """Where an extraction that overran a limit is remembered, beside the stored file."""
+    return f"by-sha256/{sha256[:2]}/{sha256}.failed.json"
+
+
 class AttachmentsPipeline(FilesPipeline):
     def __init__(self, store_uri: str, *, crawler: Crawler) -> None:
         super().__init__(store_uri, crawler=crawler)
@@ -51,6 +71,13 @@ class AttachmentsPipeline(FilesPipeline):
         self.store_dir = Path(store_uri)
         self.max_size = settings.getint("CSTOCRAWL_ATTACHMENT_MAXSIZE")
         self.max_uncompressed = settings.getint("CSTOCRAWL_ATTACHMENT_MAX_UNCOMPRESSED")
+        self.max_chars = settings.getint("CSTOCRAWL_ATTACHMENT_MAX_CHARS") or None
+        # What a remembered failure is valid for: the same code under the same limits.
+        self.failure_key = {
+            "extractor": EXTRACTOR_VERSION,
+            "timeout": settings.getfloat("CSTOCRAWL_ATTACHMENT_TIMEOUT") or None,
+            "max_memory": settings.getint("CSTOCRAWL_ATTACHMENT_MAX_MEMORY") or None,
+        }
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> AttachmentsPipeline:
@@ -124,6 +151,10 @@ class AttachmentsPipeline(FilesPipeline):
                 by_url = self.store_dir / attachment["path"]
                 attachment.update(await self._describe(by_url, attachment["status"]))
             self.crawler.stats.inc_value(f"cstocrawl/attachments/{attachment['status']}")
+            if attachment.pop("truncated", False):
+                self.crawler.stats.inc_value("cstocrawl/attachments/truncated")
+                url, article, note = attachment["url"], adapter["url"], attachment["error"]
+                logger.warning("Attachment %s of %s: %s", url, article, note)
             if attachment["status"] in ("failed", "unsupported"):
                 logger.warning(
                     "Attachment %s of %s %s: %s",
@@ -135,12 +166,14 @@ class AttachmentsPipeline(FilesPipeline):
         return item
 
     async def _describe(self, by_url: Path, fetched: str) -> dict[str, Any]:
-        """Hash, type, text and final status of a stored file (read once, in a worker), which is
-        then kept by content too."""
-        workers = Workers.of(self.crawler)
-        sha256, size, extraction = await workers.run(read_stored, by_url, self.max_uncompressed)
-        by_content = self.store_dir / sha256_path(sha256, extraction.media_type)
+        """Hash, type, text and final status of a stored file, which is then kept by content too.
+
+        The hash is taken here (in a thread), so a remembered failure costs no worker time.
+        """
+        sha256, size, media_type = await asyncio.to_thread(identify, by_url)
+        by_content = self.store_dir / sha256_path(sha256, media_type)
         _link_by_content(by_url, by_content)
+        extraction = await self._extract(by_content, sha256, media_type)
         if not extraction.supported:
             status = "unsupported"
         elif extraction.error and not extraction.readable:
@@ -155,14 +188,80 @@ class AttachmentsPipeline(FilesPipeline):
             "status": status,
             "text": extraction.text,
             "error": extraction.error,
+            "truncated": extraction.truncated,  # popped by process_item: not a dataset field
         }
 
+    async def _extract(self, path: Path, sha256: str, media_type: str) -> Extraction:
+        """The file's text from an attachment worker, or why there is none."""
+        memo = self.store_dir / failure_path(sha256)
+        remembered = _remembered_failure(memo, self.failure_key)
+        if remembered is not None:
+            self.crawler.stats.inc_value("cstocrawl/attachments/failure_remembered")
+            return _unreadable(media_type, f"{remembered} (remembered, not tried again)")
+        workers = Workers.of(self.crawler)
+        try:
+            extraction = await workers.extract(
+                read_text, path, self.max_uncompressed, self.max_chars
+            )
+        except WorkersStopped:
+            return _unreadable(media_type, "not extracted: the crawl was stopping")
+        except WorkerError as error:
+            reason = self._limit_reason(error)
+            _remember_failure(memo, self.failure_key, sha256, reason)
+            return _unreadable(media_type, reason)
+        memo.unlink(missing_ok=True)  # a failure under other limits or an older extractor
+        return extraction
 
-def read_stored(path: Path, max_uncompressed: int) -> tuple[str, int, Extraction]:
-    """What the pipeline needs of a stored file, from one read; runs in a worker process."""
+    def _limit_reason(self, error: WorkerError) -> str:
+        key = self.failure_key
+        if isinstance(error, WorkerTimeout):
+            limit = f"{key['timeout']:g} s"
+            return f"extraction took longer than {limit} (CSTOCRAWL_ATTACHMENT_TIMEOUT)"
+        if isinstance(error, WorkerOutOfMemory):
+            limit = f"{(key['max_memory'] or 0) / 2**20:g} MiB"
+            return f"extraction needed more than {limit} (CSTOCRAWL_ATTACHMENT_MAX_MEMORY)"
+        if isinstance(error, WorkerDied):
+            return f"extraction crashed: {error}"
+        return f"extraction failed: {error}"
+
+
+def identify(path: Path) -> tuple[str, int, str]:
+    """SHA-256, size and media type of a stored file; hashlib releases the GIL while hashing."""
     data = path.read_bytes()
-    extraction = extract_text(data, max_uncompressed=max_uncompressed)
-    return hashlib.sha256(data).hexdigest(), len(data), extraction
+    return hashlib.sha256(data).hexdigest(), len(data), sniff_media_type(data)
+
+
+def read_text(path: Path, max_uncompressed: int, max_chars: int | None) -> Extraction:
+    """The text of a stored file; runs in an attachment worker, under its limits."""
+    return extract_text(path.read_bytes(), max_uncompressed=max_uncompressed, max_chars=max_chars)
+
+
+def _unreadable(media_type: str, reason: str) -> Extraction:
+    return Extraction(media_type, "", reason, supported=True, readable=False)
+
+
+def _remembered_failure(memo: Path, key: dict[str, Any]) -> str | None:
+    """The reason recorded for this file under the same extractor and limits, if any."""
+    try:
+        record = json.loads(memo.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict) or record.get("key") != key:
+        return None
+    reason = record.get("error")
+    return reason if isinstance(reason, str) and reason else None
+
+
+def _remember_failure(memo: Path, key: dict[str, Any], sha256: str, reason: str) -> None:
+    record = {
+        "sha256": sha256,
+        "key": key,
+        "error": reason,
+        "failed_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    temporary = memo.with_name(memo.name + ".tmp")
+    temporary.write_text(json.dumps(record, indent=1), "utf-8")
+    temporary.replace(memo)
 
 
 def _link_by_content(by_url: Path, by_content: Path) -> None:

@@ -1,0 +1,124 @@
+"""Hostile attachments through the real `scrapy crawl` (issue 13, defects 3, 5 and 8): a file too
+slow or too big to read fails alone and is not read again; SIGTERM stops a crawl whose worker is
+busy; SIGKILL leaves no process behind."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from tests.crawling import REPO, by_url, crawl, log_stats, options, read_dataset
+from tests.extract.hostile import one_letter_runs_docx, shared_stream_pdf
+from tests.processes import descendants, wait_gone
+from tests.replica import Fault, ReplicaSite, serve
+from tests.replica.content import DOCX_TYPE, PDF_TYPE
+
+MB = 2**20
+SLOW_PDF = "/upload/iblock/000/Annex%201.pdf"
+BIG_DOCX = "/upload/iblock/445/445f13a1a614da95468ef5951f1fd1ad.docx"
+
+
+def hostile_site(pdf: bytes) -> ReplicaSite:
+    """The replica with one PDF replaced by `pdf` and one .docx by 20 MiB of one-letter runs."""
+    site = ReplicaSite(lang="en", variant="custom", articles_per_section=5, page_size=5)
+    paths = {article.attachment.path for article in site.articles if article.attachment}
+    assert {SLOW_PDF, BIG_DOCX} <= paths
+    site.set_fault(SLOW_PDF, Fault(200, pdf, content_type=PDF_TYPE))
+    site.set_fault(BIG_DOCX, Fault(200, one_letter_runs_docx(20 * MB), content_type=DOCX_TYPE))
+    return site
+
+
+def attachments_by_path(records: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {
+        "/" + a["url"].split("/", 3)[3]: a for record in records for a in record["attachments"]
+    }
+
+
+def test_slow_and_huge_attachments_fail_alone_and_are_not_read_again(tmp_path: Path) -> None:
+    # 50 pages of one 200,000-operator stream: about 90 s in pypdf, 6 KB on disk.
+    site = hostile_site(shared_stream_pdf(50, 200_000))
+    truth = {record["url"]: record for record in site.expected_articles()}
+    good = site.expected_attachments()  # by URL
+    settings = {
+        "CSTOCRAWL_ATTACHMENT_TIMEOUT": "3",
+        "CSTOCRAWL_ATTACHMENT_MAX_MEMORY": str(250 * MB),
+    }
+    with serve(site) as base:
+        first = crawl(base, tmp_path, settings=settings, timeout=120)
+        second = crawl(base, tmp_path, "full=1", run_id="run2", settings=settings, timeout=120)
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert second.returncode == 0, second.stderr[-3000:]
+
+    slow = "extraction took longer than 3 s (CSTOCRAWL_ATTACHMENT_TIMEOUT)"
+    big = "extraction needed more than 250 MiB (CSTOCRAWL_ATTACHMENT_MAX_MEMORY)"
+    for run_id, suffix in (("run1", ""), ("run2", " (remembered, not tried again)")):
+        records = read_dataset(tmp_path, run_id)
+        assert sorted(by_url(records)) == sorted(truth)  # every article, once
+        produced = attachments_by_path(records)
+        for path, reason in ((SLOW_PDF, slow + suffix), (BIG_DOCX, big + suffix)):
+            assert (produced[path]["status"], produced[path]["error"]) == ("failed", reason)
+        for path, attachment in produced.items():
+            if path not in (SLOW_PDF, BIG_DOCX):  # the others are read as ever
+                assert attachment["text"] == good[attachment["url"]]["text"], path
+                assert attachment["error"] is None
+    first_stats, second_stats = log_stats(first.stderr), log_stats(second.stderr)
+    assert first_stats["finish_reason"] == "finished"
+    assert first_stats["cstocrawl/attachments/failed"] == 2
+    assert "cstocrawl/attachments/failure_remembered" not in first_stats
+    assert second_stats["cstocrawl/attachments/failure_remembered"] == 2
+
+
+def start_crawl(base: str, output_dir: Path, log: Path, settings: dict[str, str]) -> Any:
+    command = [sys.executable, "-m", "scrapy", "crawl", "news"]
+    command += options(base, output_dir, (), {"CSTOCRAWL_RUN_ID": "run1", **settings})
+    return subprocess.Popen(command, cwd=REPO, stderr=log.open("w"), stdout=subprocess.DEVNULL)
+
+
+def wait_for_extraction(site: ReplicaSite, crawl: Any) -> set[int]:
+    """Once the slow PDF was downloaded and a worker reads it: the crawl's processes then."""
+    deadline = time.monotonic() + 60
+    while site.hits.get(SLOW_PDF, 0) == 0 or len(descendants(crawl.pid)) < 2:
+        assert time.monotonic() < deadline, "the crawl never reached the slow attachment"
+        assert crawl.poll() is None, "the crawl ended early"
+        time.sleep(0.1)
+    time.sleep(2)  # into the extraction
+    return descendants(crawl.pid)
+
+
+def test_one_sigterm_stops_a_crawl_whose_worker_reads_a_file_for_hours(tmp_path: Path) -> None:
+    # The campaign's PDF: 166 KB, 1,000 pages sharing 1.9 M tokens, about 25 s a page. No time
+    # limit, so only the stop can end the extraction.
+    site = hostile_site(shared_stream_pdf(1000, 1_900_000))
+    log = tmp_path / "crawl.log"
+    with serve(site) as base:
+        crawl_process = start_crawl(base, tmp_path, log, {"CSTOCRAWL_ATTACHMENT_TIMEOUT": "0"})
+        try:
+            workers = wait_for_extraction(site, crawl_process)
+            crawl_process.send_signal(signal.SIGTERM)
+            returncode = crawl_process.wait(timeout=60)
+        finally:
+            crawl_process.kill()
+            crawl_process.wait()
+    text = log.read_text()
+    assert returncode >= 0, text[-3000:]  # exited by itself (its code is issue 10's business)
+    assert "Received SIGTERM, shutting down gracefully" in text
+    assert log_stats(text)["finish_reason"] == "shutdown"
+    assert wait_gone(workers) == set()
+
+
+def test_a_killed_crawl_leaves_no_process_behind(tmp_path: Path) -> None:
+    site = hostile_site(shared_stream_pdf(1000, 1_900_000))
+    log = tmp_path / "crawl.log"
+    with serve(site) as base:
+        crawl_process = start_crawl(base, tmp_path, log, {"CSTOCRAWL_ATTACHMENT_TIMEOUT": "0"})
+        try:
+            processes = wait_for_extraction(site, crawl_process)
+        finally:
+            crawl_process.send_signal(signal.SIGKILL)
+            crawl_process.wait()
+    assert processes
+    assert wait_gone(processes) == set(), log.read_text()[-3000:]
