@@ -217,7 +217,10 @@ _UNSEEN_TAGS = frozenset({"script", "style", "head", "title", "noscript", "templ
 
 
 def _visible(text: str | None) -> int:
-    return len(text) - sum(char.isspace() for char in text) if text else 0
+    """Characters a reader sees, near enough for proportions (the common spaces left out)."""
+    if not text:
+        return 0
+    return len(text) - text.count(" ") - text.count("\n") - text.count("\t") - text.count("\r")
 
 
 # --- the title --------------------------------------------------------------------------------
@@ -232,6 +235,9 @@ class _Title:
 
 def _match_candidate(text: str, candidates: list[str]) -> tuple[str, str | None] | None:
     """(title, date on the line) when `text` is a candidate, alone or with a date beside it."""
+    key = normalise(text)
+    if not any(normalise(candidate).rstrip(".… ") in key for candidate in candidates):
+        return None  # most lines: no candidate in them at all
     for title, date_text in _title_and_date(text):
         if any(titles_agree(title, candidate) for candidate in candidates):
             return title, date_text

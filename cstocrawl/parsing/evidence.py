@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from lxml import etree
 
@@ -19,6 +20,7 @@ from cstocrawl.parsing.text import clean_line
 _TITLE_SEPARATOR_RE = re.compile(r"\s+(?:[|:/\\»«·•—–-]{1,2})\s+")
 
 
+@lru_cache(maxsize=32768)
 def normalise(text: str) -> str:
     """Text as compared across pages: as cleaned for the dataset (no invisible characters or stray
     tag fragments, single spaces), case folded."""

@@ -205,42 +205,32 @@ class _LineBuilder:
         self._parts, self._emphasis, self._links, self._images = [], [], [], []
 
 
-def render_lines(root: etree._Element, keep: etree._Element | None = None) -> list[Line]:
-    """Lines of the page's body; `keep` is an element whose ancestors are never boilerplate.
+def render_lines(root: etree._Element) -> list[Line]:
+    """Lines of the page's body (or of any element).
 
     The walk is iterative: a page nested thousands of elements deep must not hit a recursion limit.
     """
     body = root.find(".//body")
     start = body if body is not None else root
-    protected = set(keep.iterancestors()) | {keep} if keep is not None else set()
     builder = _LineBuilder()
-
-    def boilerplate_of(element: etree._Element | None) -> bool:
-        while element is not None:
-            if element not in protected and is_boilerplate_container(element):
-                return True
-            element = element.getparent()
-        return False
-
-    # Each entry: (element, boilerplate, heading, emphasised, entering). On leaving a block the
-    # line restarts in its parent; the tail belongs to the parent's context.
-    stack: list[tuple[etree._Element, bool, int, bool, bool]] = [(start, False, 0, False, True)]
     builder.start(start, False, 0)  # an inline start (a listing entry cut to its <a>) has lines too
+    # Entries: (element, boilerplate, heading, emphasised, entering). Leaving a block, the line
+    # restarts in its parent, whose boilerplate flag the exit entry carries.
+    stack: list[tuple[etree._Element, bool, int, bool, bool]] = [(start, False, 0, False, True)]
     while stack:
         element, boilerplate, heading, emphasised, entering = stack.pop()
         tag = element.tag if isinstance(element.tag, str) else ""
         if not entering:
             if tag in BLOCK_TAGS:
                 parent = element.getparent()
-                builder.start(parent if parent is not None else element, boilerplate_of(parent), 0)
+                builder.start(parent if parent is not None else element, boilerplate, 0)
             builder.text(element.tail, _parent_emphasised(element))
             continue
         if tag in SKIPPED_TAGS or not tag:
             builder.text(element.tail, _parent_emphasised(element))
             continue
-        boilerplate = boilerplate or (
-            element not in protected and is_boilerplate_container(element)
-        )
+        inherited = boilerplate
+        boilerplate = boilerplate or is_boilerplate_container(element)
         if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
             heading = int(tag[1])
         emphasised = emphasised or tag in EMPHASIS_TAGS
@@ -254,7 +244,7 @@ def render_lines(root: etree._Element, keep: etree._Element | None = None) -> li
         elif tag == "a" and element.get("href"):
             builder.link(Link(element.get("href", "").strip(), _text_of(element), element))
         builder.text(element.text, emphasised)
-        stack.append((element, boilerplate, heading, emphasised, False))
+        stack.append((element, inherited, heading, emphasised, False))
         for child in reversed(element):
             stack.append((child, boilerplate, heading, emphasised, True))
     builder.flush()

@@ -15,7 +15,7 @@ from lxml import etree
 from cstocrawl.parsing.dates import leading_date, parse_date, trailing_date
 from cstocrawl.parsing.evidence import ListingEvidence, normalise
 from cstocrawl.parsing.labels import MORE_LABELS, normalise_label
-from cstocrawl.parsing.lines import is_boilerplate_container, parse_html, render_lines
+from cstocrawl.parsing.lines import Line, is_boilerplate_container, parse_html, render_lines
 
 
 @dataclass
@@ -55,10 +55,10 @@ def _without_dates(text: str) -> str:
     return text.strip()
 
 
-def _entry_date(container: etree._Element) -> str | None:
+def _entry_date(container: etree._Element, lines: list[Line]) -> str | None:
     """A date printed in an entry, alone or opening/closing a line; or standing alone in the block
     right before it (<dt>date</dt><dd>entry</dd>, a date row above the entry's row)."""
-    for line in render_lines(container):
+    for line in lines:
         text = line.text
         if parse_date(text):
             return text.strip()
@@ -112,9 +112,9 @@ def _pieces(element: etree._Element) -> list[tuple[str, etree._Element | None]]:
     return pieces
 
 
-def _teaser(container: etree._Element, key: str, keys: dict[etree._Element, str]) -> str | None:
+def _teaser(lines: list[Line], key: str, keys: dict[etree._Element, str]) -> str | None:
     parts: list[str] = []
-    for line in render_lines(container):
+    for line in lines:
         if line.boilerplate:
             continue
         text = line.text
@@ -203,7 +203,8 @@ def parse_listing(
             and normalise_label(text) not in MORE_LABELS
         ]
         title = max(titles, key=len, default="")
-        teaser = _teaser(container, key, keys)
+        lines = render_lines(container)
+        teaser = _teaser(lines, key, keys)
         if card := _card_parts(anchor):  # one link wraps the whole entry: split it
             title, teaser = card
         entries.append(
@@ -212,7 +213,7 @@ def parse_listing(
                 key=key,
                 title=title,
                 teaser=teaser or title or None,
-                date_text=_entry_date(container),
+                date_text=_entry_date(container, lines),
             )
         )
     # The frame: what the page prints besides its entries. A line holding an article link, or
