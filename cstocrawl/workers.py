@@ -144,11 +144,16 @@ class Pool:
         return [w.pid for w in (*self._idle, *self._busy) if w.pid is not None]
 
     def shutdown(self) -> None:
-        """Kill every worker: nothing waits on a busy one any more, and an idle one has no work."""
+        """Kill every worker: nothing waits on a busy one any more, and an idle one has no work.
+
+        A call still waiting on a busy one sees its pipe end and fails with WorkerDied.
+        """
         self._closed = True
-        for worker in self._idle + list(self._busy):
+        for worker in self._idle:
             worker.kill()
         self._idle.clear()
+        for worker in self._busy:
+            worker.kill_process()
 
 
 class _Worker:
@@ -231,10 +236,14 @@ class _Worker:
     def kill(self) -> None:
         """Kill and reap the process (an idle one would exit on EOF; a busy one would not)."""
         self._conn.close()
+        self.kill_process()
+        _LIVE.discard(self)
+
+    def kill_process(self) -> None:
+        """Kill and reap the process, leaving the pipe to whoever waits on it."""
         if self._process.returncode is None:
             self._process.kill()
             self._process.wait()
-        _LIVE.discard(self)
 
 
 # Workers not yet reaped, killed at exit: a forced shutdown (a second SIGTERM) skips the pools'
@@ -306,7 +315,11 @@ def _main(argv: list[str]) -> None:
 
 
 def _die_with(parent: int) -> None:
-    """Have the kernel kill this process when the crawl ends, however it ends (Linux)."""
+    """Have the kernel kill this process when the crawl ends, however it ends (Linux).
+
+    The kernel's parent is the thread that started the worker: workers are started from the
+    crawl's event loop thread, which lives as long as the crawl.
+    """
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)

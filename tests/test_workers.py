@@ -201,6 +201,24 @@ def test_a_stopping_crawl_kills_a_busy_attachment_worker_and_runs_no_more() -> N
     run_with(pools, main())
 
 
+def test_shutdown_kills_a_busy_worker_and_its_caller_gets_an_error() -> None:
+    pools = Workers(1)
+
+    async def main() -> None:
+        busy = asyncio.ensure_future(pools.extract(sleep_then, 600, 1))
+        while not pools.attachments.pids():
+            await asyncio.sleep(0.05)
+        [pid] = pools.attachments.pids()
+        pools.shutdown()  # as when the engine stops
+        with pytest.raises(WorkerDied, match="killed by SIGKILL"):
+            await asyncio.wait_for(busy, 60)
+        assert not alive(pid)
+        with pytest.raises(WorkersStopped):
+            await pools.extract(where, 1)
+
+    run_with(pools, main())
+
+
 # The crawl process dies by SIGKILL while one worker is busy and one idle.
 PARENT = """
 import asyncio, json, sys
