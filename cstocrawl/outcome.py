@@ -29,7 +29,7 @@ class Exit(IntEnum):
     USAGE = os.EX_USAGE  # 64: bad arguments or settings, an output dir of the other language
     STATE = os.EX_DATAERR  # 65: state.sqlite unreadable
     UNREACHABLE = os.EX_UNAVAILABLE  # 69: no listing page could be fetched
-    OUTPUT = os.EX_CANTCREAT  # 73: the output dir cannot be written
+    OUTPUT = os.EX_CANTCREAT  # 73: the output dir cannot be written (or filled up mid-run)
     LOCKED = os.EX_TEMPFAIL  # 75: another run holds the output dir's lock
 
 
@@ -84,6 +84,8 @@ def judge(stats: Mapping[str, Any], reason: str | None, max_errors: int) -> Outc
     """The outcome of a closing run from its stats: OK only when it may be promoted."""
     if reason != "finished":
         return Outcome(Exit.FAILED, f"the crawl closed with {reason!r}")
+    if write_error := stats.get("cstocrawl/failed/dataset"):  # set by the writer (a full disk)
+        return Outcome(Exit.OUTPUT, f"the dataset could not be written: {write_error}")
     if unreachable := _unreachable(stats):
         return Outcome(Exit.UNREACHABLE, unreachable)
     if stats.get("cstocrawl/health") != "ok":

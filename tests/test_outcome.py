@@ -187,6 +187,11 @@ def test_the_state_of_the_other_language_is_refused(tmp_path: Path) -> None:
         ),
         ({**HEALTHY, "log_count/ERROR": 3}, "finished", Outcome(Exit.OK, "ok")),
         (
+            {**HEALTHY, "log_count/ERROR": 9, "cstocrawl/failed/dataset": "[Errno 28] No space"},
+            "finished",
+            Outcome(Exit.OUTPUT, "the dataset could not be written: [Errno 28] No space"),
+        ),
+        (
             {**HEALTHY, "log_count/ERROR": 4},
             "finished",
             Outcome(Exit.ERRORS, "4 errors logged (at most 3 allowed)"),
