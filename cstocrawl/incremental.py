@@ -5,6 +5,7 @@ the known ones published inside the re-check window (to catch edits); it pages a
 page shows an unknown article or only articles inside the window (the next page may hold more).
 The window reads the stored date, which a failed fetch never removes (the state keeps the version
 that had it), and for an article that never showed a date the day the crawler first saw it.
+What earlier runs failed (the state's retry list) is fetched whatever the window says.
 A full run requests everything. Pure: the known articles come in, decisions come out.
 """
 
@@ -13,10 +14,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
 
 from scrapy.settings import BaseSettings
 
-from cstocrawl.state import Known, State, state_path
+from cstocrawl.state import Known, Retry, State, state_path
+
+# Sent by the spider's errback (with `request`, `kind` and `reason`) for a page lost after Scrapy's
+# retries: the state pipeline puts it on the retry list.
+page_failed = object()
 
 
 @dataclass(frozen=True)
@@ -24,9 +30,24 @@ class Plan:
     known: Mapping[str, Known]
     recheck_from: date  # known articles published on or after it are fetched again
     full: bool = False
+    # The retry list: articles to fetch again (failed, or with a failed attachment download)
+    retries: tuple[Retry, ...] = ()
+
+    @cached_property
+    def retry_articles(self) -> frozenset[str]:
+        return frozenset(
+            retry.article if retry.kind == "attachment" else retry.url
+            for retry in self.retries
+            if retry.kind != "listing" and (retry.article or retry.kind == "article")
+        )
 
     def should_fetch(self, url: str) -> bool:
-        return self.full or url not in self.known or self._in_window(url)
+        return (
+            self.full
+            or url not in self.known
+            or self._in_window(url)
+            or url in self.retry_articles
+        )
 
     def keep_paging(self, urls: Iterable[str]) -> bool:
         """After a listing page showing these articles, is the next page worth a request?"""
@@ -53,5 +74,6 @@ def load_plan(settings: BaseSettings, *, full: bool) -> Plan:
     """The plan of a run, from the state in the output directory and the re-check settings."""
     with State(state_path(settings.get("CSTOCRAWL_OUTPUT_DIR", "output"))) as state:
         known = state.known_articles()
+        retries = tuple(state.retries())
     days = settings.getint("CSTOCRAWL_RECHECK_DAYS", 14)
-    return Plan(known, run_date(settings) - timedelta(days=days), full)
+    return Plan(known, run_date(settings) - timedelta(days=days), full, retries)

@@ -11,6 +11,13 @@ A kill before the rename leaves no final file and unpromoted rows: the next run 
 file whose articles are still unknown: the next run emits them again. Either way an article may be
 emitted twice across run files, never lost; `latest.jsonl` (one line per URL) is rebuilt from
 `articles` and never holds a duplicate.
+
+The retry list (`retries`) follows the same two steps: what a run failed (an article or listing
+page lost after Scrapy's retries, an article that lost its content or broke a pipeline, an
+attachment whose download failed) and what it fetched are pending outcomes of the run
+(`record_outcome`), settled by the promotion: a failure adds a run to the URL's `attempts`, a
+success removes it. The next runs fetch what the list holds, until `attempts` reaches the limit;
+then it is given up (kept, `given_up = 1`, reported once).
 """
 
 from __future__ import annotations
@@ -24,10 +31,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 STATE_FILE = "state.sqlite"
 
 Kind = Literal["new", "changed", "unchanged"]
+RetryKind = Literal["article", "listing", "attachment"]
 
 _SCHEMA = """
 CREATE TABLE articles (
@@ -66,6 +74,31 @@ CREATE TABLE pending (
     PRIMARY KEY (run_id, url)
 );
 """
+# Version 2: the retry list.
+_SCHEMA_2 = """
+CREATE TABLE retries (
+    url TEXT PRIMARY KEY,            -- canonical URL of what failed
+    kind TEXT NOT NULL CHECK (kind IN ('article', 'listing', 'attachment')),
+    article TEXT,                    -- an attachment's article
+    summary TEXT,                    -- the article's listing teaser, for the request that retries
+    attempts INTEGER NOT NULL,       -- runs that failed it since it last worked
+    first_failed TEXT NOT NULL,
+    last_failed TEXT NOT NULL,
+    error TEXT,
+    given_up INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE pending_outcomes (
+    run_id TEXT NOT NULL REFERENCES runs (run_id),
+    url TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('article', 'listing', 'attachment')),
+    ok INTEGER NOT NULL,             -- 1: fetched, 0: failed
+    article TEXT,
+    summary TEXT,
+    error TEXT,
+    seen_at TEXT NOT NULL,
+    PRIMARY KEY (run_id, url)
+);
+"""
 
 
 class StateError(Exception):
@@ -82,6 +115,19 @@ class Known:
     first_seen: date | None = None  # the crawler's own date: a page cannot lose it
     has_title: bool = True
     has_body: bool = True  # a text or an attachment
+
+
+@dataclass(frozen=True)
+class Retry:
+    """An entry of the retry list: something a run failed that the next runs fetch again."""
+
+    url: str
+    kind: RetryKind
+    article: str | None  # for an attachment, the article that links it
+    summary: str | None
+    attempts: int
+    error: str | None
+    given_up: bool = False
 
 
 def state_path(output_dir: str | Path) -> Path:
@@ -128,11 +174,17 @@ class State:
                 raise StateError(
                     f"state schema {version} is newer than this code's {SCHEMA_VERSION}"
                 )
-            if version == 0:
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        self._db.execute(statement)
+            if version < 1:
+                self._script(_SCHEMA)
+            if version < 2:
+                self._script(_SCHEMA_2)
+            if version < SCHEMA_VERSION:
                 self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _script(self, script: str) -> None:
+        for statement in script.split(";"):
+            if statement.strip():
+                self._db.execute(statement)
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
@@ -197,6 +249,15 @@ class State:
     def pending_count(self) -> int:
         return self._db.execute("SELECT count(*) FROM pending").fetchone()[0]
 
+    def retries(self, *, given_up: bool = False) -> list[Retry]:
+        """The retry list: what the next run fetches again (or, given_up, what it gave up on)."""
+        rows = self._db.execute(
+            "SELECT url, kind, article, summary, attempts, error, given_up FROM retries"
+            " WHERE given_up = ? ORDER BY kind, url",
+            (int(given_up),),
+        )
+        return [Retry(*row[:6], given_up=bool(row[6])) for row in rows]
+
     # --- one run ---
 
     def begin_run(self, run_id: str, started_at: str, mode: str) -> list[str]:
@@ -209,6 +270,7 @@ class State:
                 for row in self._db.execute("SELECT run_id FROM runs WHERE outcome = 'running'")
             ]
             self._db.execute("DELETE FROM pending")
+            self._db.execute("DELETE FROM pending_outcomes")
             self._db.execute("UPDATE runs SET outcome = 'abandoned' WHERE outcome = 'running'")
             self._db.execute(
                 "INSERT INTO runs (run_id, started_at, mode, outcome) VALUES (?, ?, ?, 'running')",
@@ -240,13 +302,40 @@ class State:
             ),
         )
 
+    def record_outcome(
+        self,
+        run_id: str,
+        url: str,
+        kind: RetryKind,
+        *,
+        ok: bool,
+        seen_at: str,
+        article: str | None = None,
+        summary: str | None = None,
+        error: str | None = None,
+    ) -> None:
+        """This run fetched (ok) or failed `url`; settled into the retry list by the promotion.
+        A success in the run outweighs a failure of the same URL. Uncommitted, like `record`."""
+        if not self._db.in_transaction:
+            self._db.execute("BEGIN IMMEDIATE")
+        self._db.execute(
+            "INSERT INTO pending_outcomes"
+            " (run_id, url, kind, ok, article, summary, error, seen_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (run_id, url) DO UPDATE SET ok = max(ok, excluded.ok),"
+            "  error = CASE WHEN max(ok, excluded.ok) THEN NULL ELSE excluded.error END",
+            (run_id, url, kind, int(ok), article, summary, error, seen_at),
+        )
+
     def flush(self) -> None:
         """Commit what `record` left pending, releasing the write lock for other connections."""
         if self._db.in_transaction:
             self._db.execute("COMMIT")
 
-    def promote(self, run_id: str) -> int:
-        """Make the run's pending rows the known state, in one transaction; how many articles."""
+    def promote(self, run_id: str, max_attempts: int = 3) -> int:
+        """Make the run's pending rows the known state, in one transaction; how many articles.
+        The retry list is settled with them; what it gave up on now is left in `given_up_now`."""
+        self.given_up_now: list[Retry] = []
         with self._transaction():
             rows = self._db.execute(
                 "SELECT url, content_sha256, published, seen_at, item FROM pending"
@@ -256,6 +345,7 @@ class State:
             promoted = 0
             for url, sha, published, seen_at, item in rows:  # streamed: no run held in memory
                 promoted += 1
+                self._db.execute("DELETE FROM retries WHERE url = ?", (url,))  # fetched
                 if item is None:
                     self._db.execute(
                         "UPDATE articles SET last_seen = ? WHERE url = ?", (seen_at, url)
@@ -274,12 +364,63 @@ class State:
                     "  item = excluded.item",
                     (url, sha, published, seen_at, item),
                 )
-                for attachment in json.loads(item)["attachments"]:
+                record = json.loads(item)
+                for attachment in record["attachments"]:
                     if attachment.get("sha256") and attachment.get("path"):
                         self._record_attachment(attachment, seen_at)
+                    self._attachment_outcome(run_id, record, attachment, seen_at)
+            self._settle_retries(run_id, max_attempts)
             self._db.execute("DELETE FROM pending WHERE run_id = ?", (run_id,))
             self._db.execute("UPDATE runs SET outcome = 'promoted' WHERE run_id = ?", (run_id,))
         return promoted
+
+    def _attachment_outcome(
+        self, run_id: str, record: dict[str, Any], attachment: dict[str, Any], seen_at: str
+    ) -> None:
+        """A download that failed is retried; a stored file is not (its bytes will not change)."""
+        failed = attachment.get("status") == "failed" and not attachment.get("path")
+        self.record_outcome(
+            run_id,
+            attachment["url"],
+            "attachment",
+            ok=not failed,
+            seen_at=seen_at,
+            article=record["url"],
+            summary=record.get("summary"),
+            error=attachment.get("error"),
+        )
+
+    def _settle_retries(self, run_id: str, max_attempts: int) -> None:
+        """The run's outcomes into the retry list: a success removes, a failure counts a run."""
+        self._db.execute(
+            "DELETE FROM retries WHERE url IN"
+            " (SELECT url FROM pending_outcomes WHERE run_id = ? AND ok = 1)",
+            (run_id,),
+        )
+        self._db.execute(
+            "INSERT INTO retries"
+            " (url, kind, article, summary, attempts, first_failed, last_failed, error, given_up)"
+            " SELECT url, kind, article, summary, 1, seen_at, seen_at, error, 1 >= ?2"
+            " FROM pending_outcomes WHERE run_id = ?1 AND ok = 0"
+            "  AND url NOT IN (SELECT url FROM pending WHERE run_id = ?1)"
+            " ON CONFLICT (url) DO UPDATE SET"
+            "  kind = excluded.kind,"
+            "  article = coalesce(excluded.article, article),"
+            "  summary = coalesce(excluded.summary, summary),"
+            "  attempts = attempts + 1,"
+            "  last_failed = excluded.last_failed,"
+            "  error = excluded.error,"
+            "  given_up = attempts + 1 >= ?2",
+            (run_id, max_attempts),
+        )
+        rows = self._db.execute(
+            "SELECT url, kind, article, summary, attempts, error FROM retries"
+            " WHERE given_up = 1 AND attempts = ?2 AND url IN"
+            " (SELECT url FROM pending_outcomes WHERE run_id = ?1 AND ok = 0)",
+            (run_id, max_attempts),
+        )
+        self.given_up_now = [Retry(*row, given_up=True) for row in rows]
+        self._db.execute("DELETE FROM pending_outcomes WHERE run_id = ?", (run_id,))
 
     def _record_attachment(self, attachment: dict[str, Any], seen_at: str) -> None:
         self._db.execute(
@@ -296,6 +437,7 @@ class State:
         """Close the run's record; a run that was not promoted is discarded. Its outcome."""
         with self._transaction():
             self._db.execute("DELETE FROM pending WHERE run_id = ?", (run_id,))
+            self._db.execute("DELETE FROM pending_outcomes WHERE run_id = ?", (run_id,))
             self._db.execute(
                 "UPDATE runs SET ended_at = ?, finish_reason = ?, counts = ?,"
                 " outcome = CASE outcome WHEN 'promoted' THEN 'promoted' ELSE 'discarded' END"

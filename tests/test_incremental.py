@@ -8,13 +8,14 @@ from pathlib import Path
 from scrapy.settings import Settings
 
 from cstocrawl.incremental import Plan, load_plan, run_date
-from cstocrawl.state import Known, State, state_path
+from cstocrawl.state import Known, Retry, State, state_path
 
 RECENT = "https://en.odkb-csto.org/news/news_odkb/recent/"
 OLD = "https://en.odkb-csto.org/news/news_odkb/old/"
 UNDATED = "https://en.odkb-csto.org/news/news_odkb/undated/"
 UNDATED_RECENT = "https://en.odkb-csto.org/news/news_odkb/undated-recent/"
 NEW = "https://en.odkb-csto.org/news/news_odkb/new/"
+FILE = "https://en.odkb-csto.org/upload/iblock/1/annex.pdf"
 KNOWN = {
     RECENT: Known("r", date(2025, 11, 20)),
     OLD: Known("o", date(2024, 1, 1)),
@@ -74,3 +75,15 @@ def test_load_plan_reads_the_state_and_the_window(tmp_path: Path) -> None:
     plan = load_plan(settings, full=False)
     known = Known("o", date(2024, 1, 1), first_seen=date(2024, 1, 2))
     assert plan == Plan({OLD: known}, recheck_from=date(2025, 11, 17), full=False)
+
+
+def test_the_retry_list_is_fetched_whatever_the_window() -> None:
+    retries = (
+        Retry(OLD, "article", None, "teaser", 1, "HTTP 500"),
+        Retry(FILE, "attachment", UNDATED, None, 1, "HTTP 503"),
+        Retry("https://en.odkb-csto.org/news/?PAGEN_1=9", "listing", None, None, 1, "HTTP 500"),
+    )
+    plan = Plan(KNOWN, recheck_from=date(2025, 11, 17), retries=retries)
+    assert plan.retry_articles == {OLD, UNDATED}
+    assert plan.should_fetch(OLD) and plan.should_fetch(UNDATED)
+    assert not PLAN.should_fetch(OLD)

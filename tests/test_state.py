@@ -13,6 +13,7 @@ import pytest
 from cstocrawl.state import (
     SCHEMA_VERSION,
     Known,
+    Retry,
     State,
     StateError,
     kind_of,
@@ -55,16 +56,17 @@ def path(tmp_path: Path) -> Path:
 
 def test_a_new_file_has_the_schema_version_and_uses_wal(path: Path) -> None:
     with State(path) as state:
-        assert state.schema_version == SCHEMA_VERSION == 1
+        assert state.schema_version == SCHEMA_VERSION == 2
         assert state.known_articles() == {}
+        assert state.retries() == []
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
-        assert db.execute("PRAGMA user_version").fetchone() == (1,)
+        assert db.execute("PRAGMA user_version").fetchone() == (2,)
 
 
 def test_a_newer_schema_is_refused(path: Path) -> None:
     with sqlite3.connect(path) as db:
-        db.execute("PRAGMA user_version = 2")
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     with pytest.raises(StateError, match="newer"):
         State(path)
 
@@ -197,3 +199,95 @@ def test_a_version_that_lost_its_title_date_or_body_is_not_a_change() -> None:
     # What the stored version never had cannot be lost; a new article loses nothing.
     assert lost_fields(Known("a1", None, has_title=False, has_body=False), blank) == []
     assert lost_fields(None, blank) == []
+
+
+LISTING = "https://en.odkb-csto.org/news/?PAGEN_1=7"
+
+
+def test_a_version_1_state_gains_the_retry_list(path: Path) -> None:
+    with State(path) as state:
+        state.begin_run("r1", "S1", "full")
+        state.record("r1", article(A, "a1"), "new")
+        state.promote("r1")
+    with sqlite3.connect(path) as db:  # as version 1 left it
+        db.execute("DROP TABLE retries")
+        db.execute("DROP TABLE pending_outcomes")
+        db.execute("PRAGMA user_version = 1")
+    with State(path) as state:
+        assert state.schema_version == 2
+        assert list(state.known_articles()) == [A]
+        assert state.retries() == []
+
+
+def fail(state: State, run_id: str, url: str, kind: str = "article", **more: Any) -> None:
+    state.record_outcome(run_id, url, kind, ok=False, seen_at=f"{run_id}T", **more)  # type: ignore[arg-type]
+
+
+def test_failures_join_the_retry_list_when_the_run_is_promoted(path: Path) -> None:
+    with State(path) as state:
+        state.begin_run("r1", "S1", "incremental")
+        fail(state, "r1", A, summary="teaser", error="HTTP 500")
+        fail(state, "r1", LISTING, "listing", error="HTTP 503")
+        assert state.retries() == []  # pending until the promotion
+        state.promote("r1")
+        assert state.retries() == [
+            Retry(A, "article", None, "teaser", 1, "HTTP 500"),
+            Retry(LISTING, "listing", None, None, 1, "HTTP 503"),
+        ]
+        # A run that is not promoted settles nothing.
+        state.begin_run("r2", "S2", "incremental")
+        fail(state, "r2", A, error="HTTP 500")
+        state.finish_run("r2", "E2", "shutdown", {})
+        assert [r.attempts for r in state.retries()] == [1, 1]
+
+
+def test_a_success_removes_a_retry_and_a_success_in_the_same_run_outweighs_a_failure(
+    path: Path,
+) -> None:
+    with State(path) as state:
+        state.begin_run("r1", "S1", "incremental")
+        fail(state, "r1", A)
+        fail(state, "r1", B)
+        fail(state, "r1", LISTING, "listing")
+        state.promote("r1")
+        state.begin_run("r2", "S2", "incremental")
+        state.record("r2", article(A, "a1"), "new")  # fetched and written
+        fail(state, "r2", B)
+        state.record_outcome("r2", B, "article", ok=True, seen_at="T")  # ... then fetched
+        state.record_outcome("r2", LISTING, "listing", ok=True, seen_at="T")
+        state.promote("r2")
+        assert state.retries() == []
+
+
+def test_a_retry_is_given_up_after_the_limit_and_reported_once(path: Path) -> None:
+    with State(path) as state:
+        for run in ("r1", "r2", "r3", "r4"):
+            state.begin_run(run, "S", "incremental")
+            fail(state, run, A, error="HTTP 404")
+            state.promote(run, max_attempts=3)
+            reported = [(r.url, r.attempts) for r in state.given_up_now]
+            assert reported == ([(A, 3)] if run == "r3" else [])
+        assert state.retries() == []
+        assert state.retries(given_up=True) == [
+            Retry(A, "article", None, None, 4, "HTTP 404", given_up=True)
+        ]
+
+
+def test_failed_attachment_downloads_are_retried_stored_files_are_not(path: Path) -> None:
+    failed = {"url": FILE, "name": "annex.pdf", "status": "failed", "path": None,
+              "sha256": None, "error": "HTTP 503"}
+    unreadable = {"url": FILE + "2", "name": "bomb.docx", "status": "failed",
+                  "path": "files/b.docx", "sha256": "b" * 64, "error": "zip bomb: ..."}
+    with State(path) as state:
+        state.begin_run("r1", "S1", "full")
+        state.record("r1", article(A, "a1", summary="teaser", attachments=[failed, unreadable]),
+                     "new")
+        state.promote("r1")
+        assert state.retries() == [Retry(FILE, "attachment", A, "teaser", 1, "HTTP 503")]
+        stored = {**failed, "status": "downloaded", "path": "files/x.pdf", "sha256": "f" * 64,
+                  "error": None}
+        state.begin_run("r2", "S2", "incremental")
+        state.record("r2", article(A, "a1", attachments=[stored, unreadable]), "unchanged")
+        state.promote("r2")
+        assert state.retries() == []
+        assert state.attachment(FILE) == ("f" * 64, "files/x.pdf")

@@ -8,6 +8,11 @@ Three moments (cstocrawl/state.py says why in this order):
 - item_scraped, after every pipeline, the writer included: the line is in `<run id>.jsonl.tmp`, so
   the article is recorded as pending for this run, as new, changed or (full mode) unchanged;
 - dataset_written, sent by the writer once the file has its final name: the run is promoted.
+
+It also keeps the retry list (cstocrawl/state.py): pages the spider lost (`page_failed`), items
+that lost their content or broke a pipeline, and listing pages fetched are the run's outcomes; when
+the spider runs out of requests, what earlier runs failed is requested again, and an unchanged
+article with a failed attachment download is let through to the attachments pipeline.
 """
 
 from __future__ import annotations
@@ -16,13 +21,18 @@ import logging
 from typing import Any
 
 from itemadapter import ItemAdapter
-from scrapy import signals
+from scrapy import Request, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
+from scrapy.exceptions import DontCloseSpider, DropItem
+from scrapy.http import Response
+from twisted.python.failure import Failure
 
+from cstocrawl.incremental import page_failed
+from cstocrawl.parsing.evidence import ListingEvidence
 from cstocrawl.pipelines.jsonl import dataset_written
-from cstocrawl.spiders.news import iso_utc
-from cstocrawl.state import Known, State, kind_of, lost_fields, state_path
+from cstocrawl.site import UrlKind
+from cstocrawl.spiders.news import iso_utc, utc_now
+from cstocrawl.state import Known, Retry, RetryKind, State, kind_of, lost_fields, state_path
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +45,10 @@ class StatePipeline:
         self._state: State | None = None
         self._emitted: set[str] = set()  # URLs this run let through, to never write one twice
         self._known: dict[str, Known] = {}
+        self._retries: list[Retry] = []
+        self._attachment_articles: set[str] = set()  # articles with a failed download to retry
+        self._retries_requested = False
+        self.max_attempts = crawler.settings.getint("CSTOCRAWL_RETRY_RUNS", 3)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StatePipeline:
@@ -42,6 +56,10 @@ class StatePipeline:
         crawler.signals.connect(pipeline.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(pipeline.dataset_written, signal=dataset_written)
         crawler.signals.connect(pipeline.engine_stopped, signal=signals.engine_stopped)
+        crawler.signals.connect(pipeline.page_failed, signal=page_failed)
+        crawler.signals.connect(pipeline.item_error, signal=signals.item_error)
+        crawler.signals.connect(pipeline.response_received, signal=signals.response_received)
+        crawler.signals.connect(pipeline.spider_idle, signal=signals.spider_idle)
         return pipeline
 
     @property
@@ -60,6 +78,13 @@ class StatePipeline:
         abandoned = self.state.begin_run(self.run_id, iso_utc(spider.started_at), mode)
         # What the state knew when the run began: one read instead of two queries per article.
         self._known = self.state.known_articles()
+        self._retries = self.state.retries()
+        self._attachment_articles = {
+            retry.article for retry in self._retries if retry.kind == "attachment" and retry.article
+        }
+        if self._retries:
+            self.stats.set_value("cstocrawl/retry/listed", len(self._retries))
+            logger.info("Retry list: %d pages or files earlier runs failed", len(self._retries))
         self.stats.set_value("cstocrawl/state/mode", mode)  # the run is on record
         if abandoned:
             logger.warning(
@@ -76,9 +101,11 @@ class StatePipeline:
             raise DropItem(f"Already emitted by this run: {url}")
         known = self._known.get(url)
         if lost := lost_fields(known, adapter):
-            self._downgraded(url, lost)
+            self._downgraded(adapter, lost)
         kind = kind_of(known, adapter["content_sha256"])
-        if kind == "unchanged" and not self.crawler.spider.full:
+        if kind == "unchanged" and url in self._attachment_articles:
+            self.stats.inc_value("cstocrawl/retry/attachment_articles")  # re-written, to retry
+        elif kind == "unchanged" and not self.crawler.spider.full:
             self.state.record(self.run_id, adapter.asdict(), kind, written=False)
             self.stats.inc_value("cstocrawl/state/unchanged")
             self.stats.inc_value("cstocrawl/state/dropped")
@@ -86,9 +113,11 @@ class StatePipeline:
         self._emitted.add(url)
         return item
 
-    def _downgraded(self, url: str, lost: list[str]) -> None:
+    def _downgraded(self, adapter: ItemAdapter, lost: list[str]) -> None:
         """A failed fetch (an error page served with 200): counted like one, the stored version
-        kept, and fetched again by the next run (its stored date keeps it in the window)."""
+        kept, and fetched again by the next run (the retry list)."""
+        url = adapter["url"]
+        self._failed(url, "article", f"lost its {', '.join(lost)}", adapter.get("summary"))
         self.stats.inc_value("cstocrawl/failed/article")
         self.stats.inc_value("cstocrawl/failed/downgraded")
         self.stats.inc_value("cstocrawl/state/dropped")  # counted as failed/article, not twice
@@ -98,6 +127,74 @@ class StatePipeline:
             ", ".join(lost),
         )
         raise DropItem(f"Lost its {', '.join(lost)}: {url}", log_level="DEBUG")
+
+    # --- the retry list ---
+
+    def _failed(
+        self, url: str, kind: RetryKind, error: str, summary: str | None = None
+    ) -> None:
+        seen_at = iso_utc(utc_now())
+        self.state.record_outcome(
+            self.run_id, url, kind, ok=False, seen_at=seen_at, summary=summary, error=error
+        )
+
+    def page_failed(self, request: Request, kind: RetryKind, reason: str) -> None:
+        """A page the spider lost after Scrapy's retries."""
+        url = request.meta.get("redirect_urls", [request.url])[0]
+        canonical = self.crawler.spider.site.canonical(url) or url
+        listing = request.cb_kwargs.get("listing")
+        self._failed(canonical, kind, reason, getattr(listing, "teaser", None))
+
+    def item_error(self, item: Any, failure: Failure) -> None:
+        """A pipeline raised on the article: not written, so fetched again next run."""
+        adapter = ItemAdapter(item)
+        error = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        self._failed(adapter["url"], "article", error, adapter.get("summary"))
+
+    def response_received(self, response: Response, request: Request) -> None:
+        """A listing page that answered takes it off the retry list (articles do when written)."""
+        if response.status != 200 or self._state is None:
+            return
+        site = self.crawler.spider.site
+        url = site.canonical(request.meta.get("redirect_urls", [request.url])[0])
+        if url is not None and site.classify(url) in (UrlKind.SECTION, UrlKind.ALL_NEWS):
+            seen_at = iso_utc(utc_now())
+            self.state.record_outcome(self.run_id, url, "listing", ok=True, seen_at=seen_at)
+
+    def spider_idle(self) -> None:
+        """Once the crawl ran out of requests: request what earlier runs failed and this one has
+        not requested (the scheduler drops those it has)."""
+        if self._retries_requested:
+            return
+        self._retries_requested = True
+        requests = list(self._retry_requests())
+        assert self.crawler.engine is not None
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        if requests:
+            self.stats.set_value("cstocrawl/retry/requested", len(requests))
+            raise DontCloseSpider
+
+    def _retry_requests(self) -> list[Request]:
+        spider = self.crawler.spider
+        requests: dict[str, Request] = {}
+        for retry in self._retries:
+            if retry.kind == "listing":
+                section = spider.site.section_of(retry.url)
+                if section is None or spider.article_key.wants(section):
+                    requests[retry.url] = spider.listing_request(retry.url)
+                continue
+            url = retry.article if retry.kind == "attachment" else retry.url
+            if url is None or url in requests or spider.article_key(url) is None:
+                continue
+            requests[url] = Request(
+                spider.site.fetch_url(url),
+                callback=spider.parse_article,
+                errback=spider.request_failed,
+                cb_kwargs={"canonical_url": url, "listing": ListingEvidence(teaser=retry.summary)},
+                priority=1,
+            )
+        return list(requests.values())
 
     def item_scraped(self, item: Any) -> None:
         adapter = ItemAdapter(item)
@@ -110,9 +207,22 @@ class StatePipeline:
         self.state.flush()
 
     def dataset_written(self) -> None:
-        promoted = self.state.promote(self.run_id)
+        promoted = self.state.promote(self.run_id, self.max_attempts)
         self.stats.set_value("cstocrawl/state/promoted", promoted)
         logger.info("State: run %s recorded, %d articles marked seen", self.run_id, promoted)
+        given_up = self.state.given_up_now
+        if given_up:
+            self.stats.set_value(
+                "cstocrawl/retry/given_up", [f"{r.kind} {r.url}: {r.error}" for r in given_up]
+            )
+        for retry in given_up:
+            logger.warning(
+                "Gave up on %s %s after %d failed runs: %s",
+                retry.kind,
+                retry.url,
+                retry.attempts,
+                retry.error,
+            )
 
     def engine_stopped(self) -> None:
         if self._state is not None:

@@ -21,7 +21,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from cstocrawl.incremental import Plan, load_plan
+from cstocrawl.incremental import Plan, load_plan, page_failed
 from cstocrawl.items import Article
 from cstocrawl.parsing.detail import DetailPage, parse_detail
 from cstocrawl.parsing.evidence import ListingEvidence, titles_agree
@@ -193,6 +193,8 @@ class NewsSpider(scrapy.Spider):
             return
         self.crawler.stats.inc_value(f"cstocrawl/failed/{kind}")
         self.logger.error("Failed %s %s: %s", kind, url, reason)
+        # The state pipeline puts it on the retry list: the next runs request it again.
+        self.crawler.signals.send_catch_log(page_failed, request=request, kind=kind, reason=reason)
 
     def follow_listings(self, links: list[str]) -> Iterator[scrapy.Request]:
         """Section listings linked from the menu or "Back to ..." links (page 1 only)."""

@@ -225,3 +225,63 @@ def test_an_error_page_served_with_200_never_replaces_a_good_article(tmp_path: P
     assert read_dataset(tmp_path, "day3") == []
     assert log_stats(day3.stderr).get("cstocrawl/failed/article") is None
     assert_equal_to_truth(read_latest(tmp_path), truth)
+
+
+def test_what_a_run_failed_is_retried_by_the_next_runs_then_given_up(tmp_path: Path) -> None:
+    """Issue 13, defect 9: failed articles, listing pages and attachment downloads are on the
+    state's retry list; the next incremental runs fetch them, a bounded number of times."""
+    site = ReplicaSite(lang="en", variant="custom")
+    truth = expected_by_url(site)
+    news = [a for a in site.articles if a.section != "statements"]
+    statements = [a for a in site.articles if a.section == "statements"]
+    lost_for_good, lost_once = news[-1], news[-2]  # the oldest: deep in their listings
+    with_attachment = statements[1]  # on the first page of its listing, its file its own
+    assert with_attachment.attachment is not None
+    attachment_path = with_attachment.attachment.path
+    deep_statements = [a.url for a in statements[site.page_size :]]
+    site.set_fault(lost_for_good.path, Fault(500))
+    site.set_fault(lost_once.path, Fault(500))
+    site.set_fault(attachment_path, Fault(503))
+    # The statements listing answers its first page, then fails: pages 2 and 3 are never seen.
+    site.set_fault("/documents/statements/", Fault(None, times=1, then=Fault(500)))
+    runs = {**DAY, "CSTOCRAWL_RETRY_RUNS": "2", "CSTOCRAWL_MAX_ERRORS": "100", "RETRY_TIMES": "1"}
+    with serve(site) as base_url:
+        day1 = crawl(base_url, tmp_path, run_id="day1", settings=runs)
+        for path in (lost_once.path, attachment_path, "/documents/statements/"):
+            site.set_fault(path, None)
+        day2 = crawl(base_url, tmp_path, run_id="day2", settings=runs)
+        hits_after_day2 = site.hits[lost_for_good.path]
+        day3 = crawl(base_url, tmp_path, run_id="day3", settings=runs)
+    for run in (day1, day2, day3):
+        assert "Dumping Scrapy stats" in run.stderr, run.stderr[-3000:]
+
+    # Day 1 lost them: all on the retry list.
+    first = by_url(read_dataset(tmp_path, "day1"))
+    assert lost_once.url not in first and lost_for_good.url not in first
+    assert not set(deep_statements) & set(first)
+    assert first[with_attachment.url]["attachments"][0]["status"] == "failed"
+
+    # Day 2, incremental: nothing of that was in the window or on a first listing page, yet all
+    # of it was fetched again, and the article is re-written with its file.
+    second = by_url(read_dataset(tmp_path, "day2"))
+    assert lost_once.url in second
+    assert set(deep_statements) <= set(second)
+    assert second[with_attachment.url]["attachments"][0]["status"] == "downloaded"
+    assert log_stats(day2.stderr)["cstocrawl/retry/listed"] == 4
+    latest = by_url(read_latest(tmp_path))
+    assert_equal_to_truth(list(latest.values()), {u: t for u, t in truth.items()
+                                                  if u != lost_for_good.url})
+    assert all(a["status"] in ("downloaded", "stored")
+               for record in latest.values() for a in record["attachments"])
+
+    # The article that always fails was tried on day 2 too, then given up (2 runs) and reported.
+    assert (
+        f"WARNING: Gave up on article {lost_for_good.url} after 2 failed runs: HTTP 500"
+        in day2.stderr
+    )
+    with State(state_path(tmp_path)) as state:
+        assert state.retries() == []
+        [given_up] = state.retries(given_up=True)
+    assert (given_up.url, given_up.attempts) == (lost_for_good.url, 2)
+    assert site.hits[lost_for_good.path] == hits_after_day2  # day 3 left it alone
+    assert read_dataset(tmp_path, "day3") == []
