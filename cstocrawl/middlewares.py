@@ -6,8 +6,9 @@ Each class is Scrapy's own behaviour plus one fix, found by the fault tests (doc
 from __future__ import annotations
 
 import logging
+from urllib.parse import ParseResult, SplitResult, urlsplit
 
-from scrapy import Request, signals
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware as ScrapyOffsiteMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware as ScrapyRobotsTxtMiddleware
@@ -15,7 +16,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.robotstxt import RobotParser
 from scrapy.utils.httpobj import urlparse_cached
 
-from cstocrawl.site import canonicalize_url
+from cstocrawl.site import HOST_LANGS, canonicalize_url
 
 logger = logging.getLogger(__name__)
 
@@ -38,8 +39,24 @@ class OffsiteMiddleware(ScrapyOffsiteMiddleware):
 
     Scrapy lets `dont_filter` requests through, and every retried request is one, so a page that
     redirects off the site after a retry was followed there. Scrapy also drops an offsite redirect
-    at scheduling time with no errback and only a DEBUG line.
+    at scheduling time with no errback and only a DEBUG line. And Scrapy compares host names only:
+    a redirect to another port (another server) of the same host was followed; the site is its
+    scheme, host and port.
     """
+
+    def should_follow(self, request: Request, spider: Spider) -> bool:
+        if not super().should_follow(request, spider):
+            return False
+        site = getattr(spider, "site", None)
+        if site is None:  # a spider without a site (Scrapy's tools): host names only
+            return True
+        url, origin = urlparse_cached(request), urlsplit(site.fetch_origin)
+        if (url.scheme, _port(url)) != (origin.scheme, _port(origin)):
+            return False
+        host = (url.hostname or "").lower()
+        if site.base_url is not None:  # a mirror: its own host only
+            return host == (origin.hostname or "").lower()
+        return HOST_LANGS.get(host) == site.lang  # the official host, with or without www.
 
     def process_request(self, request: Request, spider: object = None) -> None:
         try:
@@ -53,6 +70,11 @@ class OffsiteMiddleware(ScrapyOffsiteMiddleware):
                     "Failed %s: redirected off the site to %s (not followed)", chain[0], request.url
                 )
             raise
+
+
+def _port(url: SplitResult | ParseResult) -> int | None:
+    """The port a URL connects to, its scheme's default when none is written."""
+    return url.port or {"http": 80, "https": 443}.get(url.scheme)
 
 
 class RedirectRevisits:

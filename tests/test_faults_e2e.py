@@ -467,3 +467,30 @@ def test_other_spellings_of_an_article_url_give_one_request_and_one_record(tmp_p
     assert [target for target in site.hits if target.startswith(speech.path.rstrip("/"))] == [
         speech.path
     ]
+
+
+# --- Offsite: the site is a scheme, a host and a port (issue 13, defect 10) ---------------------
+
+
+def test_a_redirect_to_another_port_of_the_same_host_is_not_followed(tmp_path: Path) -> None:
+    site = ReplicaSite(lang="en", variant="custom", articles_per_section=3, page_size=4)
+    other = ReplicaSite(lang="en", variant="custom", articles_per_section=3, page_size=4)
+    moved, retried = [a for a in site.articles if not a.attachment][:2]
+    with serve(other) as elsewhere:
+        site.set_fault(moved.path, Fault.redirect(f"{elsewhere}{moved.path}"))
+        # After a retry (dont_filter) too.
+        site.set_fault(
+            retried.path, Fault(503, times=1, then=Fault.redirect(f"{elsewhere}{retried.path}"))
+        )
+        with serve(site) as base:
+            result = crawl(base, tmp_path)
+    log, stats = result.stderr, log_stats(result.stderr)
+    assert stats["finish_reason"] == "finished", log[-3000:]
+    assert not other.hits  # nothing reached the server on the other port
+    expected = truth(site)
+    del expected[moved.url], expected[retried.url]
+    assert_dataset(tmp_path, expected)
+    for article in (moved, retried):
+        line = f"ERROR: Failed {base}{article.path}: redirected off the site to {elsewhere}"
+        assert f"{line}{article.path} (not followed)" in log
+    assert stats["cstocrawl/failed/redirect_offsite"] == stats["offsite/filtered"] == 2
