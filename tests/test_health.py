@@ -114,3 +114,20 @@ def test_a_site_whose_pages_all_print_one_date_fails_the_run(tmp_path: Path) -> 
     assert result.returncode != 0
     assert "48 of 48 article dates disagree with their listing's date" in result.stderr
     assert not (tmp_path / "news" / "latest.jsonl").exists()
+
+
+def test_a_site_whose_pages_all_print_one_title_fails_the_run(tmp_path: Path) -> None:
+    """Every article page calls itself "Latest news" (heading and <title>): the run fails, naming
+    the shared title, and promotes nothing."""
+    site = ReplicaSite(lang="en", variant="plain")
+    for truth in site.expected_articles():
+        fault = Fault(
+            status=None,
+            edit=rewritten(r"<(h1|title|b)>.*?</\1>", r"<\1>Latest news</\1>"),
+        )
+        site.set_fault(urlsplit(truth["url"]).path, fault)
+    with serve(site) as base_url:
+        result = crawl(base_url, tmp_path, "lang=en")
+    assert result.returncode != 0
+    assert "48 of 48 articles share one title ('latest news')" in result.stderr
+    assert not (tmp_path / "news" / "latest.jsonl").exists()
