@@ -133,6 +133,8 @@ class StatePipeline:
     def _failed(
         self, url: str, kind: RetryKind, error: str, summary: str | None = None
     ) -> None:
+        if self._state is None:  # the state could not be opened: the run records nothing
+            return
         seen_at = iso_utc(utc_now())
         self.state.record_outcome(
             self.run_id, url, kind, ok=False, seen_at=seen_at, summary=summary, error=error
