@@ -125,3 +125,21 @@ def trailing_date(text: str) -> tuple[str, str] | None:
     if match is None or _to_date(match) is None:
         return None
     return stripped[: match.start()].rstrip(), match.group(0)
+
+
+def date_only(text: str) -> str | None:
+    """`text` itself when it is a whole date, as printed."""
+    return text.strip() if parse_date(text) is not None else None
+
+
+def date_beside(text: str) -> tuple[str, str] | None:
+    """(date, the rest) when a dd.mm.yyyy date closes or opens `text` ("CSTO News 24.11.2025")."""
+    if (trailing := trailing_date(text)) is not None:
+        return trailing[1], trailing[0]
+    return leading_date(text)
+
+
+def after_leading_date(text: str) -> str:
+    """What follows a dd.mm.yyyy date opening `text`; `text` when none does."""
+    dated = leading_date(text)
+    return dated[1] if dated else text

@@ -12,7 +12,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from cstocrawl.parsing.dates import leading_date, parse_date, trailing_date
+from cstocrawl.parsing.dates import date_beside, leading_date, parse_date, trailing_date
 from cstocrawl.parsing.evidence import ListingEvidence, normalise
 from cstocrawl.parsing.labels import MORE_LABELS, normalise_label
 from cstocrawl.parsing.lines import Line, is_boilerplate_container, parse_html, render_lines
@@ -62,7 +62,7 @@ def _entry_date(container: etree._Element, lines: list[Line]) -> str | None:
         text = line.text
         if parse_date(text):
             return text.strip()
-        if (dated := leading_date(text)) or (dated := _swap(trailing_date(text))):
+        if dated := date_beside(text):
             return dated[0]
     before = container.getprevious()
     if before is not None and not any(True for _ in before.iter("a")):
@@ -70,10 +70,6 @@ def _entry_date(container: etree._Element, lines: list[Line]) -> str | None:
         if parse_date(text):
             return text
     return None
-
-
-def _swap(pair: tuple[str, str] | None) -> tuple[str, str] | None:
-    return (pair[1], pair[0]) if pair else None
 
 
 def _card_parts(anchor: etree._Element) -> tuple[str, str] | None:

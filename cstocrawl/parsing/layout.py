@@ -1,0 +1,199 @@
+"""A page as the extraction layers see it: its lines, and measures of its blocks.
+
+How much of a block is prose, how much is link text, whether it repeats the listing page's frame:
+these say what is an article and what is a sidebar, a menu or a footer, whatever the tags.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+
+from cstocrawl.parsing.evidence import ListingEvidence, normalise
+from cstocrawl.parsing.labels import is_back_link_text, is_javascript_back
+from cstocrawl.parsing.lines import Line, is_boilerplate_container, render_lines
+
+# What may stand around back links on their line: separators, arrows, icons' text.
+DECORATION = " |/•·-–—←→«»<>‹›↩⟵⬅▸►◄▶◀\u00a0"
+
+
+class Layout:
+    """A page's lines with the measures every layer asks about, each computed once."""
+
+    def __init__(self, root: etree._Element, url: str, evidence: ListingEvidence) -> None:
+        self.root = root
+        self.url = url
+        self.evidence = evidence
+        self.lines = render_lines(root)
+        self.chars, self.link_chars, self.links = _text_measures(root)
+        body = root.find(".//body")
+        top = body if body is not None else root
+        self.page_prose = self.prose(top) or 1
+        own = {normalise(text) for text in (evidence.teaser, evidence.link_text) if text}
+        self.frame = evidence.frame - own
+        self.section_paths = _ancestor_paths(url)
+        self._free: dict[etree._Element, int] | None = None
+        self._holders_of: dict[etree._Element, frozenset[etree._Element]] = {}
+
+    def prose(self, element: etree._Element) -> int:
+        """Visible characters outside links."""
+        return self.chars.get(element, 0) - self.link_chars.get(element, 0)
+
+    def free_prose(self, element: etree._Element) -> int:
+        """Prose outside links and outside link lists (a related-news list's dates and heading)."""
+        if self._free is None:
+            self._free = {}
+            for node in reversed(list(self.root.iter())):  # children before their parents
+                tag = node.tag if isinstance(node.tag, str) else ""
+                if not tag or tag in _UNSEEN_TAGS or tag == "a" or self.is_link_list(node):
+                    self._free[node] = 0
+                    continue
+                own = _visible(node.text) + sum(_visible(child.tail) for child in node)
+                self._free[node] = own + sum(self._free.get(child, 0) for child in node)
+        return self._free.get(element, 0)
+
+    def is_link_list(self, element: etree._Element) -> bool:
+        """Mostly the text of two or more links: a menu, sidebar, breadcrumbs, related news."""
+        chars = self.chars.get(element, 0)
+        return (
+            self.links.get(element, 0) >= 2 and chars > 0 and self.link_chars[element] * 2 >= chars
+        )
+
+    def in_link_list(self, element: etree._Element, anchor: etree._Element | None) -> bool:
+        """Whether `element` sits in a link list that does not hold `anchor` (the title, or the
+        article's prose); without an anchor, below the first block holding most of the prose."""
+        exempt = self._holders(anchor)
+        current: etree._Element | None = element
+        while current is not None and current not in exempt:
+            if anchor is None and self.prose(current) * 2 > self.page_prose:
+                return False
+            if self.is_link_list(current):
+                return True
+            current = current.getparent()
+        return False
+
+    def _holders(self, anchor: etree._Element | None) -> frozenset[etree._Element]:
+        """`anchor` and its ancestors: blocks that hold the article are never its boilerplate."""
+        if anchor is None:
+            return frozenset()
+        if anchor not in self._holders_of:
+            self._holders_of[anchor] = frozenset((anchor, *anchor.iterancestors()))
+        return self._holders_of[anchor]
+
+    def in_frame(self, line: Line) -> bool:
+        return normalise(line.text) in self.frame
+
+    def links_elsewhere(self, line: Line) -> bool:
+        """A line that links to another page (a sidebar teaser, a breadcrumb, the logo)."""
+        own = urlsplit(self.url).path
+        for link in line.links:
+            href = link.href
+            if is_javascript_back(href) or href.startswith("#"):
+                continue
+            if urlsplit(urljoin(self.url, href)).path != own and link.text:
+                return True
+        return False
+
+    def is_nav_line(self, line: Line) -> bool:
+        """A line made only of back links, known by their words or by where they point."""
+        if is_back_link_text(line.text):
+            return True
+        if not line.links or not all(
+            self._is_back_link(link.href, link.text) for link in line.links
+        ):
+            return False
+        rest = normalise(line.text)
+        for link in line.links:
+            rest = rest.replace(normalise(link.text), " ", 1)
+        return not rest.strip(DECORATION)
+
+    def _is_back_link(self, href: str, text: str) -> bool:
+        if is_back_link_text(text) or is_javascript_back(href):
+            return True
+        target = urljoin(self.url, href)
+        parts = urlsplit(target)
+        return parts.netloc == urlsplit(self.url).netloc and parts.path in self.section_paths
+
+
+def _ancestor_paths(url: str) -> frozenset[str]:
+    """The listing paths above an article ("/news/news_odkb/", "/news/"): where back links go."""
+    segments = [part for part in urlsplit(url).path.split("/") if part]
+    return frozenset("/" + "/".join(segments[:n]) + "/" for n in range(1, len(segments)))
+
+
+def _text_measures(
+    root: etree._Element,
+) -> tuple[dict[etree._Element, int], dict[etree._Element, int], dict[etree._Element, int]]:
+    """Visible characters, characters inside links, and links, of every element (one pass)."""
+    chars: dict[etree._Element, int] = {}
+    link_chars: dict[etree._Element, int] = {}
+    links: dict[etree._Element, int] = {}
+    for element in reversed(list(root.iter())):  # children before their parents
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag in _UNSEEN_TAGS or not tag:
+            chars[element] = link_chars[element] = links[element] = 0
+            continue
+        total = _visible(element.text)
+        inside = count = 0
+        for child in element:
+            total += chars.get(child, 0) + _visible(child.tail)
+            inside += link_chars.get(child, 0)
+            count += links.get(child, 0)
+        href = (element.get("href") or "").strip() if tag == "a" else ""
+        if href and not href.startswith(("#", "javascript:")):
+            inside, count = total, count + 1
+        chars[element], link_chars[element], links[element] = total, inside, count
+    return chars, link_chars, links
+
+
+_UNSEEN_TAGS = frozenset({"script", "style", "head", "title", "noscript", "template"})
+
+
+def _visible(text: str | None) -> int:
+    """Characters a reader sees, near enough for proportions (the common spaces left out)."""
+    if not text:
+        return 0
+    return len(text) - text.count(" ") - text.count("\n") - text.count("\t") - text.count("\r")
+
+
+# --- the title --------------------------------------------------------------------------------
+
+
+def common_ancestor(first: etree._Element, second: etree._Element) -> etree._Element:
+    ancestors = {first, *first.iterancestors()}
+    for element in (second, *second.iterancestors()):
+        if element in ancestors:
+            return element
+    return first.getroottree().getroot()
+
+
+def inside(element: etree._Element, container: etree._Element) -> bool:
+    return element is container or any(a is container for a in element.iterancestors())
+
+
+def boilerplate_below(element: etree._Element, container: etree._Element) -> bool:
+    """A class-named or semantic boilerplate container between `element` and the article."""
+    current: etree._Element | None = element
+    while current is not None and current is not container:
+        if is_boilerplate_container(current):
+            return True
+        current = current.getparent()
+    return False
+
+
+def is_header_noise(layout: Layout, line: Line, anchor: etree._Element | None) -> bool:
+    """Lines around the title that are neither it nor the body: share buttons, breadcrumbs."""
+    if not line.text:
+        return True
+    if anchor is None:
+        return line.boilerplate or layout.in_frame(line) or layout.in_link_list(line.element, None)
+    return not_the_article(layout, line, anchor)
+
+
+def not_the_article(layout: Layout, line: Line, anchor: etree._Element) -> bool:
+    """Frame text, a link list or a class-named boilerplate block that does not hold `anchor`
+    (the title, or the article's prose): a class name around the whole article never counts."""
+    if layout.in_frame(line) or layout.in_link_list(line.element, anchor):
+        return True
+    return boilerplate_below(line.element, common_ancestor(line.element, anchor))
