@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from lxml import etree
 
+from cstocrawl.parsing.lines import text_content
 from cstocrawl.parsing.text import clean_line
 
 # How <title> joins the page's name to the site's: "Title | CSTO", "CSTO - Title", "Title :: News".
@@ -62,7 +63,7 @@ def document_titles(root: etree._Element) -> list[str]:
     ]
     title = root.find(".//title")
     if title is not None:
-        found.append(" ".join(title.text_content().split()))
+        found.append(" ".join(text_content(title).split()))
     return [text for text in dict.fromkeys(found) if text]
 
 

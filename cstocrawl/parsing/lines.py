@@ -237,7 +237,8 @@ def render_lines(root: etree._Element) -> list[Line]:
         if tag in BLOCK_TAGS:
             builder.start(element, boilerplate, heading)
         if tag == "br":
-            builder.start(element.getparent(), boilerplate, heading)
+            parent = element.getparent()
+            builder.start(parent if parent is not None else element, boilerplate, heading)
         elif tag == "img":
             if src := image_source(element):
                 builder.image(src)
@@ -256,8 +257,13 @@ def _parent_emphasised(element: etree._Element) -> bool:
     return any(ancestor.tag in EMPHASIS_TAGS for ancestor in element.iterancestors())
 
 
+def text_content(element: etree._Element) -> str:
+    """All the text under `element` (lxml.html's text_content, which its stubs do not declare)."""
+    return str(element.text_content())  # type: ignore[attr-defined]
+
+
 def _text_of(element: etree._Element) -> str:
-    return " ".join(element.text_content().split())
+    return " ".join(text_content(element).split())
 
 
 def max_depth(root: etree._Element) -> int:

@@ -15,7 +15,13 @@ from lxml import etree
 from cstocrawl.parsing.dates import date_beside, leading_date, parse_date, trailing_date
 from cstocrawl.parsing.evidence import ListingEvidence, normalise
 from cstocrawl.parsing.labels import MORE_LABELS, normalise_label
-from cstocrawl.parsing.lines import Line, is_boilerplate_container, parse_html, render_lines
+from cstocrawl.parsing.lines import (
+    Line,
+    is_boilerplate_container,
+    parse_html,
+    render_lines,
+    text_content,
+)
 
 
 @dataclass
@@ -66,7 +72,7 @@ def _entry_date(container: etree._Element, lines: list[Line]) -> str | None:
             return dated[0]
     before = container.getprevious()
     if before is not None and not any(True for _ in before.iter("a")):
-        text = " ".join(before.text_content().split())
+        text = " ".join(text_content(before).split())
         if parse_date(text):
             return text
     return None
@@ -103,7 +109,7 @@ def _pieces(element: etree._Element) -> list[tuple[str, etree._Element | None]]:
     add(element.text)
     for child in element:
         if isinstance(child.tag, str):
-            add(child.text_content(), child)
+            add(text_content(child), child)
         add(child.tail)
     return pieces
 
@@ -135,7 +141,7 @@ def parse_listing(
     root = parse_html(html)
     order = {element: position for position, element in enumerate(root.iter())}
     heading = next(
-        (h for h in root.iter("h1") if h.text_content().strip() and not _in_boilerplate(h)), None
+        (h for h in root.iter("h1") if text_content(h).strip() and not _in_boilerplate(h)), None
     )
     main_starts = order[heading] if heading is not None else -1
 
@@ -195,7 +201,7 @@ def parse_listing(
             text
             for a in container.iter("a")
             if keys.get(a) == key
-            and (text := " ".join(a.text_content().split()))
+            and (text := " ".join(text_content(a).split()))
             and normalise_label(text) not in MORE_LABELS
         ]
         title = max(titles, key=len, default="")
@@ -224,10 +230,10 @@ def parse_listing(
         for text in (normalise(line.text), *(normalise(link.text) for link in line.links))
         if text and text not in entry_texts and parse_date(text) is None  # entry dates aren't
     )
-    title = root.find(".//title")
+    title_element = root.find(".//title")
     return ListingPage(
         entries=entries,
         links=list(dict.fromkeys(links)),
-        title=" ".join(title.text_content().split()) if title is not None else None,
+        title=" ".join(text_content(title_element).split()) if title_element is not None else None,
         frame=frame,
     )

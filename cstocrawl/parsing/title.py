@@ -83,8 +83,8 @@ def find_title(layout: Layout, candidates: list[str], opening: int | None) -> Ti
         return named
     if candidates:
         return TitleLine(None, candidates[0])
-    index = _likeliest_heading(layout, opening)
-    return _line_title(layout, index) if index is not None else TitleLine(None, None)
+    heading = _likeliest_heading(layout, opening)
+    return _line_title(layout, heading) if heading is not None else TitleLine(None, None)
 
 
 def _line_title(layout: Layout, index: int) -> TitleLine:
@@ -107,7 +107,8 @@ def teaser_line(layout: Layout) -> int | None:
         and not layout.links_elsewhere(line)
     ]
     plain = [index for index in found if not layout.lines[index].boilerplate]
-    return (plain or found or [None])[0]
+    chosen = plain or found
+    return chosen[0] if chosen else None
 
 
 def _is_titlelike(layout: Layout, line: Line, opening: int) -> bool:
