@@ -1,0 +1,113 @@
+"""The spider's callbacks in process: a listing's evidence travels to the article it links.
+
+Pages come from the replica, rendered without a server; responses are Scrapy's own HtmlResponse.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy import Request
+from scrapy.http import HtmlResponse
+from scrapy.utils.test import get_crawler
+
+from cstocrawl.items import Article
+from cstocrawl.parsing.evidence import ListingEvidence
+from cstocrawl.parsing.text import clean_line
+from cstocrawl.spiders.news import NewsSpider
+from tests.replica import ReplicaSite
+
+MIRROR = "http://127.0.0.1:8800"
+
+
+def spider() -> NewsSpider:
+    crawler = get_crawler(NewsSpider, settings_dict={"CSTOCRAWL_WORKERS": 0})
+    crawler.spider = crawler._create_spider(lang="en", base_url=MIRROR)
+    crawler.stats.open_spider()
+    assert isinstance(crawler.spider, NewsSpider)
+    return crawler.spider
+
+
+def response(site: ReplicaSite, target: str, request: Request | None = None) -> HtmlResponse:
+    page = site.page(target)
+    url = MIRROR + target
+    return HtmlResponse(url, body=page.body, encoding="utf-8", request=request or Request(url))
+
+
+def collect(results: AsyncIterator[Any]) -> list[Any]:
+    async def gather() -> list[Any]:
+        return [result async for result in results]
+
+    return asyncio.run(gather())
+
+
+def test_article_requests_carry_their_listing_entry() -> None:
+    site = ReplicaSite(lang="en", variant="portal")  # a card link wraps date, title and teaser
+    news = spider()
+    requests = collect(news.parse_listing(response(site, "/news/news_odkb/")))
+    articles = [r for r in requests if r.callback == news.parse_article]
+    shown = site.listing("/news/news_odkb/")[: site.page_size]
+    assert [r.cb_kwargs["canonical_url"] for r in articles] == [a.url for a in shown]
+    first, truth = articles[0].cb_kwargs["listing"], shown[0]
+    assert isinstance(first, ListingEvidence)
+    assert clean_line(first.title or "") == truth.title
+    assert clean_line(first.teaser or "") == truth.summary
+    assert first.date_text == truth.published.strftime("%d.%m.%Y")
+    assert first.frame  # the page's menu, footer and headings, to recognise them on the article
+
+
+def test_an_article_is_read_with_its_evidence_and_without() -> None:
+    site = ReplicaSite(lang="en", variant="portal")  # the article page never prints its title
+    news = spider()
+    listing = collect(news.parse_listing(response(site, "/news/news_odkb/")))
+    request = next(r for r in listing if r.callback == news.parse_article)
+    truth = next(
+        a for a in site.expected_articles() if a["url"] == request.cb_kwargs["canonical_url"]
+    )
+    target = urlsplit(truth["url"]).path
+
+    with_evidence = collect(
+        news.parse_article(response(site, target, request), **request.cb_kwargs)
+    )
+    item = next(result for result in with_evidence if isinstance(result, Article))
+    assert (item.title, item.summary, item.problems) == (
+        request.cb_kwargs["listing"].link_text,
+        request.cb_kwargs["listing"].teaser,
+        [],
+    )
+    assert item.published == request.cb_kwargs["listing"].date_text
+    assert news.crawler.stats.get_value("cstocrawl/evidence/articles") == 1
+    assert news.crawler.stats.get_value("cstocrawl/evidence/title_disagrees") is None
+
+    # `scrapy parse -c parse_article URL`: no listing; <title> still names the article.
+    alone = collect(news.parse_article(response(site, target)))
+    bare = next(result for result in alone if isinstance(result, Article))
+    assert bare.title == truth["title"] and bare.summary is None
+
+
+def test_a_page_that_disagrees_with_its_listing_is_counted() -> None:
+    site = ReplicaSite(lang="en", variant="bitrix")
+    news = spider()
+    listing = collect(news.parse_listing(response(site, "/news/news_odkb/")))
+    request = next(r for r in listing if r.callback == news.parse_article)
+    target = urlsplit(request.cb_kwargs["canonical_url"]).path
+    wrong = ListingEvidence(
+        link_text="Latest news from the CSTO",
+        date_text="01.01.2001",
+        teaser=request.cb_kwargs["listing"].teaser,
+        page_title=request.cb_kwargs["listing"].page_title,
+        frame=request.cb_kwargs["listing"].frame,
+    )
+    results = collect(
+        news.parse_article(
+            response(site, target, request), request.cb_kwargs["canonical_url"], wrong
+        )
+    )
+    item = next(result for result in results if isinstance(result, Article))
+    assert item.problems and item.problems[0].startswith("date_disagrees_with_listing: page ")
+    stats = news.crawler.stats
+    assert stats.get_value("cstocrawl/evidence/title_disagrees") == 1
+    assert stats.get_value("cstocrawl/problems/date_disagrees_with_listing") == 1
