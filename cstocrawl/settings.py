@@ -92,6 +92,17 @@ CSTOCRAWL_ATTACHMENT_MAX_MEMORY = 2**30
 # About 400 pages of prose, far beyond any statement, protocol or treaty the site publishes.
 CSTOCRAWL_ATTACHMENT_MAX_CHARS = 1_000_000
 
+# --- WARC: every response kept as received (cstocrawl/warc.py, issue 12) -------------------------
+# Every response and its request go to <output dir>/warc/<run id>.warc.gz, for citing what the site
+# said and for re-extracting datasets offline (python -m cstocrawl.reextract). False: no capture.
+CSTOCRAWL_WARC = True
+# A WARC file is closed and the next (<run id>-1.warc.gz, ...) begun past this many bytes; 0: never.
+# 1 GiB, the size web archives and their tools commonly expect.
+CSTOCRAWL_WARC_MAX_SIZE = 2**30
+# Attachments are stored under files/ already: the WARC keeps their headers and a revisit record
+# naming the stored file by SHA-256. True: their bytes go into the WARC too.
+CSTOCRAWL_WARC_ATTACHMENTS = False
+
 # --- Pipelines: one job each, in this order ------------------------------------------------------
 ITEM_PIPELINES = {
     "cstocrawl.pipelines.cleaning.CleaningPipeline": 100,
@@ -122,6 +133,9 @@ DOWNLOADER_MIDDLEWARES = {
     "cstocrawl.middlewares.OffsiteMiddleware": 50,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "cstocrawl.middlewares.RobotsTxtMiddleware": 100,
+    # Next to the downloader, after HttpCache (900): the bytes as received, before decompression,
+    # redirects and retries (cstocrawl/warc.py says why here).
+    "cstocrawl.warc.WarcCapture": 950,
 }
 TELNETCONSOLE_ENABLED = False
 # Scrapy 2.19's remote control is an HTTP server on localhost that runs the Python code sent to

@@ -28,6 +28,8 @@ def record_nothing(settings: BaseSettings) -> None:
     extensions = dict(settings.getdict("EXTENSIONS"))
     extensions.update(dict.fromkeys(RECORDING_EXTENSIONS))
     settings.set("EXTENSIONS", extensions, priority="cmdline")
+    # Nor is a page fetched by hand kept in the run's WARC files (cstocrawl/warc.py).
+    settings.set("CSTOCRAWL_WARC", False, priority="cmdline")
     # The URL typed on the command line is fetched wherever it is (a mirror, the replica), as
     # Scrapy's own offsite filter allows; the crawl's stricter one would drop it, and the shell
     # would wait for it forever.
