@@ -82,22 +82,42 @@ def acquire(output_dir: str | Path, prog: str, *, for_life: bool = True) -> IO[s
     return lock
 
 
+# Locks taken by crawlers of this process (RunLock), with how many crawlers share each.
+_crawlers: dict[Path, tuple[IO[str], int]] = {}
+
+
 class RunLock:
     """Extension: a crawl holds its output dir's lock, however it was started; one started
-    without `scrapy crawl` or the cron runner holds it until its engine stops."""
+    without `scrapy crawl` or the cron runner holds it until its engine stops. Crawlers of one
+    process share it: the lock keeps runs (processes) apart."""
 
-    def __init__(self, lock: IO[str] | None) -> None:
-        self.lock = lock  # None: the process holds it already, for life
+    def __init__(self, path: Path | None) -> None:
+        self.path = path  # None: the process holds it already, for life
+
+    @property
+    def lock(self) -> IO[str] | None:
+        return _crawlers[self.path][0] if self.path in _crawlers else None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunLock:
         output_dir = crawler.settings.get("CSTOCRAWL_OUTPUT_DIR") or "output"
         if held(output_dir):
             return cls(None)
-        extension = cls(acquire(output_dir, f"{crawler.spidercls.name} crawl", for_life=False))
+        path = lock_path(output_dir).resolve()
+        if path in _crawlers:
+            lock, users = _crawlers[path]
+        else:
+            lock, users = acquire(output_dir, f"{crawler.spidercls.name} crawl", for_life=False), 0
+        _crawlers[path] = (lock, users + 1)
+        extension = cls(path)
         crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
         return extension
 
     def engine_stopped(self) -> None:
-        if self.lock is not None:
-            self.lock.close()
+        if self.path is None or self.path not in _crawlers:
+            return
+        lock, users = _crawlers.pop(self.path)
+        if users > 1:
+            _crawlers[self.path] = (lock, users - 1)
+        else:
+            lock.close()

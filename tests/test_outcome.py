@@ -278,11 +278,15 @@ def test_a_crawl_started_any_way_holds_the_lock_while_it_runs(tmp_path: Path) ->
     crawler = get_crawler(NewsSpider, settings)  # free now: this crawl takes it
     extension = crawler.get_extension(RunLock)
     assert extension is not None and extension.lock is not None
-    with path.open("a") as probe, pytest.raises(BlockingIOError):
-        fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    extension.engine_stopped()
+    # Another crawler of this process shares it (the lock keeps processes apart).
+    sharing = get_crawler(NewsSpider, settings).get_extension(RunLock)
+    assert sharing is not None and sharing.lock is extension.lock
+    for stopped in (extension, sharing):
+        with path.open("a") as probe, pytest.raises(BlockingIOError):
+            fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        stopped.engine_stopped()
     with path.open("a") as probe:
-        fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)  # released with the engine
+        fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)  # released with the last engine
 
 
 def test_a_damaged_state_file_is_refused_too(tmp_path: Path) -> None:
