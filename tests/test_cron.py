@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from cstocrawl.cron import main
-from cstocrawl.outcome import Exit
+from cstocrawl.cron import main, refused_by_child
+from cstocrawl.outcome import Exit, Outcome
 from cstocrawl.state import State, state_path
 from tests.crawling import REPO, read_dataset, read_latest, read_manifest, run_cron
 from tests.replica import Fault, ReplicaSite, Response, serve
@@ -134,3 +134,17 @@ def test_pages_that_cannot_be_fetched_fail_the_run_and_are_fetched_by_the_next(
     assert retried.returncode == Exit.OK, retried.stderr
     assert len(read_dataset(tmp_path, "r2")) == len(read_latest(tmp_path)) == 48
     assert newest.url in {record["url"] for record in read_dataset(tmp_path, "r2")}
+
+
+def test_a_scrapy_that_refused_after_our_checks_gives_its_code_and_line(tmp_path: Path) -> None:
+    """A race the runner cannot see (its checks passed, scrapy's did not): scrapy's line wins."""
+    log = tmp_path / "run.log"
+    log.write_text(
+        "2026-01-01 00:00:00 [scrapy.utils.log] INFO: Scrapy started\n"
+        f"cstocrawl: another run (pid 7) holds {tmp_path / 'cron.lock'}; not started (exit 75)\n"
+    )
+    assert refused_by_child(75, log) == Outcome(
+        Exit.LOCKED, f"another run (pid 7) holds {tmp_path / 'cron.lock'}; not started"
+    )
+    assert refused_by_child(1, log) is None  # a crawl that failed is judged from its manifest
+    assert refused_by_child(-9, log) is None
