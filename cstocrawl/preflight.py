@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import tempfile
 from collections.abc import Mapping
@@ -64,6 +65,25 @@ def check_settings(settings: BaseSettings) -> None:
             ) from None
 
 
+def check_run_id(settings: BaseSettings, directory: Path) -> None:
+    """A run id given with -s names files: a plain name, never one a run already used."""
+    run_id = settings.get("CSTOCRAWL_RUN_ID")
+    if not run_id:
+        return
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", run_id):
+        raise Refused(
+            Exit.USAGE, f"-s CSTOCRAWL_RUN_ID={run_id}: expected letters, digits, '_', '.', '-'"
+        )
+    news = directory / "news"
+    if any(
+        (news / name).exists()
+        for name in (f"{run_id}.jsonl", f"{run_id}.jsonl.tmp", f"{run_id}.manifest.json")
+    ):
+        raise Refused(
+            Exit.USAGE, f"-s CSTOCRAWL_RUN_ID={run_id}: a run of that id is in {news} already"
+        )
+
+
 def check_writable(directory: Path) -> None:
     """Refused(OUTPUT) unless `directory` is, or can be made, a directory we can write in."""
     if directory.exists() and not directory.is_dir():
@@ -99,6 +119,7 @@ def check_run(spidercls: type[Spider], arguments: Mapping[str, str], settings: B
             raise Refused(Exit.USAGE, str(error)) from None
     check_settings(settings)
     check_writable(output_dir(settings))
+    check_run_id(settings, output_dir(settings))
     return parsed
 
 

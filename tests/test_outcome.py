@@ -312,3 +312,19 @@ def test_a_damaged_state_file_is_refused_too(tmp_path: Path) -> None:
         "): restore it from a backup, or move it aside to start "
         "afresh (the next run then fetches the whole site again)"
     )
+
+
+def test_a_run_id_given_by_hand_is_a_plain_name_never_used_before(tmp_path: Path) -> None:
+    def check(run_id: str) -> None:
+        settings = {"CSTOCRAWL_OUTPUT_DIR": str(tmp_path), "CSTOCRAWL_RUN_ID": run_id}
+        check_run(NewsSpider, {}, get_crawler(NewsSpider, settings).settings)
+
+    (tmp_path / "news").mkdir()
+    (tmp_path / "news" / "day1.jsonl.tmp").write_text("")  # a run that died: its id is taken
+    check("day2")
+    assert refusal(check, "day1") == Outcome(
+        Exit.USAGE, f"-s CSTOCRAWL_RUN_ID=day1: a run of that id is in {tmp_path / 'news'} already"
+    )
+    assert refusal(check, "../day3").reason == (
+        "-s CSTOCRAWL_RUN_ID=../day3: expected letters, digits, '_', '.', '-'"
+    )
