@@ -22,7 +22,12 @@ from tests.extract.hostile import one_letter_runs_docx, shared_stream_pdf
 from tests.processes import descendants, wait_gone
 
 MB = 2**20
-PROJECT = {name: getattr(project_settings, name) for name in dir(project_settings) if name.isupper()}
+# The project's settings without its extensions (a run lock, the manifest): only the pipeline runs.
+PROJECT = {
+    name: getattr(project_settings, name)
+    for name in dir(project_settings)
+    if name.isupper() and name != "EXTENSIONS"
+}
 
 
 @pytest.fixture(autouse=True)
