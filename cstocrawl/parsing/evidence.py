@@ -17,6 +17,7 @@ from lxml import etree
 from cstocrawl.parsing.lines import text_content
 from cstocrawl.parsing.text import clean_line
 
+_NOT_WORD_RE = re.compile(r"[^\w]+")
 # How <title> joins the page's name to the site's: "Title | CSTO", "CSTO - Title", "Title :: News".
 _TITLE_SEPARATOR_RE = re.compile(r"\s+(?:[|:/\\»«·•—–-]{1,2})\s+")
 
@@ -48,10 +49,34 @@ class ListingEvidence:
         return self.link_text
 
 
+# A listing may cut a title at this many characters without saying so.
+TRUNCATED_TITLE = 40
+
+
+@lru_cache(maxsize=32768)
+def words_of(text: str) -> str:
+    """Only the words, for comparing titles: quotes, dashes and final periods differ in print."""
+    return " ".join(_NOT_WORD_RE.sub(" ", normalise(text)).split())
+
+
+def names_title(text: str, candidate: str) -> bool:
+    """Whether a page line is the candidate title: the same text, or the candidate's beginning
+    when the candidate says it was cut ("A meeting of the CSTO Collective..."). Strict: another
+    article's teaser may differ from this title by a final period only."""
+    line, named = normalise(text), normalise(candidate)
+    if named.endswith(("...", "…")):
+        stem = named.rstrip(".… ")
+        return bool(stem) and line.startswith(stem)
+    return bool(named) and line == named
+
+
 def titles_agree(title: str, listed: str) -> bool:
-    """The same title, or the listing's cut short ("A meeting of the CSTO Collective...")."""
-    page, shown = normalise(title), normalise(listed)
-    return page == shown or (shown.endswith(("...", "…")) and page.startswith(shown.rstrip(".… ")))
+    """The chosen title agrees with the listing's link text: the same words, or the link text cut
+    short, with or without an ellipsis (listings print at most so many characters)."""
+    page, shown = words_of(title), words_of(listed)
+    if not shown:
+        return False
+    return page == shown or (len(shown) >= TRUNCATED_TITLE and page.startswith(shown))
 
 
 def document_titles(root: etree._Element) -> list[str]:

@@ -17,7 +17,7 @@ from cstocrawl.parsing.dates import (
     parse_date,
     trailing_date,
 )
-from cstocrawl.parsing.evidence import normalise, titles_agree
+from cstocrawl.parsing.evidence import names_title, normalise
 from cstocrawl.parsing.layout import Layout
 from cstocrawl.parsing.lines import Line, element_hint
 
@@ -37,7 +37,7 @@ def _match_candidate(text: str, candidates: list[str]) -> tuple[str, str | None]
     if not any(normalise(candidate).rstrip(".… ") in key for candidate in candidates):
         return None  # most lines: no candidate in them at all
     for title, date_text in _title_and_date(text):
-        if any(titles_agree(title, candidate) for candidate in candidates):
+        if any(names_title(title, candidate) for candidate in candidates):
             return title, date_text
     return None
 

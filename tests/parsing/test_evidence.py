@@ -10,6 +10,7 @@ from __future__ import annotations
 from cstocrawl.parsing.detail import parse_detail
 from cstocrawl.parsing.evidence import (
     ListingEvidence,
+    names_title,
     normalise,
     title_candidates,
     titles_agree,
@@ -174,7 +175,18 @@ def test_a_link_that_wraps_the_teaser_is_not_title_evidence() -> None:
     assert evidence().title == TITLE
 
 
-def test_titles_agree_with_a_listing_that_cuts_them_short() -> None:
+def test_titles_agree_with_a_listing_that_cuts_them_short_or_prints_them_otherwise() -> None:
     assert titles_agree(TITLE, "A meeting of the CSTO Collective Security...")
+    assert titles_agree(TITLE, "A meeting of the CSTO Collective Security Council was")  # cut at N
+    assert titles_agree(f"«{TITLE}».", f'"{TITLE}"')  # quotes and a final period differ in print
     assert not titles_agree(TITLE, "A meeting of the CSTO Joint Staff...")
+    assert not titles_agree(TITLE, "A meeting")  # too short to be a cut title
     assert not titles_agree("Latest news", TITLE)
+
+
+def test_a_line_is_the_title_only_when_whole_unless_the_candidate_says_it_was_cut() -> None:
+    first_paragraph = f"{TITLE} in Minsk on 23 November."
+    assert names_title(f"  {TITLE.upper()} ", TITLE)
+    assert not names_title(f"{TITLE}.", TITLE)  # another article's teaser, one period apart
+    assert not names_title(first_paragraph, TITLE)
+    assert names_title(first_paragraph, "A meeting of the CSTO Collective Security…")
