@@ -24,6 +24,7 @@ import signal
 import socket
 import subprocess
 import sys
+import traceback
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,6 +46,13 @@ _START_TIMEOUT = 120.0
 _PR_SET_PDEATHSIG = 1
 
 _OK, _RAISED, _MEMORY = "ok", "raised", "memory"
+
+
+class RemoteTraceback(Exception):
+    """The traceback of an exception raised in a worker, shown as its cause."""
+
+    def __str__(self) -> str:
+        return f"\n\"\"\"\n{self.args[0]}\"\"\""
 
 
 class WorkerError(Exception):
@@ -128,7 +136,8 @@ class Pool:
             else:
                 self._idle.append(worker)
             if status == _RAISED:
-                raise value
+                error, trace = value
+                raise error from RemoteTraceback(trace)
             return value  # type: ignore[no-any-return]
 
     async def _start(self) -> _Worker:
@@ -295,23 +304,29 @@ def _main(argv: list[str]) -> None:
             conn.send((_MEMORY, None))
             return
         except Exception as error:  # an argument that cannot be unpickled here
-            conn.send((_RAISED, RuntimeError(f"cannot read the call: {error!r}")))
+            conn.send((_RAISED, _raised(RuntimeError(f"cannot read the call: {error!r}"))))
             continue
         try:
             reply: tuple[str, Any] = (_OK, function(*args))
         except MemoryError:
             reply = (_MEMORY, None)
         except Exception as error:
-            reply = (_RAISED, error)
+            reply = (_RAISED, _raised(error))
         del function, args
         try:
             conn.send(reply)
         except MemoryError:
             conn.send((_MEMORY, None))
         except Exception as error:  # an unpicklable result or exception
-            conn.send((_RAISED, RuntimeError(f"cannot send the result: {error!r}")))
+            problem = RuntimeError(f"cannot send the result: {error!r}")
+            conn.send((_RAISED, _raised(problem)))
         if reply[0] == _MEMORY:
             return  # a process that hit its limit is not trusted with another call
+
+
+def _raised(error: BaseException) -> tuple[BaseException, str]:
+    """The exception and its traceback in the worker, which does not cross the pipe by itself."""
+    return error, "".join(traceback.format_exception(error))
 
 
 def _die_with(parent: int) -> None:

@@ -258,3 +258,15 @@ def test_workers_die_with_a_killed_crawl_process() -> None:
         parent.wait()
     assert len(pids) == 2 and pids <= children
     assert wait_gone(children) == set()
+
+
+def fails(message: str) -> None:
+    raise ValueError(message)
+
+
+def test_an_exception_in_a_worker_is_raised_with_its_traceback(asyncio_reactor: None) -> None:
+    pools = Workers(1)
+    with pytest.raises(ValueError, match="bad page") as raised:
+        run_with(pools, pools.run(fails, "bad page"))
+    assert isinstance(raised.value.__cause__, workers.RemoteTraceback)
+    assert 'in fails\n    raise ValueError(message)' in str(raised.value.__cause__)
