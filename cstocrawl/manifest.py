@@ -131,7 +131,8 @@ class RunManifest:
         manifest = {
             "run_id": spider.run_id,
             "spider": spider.name,
-            "mode": stats["cstocrawl/state/mode"],
+            # full or incremental; `reextract` for a run rebuilt from WARC files (issue 12).
+            "mode": stats.get("cstocrawl/run/mode") or stats["cstocrawl/state/mode"],
             "today": run_date(settings).isoformat(),
             "recheck_days": settings.getint("CSTOCRAWL_RECHECK_DAYS"),
             "started_at": iso_utc(spider.started_at),

@@ -102,6 +102,9 @@ CSTOCRAWL_WARC_MAX_SIZE = 2**30
 # Attachments are stored under files/ already: the WARC keeps their headers and a revisit record
 # naming the stored file by SHA-256. True: their bytes go into the WARC too.
 CSTOCRAWL_WARC_ATTACHMENTS = False
+# WARC files a run replays instead of fetching (set by python -m cstocrawl.reextract, which also
+# swaps the download handlers); empty: a live crawl.
+CSTOCRAWL_REPLAY_WARCS: list[str] = []
 
 # --- Pipelines: one job each, in this order ------------------------------------------------------
 ITEM_PIPELINES = {

@@ -37,7 +37,7 @@ from urllib.parse import urlsplit
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Headers, Response
 from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
@@ -63,6 +63,10 @@ GZIP_LEVEL = 6
 NAME_RE = re.compile(r"^(?P<run>.+?)(?:-(?P<part>\d+))?\.warc\.gz$")
 # The headers of a WARC record that point a revisit to the stored attachment.
 STORED_FILE_HEADER = "CSTOCRAWL-Stored-File"
+
+
+class NotArchived(IgnoreRequest):
+    """A re-extraction asked for a URL the WARC files do not hold (cstocrawl/reextract.py)."""
 
 
 def warc_dir(output_dir: str | Path) -> Path:
