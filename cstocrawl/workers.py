@@ -358,7 +358,8 @@ class Workers:
         stopping: Callable[[], bool] = _never,
     ) -> None:
         self.count = count
-        self.pages = Pool("page", count, page_limits) if count > 0 else None
+        # Both pools stop with the crawl: a graceful stop must not wait for any worker.
+        self.pages = Pool("page", count, page_limits, stopping=stopping) if count > 0 else None
         self.attachments = Pool(
             "attachment",
             max(attachment_workers, 1),  # limits need a process to enforce them in
@@ -392,7 +393,8 @@ class Workers:
 
         A worker that died is replaced and the call tried once more there (the OOM killer or a
         stray signal may have hit it); if that one dies too, WorkerDied. Never inline: a page
-        that crashes its parser would take the whole crawl, and its manifest, with it.
+        that crashes its parser would take the whole crawl, and its manifest, with it. Also
+        WorkerTimeout past CSTOCRAWL_PAGE_TIMEOUT, and WorkersStopped once the crawl is stopping.
         """
         if self.pages is None or not is_asyncio_available():
             return function(*args)

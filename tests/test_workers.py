@@ -178,7 +178,7 @@ def test_pages_do_not_wait_behind_a_busy_attachment_worker(asyncio_reactor: None
     run_with(pools, main())
 
 
-def test_a_stopping_crawl_kills_a_busy_attachment_worker_and_runs_no_more() -> None:
+def test_a_stopping_crawl_kills_busy_workers_and_runs_no_more(asyncio_reactor: None) -> None:
     stop = False
     pools = Workers(1, stopping=lambda: stop)
 
@@ -186,17 +186,18 @@ def test_a_stopping_crawl_kills_a_busy_attachment_worker_and_runs_no_more() -> N
         nonlocal stop
         busy = asyncio.ensure_future(pools.extract(sleep_then, 600, 1))
         queued = asyncio.ensure_future(pools.extract(where, 1))
-        while not pools.attachments.pids():
+        page = asyncio.ensure_future(pools.run(sleep_then, 600, 2))
+        while len(pools.pids()) < 2:  # both workers started
             await asyncio.sleep(0.05)
-        [pid] = pools.attachments.pids()
+        pids = pools.pids()
         stop = True
-        # No time limit is set: without the stop, both would wait for the 600 s call.
-        done, _ = await asyncio.wait({busy, queued}, timeout=60)
-        assert done == {busy, queued}
-        for call in (busy, queued):
+        # No time limit is set: without the stop, all would wait for the 600 s calls.
+        done, _ = await asyncio.wait({busy, queued, page}, timeout=60)
+        assert done == {busy, queued, page}
+        for call in (busy, queued, page):
             with pytest.raises(WorkersStopped):
                 call.result()
-        assert not alive(pid)
+        assert not any(alive(pid) for pid in pids)
 
     run_with(pools, main())
 
