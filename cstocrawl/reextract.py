@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import io
 import logging
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -29,17 +30,20 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from scrapy import Request, signals
+from scrapy.cmdline import execute
 from scrapy.core.downloader.handlers.base import BaseDownloadHandler
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 from scrapy.settings import BaseSettings
+from scrapy.utils.project import get_project_settings
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
 from warcio.timeutils import iso_date_to_datetime
 
+from cstocrawl.cron import new_run_id
 from cstocrawl.site import UrlKind
 from cstocrawl.warc import (
     NAME_RE,
@@ -426,11 +430,6 @@ def crawl_arguments(paths: list[Path], given: dict[str, str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    import os
-
-    from scrapy.cmdline import execute
-    from scrapy.utils.project import get_project_settings
-
     options = parse_args(argv)
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "cstocrawl.settings")
     settings = get_project_settings()
@@ -444,6 +443,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{PROG}: nothing to re-extract: {what} (exit {os.EX_USAGE})", file=sys.stderr)
         return os.EX_USAGE
     replay_settings(settings, [path.resolve() for path in paths])
+    if not settings.get("CSTOCRAWL_RUN_ID"):  # a new run id, never one a run already has
+        settings.set("CSTOCRAWL_RUN_ID", new_run_id(output_dir), priority="cmdline")
     command = ["scrapy", "crawl", "news", *crawl_arguments(paths, dict(options.args))]
     try:
         execute(command, settings)

@@ -1,0 +1,207 @@
+"""Crawl the replica, stop it, and rebuild the datasets from the WARC files alone (issue 12).
+
+`scrapy crawl news` and `python -m cstocrawl.reextract` run in subprocesses (each needs its own
+reactor). After the crawl, a plain listener takes the replica's port and counts connections: the
+re-extraction must make none.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from warcio.cli import main as warcio_main
+
+from cstocrawl import settings as project_settings
+from cstocrawl.reextract import warc_files
+from tests.crawling import REPO, by_url, crawl, log_stats, options, read_dataset, read_latest
+from tests.crawling import read_manifest as manifest_of
+from tests.replica import Fault, ReplicaSite, serve
+
+VOLATILE = ("crawled_at",)
+
+
+def reextract(
+    output_dir: Path, *warcs: Path, run_id: str = "re1", settings: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "cstocrawl.reextract", *map(str, warcs)]
+    for name, value in {
+        "CSTOCRAWL_OUTPUT_DIR": str(output_dir),
+        "CSTOCRAWL_RUN_ID": run_id,
+        **(settings or {}),
+    }.items():
+        command += ["-s", f"{name}={value}"]
+    return subprocess.run(
+        command, cwd=REPO, capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+@contextmanager
+def listening(port: int) -> Iterator[list[str]]:
+    """A plain TCP listener on 127.0.0.1:`port` for the block; yields the peers that connected."""
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    server.bind(("127.0.0.1", port))
+    server.listen(16)
+    server.settimeout(0.1)
+    peers: list[str] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                connection, peer = server.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            peers.append(f"{peer[0]}:{peer[1]}")
+            connection.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield peers
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        server.close()
+
+
+def comparable(record: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in record.items() if name not in VOLATILE}
+
+
+def warcio_check(path: Path) -> int:
+    with pytest.raises(SystemExit) as exit:
+        warcio_main(["check", str(path)])
+    return int(exit.value.code or 0)
+
+
+def small_site() -> ReplicaSite:
+    """Two listing pages a section, statements with attachments, one page answering 503 first."""
+    site = ReplicaSite(lang="en", variant="bitrix", articles_per_section=6, page_size=4)
+    flaky = next(a for a in site.articles if a.section == "smi")
+    site.set_fault(urlsplit(flaky.url).path, Fault(503, times=1))  # retried: 503, then 200
+    return site
+
+
+def test_a_dataset_rebuilt_from_the_warc_equals_the_live_one_with_no_network(
+    tmp_path: Path,
+) -> None:
+    live, rebuilt = tmp_path / "live", tmp_path / "rebuilt"
+    site = small_site()
+    # Attachments in full, so a fresh output dir with only the WARC files is enough.
+    with serve(site) as base_url:
+        result = crawl(base_url, live, settings={"CSTOCRAWL_WARC_ATTACHMENTS": "True"})
+    assert result.returncode == 0, result.stderr[-3000:]
+    live_stats = log_stats(result.stderr)
+    warcs = warc_files(live / "warc")
+    assert [path.name for path in warcs] == ["run1.warc.gz"]
+    assert not list((live / "warc").glob("*.open"))
+    assert all(warcio_check(path) == 0 for path in warcs)
+    assert live_stats["cstocrawl/warc/records"] == 2 * live_stats["downloader/response_count"]
+
+    # Only the WARC files go to the new output dir: no state, no files/, no replica.
+    shutil.copytree(live / "warc", rebuilt / "warc")
+    port = urlsplit(base_url).port
+    assert port is not None
+    with listening(port) as peers:
+        result = reextract(rebuilt)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert peers == []  # zero connections to the site's address
+    stats = log_stats(result.stderr)
+    assert stats["downloader/request_count"] == stats["cstocrawl/replay/served"]
+    assert not any(key.startswith("downloader/exception") for key in stats)
+    assert "cstocrawl/warc/records" not in stats  # a re-extraction captures nothing new
+
+    expected = by_url(read_dataset(live))
+    produced = by_url(read_dataset(rebuilt, "re1"))
+    assert sorted(produced) == sorted(expected) and len(expected) == len(site.articles)
+    for url, record in expected.items():
+        assert comparable(produced[url]) == comparable(record), url
+    assert [comparable(r) for r in read_latest(rebuilt)] == [
+        comparable(r) for r in read_latest(live)
+    ]
+    manifest = manifest_of(rebuilt, "re1")
+    assert manifest["mode"] == "reextract"
+    assert manifest["outcome"]["code"] == 0
+    assert manifest["counts"]["new"] == len(expected)
+    assert not (rebuilt / "warc" / "re1.warc.gz").exists()
+
+
+def test_a_parser_fix_reaches_every_archived_article(tmp_path: Path) -> None:
+    site = small_site()
+    with serve(site) as base_url:
+        result = crawl(base_url, tmp_path)  # attachments kept under files/, revisits in the WARC
+    assert result.returncode == 0, result.stderr[-3000:]
+    live = by_url(read_dataset(tmp_path))
+    revisits = log_stats(result.stderr)["cstocrawl/warc/revisits"]
+    stored = {a["url"] for r in live.values() for a in r["attachments"] if a["path"]}
+    assert revisits == len(stored) > 0  # each attachment fetched once, kept by its digest
+
+    # The "fix": every title as a changed rule gives it, before the cleaning pipeline hashes it.
+    pipelines = {**project_settings.ITEM_PIPELINES, "tests.pipelines.fixing.UpperTitles": 50}
+    fixed = {"ITEM_PIPELINES": json.dumps(pipelines)}
+    result = reextract(tmp_path, run_id="fix1", settings=fixed)
+    assert result.returncode == 0, result.stderr[-3000:]
+
+    produced = by_url(read_dataset(tmp_path, "fix1"))
+    assert sorted(produced) == sorted(live)
+    for url, before in live.items():
+        after = produced[url]
+        assert after["title"] == before["title"].upper() != before["title"], url
+        # Same article otherwise; the attachments were already stored, not downloaded again.
+        same = {**comparable(before), "title": after["title"]}
+        same["attachments"] = [{**a, "status": "stored"} for a in before["attachments"]]
+        same.pop("content_sha256")
+        assert {k: v for k, v in comparable(after).items() if k != "content_sha256"} == same
+    latest = by_url(read_latest(tmp_path))
+    assert {url: r["title"] for url, r in latest.items()} == {
+        url: r["title"].upper() for url, r in live.items()
+    }
+    manifest = manifest_of(tmp_path, "fix1")
+    assert manifest["mode"] == "reextract"
+    assert manifest["counts"]["changed"] == len(live)
+
+
+def test_a_killed_crawl_leaves_its_warc_under_the_temporary_name_only(tmp_path: Path) -> None:
+    site = ReplicaSite(lang="en", variant="bitrix", articles_per_section=4, page_size=4)
+    # Every article hangs: the crawl is still running when it is killed.
+    for article in site.articles:
+        site.set_fault(urlsplit(article.url).path, Fault(status=None, delay=120))
+    command = [sys.executable, "-m", "scrapy", "crawl", "news"]
+    with serve(site) as base_url:
+        command += options(base_url, tmp_path, (), {"CSTOCRAWL_RUN_ID": "run1"})
+        killed = subprocess.Popen(
+            command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        try:
+            torn = tmp_path / "warc" / "run1.warc.gz.open"
+            deadline = time.monotonic() + 120
+            while not (torn.exists() and torn.stat().st_size > 5000):  # listings captured
+                assert killed.poll() is None, "the crawl ended before the kill"
+                assert time.monotonic() < deadline, "the crawl captured nothing"
+                time.sleep(0.1)
+            killed.send_signal(signal.SIGKILL)
+            assert killed.wait(timeout=30) == -signal.SIGKILL
+        finally:
+            if killed.poll() is None:
+                killed.kill()
+                killed.wait()
+    assert [path.name for path in (tmp_path / "warc").iterdir()] == ["run1.warc.gz.open"]
+    assert warc_files(tmp_path / "warc") == []  # never read by default
+    result = reextract(tmp_path)
+    assert result.returncode == 64 and "no WARC files" in result.stderr
