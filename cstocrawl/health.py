@@ -99,7 +99,7 @@ def assess(
                 f"{count} of {articles} articles had {problem}: the site's markup may have changed"
             )
     titled = stats.get("cstocrawl/evidence/titled", 0)
-    wrong_titles = stats.get("cstocrawl/evidence/title_disagrees", 0)
+    wrong_titles = stats.get("cstocrawl/problems/title_disagrees_with_listing", 0)
     if titled and wrong_titles / titled > max_problem_ratio:
         failures.append(
             f"{wrong_titles} of {titled} article titles disagree with their listing's link text"

@@ -79,7 +79,7 @@ def test_titles_and_dates_that_disagree_with_the_listings_fail() -> None:
     stats = {
         **HEALTHY_STATS,
         "cstocrawl/evidence/titled": 10,
-        "cstocrawl/evidence/title_disagrees": 5,
+        "cstocrawl/problems/title_disagrees_with_listing": 5,
         "cstocrawl/problems/date_disagrees_with_listing": 4,
     }
     assert assess(stats, 0.2) == [

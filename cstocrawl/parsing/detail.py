@@ -32,7 +32,12 @@ from cstocrawl.parsing.dates import (
     parse_date,
     trailing_date,
 )
-from cstocrawl.parsing.evidence import ListingEvidence, normalise, title_candidates
+from cstocrawl.parsing.evidence import (
+    ListingEvidence,
+    normalise,
+    title_candidates,
+    titles_agree,
+)
 from cstocrawl.parsing.labels import DOWNLOAD_RE, is_javascript_back
 from cstocrawl.parsing.layout import (
     DECORATION,
@@ -302,6 +307,8 @@ def parse_detail(
         page_dates.append(_date_above(layout, found.index, core))
     date_text, date_problem = _agree_on_date([d for d in page_dates if d], evidence.date_text)
     problems += date_problem
+    if title and evidence.title and not titles_agree(title, evidence.title):
+        problems.append(f"title_disagrees_with_listing: listing {evidence.title}")
 
     body, back_links = _body(layout, header, article, core, title)
     paragraphs = ([header.glued] if header.glued else []) + [line.text for line in body]

@@ -79,8 +79,8 @@ def test_an_article_is_read_with_its_evidence_and_without() -> None:
         [],
     )
     assert item.published == request.cb_kwargs["listing"].date_text
-    assert news.crawler.stats.get_value("cstocrawl/evidence/articles") == 1
-    assert news.crawler.stats.get_value("cstocrawl/evidence/title_disagrees") is None
+    assert news.crawler.stats.get_value("cstocrawl/evidence/titled") == 1
+    assert news.crawler.stats.get_value("cstocrawl/problems/title_disagrees_with_listing") is None
 
     # `scrapy parse -c parse_article URL`: no listing; <title> still names the article.
     alone = collect(news.parse_article(response(site, target)))
@@ -107,7 +107,11 @@ def test_a_page_that_disagrees_with_its_listing_is_counted() -> None:
         )
     )
     item = next(result for result in results if isinstance(result, Article))
-    assert item.problems and item.problems[0].startswith("date_disagrees_with_listing: page ")
+    assert [problem.partition(":")[0] for problem in item.problems] == [
+        "date_disagrees_with_listing",
+        "title_disagrees_with_listing",
+    ]
+    assert item.problems[1] == "title_disagrees_with_listing: listing Latest news from the CSTO"
     stats = news.crawler.stats
-    assert stats.get_value("cstocrawl/evidence/title_disagrees") == 1
+    assert stats.get_value("cstocrawl/problems/title_disagrees_with_listing") == 1
     assert stats.get_value("cstocrawl/problems/date_disagrees_with_listing") == 1
