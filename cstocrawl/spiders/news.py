@@ -235,7 +235,7 @@ class NewsSpider(scrapy.Spider):
         page = await Workers.of(self.crawler).run(
             parse_detail, response.text, response.url, listing
         )
-        self._record_evidence(page, listing)
+        self._record_evidence(url, page, listing)
         for request in self.follow_listings(page.back_links):
             yield request
         attachments = []
@@ -256,14 +256,16 @@ class NewsSpider(scrapy.Spider):
             crawled_at=iso_utc(utc_now()),
         )
 
-    def _record_evidence(self, page: DetailPage, listing: ListingEvidence | None) -> None:
+    def _record_evidence(
+        self, url: str, page: DetailPage, listing: ListingEvidence | None
+    ) -> None:
         """Count what the page and its listing entry could not confirm: the health check reads
         these (cstocrawl/problems/<kind>), against the articles whose listing showed a title."""
         stats = self.crawler.stats
         for problem in page.problems:
             kind, _, detail = problem.partition(": ")
             stats.inc_value(f"cstocrawl/problems/{kind}")
-            self.logger.warning("%s on %s%s", kind, page.title, f" ({detail})" if detail else "")
+            self.logger.warning("%s on %s%s", kind, url, f" ({detail})" if detail else "")
         if listing is not None and listing.title and page.title:
             stats.inc_value("cstocrawl/evidence/titled")
 
