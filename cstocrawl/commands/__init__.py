@@ -1,6 +1,6 @@
 """Project commands (COMMANDS_MODULE): `crawl` with a truthful exit code, and Scrapy's tools made
-harmless, so `scrapy shell`, `scrapy parse`, `scrapy check`, `scrapy fetch` and `scrapy view` never
-record a run, write the state or touch a dataset."""
+harmless, so `scrapy shell`, `parse`, `check`, `fetch`, `view` and `bench` never record a run,
+write the state or touch a dataset."""
 
 from __future__ import annotations
 
