@@ -1,4 +1,4 @@
-"""Held-out markups of the replica (UNSEEN_VARIANTS): re-skins the extraction was not tuned on.
+"""Held-out markups of the replica (UNSEEN_VARIANTS, HELD_OUT_VARIANTS): re-skins written blind.
 
 Renderer(lang, name, seed) builds them through RENDERERS; the content and ground truth are the
 same as for VARIANTS, only the HTML around it differs. Each module's docstring says what it tests.
@@ -6,10 +6,13 @@ same as for VARIANTS, only the HTML around it differs. Each module's docstring s
 
 from __future__ import annotations
 
-from ..markup import UNSEEN_VARIANTS, Renderer
+from ..markup import HELD_OUT_VARIANTS, UNSEEN_VARIANTS, Renderer
+from .bare import BareRenderer
+from .flat import FlatRenderer
 from .minimal import MinimalRenderer
 from .modern import ModernRenderer
 from .portal import PortalRenderer
+from .press import PressRenderer
 from .table import TableRenderer
 
 RENDERERS: dict[str, type[Renderer]] = {
@@ -19,5 +22,22 @@ RENDERERS: dict[str, type[Renderer]] = {
     "minimal": MinimalRenderer,
 }
 assert tuple(RENDERERS) == UNSEEN_VARIANTS, "register every unseen markup in both places"
+# The second round (HELD_OUT_VARIANTS), apart so that tests over UNSEEN_VARIANTS stay as they are.
+HELD_OUT_RENDERERS: dict[str, type[Renderer]] = {
+    "flat": FlatRenderer,
+    "bare": BareRenderer,
+    "press": PressRenderer,
+}
+assert tuple(HELD_OUT_RENDERERS) == HELD_OUT_VARIANTS, "register every held-out markup twice"
 
-__all__ = ["RENDERERS", "MinimalRenderer", "ModernRenderer", "PortalRenderer", "TableRenderer"]
+__all__ = [
+    "HELD_OUT_RENDERERS",
+    "RENDERERS",
+    "BareRenderer",
+    "FlatRenderer",
+    "MinimalRenderer",
+    "ModernRenderer",
+    "PortalRenderer",
+    "PressRenderer",
+    "TableRenderer",
+]
