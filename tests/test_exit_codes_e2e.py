@@ -500,6 +500,18 @@ def test_scrapy_parse_works_on_an_article_and_a_listing_and_records_nothing(
     assert_nothing_recorded(output, before, paths)
 
 
+def test_scrapy_fetch_works_and_records_nothing(
+    site_and_output: tuple[str, ReplicaSite, Path],
+) -> None:
+    base_url, site, output = site_and_output
+    before, paths = on_disk(output), tree(output)
+    url = f"{base_url}/news/news_odkb/"
+    result = scrapy("fetch", "--spider", "news", "-s", f"CSTOCRAWL_OUTPUT_DIR={output}", url)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout == site.page("/news/news_odkb/").body.decode() + "\n"  # print()
+    assert_nothing_recorded(output, before, paths)
+
+
 def test_scrapy_check_works_and_records_nothing(output: Path) -> None:
     before, paths = on_disk(output), tree(output)
     result = scrapy("check", "-s", f"CSTOCRAWL_OUTPUT_DIR={output}", timeout=60)
