@@ -20,12 +20,13 @@ from scrapy.crawler import Crawler
 
 
 class Exit(IntEnum):
-    """Exit codes; the refusals (nothing was started) use the BSD sysexits values."""
+    """Exit codes; the refusals (nothing was started) use the BSD sysexits values. 2 is never
+    ours: make exits 2 when a recipe fails, and Python's argparse on a usage error."""
 
     OK = 0  # finished, healthy, errors within CSTOCRAWL_MAX_ERRORS, promoted
     FAILED = 1  # crashed, killed, interrupted, or its articles could not be recorded
-    MARKUP = 2  # health check failed: pages fetched, nothing (or too little) extracted
     ERRORS = 3  # too many errors: pages lost after retries, items that failed
+    MARKUP = 4  # health check failed: pages fetched, nothing (or too little) extracted
     USAGE = os.EX_USAGE  # 64: bad arguments or settings, an output dir of the other language
     STATE = os.EX_DATAERR  # 65: state.sqlite unreadable
     UNREACHABLE = os.EX_UNAVAILABLE  # 69: no listing page could be fetched

@@ -84,7 +84,7 @@ def test_a_site_whose_article_pages_changed_fails_the_health_check(tmp_path: Pat
     site = RedesignedSite(lang="en", variant="custom")
     with serve(site) as base_url:
         result = run_cron(base_url, tmp_path)
-    assert result.returncode == Exit.MARKUP == 2
+    assert result.returncode == Exit.MARKUP == 4
     [path] = (tmp_path / "news").glob("*.manifest.json")
     run_id = path.name.removesuffix(".manifest.json")
     assert re.fullmatch(r"\d{8}T\d{6}Z", run_id)
@@ -96,7 +96,7 @@ def test_a_site_whose_article_pages_changed_fails_the_health_check(tmp_path: Pat
     # Nothing recorded: the articles are fetched again once the parser is fixed.
     assert result.stderr == (
         f"cstocrawl.cron {run_id}: FAILED, health check failed: {'; '.join(failures)}; "
-        f"nothing recorded, 0 failed, {run['errors']} errors (exit 2)\n"
+        f"nothing recorded, 0 failed, {run['errors']} errors (exit 4)\n"
     )
     assert run["counts"]["discarded"] == 48
     assert (tmp_path / "logs" / f"{run_id}.log").exists()
