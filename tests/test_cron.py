@@ -18,7 +18,9 @@ from tests.crawling import REPO, read_dataset, read_latest, read_manifest, run_c
 from tests.replica import Fault, ReplicaSite, Response, serve
 
 ARTICLE_PATH = re.compile(r"^/(?:news|documents)/[^/]+/[^/?]+/")
-SHELL = b'<!DOCTYPE html><html><head><title>CSTO</title></head><body><div id="app"></div></body></html>'
+SHELL = (
+    b'<!DOCTYPE html><html><head><title>CSTO</title></head><body><div id="app"></div></body></html>'
+)
 USAGE = "usage: python -m cstocrawl.cron news [-a NAME=VALUE]... [-s NAME=VALUE]..."
 
 
@@ -26,7 +28,10 @@ USAGE = "usage: python -m cstocrawl.cron news [-a NAME=VALUE]... [-s NAME=VALUE]
     ("argv", "message"),
     [
         ([], "the following arguments are required: spider"),
-        (["news", "-a", "no-equals-sign"], "argument -a: expected NAME=VALUE, got 'no-equals-sign'"),
+        (
+            ["news", "-a", "no-equals-sign"],
+            "argument -a: expected NAME=VALUE, got 'no-equals-sign'",
+        ),
         (["news", "-s", "=1"], "argument -s: expected NAME=VALUE, got '=1'"),
     ],
 )
@@ -44,7 +49,9 @@ def test_an_unknown_spider_exits_64(
 ) -> None:
     monkeypatch.setenv("SCRAPY_SETTINGS_MODULE", "cstocrawl.settings")
     assert main(["nope", "-s", f"CSTOCRAWL_OUTPUT_DIR={tmp_path}"]) == 64
-    assert capsys.readouterr().err == "cstocrawl.cron: no spider named 'nope'; known: news (exit 64)\n"
+    assert (
+        capsys.readouterr().err == "cstocrawl.cron: no spider named 'nope'; known: news (exit 64)\n"
+    )
     assert list(tmp_path.iterdir()) == []
 
 
@@ -54,7 +61,14 @@ def test_a_second_run_exits_at_once_while_the_lock_is_held(tmp_path: Path) -> No
         lock.write("4242\n")
         lock.flush()
         second = subprocess.run(
-            [sys.executable, "-m", "cstocrawl.cron", "news", "-s", f"CSTOCRAWL_OUTPUT_DIR={tmp_path}"],
+            [
+                sys.executable,
+                "-m",
+                "cstocrawl.cron",
+                "news",
+                "-s",
+                f"CSTOCRAWL_OUTPUT_DIR={tmp_path}",
+            ],
             cwd=REPO,
             capture_output=True,
             text=True,
