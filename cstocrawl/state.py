@@ -146,6 +146,7 @@ class State:
 
     def __init__(self, path: str | Path) -> None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self.given_up_now: list[Retry] = []  # what the last settlement gave up on
         self._db = sqlite3.connect(path, isolation_level=None)  # transactions are explicit
         self._db.execute("PRAGMA journal_mode = WAL")
         # FULL: a commit is on disk when it returns, also across a power cut.
@@ -335,7 +336,7 @@ class State:
     def promote(self, run_id: str, max_attempts: int = 3) -> int:
         """Make the run's pending rows the known state, in one transaction; how many articles.
         The retry list is settled with them; what it gave up on now is left in `given_up_now`."""
-        self.given_up_now: list[Retry] = []
+        self.given_up_now = []
         with self._transaction():
             rows = self._db.execute(
                 "SELECT url, content_sha256, published, seen_at, item FROM pending"
@@ -390,6 +391,13 @@ class State:
             error=attachment.get("error"),
         )
 
+    def settle_failures(self, run_id: str, max_attempts: int = 3) -> list[Retry]:
+        """For a run that is not promoted: its failures still join the retry list (what it lost
+        is worth fetching again), its successes count for nothing. What it gave up on now."""
+        with self._transaction():
+            self._add_failures(run_id, max_attempts)
+        return self.given_up_now
+
     def _settle_retries(self, run_id: str, max_attempts: int) -> None:
         """The run's outcomes into the retry list: a success removes, a failure counts a run."""
         self._db.execute(
@@ -397,6 +405,9 @@ class State:
             " (SELECT url FROM pending_outcomes WHERE run_id = ? AND ok = 1)",
             (run_id,),
         )
+        self._add_failures(run_id, max_attempts)
+
+    def _add_failures(self, run_id: str, max_attempts: int) -> None:
         self._db.execute(
             "INSERT INTO retries"
             " (url, kind, article, summary, attempts, first_failed, last_failed, error, given_up)"

@@ -291,3 +291,27 @@ def test_failed_attachment_downloads_are_retried_stored_files_are_not(path: Path
         state.promote("r2")
         assert state.retries() == []
         assert state.attachment(FILE) == ("f" * 64, "files/x.pdf")
+
+
+def test_a_run_that_is_not_promoted_still_puts_what_it_lost_on_the_retry_list(
+    path: Path,
+) -> None:
+    with State(path) as state:
+        state.begin_run("r1", "S1", "incremental")
+        fail(state, "r1", A, error="HTTP 500")
+        state.promote("r1", max_attempts=2)
+        state.begin_run("r2", "S2", "incremental")  # judged failed (errors): not promoted
+        state.record("r2", article(B, "b1"), "new")
+        state.record_outcome("r2", A, "article", ok=True, seen_at="T")  # fetched, not recorded
+        fail(state, "r2", LISTING, "listing", error="HTTP 500")
+        assert state.settle_failures("r2", max_attempts=2) == []
+        assert state.finish_run("r2", "E2", "finished", {}) == "discarded"
+        assert state.known_articles() == {}
+        assert state.retries() == [
+            Retry(A, "article", None, None, 1, "HTTP 500"),
+            Retry(LISTING, "listing", None, None, 1, "HTTP 500"),
+        ]
+        state.begin_run("r3", "S3", "incremental")
+        fail(state, "r3", LISTING, "listing", error="HTTP 500")
+        [given_up] = state.settle_failures("r3", max_attempts=2)
+        assert (given_up.url, given_up.attempts) == (LISTING, 2)

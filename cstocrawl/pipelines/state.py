@@ -48,6 +48,7 @@ class StatePipeline:
         self._retries: list[Retry] = []
         self._attachment_articles: set[str] = set()  # articles with a failed download to retry
         self._retries_requested = False
+        self._promoted = False
         self.max_attempts = crawler.settings.getint("CSTOCRAWL_RETRY_RUNS", 3)
 
     @classmethod
@@ -86,6 +87,8 @@ class StatePipeline:
             self.stats.set_value("cstocrawl/retry/listed", len(self._retries))
             logger.info("Retry list: %d pages or files earlier runs failed", len(self._retries))
         self.stats.set_value("cstocrawl/state/mode", mode)  # the run is on record
+        # Connected now, after the writer's own handler: it runs once the promotion is decided.
+        self.crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         if abandoned:
             logger.warning(
                 "Runs %s never closed: what they left pending is discarded, their articles will "
@@ -210,9 +213,17 @@ class StatePipeline:
 
     def dataset_written(self) -> None:
         promoted = self.state.promote(self.run_id, self.max_attempts)
+        self._promoted = True
         self.stats.set_value("cstocrawl/state/promoted", promoted)
         logger.info("State: run %s recorded, %d articles marked seen", self.run_id, promoted)
-        given_up = self.state.given_up_now
+        self._report(self.state.given_up_now)
+
+    def spider_closed(self) -> None:
+        """A run that is not promoted records nothing it fetched, but what it lost is retried."""
+        if self._state is not None and not self._promoted:
+            self._report(self.state.settle_failures(self.run_id, self.max_attempts))
+
+    def _report(self, given_up: list[Retry]) -> None:
         if given_up:
             self.stats.set_value(
                 "cstocrawl/retry/given_up", [f"{r.kind} {r.url}: {r.error}" for r in given_up]
