@@ -48,6 +48,7 @@ from cstocrawl.parsing.layout import (
     not_the_article,
 )
 from cstocrawl.parsing.lines import Line, max_depth, parse_html
+from cstocrawl.parsing.text import is_counter
 from cstocrawl.parsing.title import find_title, teaser_line
 from cstocrawl.site import ATTACHMENT_EXTENSIONS, IMAGE_EXTENSIONS
 
@@ -57,6 +58,14 @@ HEADER_ZONE = 6
 WIDEN_SLACK = 80
 # A label beside a date longer than this (characters) may be prose: "<label> dd.mm.yyyy" bylines.
 BYLINE_LABEL = 80
+# A byline links at most so many places (its section, a print version, comments).
+BYLINE_LINKS = 3
+# A label over a gallery is at most this long ("Photo gallery", "Фотогалерея").
+GALLERY_LABEL = 40
+# How a byline separates its parts: "05.12.2025 · CSTO News | Print version".
+_BYLINE_SEPARATOR_RE = re.compile(r"\s+[·•|/—–]\s+")
+# A label opening a byline part: "Published:", "Опубликовано:".
+_LABEL_PREFIX_RE = re.compile(r"^[^\W\d_]+(?:\s+[^\W\d_]+){0,2}\s*:\s*")
 # A line between the title and the body's known start longer than this is prose, not a header.
 HEADER_LINE = 200
 # A date this many lines above the title may still be its own ("date above the title" templates).
@@ -143,6 +152,9 @@ def _read_header(
     while position < len(lines) and examined < HEADER_ZONE:
         line = lines[position]
         if is_header_noise(layout, line, anchor):
+            # A byline's links (section, print version) can outweigh its text: still its date.
+            if date_text is None and line.text and len(line.links) <= BYLINE_LINKS:
+                date_text = _labelled_date(layout, line.text)
             header.append(line)
             position += 1
             continue
@@ -176,19 +188,30 @@ def _read_header(
 
 
 def _labelled_date(layout: Layout, text: str) -> str | None:
-    """The date of a byline: a date beside a short label ("CSTO News 24.11.2025", "03.06.2025 |
-    Speeches"), the label printed by the listing page too or too short to be prose."""
-    leading = leading_date(text)
-    if leading is not None and not leading[1][:1].isspace():
-        leading = None  # "09.06.2018On June 9": a date glued to the body, not a byline
-    trailing = trailing_date(text)
-    for dated in ((trailing[1], trailing[0]) if trailing else None, leading):
-        if dated is None:
+    """The date of a byline: a date among short labels ("CSTO News 24.11.2025", "03.06.2025 |
+    Speeches", "Published: 05.12.2025 · CSTO News · Print version"), every label printed by the
+    listing page too or too short to be prose."""
+    found: str | None = None
+    for part in _BYLINE_SEPARATOR_RE.split(text):
+        part = part.strip(DECORATION)
+        value = _LABEL_PREFIX_RE.sub("", part)  # "Published: 05.12.2025"
+        if (whole := date_only(value)) is not None:
+            found = found or whole
             continue
-        label = dated[1].strip(DECORATION + ":")
-        if normalise(label) in layout.frame or _is_label(label):
-            return dated[0]
-    return None
+        beside = date_beside(value)
+        glued = (
+            beside is not None and leading_date(value) is not None and not beside[1][:1].isspace()
+        )
+        if beside is not None and not glued and _is_byline_label(layout, beside[1]):
+            found = found or beside[0]
+        elif not _is_byline_label(layout, part):
+            return None  # prose, or a date glued to the body ("09.06.2018On June 9")
+    return found
+
+
+def _is_byline_label(layout: Layout, text: str) -> bool:
+    label = text.strip(DECORATION + ":")
+    return not label or normalise(label) in layout.frame or _is_label(label)
 
 
 def _is_label(text: str) -> bool:
@@ -232,7 +255,9 @@ def _is_file_line(line: Line) -> bool:
     rest = normalise(line.text)
     for link in line.links:
         rest = rest.replace(normalise(link.text), " ", 1)
-    return len(rest.strip(DECORATION + "(),.:;")) <= 20
+    rest = rest.strip(DECORATION + "(),.;")
+    # "PDF, 120 KB" beside the link, or a label introducing it: "Full text of the document:"
+    return len(rest.rstrip(":")) <= 20 or (rest.endswith(":") and _is_label(rest))
 
 
 def _download_rest(text: str) -> str | None:
@@ -382,17 +407,35 @@ def _body(
             break
         if is_header_noise(layout, line, core) or date_only(line.text) is not None:
             continue
+        if is_counter(line.text):  # "Views: 871"
+            continue
         if _download_rest(after_leading_date(line.text)) is not None or _is_file_line(line):
             continue
         if title and normalise(line.text) == normalise(title):
             continue
         body.append(line)
         started = True
+    # A heading with no text under it, or a label over pictures ("Photo gallery"), ends no article.
+    while body and (body[-1].heading or _labels_pictures(layout, body[-1])):
+        body.pop()
     # The rest of the navigation block, when the body ended on its first line.
     for line in lines[end : end + 4]:
         if layout.is_nav_line(line):
             back_links += _hrefs(line, layout.url)
     return body, back_links
+
+
+def _labels_pictures(layout: Layout, line: Line) -> bool:
+    """A short label whose next line holds only pictures: a gallery's title."""
+    index = layout.lines.index(line)
+    following = layout.lines[index + 1] if index + 1 < len(layout.lines) else None
+    return (
+        len(line.text) <= GALLERY_LABEL
+        and _is_label(line.text)
+        and following is not None
+        and bool(following.images)
+        and not following.text
+    )
 
 
 def _hrefs(line: Line, url: str) -> list[str]:

@@ -13,6 +13,7 @@ from lxml import etree
 from cstocrawl.parsing.evidence import ListingEvidence, normalise
 from cstocrawl.parsing.labels import is_back_link_text, is_javascript_back
 from cstocrawl.parsing.lines import Line, is_boilerplate_container, render_lines
+from cstocrawl.site import ALL_NEWS_PATH
 
 # What may stand around back links on their line: separators, arrows, icons' text.
 DECORATION = " |/•·-–—←→«»<>‹›↩⟵⬅▸►◄▶◀\u00a0"
@@ -117,9 +118,11 @@ class Layout:
 
 
 def _ancestor_paths(url: str) -> frozenset[str]:
-    """The listing paths above an article ("/news/news_odkb/", "/news/"): where back links go."""
+    """Where back links go: the listing paths above an article ("/documents/statements/",
+    "/documents/") and the site's all-news listing, which every article's page links back to."""
     segments = [part for part in urlsplit(url).path.split("/") if part]
-    return frozenset("/" + "/".join(segments[:n]) + "/" for n in range(1, len(segments)))
+    above = ("/" + "/".join(segments[:n]) + "/" for n in range(1, len(segments)))
+    return frozenset((*above, ALL_NEWS_PATH))
 
 
 def _text_measures(

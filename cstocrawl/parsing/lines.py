@@ -236,7 +236,9 @@ def render_lines(root: etree._Element) -> list[Line]:
         emphasised = emphasised or tag in EMPHASIS_TAGS
         if tag in BLOCK_TAGS:
             builder.start(element, boilerplate, heading)
-        if tag == "br":
+        if tag == "br" and heading:
+            builder.text(" ")  # a heading is one line, however it is broken for the eye
+        elif tag == "br":
             parent = element.getparent()
             builder.start(parent if parent is not None else element, boilerplate, heading)
         elif tag == "img":

@@ -22,6 +22,7 @@ from cstocrawl.parsing.lines import (
     render_lines,
     text_content,
 )
+from cstocrawl.parsing.text import is_counter
 
 
 @dataclass
@@ -91,7 +92,9 @@ def _card_parts(anchor: etree._Element) -> tuple[str, str] | None:
     texts = [
         text
         for text, _ in pieces
-        if parse_date(text) is None and normalise_label(text) not in MORE_LABELS
+        if parse_date(text) is None
+        and normalise_label(text) not in MORE_LABELS
+        and not is_counter(text)
     ]
     if len(texts) < 2:
         return None
@@ -125,7 +128,7 @@ def _teaser(lines: list[Line], key: str, keys: dict[etree._Element, str]) -> str
                 text = text.replace(link.text, " ", 1)
         text = " ".join(text.split())
         text = _without_dates(text)
-        if text and normalise_label(text) not in MORE_LABELS:
+        if text and normalise_label(text) not in MORE_LABELS and not is_counter(text):
             parts.append(text)
     return " ".join(parts) or None
 

@@ -29,3 +29,12 @@ def is_image_file_name(text: str) -> bool:
 def clean_paragraphs(paragraphs: list[str]) -> list[str]:
     cleaned = (clean_line(p) for p in paragraphs)
     return [p for p in cleaned if p and not is_image_file_name(p)]
+
+
+# A counter the template prints beside an article: "Views: 871", "Просмотров: 1 204", "871".
+_COUNTER_RE = re.compile(r"^\W*(?:[^\W\d_]+(?:\s+[^\W\d_]+)?\s*:\s*)?\d[\d\s.,]*\W*$")
+
+
+def is_counter(text: str) -> bool:
+    """A label and a number, or a number alone: page furniture, never an article's words."""
+    return bool(_COUNTER_RE.match(text.strip()))
