@@ -13,7 +13,7 @@ import time
 
 from bench.common import REPO
 
-RUN_COUNTED = ("crawl_bench", "incremental_bench")  # the ones taking --runs
+RUN_COUNTED = ("crawl_bench", "incremental_bench", "warc_bench")  # the ones taking --runs
 
 
 def main() -> int:
@@ -22,7 +22,7 @@ def main() -> int:
     args = parser.parse_args()
     benchmarks = [
         "server_bench", "crawl_bench", "incremental_bench", "parse_bench", "profile_crawl",
-        "extract_bench", "extraction",
+        "extract_bench", "extraction", "warc_bench",
     ]  # fmt: skip
     started = time.perf_counter()
     for name in benchmarks:

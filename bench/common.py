@@ -77,6 +77,7 @@ class Run:
     wall: float  # seconds from process start to exit
     peak_rss_mb: float  # VmHWM of the process (ru_maxrss), in MiB
     log: Path
+    cpu: float = 0.0  # user + system seconds of the process and the children it waited for
 
     @property
     def elapsed(self) -> float:
@@ -117,7 +118,8 @@ def run_scrapy(command: list[str], workdir: Path, python_args: tuple[str, ...] =
         tail = log.read_text(errors="replace")[-3000:]
         raise RuntimeError(f"{' '.join(command)} exited {process.returncode}:\n{tail}")
     stats = json.loads(stats_file.read_text(encoding="utf-8"))
-    return Run(stats, wall, waited[2].ru_maxrss / 1024, log)
+    usage = waited[2]
+    return Run(stats, wall, usage.ru_maxrss / 1024, log, usage.ru_utime + usage.ru_stime)
 
 
 def publish(name: str, markdown: str, *, write_docs: bool) -> None:
