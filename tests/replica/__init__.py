@@ -6,11 +6,12 @@ with serve(site) as base_url:
 """
 
 from .content import SECTIONS, Article, clean
-from .markup import HELD_OUT_VARIANTS, UNSEEN_VARIANTS, VARIANTS
+from .markup import ALL_VARIANTS, HELD_OUT_VARIANTS, UNSEEN_VARIANTS, VARIANTS
 from .server import make_server, serve
 from .site import Fault, ReplicaSite, Response, encoded, padded, rewritten, substituted, truncated
 
 __all__ = [
+    "ALL_VARIANTS",
     "HELD_OUT_VARIANTS",
     "SECTIONS",
     "UNSEEN_VARIANTS",

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.crawling import by_url, crawl, read_dataset
-from tests.replica import UNSEEN_VARIANTS, VARIANTS, ReplicaSite, serve
+from tests.replica import ALL_VARIANTS, ReplicaSite, serve
 
 VOLATILE = ("crawled_at",)
 ATTACHMENT_FIELDS = ("url", "name")
@@ -22,7 +22,7 @@ def comparable(record: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
-@pytest.mark.parametrize("variant", VARIANTS + UNSEEN_VARIANTS)
+@pytest.mark.parametrize("variant", ALL_VARIANTS)
 def test_crawl_equals_ground_truth(variant: str, lang: str, tmp_path: Path) -> None:
     site = ReplicaSite(lang=lang, variant=variant)
     with serve(site) as base_url:
