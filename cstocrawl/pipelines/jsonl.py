@@ -14,6 +14,8 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from cstocrawl.outcome import judged
+
 logger = logging.getLogger(__name__)
 
 # Sent (with `path`) once the run's dataset is durably under its final name: the state promotes
@@ -89,6 +91,9 @@ class JsonLinesWriterPipeline:
     def spider_closed(self, reason: str) -> None:
         if self.path is None:
             return
+        # Judged once (cstocrawl/outcome.py): only a finished, healthy run within its error
+        # budget gets its final name and is promoted; a failed one leaves the state as it was.
+        outcome = judged(self.crawler, reason)
         if self.write_error is not None:
             logger.error(
                 "Dataset left unfinished at %s: a write failed (%s)",
@@ -96,7 +101,7 @@ class JsonLinesWriterPipeline:
                 self.write_error,
             )
             return
-        if reason == "finished":
+        if outcome.ok:
             self.temporary_path.replace(self.path)
             fsync_directory(self.path.parent)
             logger.info("Dataset written: %s", self.path)
@@ -104,7 +109,9 @@ class JsonLinesWriterPipeline:
             self.crawler.signals.send_catch_log(dataset_written, path=self.path)
         else:
             logger.error(
-                "Crawl closed with %r: dataset left unfinished at %s", reason, self.temporary_path
+                "Run not promoted (%s): dataset left unfinished at %s",
+                outcome.reason,
+                self.temporary_path,
             )
 
 
