@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,12 +22,17 @@ from scrapy.crawler import Crawler
 from cstocrawl.parsing.evidence import normalise
 
 logger = logging.getLogger(__name__)
+_DIGITS_RE = re.compile(r"\d+")
 
 EXTRACTION_PROBLEMS = ("missing_title", "missing_date", "missing_body")
 # One title, date or body shared by more than this share of the articles (and by at least
 # SHARED_MIN of them) is not the site's: real articles differ.
-SHARED_SHARE = {"title": 0.2, "date": 0.5, "body": 0.2}
-SHARED_MIN = {"title": 3, "date": 5, "body": 3}
+SHARED_SHARE = {"title": 0.2, "date": 0.5, "body": 0.2, "summary ending": 0.5}
+SHARED_MIN = {"title": 3, "date": 5, "body": 3, "summary ending": 8}
+# Teasers end in their own words, though many Russian ones end alike ("государств – членов
+# ОДКБ."); the same last words around a number in most of them are the listing template's
+# ("Views: 871"), read as part of every teaser.
+SUMMARY_ENDING_WORDS = 2
 # A body shorter than this (characters) is a fragment, not an article.
 SHORT_BODY = 50
 
@@ -48,6 +54,7 @@ class Observed:
         if len(text) < SHORT_BODY and not adapter.get("attachments"):
             self.short_bodies += 1
         values = {
+            "summary ending": _ending(adapter.get("summary") or ""),
             "title": normalise(adapter.get("title") or ""),
             "date": adapter.get("published") or "",
             "body": hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
@@ -76,6 +83,13 @@ class Observed:
                 f"{SHORT_BODY} characters: the site's markup may have changed"
             )
         return found
+
+
+def _ending(summary: str) -> str:
+    """A summary's last words, numbers masked: "… the CSTO. Views: 871" gives "views: #"."""
+    words = _DIGITS_RE.sub("#", normalise(summary)).split()
+    ending = " ".join(words[-SUMMARY_ENDING_WORDS:]) if len(words) > SUMMARY_ENDING_WORDS else ""
+    return ending if "#" in ending else ""
 
 
 def assess(

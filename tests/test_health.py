@@ -65,6 +65,21 @@ def test_a_few_articles_of_one_day_are_not_nonsense() -> None:
     assert assess(HEALTHY_STATS, 0.2, observed(items)) == []
 
 
+def test_summaries_that_all_end_alike_carry_the_listing_template() -> None:
+    items = [article(n) for n in range(12)]
+    for number, item in enumerate(items):
+        item.summary = f"The Council met in Minsk, item {number}. Views: {100 + 37 * number}"
+    failures = assess(HEALTHY_STATS, 0.2, observed(items))
+    assert failures == [
+        "12 of 12 articles share one summary ending ('views: #'): the extraction is reading a "
+        "part of the page every article shows"
+    ]
+    topics = ["peacekeeping", "drugs", "migration", "borders", "cyber", "exercises"]
+    for number, item in enumerate(items):
+        item.summary = f"The Council met in Minsk on day {number} to discuss {topics[number % 6]}."
+    assert assess(HEALTHY_STATS, 0.2, observed(items)) == []  # at most 2 of 12 end alike
+
+
 def test_shrunken_bodies_fail() -> None:
     items = [article(n) for n in range(12)]
     for number, item in enumerate(items[:4]):
