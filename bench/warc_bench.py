@@ -51,13 +51,13 @@ def main() -> None:
     on: list[Run] = []
     off: list[Run] = []
     replays: list[Run] = []
-    sizes: list[int] = []
+    sizes: list[float] = []
     with tempfile.TemporaryDirectory() as directory, serve_fast(site) as base_url:
         workdir = Path(directory)
         for index in range(args.runs):
             output = workdir / f"on{index}"
             on.append(run_scrapy(full_crawl_command(base_url, output), workdir / f"c{index}"))
-            sizes.append(warc_bytes(output))
+            sizes.append(float(warc_bytes(output)))
             off.append(
                 run_scrapy(
                     full_crawl_command(

@@ -36,12 +36,12 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
-from scrapy.settings import BaseSettings
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from scrapy.utils.project import get_project_settings
-from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
-from warcio.recordloader import ArcWarcRecord
-from warcio.timeutils import iso_date_to_datetime
+from warcio.archiveiterator import ArchiveIterator  # type: ignore[import-untyped]
+from warcio.exceptions import ArchiveLoadFailed  # type: ignore[import-untyped]
+from warcio.recordloader import ArcWarcRecord  # type: ignore[import-untyped]
+from warcio.timeutils import iso_date_to_datetime  # type: ignore[import-untyped]
 
 from cstocrawl.cron import new_run_id
 from cstocrawl.site import UrlKind
@@ -407,7 +407,8 @@ def replay_settings(settings: BaseSettings, paths: list[Path]) -> None:
         "CONCURRENT_REQUESTS": 16,
         "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
     }.items():
-        if settings.getpriority(name) is None or settings.getpriority(name) < 40:  # not -s
+        priority = settings.getpriority(name)
+        if priority is None or priority < SETTINGS_PRIORITIES["cmdline"]:  # unless given with -s
             settings.set(name, value, priority="cmdline")
 
 

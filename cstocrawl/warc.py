@@ -34,18 +34,18 @@ from datetime import UTC, datetime
 from http import HTTPStatus
 from importlib.metadata import version
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 from urllib.parse import urlsplit
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Headers, Response
-from warcio.recordloader import ArcWarcRecord
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.timeutils import datetime_to_iso_date
-from warcio.utils import Digester
-from warcio.warcwriter import WARCWriter
+from warcio.recordloader import ArcWarcRecord  # type: ignore[import-untyped]
+from warcio.statusandheaders import StatusAndHeaders  # type: ignore[import-untyped]
+from warcio.timeutils import datetime_to_iso_date  # type: ignore[import-untyped]
+from warcio.utils import Digester  # type: ignore[import-untyped]
+from warcio.warcwriter import WARCWriter  # type: ignore[import-untyped]
 
 import cstocrawl
 from cstocrawl.extract import sniff_media_type
@@ -326,7 +326,7 @@ class WarcCapture:
         return middleware
 
     def _info(self) -> dict[str, str]:
-        spider = self.crawler.spider
+        spider: Any = self.crawler.spider
         site = getattr(spider, "site", None)
         settings = self.crawler.settings
         return {
@@ -347,7 +347,7 @@ class WarcCapture:
 
     def writer_files(self) -> WarcFiles:
         if self.files is None:
-            run_id = self.crawler.spider.run_id
+            run_id = getattr(self.crawler.spider, "run_id", "")
             directory = warc_dir(self.output_dir)
             self.files = WarcFiles(directory, run_id, self.max_size, self._info())
         return self.files

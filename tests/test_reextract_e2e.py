@@ -22,21 +22,29 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from warcio.cli import main as warcio_main
+from warcio.cli import main as warcio_main  # type: ignore[import-untyped]
 
 from cstocrawl import settings as project_settings
 from cstocrawl.reextract import warc_files
 from tests.crawling import REPO, by_url, crawl, log_stats, options, read_dataset, read_latest
 from tests.crawling import read_manifest as manifest_of
 from tests.replica import Fault, ReplicaSite, serve
+from tests.spiders.test_news_e2e import comparable as as_truth
 
 VOLATILE = ("crawled_at",)
+CORRECTED = "A corrected first paragraph, long enough to be an article's body on its own."
 
 
 def reextract(
-    output_dir: Path, *warcs: Path, run_id: str = "re1", settings: dict[str, str] | None = None
+    output_dir: Path,
+    *warcs: Path,
+    run_id: str = "re1",
+    settings: dict[str, str] | None = None,
+    args: tuple[str, ...] = (),
 ) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "cstocrawl.reextract", *map(str, warcs)]
+    for arg in args:
+        command += ["-a", arg]
     for name, value in {
         "CSTOCRAWL_OUTPUT_DIR": str(output_dir),
         "CSTOCRAWL_RUN_ID": run_id,
@@ -205,3 +213,40 @@ def test_a_killed_crawl_leaves_its_warc_under_the_temporary_name_only(tmp_path: 
     assert warc_files(tmp_path / "warc") == []  # never read by default
     result = reextract(tmp_path)
     assert result.returncode == 64 and "no WARC files" in result.stderr
+
+
+def test_newest_captures_win_across_daily_runs_and_no_article_is_lost(tmp_path: Path) -> None:
+    """Day 2 (incremental) captured an edit, and 3 new articles shifted the section's listing
+    pages: the articles pushed from day 1's page 2 past day 2's page 2 (where day 2 stopped
+    paging) are on no newest capture, only on day 1's capture of page 2."""
+    day = {"CSTOCRAWL_TODAY": "2025-12-01", "CSTOCRAWL_RECHECK_DAYS": "60"}
+    section = "sections=news_odkb"  # one listing: /news/ would list the lost ones as well
+    site = ReplicaSite(lang="en", variant="custom")
+    with serve(site) as base_url:
+        first = crawl(base_url, tmp_path, section, run_id="day1", settings=day)
+        added = site.add_articles("news_odkb", 3)
+        old = [a.url for a in site.articles if a.section == "news_odkb" and a.url not in added]
+        edited = old[0]  # inside the re-check window: fetched again on day 2
+        site.edit_article(edited, f"{CORRECTED}\n\nAnd a second paragraph, as long as the first.")
+        second = crawl(base_url, tmp_path, section, run_id="day2", settings=day)
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert {r["url"] for r in read_dataset(tmp_path, "day2")} == {*added, edited}
+    assert [p.name for p in warc_files(tmp_path / "warc")] == ["day1.warc.gz", "day2.warc.gz"]
+
+    result = reextract(tmp_path, settings=day, args=(section,))
+    assert result.returncode == 0, result.stderr[-3000:]
+    stats = log_stats(result.stderr)
+    assert stats["cstocrawl/replay/older_listings"] > 0
+    assert "cstocrawl/replay/unlisted_articles" not in stats  # every one read with its listing
+    assert not any("not_archived" in key for key in stats)
+
+    truth = {a["url"]: a for a in site.expected_articles() if a["section"] == "news_odkb"}
+    produced = by_url(read_dataset(tmp_path, "re1"))
+    assert sorted(produced) == sorted(truth)
+    for url, record in produced.items():
+        assert as_truth(record) == truth[url], url
+    assert produced[edited]["text"].startswith(CORRECTED)
+    manifest = manifest_of(tmp_path, "re1")
+    assert manifest["counts"]["changed"] == 0  # day 2 had recorded the edit already
+    assert manifest["counts"]["unchanged"] == len(truth)

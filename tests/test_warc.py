@@ -14,8 +14,8 @@ import pytest
 from scrapy import Request
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.utils.test import get_crawler
-from warcio.archiveiterator import ArchiveIterator
-from warcio.cli import main as warcio_main
+from warcio.archiveiterator import ArchiveIterator  # type: ignore[import-untyped]
+from warcio.cli import main as warcio_main  # type: ignore[import-untyped]
 
 from cstocrawl.pipelines.attachments import URL_META
 from cstocrawl.reextract import ArchiveIndex, Replay, warc_files
@@ -27,7 +27,7 @@ PDF = b"%PDF-1.4\n" + b"x" * 2000 + b"\n%%EOF\n"
 
 def capture(tmp_path: Path, **settings: Any) -> WarcCapture:
     crawler = get_crawler(settings_dict={"CSTOCRAWL_OUTPUT_DIR": str(tmp_path), **settings})
-    crawler.spider = SimpleNamespace(
+    crawler.spider = SimpleNamespace(  # type: ignore[assignment]
         run_id="run1", name="news", site=SimpleNamespace(lang="en", base_url="http://127.0.0.1:9")
     )
     crawler.stats.open_spider()
@@ -71,7 +71,7 @@ def test_a_response_and_its_request_are_kept_as_received_under_a_temporary_name(
         headers={"Content-Encoding": "gzip", "Transfer-Encoding": "chunked"},
         request=Request("http://127.0.0.1:9/news/a/", headers={"User-Agent": "cstocrawl-test"}),
     )
-    assert middleware.process_response(response.request, response) is response
+    assert middleware.process_response(*_pair(response)) is response
     middleware.process_response(*_pair(html("http://127.0.0.1:9/missing/", "gone", 404)))
 
     warc = tmp_path / "warc"
@@ -170,7 +170,7 @@ def test_capture_is_off_by_setting(tmp_path: Path) -> None:
 
 def written(tmp_path: Path, pages: dict[str, str], run_id: str = "run1") -> Path:
     middleware = capture(tmp_path)
-    middleware.crawler.spider.run_id = run_id
+    middleware.crawler.spider.run_id = run_id  # type: ignore[union-attr]
     for url, body in pages.items():
         middleware.process_response(*_pair(html(url, body)))
     middleware.spider_closed("finished")
