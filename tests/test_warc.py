@@ -227,3 +227,29 @@ def _offsets(data: bytes) -> list[int]:
     for _record in stream:
         offsets.append(stream.get_record_offset())
     return offsets
+
+
+def test_a_page_not_archived_is_skipped_by_the_spider_not_failed(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from twisted.python.failure import Failure
+
+    from cstocrawl.incremental import page_failed
+    from cstocrawl.spiders.news import NewsSpider
+
+    crawler = get_crawler(NewsSpider)
+    spider = NewsSpider.from_crawler(crawler, base_url="http://127.0.0.1:9")
+    crawler.spider = spider
+    crawler.stats.open_spider()
+    failed: list[Request] = []
+    crawler.signals.connect(lambda request, **_: failed.append(request), page_failed, weak=False)
+    request = Request("http://127.0.0.1:9/news/news_odkb/a/", callback=spider.parse_article)
+    failure = Failure(NotArchived(f"not archived: {request.url}"))
+    failure.request = request  # type: ignore[attr-defined]
+    with caplog.at_level(logging.WARNING):
+        spider.request_failed(failure)
+    assert crawler.stats.get_value("cstocrawl/replay/not_archived/article") == 1
+    assert crawler.stats.get_value("cstocrawl/failed/article") is None
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert any("not archived" in r.getMessage() for r in caplog.records)
+    assert failed == []  # not put on the retry list
