@@ -10,6 +10,7 @@ attachments are already stored, as after a parser fix).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -52,6 +53,7 @@ def main() -> None:
     off: list[Run] = []
     replays: list[Run] = []
     sizes: list[float] = []
+    loads: list[float] = []  # the 1-minute load average after each run: other work on the machine
     with tempfile.TemporaryDirectory() as directory, serve_fast(site) as base_url:
         workdir = Path(directory)
         for index in range(args.runs):
@@ -67,6 +69,7 @@ def main() -> None:
                 )
             )
             replays.append(run_scrapy(reextract_command(output, "re"), workdir / f"r{index}"))
+            loads.append(os.getloadavg()[0])
             print(
                 f"  run {index + 1}: capture on {pages(on[-1]) / on[-1].elapsed:.0f} pages/s "
                 f"({on[-1].cpu:.1f} CPU s), off {pages(off[-1]) / off[-1].elapsed:.0f} pages/s "
@@ -108,7 +111,9 @@ def main() -> None:
         f"re-extraction of the capture run's output dir).\n\nMachine: {machine()}.\n\n"
         f"Replica: `ReplicaSite('en', 'bitrix', articles_per_section={LARGE}, "
         f"page_size={PAGE_SIZE})` served by bench/server.py; politeness off as in the crawl "
-        f"benchmark.\n\n" + "\n".join(rows) + "\n\n"
+        f"benchmark. Load average (1 min) after each run: "
+        f"{', '.join(f'{load:.1f}' for load in loads)} on {os.cpu_count()} cores.\n\n"
+        + "\n".join(rows) + "\n\n"
         f"Capture costs **{slowdown:.0%}** of the crawl's pages/s (goal: at most 10%) and "
         f"{cpu_cost:+.0%} CPU time (the crawl process and its workers). "
         f"WARC: {median(sizes) / 2**20:.1f} MiB for {articles} articles ({records} records: each "

@@ -91,13 +91,13 @@ class ArchiveIndex:
     @classmethod
     def build(cls, paths: Iterable[Path]) -> ArchiveIndex:
         index = cls()
-        for order, path in enumerate(paths):
-            index._add_file(path, order)
-        for captures in index.captures.values():
+        for path in paths:
+            index._add_file(path)
+        for captures in index.captures.values():  # stable: one date, the later file's last
             captures.sort(key=lambda capture: capture.date)
         return index
 
-    def _add_file(self, path: Path, order: int) -> None:
+    def _add_file(self, path: Path) -> None:
         size = path.stat().st_size
         end = 0
         with path.open("rb") as stream:
@@ -108,7 +108,7 @@ class ArchiveIndex:
                     offset, length = records.get_record_offset(), records.get_record_length()
                     if record.digest_checker.passed is False:
                         self._skip(path, offset, "its digest does not match (torn or damaged)")
-                        break
+                        return
                     end = offset + length
                     self._add_record(path, record, offset, length)
             except Exception as error:  # zlib.error, ArchiveLoadFailed: a damaged gzip member
