@@ -80,11 +80,17 @@ def dotted(article: Article) -> str:
     return article.published.strftime("%d.%m.%Y")
 
 
+def undated(record: dict[str, Any]) -> dict[str, Any]:
+    """The record of a page that lost its date and nothing else."""
+    changed = {**record, "published": None, "problems": ["missing_date"]}
+    return {**changed, "content_sha256": content_sha256(changed)}
+
+
 def without_content(record: dict[str, Any], problems: list[str]) -> dict[str, Any]:
-    """What a page with no title gives: nothing can be anchored, so only the problems are said."""
+    """What a page cut before its article gives: the title <title> and the listing still name, no
+    date, no text, no pictures, and the problems said."""
     changed = {
         **record,
-        "title": None,
         "published": None,
         "text": "",
         "attachments": [],
@@ -258,16 +264,20 @@ def test_bad_pages_give_items_with_problems_and_odd_links_are_fetched_once(tmp_p
     log, stats = result.stderr, log_stats(result.stderr)
 
     expected = truth(site)
-    blank = ["missing_date", "missing_title", "missing_body"]  # in the order cleaning finds them
-    expected[no_title.url] = without_content(expected[no_title.url], blank)
-    expected[cut_before_title.url] = without_content(expected[cut_before_title.url], blank)
-    undated = {**expected[no_date.url], "published": None, "problems": ["missing_date"]}
-    expected[no_date.url] = {**undated, "content_sha256": content_sha256(undated)}
+    # No title line: <title> and the listing still name the article, and its text and pictures are
+    # found; only its date, printed on the removed "Title dd.mm.yyyy" line, is lost.
+    assert no_title.date_style == "inline"
+    expected[no_title.url] = undated(expected[no_title.url])
+    expected[cut_before_title.url] = without_content(
+        expected[cut_before_title.url], ["missing_date", "missing_body"]  # as cleaning finds them
+    )
+    expected[no_date.url] = undated(expected[no_date.url])
     assert_dataset(tmp_path, expected)  # other date formats and the cut-off tail: exactly right
 
-    for kind, count in (("missing_title", 2), ("missing_date", 3), ("missing_body", 2)):
+    for kind, count in (("missing_date", 3), ("missing_body", 1)):
         assert stats[f"cstocrawl/problems/{kind}"] == count
-    assert f"WARNING: missing_title on {no_title.url}" in log
+    assert "cstocrawl/problems/missing_title" not in stats
+    assert f"WARNING: missing_date on {no_title.url}" in log
     assert f"WARNING: missing_date on {no_date.url}" in log
     assert stats["cstocrawl/health"] == "ok"  # 3 of 16 undated stays under the 20% alarm
 

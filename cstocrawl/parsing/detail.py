@@ -153,7 +153,8 @@ def _read_header(
         line = lines[position]
         if is_header_noise(layout, line, anchor):
             # A byline's links (section, print version) can outweigh its text: still its date.
-            if date_text is None and line.text and len(line.links) <= BYLINE_LINKS:
+            # Never a line in a larger link list: a sidebar's dated teasers.
+            if date_text is None and _is_linked_byline(layout, line, anchor):
                 date_text = _labelled_date(layout, line.text)
             header.append(line)
             position += 1
@@ -185,6 +186,16 @@ def _read_header(
         header.append(line)
         position += 1
     return _Header(position, date_text, None, header)
+
+
+def _is_linked_byline(layout: Layout, line: Line, anchor: etree._Element | None) -> bool:
+    """A line whose own few links make it a link list, in no link list beyond itself."""
+    parent = line.element.getparent()
+    return (
+        1 <= len(line.links) <= BYLINE_LINKS
+        and parent is not None
+        and not layout.in_link_list(parent, anchor)
+    )
 
 
 def _labelled_date(layout: Layout, text: str) -> str | None:
@@ -298,6 +309,8 @@ def _attachment_name(link_text: str, line_text: str, href: str, title_attr: str)
     for source in (title_attr, line_text):
         if match := _FILE_TOKEN_RE.search(source):
             return match.group(0)
+    if named is None and text:
+        return text  # a name the page shows, odd as it may be: never a label ("Download (PDF)")
     return unquote(basename(urlsplit(href).path)) or text
 
 

@@ -190,3 +190,21 @@ def test_a_line_is_the_title_only_when_whole_unless_the_candidate_says_it_was_cu
     assert not names_title(f"{TITLE}.", TITLE)  # another article's teaser, one period apart
     assert not names_title(first_paragraph, TITLE)
     assert names_title(first_paragraph, "A meeting of the CSTO Collective Security…")
+
+
+def test_a_sidebar_date_never_dates_an_article_whose_page_lost_its_own() -> None:
+    html = f"""<html><head><title>{TITLE}</title></head><body>
+    <aside><div>Latest news</div><div><div>30.04.2025</div><a href="/news/news_odkb/a/">First
+    teaser of another article</a></div><div><div>28.09.2023</div><a href="/news/news_odkb/b/">
+    Second teaser of another article</a></div></aside>
+    <div class="content">{paragraphs_html()}</div></body></html>"""
+    page = parse_detail(html, URL, evidence(date_text=None))
+    assert (page.title, page.date_text, page.paragraphs) == (TITLE, None, BODY)
+
+
+def test_a_byline_whose_links_outweigh_its_text_still_dates_the_article() -> None:
+    html = f"""<html><body>{SIDEBAR}<article><h1>{TITLE}</h1>
+    <div>Published: 23.11.2023 · <a href="/news/news_odkb/">CSTO News</a> ·
+    <a href="?print=Y">Print version</a></div>{paragraphs_html()}</article></body></html>"""
+    page = parse_detail(html, URL, evidence(date_text=None))
+    assert (page.date_text, page.paragraphs) == ("23.11.2023", BODY)
