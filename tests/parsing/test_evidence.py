@@ -193,11 +193,11 @@ def test_a_line_is_the_title_only_when_whole_unless_the_candidate_says_it_was_cu
 
 
 def test_a_sidebar_date_never_dates_an_article_whose_page_lost_its_own() -> None:
-    html = f"""<html><head><title>{TITLE}</title></head><body>
+    html = f"""<html><head><title>{TITLE}</title></head><body><div class="wrapper">
     <aside><div>Latest news</div><div><div>30.04.2025</div><a href="/news/news_odkb/a/">First
     teaser of another article</a></div><div><div>28.09.2023</div><a href="/news/news_odkb/b/">
     Second teaser of another article</a></div></aside>
-    <div class="content">{paragraphs_html()}</div></body></html>"""
+    <div class="content">{paragraphs_html()}</div></div></body></html>"""
     page = parse_detail(html, URL, evidence(date_text=None))
     assert (page.title, page.date_text, page.paragraphs) == (TITLE, None, BODY)
 
