@@ -10,10 +10,10 @@ re-emits everything.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
@@ -28,8 +28,9 @@ from cstocrawl.parsing.evidence import ListingEvidence
 from cstocrawl.parsing.listing import parse_listing
 from cstocrawl.site import ALL_NEWS_PATH, KNOWN_SECTIONS, LANGS, Site, UrlKind
 from cstocrawl.warc import NotArchived
-from cstocrawl.workers import Workers
+from cstocrawl.workers import WorkerError, Workers
 
+T = TypeVar("T")
 ROBOTS_FORBIDDEN = "Forbidden by robots.txt"  # RobotsTxtMiddleware's IgnoreRequest message
 
 
@@ -136,9 +137,11 @@ class NewsSpider(scrapy.Spider):
             return
         page_url = self.site.canonical(response.url) or response.url
         first_page, page = self.site.listing_page(page_url)
-        listing = await Workers.of(self.crawler).run(
-            parse_listing, response.text, response.url, self.article_key
+        listing = await self.parsed(
+            "listing", response, parse_listing, response.text, response.url, self.article_key
         )
+        if listing is None:
+            return
         self.crawler.stats.inc_value("cstocrawl/listing/pages")
         self.crawler.stats.inc_value("cstocrawl/listing/entries", len(listing.entries))
         if not listing.entries:
@@ -196,10 +199,26 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.inc_value(f"cstocrawl/skipped/{kind}")
             self.logger.warning("Skipped %s %s: %s", kind, url, ROBOTS_FORBIDDEN)
             return
+        self.page_lost(request, kind, url, reason)
+
+    def page_lost(self, request: scrapy.Request, kind: str, url: str, reason: str) -> None:
+        """A page fetched or not, but not read: a stat, a log line, and the retry list (the state
+        pipeline listens), so the next runs request it again."""
         self.crawler.stats.inc_value(f"cstocrawl/failed/{kind}")
         self.logger.error("Failed %s %s: %s", kind, url, reason)
-        # The state pipeline puts it on the retry list: the next runs request it again.
         self.crawler.signals.send_catch_log(page_failed, request=request, kind=kind, reason=reason)
+
+    async def parsed(
+        self, kind: str, response: TextResponse, function: Callable[..., T], *args: Any
+    ) -> T | None:
+        """`function(*args)` in a worker; None, and the page recorded as lost, when the worker
+        died, ran out of time or memory, or the crawl is stopping."""
+        try:
+            return await Workers.of(self.crawler).run(function, *args)
+        except WorkerError as error:
+            request = response.request or scrapy.Request(response.url)
+            self.page_lost(request, kind, response.url, f"{type(error).__name__}: {error}")
+            return None
 
     def follow_listings(self, links: list[str]) -> Iterator[scrapy.Request]:
         """Section listings linked from the menu or "Back to ..." links (page 1 only)."""
@@ -232,9 +251,11 @@ class NewsSpider(scrapy.Spider):
             return
         self.crawler.stats.inc_value("cstocrawl/article/pages")
         url = self.site.canonical(response.url) or canonical_url or response.url
-        page = await Workers.of(self.crawler).run(
-            parse_detail, response.text, response.url, listing
+        page = await self.parsed(
+            "article", response, parse_detail, response.text, response.url, listing
         )
+        if page is None:
+            return
         self._record_evidence(url, page, listing)
         for request in self.follow_listings(page.back_links):
             yield request

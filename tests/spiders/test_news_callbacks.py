@@ -14,10 +14,12 @@ from scrapy import Request
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
+from cstocrawl.incremental import page_failed
 from cstocrawl.items import Article
 from cstocrawl.parsing.evidence import ListingEvidence
 from cstocrawl.parsing.text import clean_line
 from cstocrawl.spiders.news import NewsSpider
+from cstocrawl.workers import WorkerTimeout
 from tests.replica import ReplicaSite
 
 MIRROR = "http://127.0.0.1:8800"
@@ -115,3 +117,26 @@ def test_a_page_that_disagrees_with_its_listing_is_counted() -> None:
     stats = news.crawler.stats
     assert stats.get_value("cstocrawl/problems/title_disagrees_with_listing") == 1
     assert stats.get_value("cstocrawl/problems/date_disagrees_with_listing") == 1
+
+
+def test_a_page_whose_parsing_worker_fails_is_recorded_as_lost(monkeypatch: Any) -> None:
+    """A worker that dies or runs out of time loses that page only: a stat, a log line, the retry
+    list; no item, no exception out of the callback."""
+    site = ReplicaSite(lang="en", variant="bitrix")
+    news = spider()
+    listing = collect(news.parse_listing(response(site, "/news/news_odkb/")))
+    request = next(r for r in listing if r.callback == news.parse_article)
+    lost: list[dict[str, Any]] = []
+    news.crawler.signals.connect(lambda **kw: lost.append(kw), signal=page_failed, weak=False)
+
+    def timeout(*args: Any) -> None:
+        raise WorkerTimeout("parsing took longer than 120 s (CSTOCRAWL_PAGE_TIMEOUT)")
+
+    monkeypatch.setattr("cstocrawl.spiders.news.parse_detail", timeout)
+    target = urlsplit(request.cb_kwargs["canonical_url"]).path
+    results = collect(news.parse_article(response(site, target, request), **request.cb_kwargs))
+    assert not [result for result in results if isinstance(result, Article)]
+    assert news.crawler.stats.get_value("cstocrawl/failed/article") == 1
+    assert [(entry["kind"], entry["reason"]) for entry in lost] == [
+        ("article", "WorkerTimeout: parsing took longer than 120 s (CSTOCRAWL_PAGE_TIMEOUT)")
+    ]
