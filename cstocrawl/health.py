@@ -20,6 +20,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 
 from cstocrawl.parsing.evidence import normalise
+from cstocrawl.pipelines.state import FailedFetch
 
 logger = logging.getLogger(__name__)
 _DIGITS_RE = re.compile(r"\d+")
@@ -43,6 +44,10 @@ class Observed:
 
     articles: int = 0
     short_bodies: int = 0
+    # Pages dropped as failed fetches (an error page served with 200 in place of a known article):
+    # what they lack says nothing of the markup.
+    failed_fetches: int = 0
+    failed_fetch_problems: Counter[str] = field(default_factory=Counter)
     shared: dict[str, Counter[str]] = field(
         default_factory=lambda: {name: Counter() for name in SHARED_SHARE}
     )
@@ -64,6 +69,11 @@ class Observed:
         for name, value in values.items():
             if value:
                 self.shared[name][value] += 1
+
+    def failed_fetch(self, item: Any) -> None:
+        self.failed_fetches += 1
+        for problem in ItemAdapter(item).get("problems") or []:
+            self.failed_fetch_problems[problem.partition(":")[0]] += 1
 
     def failures(self, max_problem_ratio: float) -> list[str]:
         found = []
@@ -97,8 +107,12 @@ def assess(
 ) -> list[str]:
     """Reasons to distrust a finished crawl, from its stats; empty when it looks healthy."""
     pages = stats.get("cstocrawl/listing/pages", 0)
-    # Article pages parsed, written or not: an incremental run drops the unchanged ones.
-    articles = stats.get("cstocrawl/article/pages", 0)
+    # Article pages parsed, written or not: an incremental run drops the unchanged ones; pages
+    # that were failed fetches are not the parser's to answer for.
+    discounted: Counter[str] = observed.failed_fetch_problems if observed else Counter()
+    articles = stats.get("cstocrawl/article/pages", 0) - (
+        observed.failed_fetches if observed else 0
+    )
     if pages == 0:
         return ["no listing page was parsed"]
     failures = []
@@ -107,8 +121,8 @@ def assess(
     elif empty := stats.get("cstocrawl/listing/empty", 0):
         failures.append(f"{empty} of {pages} listing pages showed no articles")
     for problem in EXTRACTION_PROBLEMS:
-        count = stats.get(f"cstocrawl/problems/{problem}", 0)
-        if articles and count / articles > max_problem_ratio:
+        count = stats.get(f"cstocrawl/problems/{problem}", 0) - discounted[problem]
+        if articles > 0 and count / articles > max_problem_ratio:
             failures.append(
                 f"{count} of {articles} articles had {problem}: the site's markup may have changed"
             )
@@ -139,12 +153,19 @@ class HealthCheck:
         extension = cls(crawler)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         # Every parsed article, kept, dropped as unchanged or failed: all are the parser's output.
-        for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
+        for signal in (signals.item_scraped, signals.item_error):
             crawler.signals.connect(extension.item_seen, signal=signal)
+        crawler.signals.connect(extension.item_dropped, signal=signals.item_dropped)
         return extension
 
     def item_seen(self, item: Any) -> None:
         self.observed.add(item)
+
+    def item_dropped(self, item: Any, exception: BaseException) -> None:
+        if isinstance(exception, FailedFetch):
+            self.observed.failed_fetch(item)
+        else:
+            self.observed.add(item)
 
     def spider_closed(self, reason: str) -> None:
         assert self.stats is not None

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy import signals
+from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
 from cstocrawl.health import HealthCheck, Observed, assess
 from cstocrawl.items import Article
+from cstocrawl.pipelines.state import FailedFetch
 from tests.crawling import crawl
 from tests.replica import Fault, ReplicaSite, rewritten, serve
 
@@ -108,8 +111,12 @@ def test_the_extension_sees_kept_dropped_and_failed_items() -> None:
     crawler.stats.open_spider()
     check = HealthCheck.from_crawler(crawler)
     crawler.stats.set_stats(dict(HEALTHY_STATS))
-    for number, signal in enumerate([signals.item_scraped, signals.item_dropped] * 3):
-        crawler.signals.send_catch_log(signal, item=article(number, title="News"))
+    for number in range(3):
+        crawler.signals.send_catch_log(signals.item_scraped, item=article(number, title="News"))
+        dropped = article(number + 3, title="News")
+        crawler.signals.send_catch_log(
+            signals.item_dropped, item=dropped, exception=DropItem("Unchanged")
+        )
     check.spider_closed("finished")
     assert crawler.stats.get_value("cstocrawl/health") == "failed"
     assert crawler.stats.get_value("cstocrawl/health/failures")[0].startswith(
@@ -146,3 +153,26 @@ def test_a_site_whose_pages_all_print_one_title_fails_the_run(tmp_path: Path) ->
     assert result.returncode != 0
     assert "48 of 48 articles share one title ('latest news')" in result.stderr
     assert not (tmp_path / "news" / "latest.jsonl").exists()
+
+
+def test_a_failed_fetch_is_not_taken_for_a_markup_change() -> None:
+    """A re-check that got a maintenance page (dropped by the state pipeline as a failed fetch)
+    says nothing of the markup: its missing date does not count against the parser."""
+    stats = {**HEALTHY_STATS, "cstocrawl/article/pages": 2, "cstocrawl/problems/missing_date": 1}
+    maintenance = article(0, title="Service unavailable")
+    maintenance.problems = ["missing_date"]
+
+    def verdict(exception: Exception) -> Any:
+        crawler = get_crawler(settings_dict={"CSTOCRAWL_MAX_PROBLEM_RATIO": 0.2})
+        crawler.stats.open_spider()
+        check = HealthCheck.from_crawler(crawler)
+        crawler.stats.set_stats(dict(stats))
+        crawler.signals.send_catch_log(signals.item_scraped, item=article(1))
+        crawler.signals.send_catch_log(signals.item_dropped, item=maintenance, exception=exception)
+        check.spider_closed("finished")
+        return crawler.stats.get_value("cstocrawl/health/failures")
+
+    assert verdict(FailedFetch("Lost its date")) == []
+    assert verdict(DropItem("Unchanged")) == [
+        "1 of 2 articles had missing_date: the site's markup may have changed"
+    ]

@@ -37,6 +37,11 @@ from cstocrawl.state import Known, Retry, RetryKind, State, kind_of, lost_fields
 logger = logging.getLogger(__name__)
 
 
+class FailedFetch(DropItem):
+    """An article page that lost what its stored version had: a failed fetch, not a change, and
+    not the parser's output either (the health check leaves it out)."""
+
+
 class StatePipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -129,13 +134,11 @@ class StatePipeline:
             url,
             ", ".join(lost),
         )
-        raise DropItem(f"Lost its {', '.join(lost)}: {url}", log_level="DEBUG")
+        raise FailedFetch(f"Lost its {', '.join(lost)}: {url}", log_level="DEBUG")
 
     # --- the retry list ---
 
-    def _failed(
-        self, url: str, kind: RetryKind, error: str, summary: str | None = None
-    ) -> None:
+    def _failed(self, url: str, kind: RetryKind, error: str, summary: str | None = None) -> None:
         if self._state is None:  # the state could not be opened: the run records nothing
             return
         seen_at = iso_utc(utc_now())
