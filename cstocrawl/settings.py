@@ -26,6 +26,9 @@ CSTOCRAWL_MAX_PAGES = 500
 CSTOCRAWL_RECHECK_DAYS = 14
 # The run's date, YYYY-MM-DD, for the re-check window; empty means today's UTC date (tests set it).
 CSTOCRAWL_TODAY = ""
+# A page, listing or attachment download that failed is requested again by the next runs, this
+# many times, then given up and reported (the state's retry list; docs/reliability.md).
+CSTOCRAWL_RETRY_RUNS = 3
 
 # --- Health: when a run is a failure (read at close; the cron runner makes it an exit code) ---
 # Share of articles without a title, date or body above which the site's markup must have changed.

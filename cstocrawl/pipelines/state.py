@@ -54,7 +54,7 @@ class StatePipeline:
         self._attachment_articles: set[str] = set()  # articles with a failed download to retry
         self._retries_requested = False
         self._promoted = False
-        self.max_attempts = crawler.settings.getint("CSTOCRAWL_RETRY_RUNS", 3)
+        self.max_attempts = crawler.settings.getint("CSTOCRAWL_RETRY_RUNS")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StatePipeline:
