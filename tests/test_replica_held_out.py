@@ -7,16 +7,14 @@ what it adds around the article (tags, view counts, captions, print links) is no
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 import subprocess
 import sys
-import urllib.request
 from datetime import date
 from functools import cache
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urljoin, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import lxml.html
 import pytest
@@ -32,69 +30,19 @@ from tests.replica import (
 )
 from tests.replica.content import LISTINGS, SECTION_PATHS, attachment_content
 from tests.replica.markup import Renderer
+from tests.replica.reading import (
+    LANGS,
+    fetch,
+    image_urls,
+    listing_entries,
+    site_of,
+    text_of,
+)
 from tests.replica.unseen import HELD_OUT_RENDERERS, RENDERERS
 from tests.replica.unseen.bare import date_in_words
 
-LANGS = ("en", "ru")
 CASES = [(variant, lang) for variant in HELD_OUT_VARIANTS for lang in LANGS]
-LAZY_ATTRIBUTES = ("src", "data-src", "data-original", "srcset", "data-srcset")
 DAY_RE = re.compile(r"\b\d\d\.\d\d\.\d{4}\b")
-
-
-def fetch(url: str) -> tuple[int, str, str]:
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return response.status, response.headers["Content-Type"], response.read().decode()
-
-
-def text_of(element: lxml.html.HtmlElement) -> str:
-    """The element's text as a browser shows it (a <br> breaks the line), cleaned of noise."""
-    element = copy.deepcopy(element)
-    for br in element.iter("br"):
-        br.tail = "\n" + (br.tail or "")
-    return clean(element.text_content())
-
-
-def site_of(variant: str, lang: str, seed: int = 0) -> ReplicaSite:
-    return ReplicaSite(lang=lang, variant=variant, articles_per_section=6, page_size=4, seed=seed)
-
-
-def article_path(page_url: str, href: str | None) -> str:
-    """The site path an href points to (any host, query dropped), as article paths are written."""
-    return urlsplit(urljoin(page_url, href or "")).path
-
-
-def listing_entries(page_url: str, html: str, paths: set[str]) -> dict[str, str]:
-    """Article path -> text of its listing entry: the largest element around its link that holds
-    no link to another article."""
-    doc = lxml.html.fromstring(html)
-    entries: dict[str, str] = {}
-    for link in doc.iter("a"):
-        path = article_path(page_url, link.get("href"))
-        if path not in paths or path in entries:
-            continue
-        entry = link
-        for parent in link.iterancestors():
-            targets = {article_path(page_url, a.get("href")) for a in parent.iter("a")}
-            if targets & paths != {path}:
-                break
-            entry = parent
-        entries[path] = text_of(entry)
-    return entries
-
-
-def image_urls(doc: lxml.html.HtmlElement) -> set[str]:
-    """Every URL an <img> names, in src, lazy-loading attributes or srcset candidates."""
-    urls = set()
-    for img in doc.iter("img"):
-        for attribute in LAZY_ATTRIBUTES:
-            value = img.get(attribute) or ""
-            if "srcset" in attribute:
-                urls |= {
-                    candidate.split()[0] for candidate in value.split(",") if candidate.strip()
-                }
-            elif value:
-                urls.add(value)
-    return urls
 
 
 def head_title(doc: lxml.html.HtmlElement) -> str:
@@ -176,50 +124,6 @@ def test_every_expected_field_is_on_the_detail_page_or_its_listing_entry(
         images = image_urls(doc)
         for url in record["images"]:
             assert url.split("odkb-csto.org", 1)[1] in images, where
-
-
-@pytest.mark.parametrize(("variant", "lang"), CASES)
-def test_pagers_reach_every_listing_page(variant: str, lang: str) -> None:
-    """Following only pager links from page 1 reaches every page of every listing."""
-    site = site_of(variant, lang)
-    for listing in LISTINGS:
-        last = len([p for p in site.listing_pages() if urlsplit(p).path == listing])
-        seen, todo = set(), [1]
-        while todo:
-            page = todo.pop()
-            if page in seen:
-                continue
-            seen.add(page)
-            url = f"https://{site.renderer.lang}.test{listing}?PAGEN_1={page}"
-            doc = lxml.html.fromstring(site.respond(f"{listing}?PAGEN_1={page}").body)
-            for link in doc.iter("a"):
-                target = urlsplit(urljoin(url, link.get("href") or ""))
-                query = parse_qs(target.query)
-                if target.path == listing and "tags" not in query:
-                    todo.append(int(query.get("PAGEN_1", ["1"])[0]))
-        assert seen == set(range(1, last + 1)), (variant, lang, listing)
-
-
-@pytest.mark.parametrize("variant", HELD_OUT_VARIANTS)
-def test_pages_are_deterministic_and_the_truth_is_the_same(variant: str) -> None:
-    site, again = site_of(variant, "ru", seed=4), site_of(variant, "ru", seed=4)
-    targets = [*site.listing_pages(), *(a.path for a in site.articles)]
-    targets += ["/", "/structure/", "/institute", "/no/such/page/"]
-    for target in targets:
-        assert site.respond(target).body == again.respond(target).body, target
-    other = site_of(variant, "ru", seed=5)
-    assert site.respond("/news/").body != other.respond("/news/").body
-    assert site.expected_articles() == site_of("bitrix", "ru", seed=4).expected_articles()
-
-
-@pytest.mark.parametrize(("variant", "lang"), CASES)
-def test_other_pages_are_served(variant: str, lang: str) -> None:
-    site = site_of(variant, lang)
-    for path in ("/", "/structure/", "/institute", "/session/", "/documents/"):
-        response = site.respond(path)
-        assert response.status == 200, path
-        assert "/news/news_odkb/" in response.body.decode(), path  # the menu
-    assert site.respond("/no/such/page/").status == 404
 
 
 @pytest.mark.parametrize(("variant", "lang"), CASES)
