@@ -129,9 +129,10 @@ def publish(name: str, markdown: str, *, write_docs: bool) -> None:
         write_section(name, markdown)
 
 
-def write_section(name: str, markdown: str) -> None:
-    """Replace the text between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->` in the docs."""
-    text = DOCS.read_text(encoding="utf-8")
+def write_section(name: str, markdown: str, docs: Path = DOCS) -> None:
+    """Replace the text between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->` in `docs`,
+    leaving the rest as it is (people write around it)."""
+    text = docs.read_text(encoding="utf-8")
     start, end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
     block = f"{start}\n{markdown.strip()}\n{end}"
     pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.DOTALL)
@@ -139,4 +140,4 @@ def write_section(name: str, markdown: str) -> None:
         text = pattern.sub(lambda _: block, text)
     else:
         text = text.rstrip("\n") + f"\n\n{block}\n"
-    DOCS.write_text(text, encoding="utf-8")
+    docs.write_text(text, encoding="utf-8")

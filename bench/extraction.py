@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 import trafilatura
 
 import tests.replica
-from bench.common import PAGE_SIZE, REPO, machine
+from bench.common import PAGE_SIZE, REPO, machine, write_section
 from tests.crawling import FAST, crawl
 from tests.replica import ReplicaSite, serve
 
@@ -42,13 +42,6 @@ LANGS = ("en", "ru")
 OURS, TRAFILATURA = "ours", "trafilatura"
 OPTIONAL = ("attachments", "images", "summary")  # fields not every extractor produces
 PRODUCES = {OURS: OPTIONAL, TRAFILATURA: ("images",)}
-INTRO = """# Article extraction
-
-How well `scrapy crawl news` extracts each article's title, date, text, summary, attachments and
-images, measured on every markup of the replica (tests/replica) in English and Russian, side by
-side with trafilatura, a generic extractor, on the same pages. `python -m bench.extraction
---write-docs` rewrites the section below.
-"""
 _WORD = re.compile(r"\w+")
 # Scored fields and whether higher is better; attachments and summary are ours only.
 COMPARED = {
@@ -258,20 +251,6 @@ def verdict(rows: list[Scores]) -> str:
         grouped.setdefault(where, []).append(what)
     where = "; ".join(f"{key}: {', '.join(values)}" for key, values in grouped.items())
     return f"Ours >= trafilatura on every markup and field: **no** ({where})."
-
-
-def write_section(path: Path, markdown: str, name: str = SECTION) -> None:
-    """Put `markdown` between `<!-- bench:NAME -->` markers in `path`, leaving the rest as it is
-    (others write around it); a missing file is created with a short intro."""
-    text = path.read_text(encoding="utf-8") if path.exists() else INTRO
-    start, end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
-    block = f"{start}\n{markdown.strip()}\n{end}"
-    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.DOTALL)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: block, text)
-    else:
-        text = text.rstrip("\n") + f"\n\n{block}\n"
-    path.write_text(text, encoding="utf-8")
 
 
 # --- the two extractors ----------------------------------------------------------------------
@@ -485,7 +464,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(markdown, end="\n\n")
     if args.write_docs:
-        write_section(DOCS, markdown)
+        write_section(SECTION, markdown, DOCS)
     return 0
 
 

@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 
 import bench.extraction as extraction
+from bench.common import write_section
 from bench.extraction import (
     OURS,
+    SECTION,
     TRAFILATURA,
     Extracted,
     Scores,
@@ -22,7 +24,6 @@ from bench.extraction import (
     table,
     tokenise,
     verdict,
-    write_section,
 )
 from tests.replica import ReplicaSite
 
@@ -166,13 +167,16 @@ def test_table_has_a_row_per_markup_language_and_extractor() -> None:
     assert "| n.a. |" in lines[3]
 
 
-def test_write_section_creates_the_file_then_replaces_only_its_section(tmp_path: Path) -> None:
+def test_write_section_adds_then_replaces_only_its_section(tmp_path: Path) -> None:
     docs = tmp_path / "extraction.md"
-    write_section(docs, "first")
-    assert docs.read_text().startswith("# Article extraction")
-    assert "<!-- bench:extraction -->\nfirst\n<!-- /bench:extraction -->" in docs.read_text()
-    docs.write_text("Lead's intro.\n\n" + docs.read_text() + "\nLead's analysis.\n")
-    write_section(docs, "second")
+    docs.write_text("Lead's intro.\n")
+    write_section(SECTION, "first", docs)
+    assert (
+        docs.read_text()
+        == "Lead's intro.\n\n<!-- bench:extraction -->\nfirst\n<!-- /bench:extraction -->\n"
+    )
+    docs.write_text(docs.read_text() + "\nLead's analysis.\n")
+    write_section(SECTION, "second", docs)
     text = docs.read_text()
     assert text.startswith("Lead's intro.") and text.endswith("Lead's analysis.\n")
     assert "second" in text and "first" not in text
