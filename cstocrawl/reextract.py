@@ -45,14 +45,8 @@ from warcio.timeutils import iso_date_to_datetime  # type: ignore[import-untyped
 
 from cstocrawl.cron import new_run_id
 from cstocrawl.site import UrlKind
-from cstocrawl.warc import (
-    NAME_RE,
-    STORED_FILE_HEADER,
-    NotArchived,
-    digest_hex,
-    read_info,
-    warc_dir,
-)
+from cstocrawl.warc import NotArchived, warc_dir
+from cstocrawl.warcwriter import NAME_RE, STORED_FILE_HEADER, digest_hex, read_info
 
 logger = logging.getLogger(__name__)
 

@@ -19,7 +19,8 @@ from warcio.cli import main as warcio_main  # type: ignore[import-untyped]
 
 from cstocrawl.pipelines.attachments import URL_META
 from cstocrawl.reextract import ArchiveIndex, Replay, warc_files
-from cstocrawl.warc import NotArchived, WarcCapture, digest_hex, sha256_digest
+from cstocrawl.warc import NotArchived, WarcCapture
+from cstocrawl.warcwriter import digest_hex, sha256_digest
 
 PAGE = "<html><head><title>An article</title></head><body><h1>An article</h1></body></html>"
 PDF = b"%PDF-1.4\n" + b"x" * 2000 + b"\n%%EOF\n"
