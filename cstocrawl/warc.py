@@ -166,6 +166,7 @@ class WarcCapture:
         try:
             paths = self.writer.close()
         except OSError as error:
+            self.failed = True
             self.writer.kill()
             self.crawler.stats.set_value("cstocrawl/warc/failed", str(error))
             logger.error("WARC %s left unfinished: %s", self.writer.open_path, error)

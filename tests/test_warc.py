@@ -254,3 +254,26 @@ def test_a_page_not_archived_is_skipped_by_the_spider_not_failed(
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert any("not archived" in r.getMessage() for r in caplog.records)
     assert failed == []  # not put on the retry list
+
+
+def test_a_failed_write_stops_capture_with_an_error_and_renames_nothing(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The writer cannot open the next file after a rotation (as on a full or broken disk)."""
+    (tmp_path / "warc" / "run1-1.warc.gz.open").mkdir(parents=True)  # open() fails on it
+    middleware = capture(tmp_path, CSTOCRAWL_WARC_MAX_SIZE=1000)
+    body = "<html><body>" + "words " * 400 + "</body></html>"
+    with caplog.at_level(logging.ERROR, logger="cstocrawl.warc"):
+        for n in range(20):
+            middleware.process_response(*_pair(html(f"http://127.0.0.1:9/news/{n}/", body)))
+            if middleware.failed:
+                break
+        else:
+            middleware.spider_closed("finished")  # the failure may first show at close
+    assert middleware.failed or middleware.crawler.stats.get_value("cstocrawl/warc/failed")
+    assert [r for r in caplog.records if "left unfinished" in r.getMessage()]
+    assert middleware.crawler.stats.get_value("cstocrawl/warc/failed")
+    middleware.spider_closed("finished")
+    # The first file was whole and renamed at rotation; nothing after it got a final name.
+    assert [p.name for p in warc_files(tmp_path / "warc")] == ["run1.warc.gz"]
+    assert middleware.crawler.stats.get_value("cstocrawl/warc/files") is None
