@@ -122,7 +122,8 @@ def down(site: ReplicaSite) -> ReplicaSite:
 def test_make_runs_the_commands_tested_here(target: str, command: str) -> None:
     """make adds nothing but its own exit code (2 on any failure, which is none of ours)."""
     dry = subprocess.run(
-        ["make", "-n", "-o", ".venv/.installed", target, "OUTPUT=/data/csto"],
+        # Under `make test` this make is a sub-make: --no-print-directory keeps its output bare.
+        ["make", "-n", "--no-print-directory", "-o", ".venv/.installed", target, "OUTPUT=/data/csto"],
         cwd=REPO,
         capture_output=True,
         text=True,
