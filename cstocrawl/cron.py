@@ -44,7 +44,8 @@ class _Parser(argparse.ArgumentParser):
         self.exit(Exit.USAGE, refusal_line(Outcome(Exit.USAGE, f"{message}; {USAGE}")) + "\n")
 
 
-def _name_value(text: str) -> tuple[str, str]:
+def name_value(text: str) -> tuple[str, str]:
+    """An `-a`/`-s` option's NAME=VALUE, for argparse."""
     name, sep, value = text.partition("=")
     if not sep or not name:
         raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
@@ -57,7 +58,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "-a",
         dest="args",
-        type=_name_value,
+        type=name_value,
         action="append",
         default=[],
         metavar="NAME=VALUE",
@@ -66,7 +67,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "-s",
         dest="settings",
-        type=_name_value,
+        type=name_value,
         action="append",
         default=[],
         metavar="NAME=VALUE",

@@ -43,7 +43,7 @@ from warcio.exceptions import ArchiveLoadFailed  # type: ignore[import-untyped]
 from warcio.recordloader import ArcWarcRecord  # type: ignore[import-untyped]
 from warcio.timeutils import iso_date_to_datetime  # type: ignore[import-untyped]
 
-from cstocrawl.cron import new_run_id
+from cstocrawl.cron import name_value, new_run_id
 from cstocrawl.site import UrlKind
 from cstocrawl.warc import NotArchived, warc_dir
 from cstocrawl.warcwriter import NAME_RE, STORED_FILE_HEADER, digest_hex, read_info
@@ -351,24 +351,17 @@ class ReplayHandler(BaseDownloadHandler):
 # --- the command --------------------------------------------------------------------------------
 
 
-def _name_value(text: str) -> tuple[str, str]:
-    name, sep, value = text.partition("=")
-    if not sep or not name:
-        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
-    return name, value
-
-
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog=f"python -m {PROG}", description=__doc__.split("\n")[0])
     parser.add_argument(
         "warcs", nargs="*", type=Path, help="WARC files (default: <output dir>/warc/*.warc.gz)"
     )
     parser.add_argument(
-        "-a", dest="args", type=_name_value, action="append", default=[], metavar="NAME=VALUE",
+        "-a", dest="args", type=name_value, action="append", default=[], metavar="NAME=VALUE",
         help="spider argument, as for scrapy crawl (lang and base_url default to the WARC's)",
     )  # fmt: skip
     parser.add_argument(
-        "-s", dest="settings", type=_name_value, action="append", default=[], metavar="NAME=VALUE",
+        "-s", dest="settings", type=name_value, action="append", default=[], metavar="NAME=VALUE",
         help="setting, as for scrapy crawl (CSTOCRAWL_OUTPUT_DIR: where the run is written)",
     )  # fmt: skip
     return parser.parse_args(argv)

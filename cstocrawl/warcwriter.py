@@ -11,16 +11,13 @@ and warcio. It dies with the crawl (PR_SET_PDEATHSIG), so a killed crawl never r
 from __future__ import annotations
 
 import base64
-import ctypes
 import hashlib
 import io
 import json
 import os
 import re
 import signal
-import socket
 import subprocess
-import sys
 import zlib
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -36,6 +33,8 @@ from warcio.timeutils import datetime_to_iso_date  # type: ignore[import-untyped
 from warcio.utils import Digester  # type: ignore[import-untyped]
 from warcio.warcwriter import WARCWriter  # type: ignore[import-untyped]
 
+from cstocrawl.children import die_with, spawn_child
+
 SUFFIX = ".warc.gz"
 OPEN_SUFFIX = ".open"  # a file being written; never read by re-extraction
 # zlib level for each record's gzip member: 6 (zlib's default) instead of warcio's 9: on 70 KB of
@@ -47,7 +46,6 @@ NAME_RE = re.compile(r"^(?P<run>.+?)(?:-(?P<part>\d+))?\.warc\.gz$")
 STORED_FILE_HEADER = "CSTOCRAWL-Stored-File"
 _START_TIMEOUT = 60.0  # seconds for the writer to start (Python, warcio, the first file)
 _CLOSE_TIMEOUT = 600.0  # seconds for the writer to write what is queued and rename its file
-_PR_SET_PDEATHSIG = 1
 
 
 class Exchange(NamedTuple):
@@ -167,9 +165,7 @@ class WarcFiles:
     """The WARC files of one run: one open file at a time, rotated at `max_size` bytes; each is
     `<name>.open` until it is whole, then renamed (at rotation, or at close)."""
 
-    def __init__(
-        self, directory: Path, run_id: str, max_size: int, info: dict[str, str]
-    ) -> None:
+    def __init__(self, directory: Path, run_id: str, max_size: int, info: dict[str, str]) -> None:
         self.directory = directory
         self.run_id = run_id
         self.max_size = max_size
@@ -253,18 +249,8 @@ class WriterProcess:
     """The crawl's end of the writer: started with the first response, closed with the crawl."""
 
     def __init__(self, directory: Path, run_id: str, max_size: int, info: dict[str, str]) -> None:
-        parent_end, child_end = socket.socketpair()
-        code = "import sys, json; sys.path[:0] = json.loads(sys.argv[1]); "
-        code += "from cstocrawl.warcwriter import _main; _main(sys.argv[2:])"
         settings = json.dumps([str(directory), run_id, max_size, info])
-        argv = [str(child_end.fileno()), str(os.getpid()), settings]
-        with child_end:
-            self._process = subprocess.Popen(
-                [sys.executable, "-c", code, json.dumps(sys.path), *argv],
-                pass_fds=[child_end.fileno()],
-                stdin=subprocess.DEVNULL,
-            )
-        self._conn = Connection(parent_end.detach())
+        self._process, self._conn = spawn_child(__name__, [settings])
         self.open_path = directory / f"{run_id}{SUFFIX}{OPEN_SUFFIX}"
         self._expect("ready", _START_TIMEOUT)
 
@@ -316,20 +302,11 @@ class WriterProcess:
         self._conn.close()
 
 
-def _die_with(parent: int) -> None:
-    """Have the kernel kill this process when the crawl ends, however it ends (Linux)."""
-    if sys.platform.startswith("linux"):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    if os.getppid() != parent:  # the crawl died before the line above
-        os._exit(1)
-
-
 def _main(argv: list[str]) -> None:
     """The writer's life: open the first file, write each exchange, rename at the end."""
     fd, parent = int(argv[0]), int(argv[1])
     directory, run_id, max_size, info = json.loads(argv[2])
-    _die_with(parent)
+    die_with(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the crawl decides when the writer stops
     conn = Connection(fd)
     files = WarcFiles(Path(directory), run_id, int(max_size), info)

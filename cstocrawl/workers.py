@@ -15,15 +15,11 @@ from __future__ import annotations
 
 import asyncio
 import atexit
-import ctypes
 import importlib
-import json
 import logging
 import os
 import signal
-import socket
 import subprocess
-import sys
 import traceback
 import weakref
 from collections.abc import Callable
@@ -35,6 +31,8 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.utils.asyncio import is_asyncio_available
 
+from cstocrawl.children import die_with, spawn_child
+
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -43,7 +41,6 @@ T = TypeVar("T")
 _STOP_POLL_SECONDS = 0.5
 # A new worker has this long to start (import Python and the preloaded modules).
 _START_TIMEOUT = 120.0
-_PR_SET_PDEATHSIG = 1
 
 _OK, _RAISED, _MEMORY = "ok", "raised", "memory"
 
@@ -52,7 +49,7 @@ class RemoteTraceback(Exception):
     """The traceback of an exception raised in a worker, shown as its cause."""
 
     def __str__(self) -> str:
-        return f"\n\"\"\"\n{self.args[0]}\"\"\""
+        return f'\n"""\n{self.args[0]}"""'
 
 
 class WorkerError(Exception):
@@ -173,17 +170,7 @@ class _Worker:
     """
 
     def __init__(self, name: str, memory: int | None, preload: tuple[str, ...]) -> None:
-        parent_end, child_end = socket.socketpair()
-        code = "import sys, json; sys.path[:0] = json.loads(sys.argv[1]); "
-        code += "from cstocrawl.workers import _main; _main(sys.argv[2:])"
-        argv = [str(child_end.fileno()), str(os.getpid()), str(memory or 0), ",".join(preload)]
-        with child_end:
-            self._process = subprocess.Popen(
-                [sys.executable, "-c", code, json.dumps(sys.path), *argv],
-                pass_fds=[child_end.fileno()],
-                stdin=subprocess.DEVNULL,
-            )
-        self._conn = Connection(parent_end.detach())
+        self._process, self._conn = spawn_child(__name__, [str(memory or 0), ",".join(preload)])
         self.name = name
         self.pid = self._process.pid
         _LIVE.add(self)
@@ -284,7 +271,7 @@ def _mib(size: int | None) -> str:
 def _main(argv: list[str]) -> None:
     """A worker's life: tie it to the crawl, preload, set the memory limit, then answer calls."""
     fd, parent, memory, preload = int(argv[0]), int(argv[1]), int(argv[2]), argv[3]
-    _die_with(parent)
+    die_with(parent)
     # Ctrl-C reaches the whole process group: the crawl decides what its workers do.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     conn = Connection(fd)
@@ -327,19 +314,6 @@ def _main(argv: list[str]) -> None:
 def _raised(error: BaseException) -> tuple[BaseException, str]:
     """The exception and its traceback in the worker, which does not cross the pipe by itself."""
     return error, "".join(traceback.format_exception(error))
-
-
-def _die_with(parent: int) -> None:
-    """Have the kernel kill this process when the crawl ends, however it ends (Linux).
-
-    The kernel's parent is the thread that started the worker: workers are started from the
-    crawl's event loop thread, which lives as long as the crawl.
-    """
-    if sys.platform.startswith("linux"):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    if os.getppid() != parent:  # the crawl died before the line above
-        os._exit(1)
 
 
 # --- The crawl's pools -------------------------------------------------------------------------
