@@ -29,37 +29,8 @@ from tests.replica import (
     substituted,
     truncated,
 )
-from tests.replica.content import DOCX_TYPE, LISTINGS, PDF_TYPE, Article
+from tests.replica.content import DOCX_TYPE, LISTINGS, MONTHS, PDF_TYPE, Article
 from tests.spiders.test_news_e2e import comparable
-
-EN_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-RU_MONTHS = [
-    "января",
-    "февраля",
-    "марта",
-    "апреля",
-    "мая",
-    "июня",
-    "июля",
-    "августа",
-    "сентября",
-    "октября",
-    "ноября",
-    "декабря",
-]
 
 
 def truth(site: ReplicaSite) -> dict[str, dict[str, Any]]:
@@ -234,8 +205,8 @@ def test_bad_pages_give_items_with_problems_and_odd_links_are_fetched_once(tmp_p
     site.set_fault(cut_before_title.path, Fault(None, edit=truncated(page.index(b"<h1"))))
     formats = [
         (dated[0], lambda d: d.strftime("%m/%d/%Y 14:56:41")),
-        (dated[1], lambda d: f"{d.day} {EN_MONTHS[d.month - 1]} {d.year}"),
-        (dated[2], lambda d: f"{d.day} {RU_MONTHS[d.month - 1]} {d.year} года"),
+        (dated[1], lambda d: f"{d.day} {MONTHS['en'][d.month - 1]} {d.year}"),
+        (dated[2], lambda d: f"{d.day} {MONTHS['ru'][d.month - 1]} {d.year} года"),
         (statements[1], lambda d: d.strftime("%m/%d/%Y 14:56:41")),
     ]
     for article, written in formats:
@@ -269,7 +240,8 @@ def test_bad_pages_give_items_with_problems_and_odd_links_are_fetched_once(tmp_p
     assert no_title.date_style == "inline"
     expected[no_title.url] = undated(expected[no_title.url])
     expected[cut_before_title.url] = without_content(
-        expected[cut_before_title.url], ["missing_date", "missing_body"]  # as cleaning finds them
+        expected[cut_before_title.url],
+        ["missing_date", "missing_body"],  # as cleaning finds them
     )
     expected[no_date.url] = undated(expected[no_date.url])
     assert_dataset(tmp_path, expected)  # other date formats and the cut-off tail: exactly right

@@ -12,7 +12,6 @@ import re
 import subprocess
 import sys
 from datetime import date
-from functools import cache
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -26,15 +25,13 @@ from tests.replica import (
     Article,
     ReplicaSite,
     clean,
-    serve,
 )
-from tests.replica.content import LISTINGS, SECTION_PATHS, attachment_content
+from tests.replica.content import SECTION_PATHS, attachment_content
 from tests.replica.markup import Renderer
 from tests.replica.reading import (
     LANGS,
-    fetch,
+    crawl,
     image_urls,
-    listing_entries,
     site_of,
     text_of,
 )
@@ -47,27 +44,6 @@ DAY_RE = re.compile(r"\b\d\d\.\d\d\.\d{4}\b")
 
 def head_title(doc: lxml.html.HtmlElement) -> str:
     return clean(doc.findtext(".//title") or "")
-
-
-@cache
-def crawl(variant: str, lang: str) -> tuple[ReplicaSite, dict[str, str], dict[str, dict[str, str]]]:
-    """The site, its detail pages (path -> HTML) and listing entries (listing -> path -> text),
-    all fetched over HTTP."""
-    site = site_of(variant, lang)
-    paths = {article.path for article in site.articles}
-    entries: dict[str, dict[str, str]] = {path: {} for path in LISTINGS}
-    details = {}
-    with serve(site) as base:
-        for page in site.listing_pages():
-            status, content_type, html = fetch(base + page)
-            assert (status, content_type) == (200, "text/html; charset=UTF-8"), page
-            listing = urlsplit(page).path
-            entries[listing].update(listing_entries(base + page, html, paths))
-        for article in site.articles:
-            status, _, html = fetch(base + article.path)
-            assert status == 200, article.path
-            details[article.path] = html
-    return site, details, entries
 
 
 def detail_docs(variant: str, lang: str) -> list[tuple[Article, lxml.html.HtmlElement, str]]:

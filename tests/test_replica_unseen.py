@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from functools import cache
 from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlsplit
 
@@ -22,15 +21,13 @@ from tests.replica import (
     Article,
     ReplicaSite,
     clean,
-    serve,
 )
 from tests.replica.content import LISTINGS, SECTION_PATHS
 from tests.replica.markup import LISTING_TITLES, Renderer
 from tests.replica.reading import (
     LANGS,
-    fetch,
+    crawl,
     image_urls,
-    listing_entries,
     site_of,
     text_of,
 )
@@ -45,27 +42,6 @@ HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 def og_title(doc: lxml.html.HtmlElement) -> str:
     meta = doc.find(".//meta[@property='og:title']")
     return clean(meta.get("content")) if meta is not None else ""
-
-
-@cache
-def crawl(variant: str, lang: str) -> tuple[ReplicaSite, dict[str, str], dict[str, dict[str, str]]]:
-    """The site, its detail pages (path -> HTML) and listing entries (listing -> path -> text),
-    all fetched over HTTP."""
-    site = site_of(variant, lang)
-    paths = {article.path for article in site.articles}
-    entries: dict[str, dict[str, str]] = {path: {} for path in LISTINGS}
-    details = {}
-    with serve(site) as base:
-        for page in site.listing_pages():
-            status, content_type, html = fetch(base + page)
-            assert (status, content_type) == (200, "text/html; charset=UTF-8"), page
-            listing = urlsplit(page).path
-            entries[listing].update(listing_entries(base + page, html, paths))
-        for article in site.articles:
-            status, _, html = fetch(base + article.path)
-            assert status == 200, article.path
-            details[article.path] = html
-    return site, details, entries
 
 
 # --- the ground truth is on the pages ---------------------------------------------------------

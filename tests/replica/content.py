@@ -236,6 +236,38 @@ ODDITIES = {
     ),
     "ru": (),
 }
+# Month names as dates are written in words: English, and Russian in the genitive.
+MONTHS = {
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+    "ru": (
+        "января",
+        "февраля",
+        "марта",
+        "апреля",
+        "мая",
+        "июня",
+        "июля",
+        "августа",
+        "сентября",
+        "октября",
+        "ноября",
+        "декабря",
+    ),
+}
+
 PRESS_CONTACT = {
     "en": ("The CSTO Press Secretary Vladimir Zaynetdinov", "+7495-795-27-10, odkb-pressa@gov.ru"),
     "ru": ("Пресс-секретарь ОДКБ Владимир Зайнетдинов", "+7495-795-27-10, odkb-pressa@gov.ru"),

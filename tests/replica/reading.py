@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import copy
 import urllib.request
+from functools import cache
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 
-from tests.replica import ReplicaSite, clean
+from tests.replica import ReplicaSite, clean, serve
+from tests.replica.content import LISTINGS
 
 LANGS = ("en", "ru")
 LAZY_ATTRIBUTES = ("src", "data-src", "data-original", "srcset", "data-srcset")
@@ -68,3 +70,24 @@ def image_urls(doc: lxml.html.HtmlElement) -> set[str]:
             elif value:
                 urls.add(value)
     return urls
+
+
+@cache
+def crawl(variant: str, lang: str) -> tuple[ReplicaSite, dict[str, str], dict[str, dict[str, str]]]:
+    """The site, its detail pages (path -> HTML) and listing entries (listing -> path -> text),
+    all fetched over HTTP."""
+    site = site_of(variant, lang)
+    paths = {article.path for article in site.articles}
+    entries: dict[str, dict[str, str]] = {path: {} for path in LISTINGS}
+    details = {}
+    with serve(site) as base:
+        for page in site.listing_pages():
+            status, content_type, html = fetch(base + page)
+            assert (status, content_type) == (200, "text/html; charset=UTF-8"), page
+            listing = urlsplit(page).path
+            entries[listing].update(listing_entries(base + page, html, paths))
+        for article in site.articles:
+            status, _, html = fetch(base + article.path)
+            assert status == 200, article.path
+            details[article.path] = html
+    return site, details, entries

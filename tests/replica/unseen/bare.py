@@ -16,40 +16,9 @@ from datetime import date
 from html import escape
 from typing import ClassVar
 
-from ..content import Article
+from ..content import MONTHS, Article
 from ..markup import LISTING_TITLES
 from .base import Picture, Text, UnseenRenderer
-
-MONTHS = {
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-    "ru": (
-        "января",
-        "февраля",
-        "марта",
-        "апреля",
-        "мая",
-        "июня",
-        "июля",
-        "августа",
-        "сентября",
-        "октября",
-        "ноября",
-        "декабря",
-    ),
-}
 
 
 def date_in_words(day: date, lang: str) -> str:
@@ -186,10 +155,7 @@ class BareRenderer(UnseenRenderer):
         heading = self._pick(LISTING_TITLES[path])
         entries = []
         for article in items:
-            rng = self._rng("item", path, article.id)
-            href = escape(self.link(article.path, rng, base=path))
-            title = self._text(article.title, rng, markup=False)
-            teaser = self._text(article.summary, rng)
+            href, title, teaser = self.entry(path, article)
             image = ""
             if article.picture:
                 image = (

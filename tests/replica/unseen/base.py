@@ -128,6 +128,12 @@ class UnseenRenderer(Renderer):
         url = quote(article.url, safe="")
         return [(key, name, escape(prefix + url)) for key, name, prefix in SHARE_SITES]
 
+    def entry(self, path: str, article: Article) -> tuple[str, str, str]:
+        """A listing entry's escaped href, title and teaser, noisy as the site prints them."""
+        rng = self._rng("item", path, article.id)
+        href = escape(self.link(article.path, rng, base=path))
+        return href, self._text(article.title, rng, markup=False), self._text(article.summary, rng)
+
     @staticmethod
     def page_slice(articles: list[Article], page: int, page_size: int) -> tuple[list[Article], int]:
         """The articles of one listing page and the number of the last page."""

@@ -193,10 +193,7 @@ class PortalRenderer(UnseenRenderer):
         heading = self._pick(LISTING_TITLES[path])
         cards = []
         for article in items:
-            rng = self._rng("item", path, article.id)
-            href = escape(self.link(article.path, rng, base=path))
-            title = self._text(article.title, rng, markup=False)
-            teaser = self._text(article.summary, rng)
+            href, title, teaser = self.entry(path, article)
             image = ""
             if article.picture:
                 image = (

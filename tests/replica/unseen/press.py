@@ -254,10 +254,7 @@ class PressRenderer(UnseenRenderer):
         heading = self._pick(LISTING_TITLES[path])
         rows = []
         for article in items:
-            rng = self._rng("item", path, article.id)
-            href = escape(self.link(article.path, rng, base=path))
-            title = self._text(article.title, rng, markup=False)
-            teaser = self._text(article.summary, rng)
+            href, title, teaser = self.entry(path, article)
             image = ""
             if article.picture:
                 image = (
