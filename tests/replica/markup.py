@@ -595,6 +595,14 @@ class Renderer:
 
     # --- other pages ---
 
+    def heading(self, text: str) -> str:
+        """The page heading of home and other pages (escaped text); a markup may print another."""
+        return f"<h1>{text}</h1>"
+
+    def block_heading(self, text: str, href: str) -> str:
+        """The heading of a home page block, linking to its tab."""
+        return f'<h2><a href="{href}">{text}</a></h2>'
+
     def home(self, news: list[Article], statements: list[Article]) -> str:
         """The home page: blocks of the newest news and statements, with the tab links."""
         rng = self._rng("home")
@@ -605,10 +613,11 @@ class Renderer:
                 f'<li><a href="{escape(self.link(a.path, rng))}">{escape(a.title)}</a></li>'
                 for a in articles
             )
-            return f'<h2><a href="{more}">{escape(heading)}</a></h2>\n<ul>{links}</ul>\n'
+            return f"{self.block_heading(escape(heading), more)}\n<ul>{links}</ul>\n"
 
         main = (
-            f"<h1>{escape(labels['home'])}</h1>\n"
+            self.heading(escape(labels["home"]))
+            + "\n"
             + block(labels["all_news"], "/?gen-tab=press", news)
             + block(labels["all_statements"], "/?c-tab=statements", statements)
         )

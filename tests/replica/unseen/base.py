@@ -152,33 +152,6 @@ class UnseenRenderer(Renderer):
 
     # --- the pages every markup has; subclasses set the headings ---
 
-    def heading(self, text: str) -> str:
-        """The page heading of listings, static pages, home and 404 (escaped text)."""
-        return f"<h1>{text}</h1>"
-
-    def block_heading(self, text: str, href: str) -> str:
-        """The heading of a home page block, linking to its tab."""
-        return f'<h2><a href="{href}">{text}</a></h2>'
-
-    def home(self, news: list[Article], statements: list[Article]) -> str:
-        rng = self._rng("home")
-        labels = self.labels
-
-        def block(heading: str, more: str, articles: list[Article]) -> str:
-            links = "".join(
-                f'<li><a href="{escape(self.link(a.path, rng))}">{escape(a.title)}</a></li>'
-                for a in articles
-            )
-            return f"{self.block_heading(escape(heading), more)}\n<ul>{links}</ul>\n"
-
-        main = (
-            self.heading(escape(labels["home"]))
-            + "\n"
-            + block(labels["all_news"], "/?gen-tab=press", news)
-            + block(labels["all_statements"], "/?c-tab=statements", statements)
-        )
-        return self.page(labels["home"], main)
-
     def static(self, path: str, latest: list[Article]) -> str:
         en, ru, children = STATIC_PAGES[path]
         title = self._pick((en, ru))
