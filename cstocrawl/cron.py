@@ -16,19 +16,15 @@ import os
 import signal
 import subprocess
 import sys
-import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
 from scrapy.utils.project import get_project_settings
 
 from cstocrawl.lock import INHERITED_FD
-from cstocrawl.manifest import manifest_path
 from cstocrawl.outcome import Exit, Outcome, Refused, summary, verdict
-from cstocrawl.pipelines.jsonl import dataset_path
-from cstocrawl.preflight import output_dir as output_dir_of
 from cstocrawl.preflight import prepare_run
+from cstocrawl.run import RunFiles, new_run_id, output_dir
 
 PROG = "cstocrawl.cron"
 USAGE = f"usage: python -m {PROG} news [-a NAME=VALUE]... [-s NAME=VALUE]..."
@@ -76,22 +72,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def new_run_id(output_dir: Path) -> str:
-    """The UTC start time; waits for the next second rather than reuse a run's id."""
-    while True:
-        run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        dataset = dataset_path(output_dir, run_id)
-        taken = (
-            dataset,
-            dataset.with_name(dataset.name + ".tmp"),
-            manifest_path(output_dir, run_id),
-            output_dir / "logs" / f"{run_id}.log",
-        )
-        if not any(path.exists() for path in taken):
-            return run_id
-        time.sleep(0.2)
-
-
 def run_crawl(command: list[str], log: Path, lock: IO[str]) -> int:
     """Run scrapy with its output in the log; SIGTERM/SIGINT are passed on for a clean close."""
     # The child inherits the lock and holds it as its own (cstocrawl/lock.py): no second run
@@ -115,8 +95,8 @@ def refused_by_child(returncode: int, log: Path) -> Outcome | None:
     return Outcome(Exit(returncode), reason)
 
 
-def read_manifest(output_dir: Path, run_id: str) -> dict[str, Any] | None:
-    path = manifest_path(output_dir, run_id)
+def read_manifest(files: RunFiles) -> dict[str, Any] | None:
+    path = files.manifest
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
@@ -131,18 +111,19 @@ def main(argv: list[str] | None = None) -> int:
     except Refused as refused:
         print(refusal_line(refused.outcome), file=sys.stderr)
         return int(refused.outcome.code)
-    output_dir = output_dir_of(settings)
+    directory = output_dir(settings)
     with lock:
-        run_id = settings.get("CSTOCRAWL_RUN_ID") or new_run_id(output_dir)
-        (output_dir / "logs").mkdir(parents=True, exist_ok=True)
-        log = output_dir / "logs" / f"{run_id}.log"
+        run_id = settings.get("CSTOCRAWL_RUN_ID") or new_run_id(directory)
+        files = RunFiles(directory, run_id)
+        log = files.log
+        log.parent.mkdir(parents=True, exist_ok=True)
         command = [sys.executable, "-m", "scrapy", "crawl", options.spider]
         for name, value in options.args:
             command += ["-a", f"{name}={value}"]
         for name, value in [*options.settings, ("CSTOCRAWL_RUN_ID", run_id), ("LOG_FILE", log)]:
             command += ["-s", f"{name}={value}"]
         returncode = run_crawl(command, log, lock)
-    manifest = read_manifest(output_dir, run_id)
+    manifest = read_manifest(files)
     outcome = verdict(manifest, returncode)
     if manifest is None:
         outcome = refused_by_child(returncode, log) or outcome

@@ -13,16 +13,28 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from scrapy.settings import BaseSettings
+from scrapy.exceptions import DropItem
 
-from cstocrawl.state import Known, Retry, State, state_path
+from cstocrawl.state import Known, Retry
 
-# Sent by the spider's errback (with `request`, `kind` and `reason`) for a page lost after Scrapy's
-# retries: the state pipeline puts it on the retry list.
+if TYPE_CHECKING:
+    from cstocrawl.extensions.run import RunLifecycle
+
+
+class FailedFetch(DropItem):
+    """An article page that lost what its stored version had: a failed fetch, not a change, and
+    not the parser's output either (the health check leaves it out)."""
+
+
+# Sent by the spider (with the page's canonical `url`, `kind`, `reason` and its listing's `summary`)
+# for a page lost after Scrapy's retries or not read: the state pipeline puts it on the retry list.
 page_failed = object()
+# Sent by the spider (with `url` and `kind`) for a listing page read: off the retry list.
+page_read = object()
 
 
 @dataclass(frozen=True)
@@ -35,18 +47,17 @@ class Plan:
 
     @cached_property
     def retry_articles(self) -> frozenset[str]:
-        return frozenset(
-            retry.article if retry.kind == "attachment" else retry.url
-            for retry in self.retries
-            if retry.kind != "listing" and (retry.article or retry.kind == "article")
-        )
+        articles = set()
+        for retry in self.retries:
+            if retry.kind == "article":
+                articles.add(retry.url)
+            elif retry.kind == "attachment" and retry.article:
+                articles.add(retry.article)
+        return frozenset(articles)
 
     def should_fetch(self, url: str) -> bool:
         return (
-            self.full
-            or url not in self.known
-            or self._in_window(url)
-            or url in self.retry_articles
+            self.full or url not in self.known or self._in_window(url) or url in self.retry_articles
         )
 
     def keep_paging(self, urls: Iterable[str]) -> bool:
@@ -64,16 +75,7 @@ class Plan:
         return anchor is not None and anchor >= self.recheck_from
 
 
-def run_date(settings: BaseSettings) -> date:
-    """The run's "today": CSTOCRAWL_TODAY (YYYY-MM-DD) when set, else the UTC date."""
-    today = settings.get("CSTOCRAWL_TODAY")
-    return date.fromisoformat(today) if today else datetime.now(UTC).date()
-
-
-def load_plan(settings: BaseSettings, *, full: bool) -> Plan:
-    """The plan of a run, from the state in the output directory and the re-check settings."""
-    with State(state_path(settings.get("CSTOCRAWL_OUTPUT_DIR", "output"))) as state:
-        known = state.known_articles()
-        retries = tuple(state.retries())
-    days = settings.getint("CSTOCRAWL_RECHECK_DAYS", 14)
-    return Plan(known, run_date(settings) - timedelta(days=days), full, retries)
+def plan_of(life: RunLifecycle, recheck_days: int) -> Plan:
+    """The plan of a run, from what the state knew as it began (CSTOCRAWL_RECHECK_DAYS)."""
+    recheck_from = life.run.today - timedelta(days=recheck_days)
+    return Plan(life.known, recheck_from, life.run.full, tuple(life.retries))

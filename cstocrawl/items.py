@@ -12,7 +12,7 @@ class Article:
     lang: str
     section: str
     title: str | None
-    published: str | None  # the date as printed until the cleaning pipeline makes it ISO
+    published: str | None  # ISO date (YYYY-MM-DD)
     text: str
     summary: str | None = None
     attachments: list[dict[str, Any]] = field(default_factory=list)

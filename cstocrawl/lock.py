@@ -17,6 +17,7 @@ from typing import IO
 from scrapy import signals
 from scrapy.crawler import Crawler
 
+from cstocrawl import run
 from cstocrawl.outcome import Exit, Refused
 
 LOCK_FILE = "cron.lock"
@@ -100,7 +101,7 @@ class RunLock:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunLock:
-        output_dir = crawler.settings.get("CSTOCRAWL_OUTPUT_DIR") or "output"
+        output_dir = run.output_dir(crawler.settings)
         if held(output_dir):
             return cls(None)
         path = lock_path(output_dir).resolve()

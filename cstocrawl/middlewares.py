@@ -1,4 +1,4 @@
-"""Scrapy's robots.txt, offsite and redirect handling, with the gaps that lose or hide pages closed.
+"""Scrapy's robots.txt and offsite downloader middlewares, with the gaps that lose pages closed.
 
 Each class is Scrapy's own behaviour plus one fix, found by the fault tests (docs/reliability.md).
 """
@@ -8,15 +8,14 @@ from __future__ import annotations
 import logging
 from urllib.parse import ParseResult, SplitResult, urlsplit
 
-from scrapy import Request, Spider, signals
-from scrapy.crawler import Crawler
+from scrapy import Request, Spider
 from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware as ScrapyOffsiteMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware as ScrapyRobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.robotstxt import RobotParser
 from scrapy.utils.httpobj import urlparse_cached
 
-from cstocrawl.site import HOST_LANGS, canonicalize_url
+from cstocrawl.site import HOST_LANGS, Site
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +30,8 @@ class RobotsTxtMiddleware(ScrapyRobotsTxtMiddleware):
     async def robot_parser(self, request: Request) -> RobotParser | None:
         await super().robot_parser(request)
         # Set before the Deferred fires: the parser, or None when robots.txt could not be read.
-        return self._parsers[urlparse_cached(request).netloc]
+        parser = self._parsers[urlparse_cached(request).netloc]
+        return parser if isinstance(parser, RobotParser) else None
 
 
 class OffsiteMiddleware(ScrapyOffsiteMiddleware):
@@ -47,7 +47,7 @@ class OffsiteMiddleware(ScrapyOffsiteMiddleware):
     def should_follow(self, request: Request, spider: Spider) -> bool:
         if not super().should_follow(request, spider):
             return False
-        site = getattr(spider, "site", None)
+        site: Site | None = getattr(spider, "site", None)
         if site is None:  # a spider without a site (Scrapy's tools): host names only
             return True
         url, origin = urlparse_cached(request), urlsplit(site.fetch_origin)
@@ -75,29 +75,3 @@ class OffsiteMiddleware(ScrapyOffsiteMiddleware):
 def _port(url: SplitResult | ParseResult) -> int | None:
     """The port a URL connects to, its scheme's default when none is written."""
     return url.port or {"http": 80, "https": 443}.get(url.scheme)
-
-
-class RedirectRevisits:
-    """Follow a redirect chain back to a URL it passed through (a cache or cookie bounce).
-
-    The dupefilter would drop the last hop silently; REDIRECT_MAX_TIMES still ends a real loop,
-    and the request's errback records it.
-    """
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> RedirectRevisits:
-        extension = cls(crawler)
-        crawler.signals.connect(extension.request_dropped, signal=signals.request_dropped)
-        return extension
-
-    def request_dropped(self, request: Request) -> None:
-        chain = request.meta.get("redirect_urls")
-        if not chain or request.dont_filter:
-            return
-        if canonicalize_url(request.url) in {canonicalize_url(url) for url in chain}:
-            assert self.crawler.stats is not None and self.crawler.engine is not None
-            self.crawler.stats.inc_value("cstocrawl/redirect/revisited")
-            self.crawler.engine.crawl(request.replace(dont_filter=True))

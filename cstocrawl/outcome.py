@@ -1,9 +1,10 @@
 """How a run ended, as an exit code and one line: the one mapping `scrapy crawl` and cron share.
 
-A run is judged once, when the spider closes and before its dataset is renamed (`judged`): only a
-run judged OK is promoted, so a failed run leaves the state, `latest.jsonl` and the previous
-datasets as they were. The manifest then records the final outcome (`final`), and both
-`scrapy crawl` (cstocrawl/commands/crawl.py) and the cron runner exit with it (`verdict`).
+A run is judged once, when the spider closes and before its dataset is renamed (`judge`, called by
+cstocrawl/extensions/run.py): only a run judged OK is promoted, so a failed run leaves the state,
+`latest.jsonl` and the previous datasets as they were. The manifest records the outcome (a run
+judged OK whose promotion failed after all is not OK), and both `scrapy crawl`
+(cstocrawl/commands/crawl.py) and the cron runner exit with it (`verdict`).
 docs/operations.md has the table of codes with what to do about each.
 """
 
@@ -15,8 +16,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
-
-from scrapy.crawler import Crawler
 
 
 class Exit(IntEnum):
@@ -96,24 +95,6 @@ def judge(stats: Mapping[str, Any], reason: str | None, max_errors: int) -> Outc
     if errors > max_errors:
         return Outcome(Exit.ERRORS, f"{errors} errors logged (at most {max_errors} allowed)")
     return OK
-
-
-def judged(crawler: Crawler, reason: str | None) -> Outcome:
-    """The run's outcome, judged on the first call (at spider_closed, after the health check)."""
-    assert crawler.stats is not None
-    if (stored := crawler.stats.get_value(STAT)) is not None:
-        return Outcome.fromdict(stored)
-    max_errors = crawler.settings.getint("CSTOCRAWL_MAX_ERRORS", 5)
-    outcome = judge(crawler.stats.get_stats(), reason, max_errors)
-    crawler.stats.set_value(STAT, outcome.asdict())
-    return outcome
-
-
-def final(judgement: Outcome, promoted: bool) -> Outcome:
-    """The run's last word: a run judged OK whose articles were not recorded failed after all."""
-    if judgement.ok and not promoted:
-        return Outcome(Exit.FAILED, "the run's articles could not be recorded in the state")
-    return judgement
 
 
 def verdict(manifest: Mapping[str, Any] | None, returncode: int | None = None) -> Outcome:

@@ -20,6 +20,7 @@ from scrapy.spiderloader import get_spider_loader
 
 from cstocrawl.lock import acquire
 from cstocrawl.outcome import Exit, Refused
+from cstocrawl.run import LOGS_DIR, NEWS_DIR, RunFiles, output_dir
 from cstocrawl.state import state_path
 
 # Settings whose value must be a whole number at least this large.
@@ -28,10 +29,6 @@ MINIMUM_INTS = {
     "CSTOCRAWL_MAX_ERRORS": 0,
     "CSTOCRAWL_RECHECK_DAYS": 0,
 }
-
-
-def output_dir(settings: BaseSettings) -> Path:
-    return Path(settings.get("CSTOCRAWL_OUTPUT_DIR") or "output")
 
 
 def check_settings(settings: BaseSettings) -> None:
@@ -47,7 +44,7 @@ def check_settings(settings: BaseSettings) -> None:
             raise Refused(
                 Exit.USAGE, f"-s {name}={value}: expected a whole number of at least {minimum}"
             )
-    ratio = settings.get("CSTOCRAWL_MAX_PROBLEM_RATIO", 0.2)
+    ratio = settings.get("CSTOCRAWL_MAX_PROBLEM_RATIO")
     try:
         valid_ratio = 0 <= float(ratio) <= 1
     except (TypeError, ValueError):
@@ -74,13 +71,10 @@ def check_run_id(settings: BaseSettings, directory: Path) -> None:
         raise Refused(
             Exit.USAGE, f"-s CSTOCRAWL_RUN_ID={run_id}: expected letters, digits, '_', '.', '-'"
         )
-    news = directory / "news"
-    if any(
-        (news / name).exists()
-        for name in (f"{run_id}.jsonl", f"{run_id}.jsonl.tmp", f"{run_id}.manifest.json")
-    ):
+    files = RunFiles(directory, run_id)
+    if files.taken():
         raise Refused(
-            Exit.USAGE, f"-s CSTOCRAWL_RUN_ID={run_id}: a run of that id is in {news} already"
+            Exit.USAGE, f"-s CSTOCRAWL_RUN_ID={run_id}: a run of that id is in {files.news} already"
         )
 
 
@@ -95,7 +89,9 @@ def check_writable(directory: Path) -> None:
         raise Refused(
             Exit.OUTPUT, f"output dir {directory} cannot be created: {existing} is a file"
         )
-    probes = [existing] + [existing / name for name in ("news", "logs") if directory == existing]
+    probes = [existing] + [
+        existing / name for name in (NEWS_DIR, LOGS_DIR) if directory == existing
+    ]
     for probe in probes:
         if not probe.exists():
             continue

@@ -43,7 +43,8 @@ from warcio.exceptions import ArchiveLoadFailed  # type: ignore[import-untyped]
 from warcio.recordloader import ArcWarcRecord  # type: ignore[import-untyped]
 from warcio.timeutils import iso_date_to_datetime  # type: ignore[import-untyped]
 
-from cstocrawl.cron import name_value, new_run_id
+from cstocrawl.cron import name_value
+from cstocrawl.run import files_store, new_run_id, output_dir
 from cstocrawl.site import UrlKind
 from cstocrawl.warc import NotArchived, warc_dir
 from cstocrawl.warcwriter import NAME_RE, STORED_FILE_HEADER, digest_hex, read_info
@@ -54,7 +55,6 @@ PROG = "cstocrawl.reextract"
 REPLAY_HANDLER = "cstocrawl.reextract.ReplayHandler"
 REPLAY_EXTENSION = "cstocrawl.reextract.Replay"
 CAPTURE_META = "cstocrawl_capture"  # a request for one given capture (an older listing page)
-MODE = "reextract"
 
 
 @dataclass(frozen=True)
@@ -181,12 +181,11 @@ class Replay:
         self.paths = paths
         self.index = ArchiveIndex.build(paths)
         self.requested: set[str] = set()  # URLs the crawl asked for
-        self.files_store = _files_store(crawler.settings)
+        self.files_store = files_store(crawler.settings)
         self._files: dict[Path, BinaryIO] = {}
         self._phase = 0  # 1: older listing captures scheduled, 2: unrequested articles too
         stats = crawler.stats
         assert stats is not None
-        stats.set_value("cstocrawl/run/mode", MODE)
         stats.set_value("cstocrawl/replay/warcs", [str(path) for path in paths])
         stats.set_value("cstocrawl/replay/urls", len(self.index.captures))
         if self.index.torn:
@@ -281,7 +280,7 @@ class Replay:
                 UrlKind.ALL_NEWS,
             ):
                 continue
-            if not spider.article_key.wants(site.section_of(canonical)) and (
+            if not spider.article_links.wants(site.section_of(canonical)) and (
                 site.classify(canonical) is UrlKind.SECTION
             ):
                 continue
@@ -292,7 +291,7 @@ class Replay:
                 count += 1
                 yield Request(
                     url,
-                    callback=spider.parse_listing,
+                    callback=spider.parse_listing_page,
                     errback=spider.request_failed,
                     meta={CAPTURE_META: capture},
                     dont_filter=True,
@@ -307,7 +306,7 @@ class Replay:
             capture = self.index.newest(url)
             if url in self.requested or capture is None or not capture.html_ok:
                 continue
-            canonical = spider.article_key(url)
+            canonical = spider.article_links(url)
             if canonical is not None:
                 unread.append(url)
                 yield Request(
@@ -330,11 +329,6 @@ class Replay:
         for stream in self._files.values():
             stream.close()
         self._files.clear()
-
-
-def _files_store(settings: BaseSettings) -> Path:
-    output_dir = Path(settings.get("CSTOCRAWL_OUTPUT_DIR") or "output")
-    return Path(settings.get("FILES_STORE") or output_dir / "files")
 
 
 class ReplayHandler(BaseDownloadHandler):
@@ -423,16 +417,16 @@ def main(argv: list[str] | None = None) -> int:
     settings = get_project_settings()
     for name, value in options.settings:
         settings.set(name, value, priority="cmdline")
-    output_dir = Path(settings.get("CSTOCRAWL_OUTPUT_DIR") or "output")
-    paths = options.warcs or warc_files(warc_dir(output_dir))
+    directory = output_dir(settings)
+    paths = options.warcs or warc_files(warc_dir(directory))
     missing = [str(path) for path in paths if not path.is_file()]
     if not paths or missing:
-        what = ", ".join(missing) if missing else f"no WARC files in {warc_dir(output_dir)}"
+        what = ", ".join(missing) if missing else f"no WARC files in {warc_dir(directory)}"
         print(f"{PROG}: nothing to re-extract: {what} (exit {os.EX_USAGE})", file=sys.stderr)
         return os.EX_USAGE
     replay_settings(settings, [path.resolve() for path in paths])
     if not settings.get("CSTOCRAWL_RUN_ID"):  # a new run id, never one a run already has
-        settings.set("CSTOCRAWL_RUN_ID", new_run_id(output_dir), priority="cmdline")
+        settings.set("CSTOCRAWL_RUN_ID", new_run_id(directory), priority="cmdline")
     command = ["scrapy", "crawl", "news", *crawl_arguments(paths, dict(options.args))]
     try:
         execute(command, settings)

@@ -124,13 +124,17 @@ EXTENSIONS = {
     # A cron job has no use for a telnet console, and it is an open port.
     "scrapy.extensions.telnet.TelnetConsole": None,
     # One run at a time per output dir, also for a crawl started without `scrapy crawl`
-    # (cstocrawl/lock.py); `scrapy crawl` and the cron runner took it already.
+    # (cstocrawl/lock.py); `scrapy crawl` and the cron runner took it already. Before the run
+    # begins, so no second run touches the state.
     "cstocrawl.lock.RunLock": 0,
-    "cstocrawl.health.HealthCheck": 500,
-    # Records the run in the state, rebuilds news/latest.jsonl, writes <run id>.manifest.json.
-    "cstocrawl.manifest.RunManifest": 900,
+    # The run's life: on record in the state before anything is fetched; at the end, judged, then
+    # promoted or discarded, `latest.jsonl`, the manifest (cstocrawl/extensions/run.py). The
+    # components that record the run reach it with `RunLifecycle.of(crawler)`.
+    "cstocrawl.extensions.run.RunLifecycle": 100,
+    # What the run extracted, judged at its end (cstocrawl/extensions/health.py).
+    "cstocrawl.extensions.health.HealthCheck": 500,
     # A redirect chain that returns to a URL it passed is followed, not dropped as a duplicate.
-    "cstocrawl.middlewares.RedirectRevisits": 500,
+    "cstocrawl.extensions.redirects.RedirectRevisits": 500,
 }
 # Scrapy's robots.txt and offsite filters, fixed so no page is fetched or lost unnoticed
 # (cstocrawl/middlewares.py says what each fixes).

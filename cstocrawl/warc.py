@@ -27,15 +27,17 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from scrapy import Request, signals
+from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Headers, Response
 
 import cstocrawl
+from cstocrawl.extensions.run import RunLifecycle
 from cstocrawl.extract import sniff_media_type
 from cstocrawl.extract.sniff import HTML
 from cstocrawl.pipelines.attachments import URL_META, sha256_path
+from cstocrawl.run import Run
 from cstocrawl.warcwriter import Exchange, WriterProcess, warc_date
 
 logger = logging.getLogger(__name__)
@@ -66,10 +68,11 @@ class WarcCapture:
     its responses come from WARC files already.
     """
 
-    def __init__(self, crawler: Crawler) -> None:
+    def __init__(self, crawler: Crawler, run: Run) -> None:
         settings = crawler.settings
         self.crawler = crawler
-        self.output_dir = Path(settings.get("CSTOCRAWL_OUTPUT_DIR", "output"))
+        self.run = run
+        self.output_dir = run.files.output_dir
         self.max_size = settings.getint("CSTOCRAWL_WARC_MAX_SIZE")
         self.attachments_in_full = settings.getbool("CSTOCRAWL_WARC_ATTACHMENTS")
         self.writer: WriterProcess | None = None
@@ -77,10 +80,11 @@ class WarcCapture:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcCapture:
-        if not crawler.settings.getbool("CSTOCRAWL_WARC", True):
+        if not crawler.settings.getbool("CSTOCRAWL_WARC"):
             raise NotConfigured("CSTOCRAWL_WARC is off")
-        middleware = cls(crawler)
-        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        life = RunLifecycle.of(crawler)
+        middleware = cls(crawler, life.run)
+        life.close_before_judging(middleware.close)
         return middleware
 
     def _info(self) -> dict[str, str]:
@@ -94,8 +98,8 @@ class WarcCapture:
             ),
             "format": "WARC File Format 1.1",
             "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
-            "isPartOf": f"cstocrawl run {spider.run_id}",
-            "cstocrawl-run-id": spider.run_id,
+            "isPartOf": f"cstocrawl run {self.run.id}",
+            "cstocrawl-run-id": self.run.id,
             "cstocrawl-spider": spider.name,
             "cstocrawl-lang": getattr(site, "lang", "") or "",
             "cstocrawl-base-url": getattr(site, "base_url", "") or "",
@@ -105,9 +109,8 @@ class WarcCapture:
 
     def _writer(self) -> WriterProcess:
         if self.writer is None:
-            run_id = getattr(self.crawler.spider, "run_id", "")
             directory = warc_dir(self.output_dir)
-            self.writer = WriterProcess(directory, run_id, self.max_size, self._info())
+            self.writer = WriterProcess(directory, self.run.id, self.max_size, self._info())
         return self.writer
 
     def _stored_path(self, request: Request, response: Response) -> str | None:
@@ -127,8 +130,8 @@ class WarcCapture:
     def process_response(
         self, request: Request, response: Response, spider: object = None
     ) -> Response:
-        if self.failed or getattr(self.crawler.spider, "run_id", None) is None:
-            return response  # a tool's spider (scrapy shell): not a run
+        if self.failed:
+            return response
         stored = self._stored_path(request, response)
         exchange = Exchange(
             url=request.url,
@@ -158,9 +161,10 @@ class WarcCapture:
         stats.inc_value("cstocrawl/warc/revisits" if stored else "cstocrawl/warc/responses")
         return response
 
-    def spider_closed(self, reason: str) -> None:
-        """The crawl closed (whatever its outcome): its WARC files are whole, so they get their
-        final names; a run that failed its health check is the one to re-extract after a fix."""
+    def close(self) -> None:
+        """The crawl closed (whatever its outcome; the run's end calls this before it judges the
+        run): its WARC files are whole, so they get their final names; a run that failed its
+        health check is the one to re-extract after a fix."""
         if self.writer is None or self.failed:
             return
         try:

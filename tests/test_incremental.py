@@ -7,8 +7,11 @@ from pathlib import Path
 
 from scrapy.settings import Settings
 
-from cstocrawl.incremental import Plan, load_plan, run_date
+from cstocrawl.extensions.run import RunLifecycle
+from cstocrawl.incremental import Plan, plan_of
+from cstocrawl.run import run_date
 from cstocrawl.state import Known, Retry, State, state_path
+from tests.components import project_crawler
 
 RECENT = "https://en.odkb-csto.org/news/news_odkb/recent/"
 OLD = "https://en.odkb-csto.org/news/news_odkb/old/"
@@ -58,21 +61,15 @@ def test_the_run_date_is_the_setting_or_the_utc_date() -> None:
     assert run_date(Settings({"CSTOCRAWL_TODAY": ""})) == datetime.now(UTC).date()
 
 
-def test_load_plan_reads_the_state_and_the_window(tmp_path: Path) -> None:
+def test_the_plan_is_what_the_state_knew_as_the_run_began(tmp_path: Path) -> None:
     with State(state_path(tmp_path)) as state:
         state.begin_run("r1", "S1", "full")
         item = {"url": OLD, "content_sha256": "o", "published": "2024-01-01", "title": "Old",
                 "text": "Body.", "crawled_at": "2024-01-02T06:00:00Z"}
         state.record("r1", {**item, "attachments": []}, "new")
         state.promote("r1")
-    settings = Settings(
-        {
-            "CSTOCRAWL_OUTPUT_DIR": str(tmp_path),
-            "CSTOCRAWL_TODAY": "2025-12-01",
-            "CSTOCRAWL_RECHECK_DAYS": "14",
-        }
-    )
-    plan = load_plan(settings, full=False)
+    crawler = project_crawler(tmp_path, CSTOCRAWL_TODAY="2025-12-01")
+    plan = plan_of(RunLifecycle.of(crawler), recheck_days=14)
     known = Known("o", date(2024, 1, 1), first_seen=date(2024, 1, 2))
     assert plan == Plan({OLD: known}, recheck_from=date(2025, 11, 17), full=False)
 

@@ -12,10 +12,11 @@ import pytest
 from scrapy.utils.test import get_crawler
 
 from cstocrawl.lock import RunLock
-from cstocrawl.outcome import Exit, Outcome, Refused, final, judge, judged, summary, verdict
+from cstocrawl.outcome import Exit, Outcome, Refused, judge, summary, verdict
 from cstocrawl.preflight import check_run, check_state, check_writable
 from cstocrawl.spiders.news import Arguments, NewsSpider
 from cstocrawl.state import State, state_path
+from tests.components import project_settings
 
 HEALTHY = {"cstocrawl/listing/pages": 5, "cstocrawl/health": "ok", "log_count/ERROR": 0}
 
@@ -56,14 +57,14 @@ def test_a_bad_spider_argument_is_refused_in_one_line(
         NewsSpider.from_crawler(get_crawler(NewsSpider), **arguments)
 
 
-def test_good_spider_arguments_are_parsed() -> None:
+def test_good_spider_arguments_are_parsed(tmp_path: Path) -> None:
     raw = {"lang": "ru", "sections": "smi, speech", "max_pages": "3", "full": "1"}
     assert NewsSpider.check_arguments(raw) == Arguments(
         lang="ru", sections=frozenset({"smi", "speech"}), max_pages=3, full=True
     )
     spider = NewsSpider.from_crawler(get_crawler(NewsSpider), **raw)
     assert (spider.site.lang, spider.max_pages, spider.full) == ("ru", 3, True)
-    default = NewsSpider.from_crawler(get_crawler(NewsSpider))
+    default = NewsSpider.from_crawler(get_crawler(NewsSpider, project_settings(tmp_path)))
     assert (default.site.lang, default.max_pages, default.full) == ("en", 500, False)
 
 
@@ -200,27 +201,6 @@ def test_the_state_of_the_other_language_is_refused(tmp_path: Path) -> None:
 )
 def test_judge(stats: dict[str, Any], reason: str, expected: Outcome) -> None:
     assert judge(stats, reason, max_errors=3) == expected
-
-
-def test_a_run_is_judged_once() -> None:
-    crawler = get_crawler(NewsSpider, {"CSTOCRAWL_MAX_ERRORS": "0"})
-    crawler.stats.open_spider()
-    crawler.stats.set_value("cstocrawl/health", "ok")
-    crawler.stats.set_value("cstocrawl/listing/pages", 1)
-    assert judged(crawler, "finished") == Outcome(Exit.OK, "ok")
-    crawler.stats.inc_value("log_count/ERROR")  # logged after the judgement: it stands
-    assert judged(crawler, "finished") == Outcome(Exit.OK, "ok")
-    assert crawler.stats.get_value("cstocrawl/outcome") == {"code": 0, "name": "ok", "reason": "ok"}
-
-
-def test_a_run_judged_ok_but_not_recorded_failed() -> None:
-    ok = Outcome(Exit.OK, "ok")
-    assert final(ok, promoted=True) == ok
-    assert final(ok, promoted=False) == Outcome(
-        Exit.FAILED, "the run's articles could not be recorded in the state"
-    )
-    markup = Outcome(Exit.MARKUP, "health check failed: x")
-    assert final(markup, promoted=False) == markup
 
 
 def manifest(outcome: Outcome, state: str = "promoted") -> dict[str, Any]:

@@ -7,7 +7,6 @@ import gzip
 import io
 import logging
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -21,17 +20,14 @@ from cstocrawl.pipelines.attachments import URL_META
 from cstocrawl.reextract import ArchiveIndex, Replay, warc_files
 from cstocrawl.warc import NotArchived, WarcCapture
 from cstocrawl.warcwriter import digest_hex, sha256_digest
+from tests.components import project_crawler
 
 PAGE = "<html><head><title>An article</title></head><body><h1>An article</h1></body></html>"
 PDF = b"%PDF-1.4\n" + b"x" * 2000 + b"\n%%EOF\n"
 
 
 def capture(tmp_path: Path, **settings: Any) -> WarcCapture:
-    crawler = get_crawler(settings_dict={"CSTOCRAWL_OUTPUT_DIR": str(tmp_path), **settings})
-    crawler.spider = SimpleNamespace(  # type: ignore[assignment]
-        run_id="run1", name="news", site=SimpleNamespace(lang="en", base_url="http://127.0.0.1:9")
-    )
-    crawler.stats.open_spider()
+    crawler = project_crawler(tmp_path, spider={"base_url": "http://127.0.0.1:9"}, **settings)
     return WarcCapture.from_crawler(crawler)
 
 
@@ -77,7 +73,7 @@ def test_a_response_and_its_request_are_kept_as_received_under_a_temporary_name(
 
     warc = tmp_path / "warc"
     assert [p.name for p in warc.iterdir()] == ["run1.warc.gz.open"]  # not a final name yet
-    middleware.spider_closed("finished")
+    middleware.close()
     assert [p.name for p in warc.iterdir()] == ["run1.warc.gz"]
     path = warc / "run1.warc.gz"
     assert check(path) == 0
@@ -116,7 +112,7 @@ def test_files_rotate_at_the_size_limit_each_with_its_warcinfo(tmp_path: Path) -
     for n in range(12):
         body = f"<html><body>{f'page {n} ' * 200}</body></html>"
         middleware.process_response(*_pair(html(f"http://127.0.0.1:9/news/{n}/", body)))
-    middleware.spider_closed("finished")
+    middleware.close()
     paths = warc_files(tmp_path / "warc")
     assert len(paths) > 2
     assert paths[0].name == "run1.warc.gz" and paths[1].name == "run1-1.warc.gz"
@@ -142,7 +138,7 @@ def test_a_stored_attachment_is_a_revisit_record_unless_asked_for_in_full(tmp_pa
     middleware = capture(tmp_path)
     middleware.process_response(request, response)
     middleware.process_response(*_pair(error_page))  # refused by the pipeline: kept in full
-    middleware.spider_closed("finished")
+    middleware.close()
     path = tmp_path / "warc" / "run1.warc.gz"
     assert check(path) == 0
     revisit, payload = records(path)[1]
@@ -157,7 +153,7 @@ def test_a_stored_attachment_is_a_revisit_record_unless_asked_for_in_full(tmp_pa
     full = tmp_path / "full"
     middleware = capture(full, CSTOCRAWL_WARC_ATTACHMENTS=True)
     middleware.process_response(request, response)
-    middleware.spider_closed("finished")
+    middleware.close()
     record, payload = records(full / "warc" / "run1.warc.gz")[1]
     assert record.rec_type == "response" and payload == PDF
 
@@ -170,11 +166,10 @@ def test_capture_is_off_by_setting(tmp_path: Path) -> None:
 
 
 def written(tmp_path: Path, pages: dict[str, str], run_id: str = "run1") -> Path:
-    middleware = capture(tmp_path)
-    middleware.crawler.spider.run_id = run_id  # type: ignore[union-attr]
+    middleware = capture(tmp_path, CSTOCRAWL_RUN_ID=run_id)
     for url, body in pages.items():
         middleware.process_response(*_pair(html(url, body)))
-    middleware.spider_closed("finished")
+    middleware.close()
     return tmp_path / "warc" / f"{run_id}.warc.gz"
 
 
@@ -269,11 +264,11 @@ def test_a_failed_write_stops_capture_with_an_error_and_renames_nothing(
             if middleware.failed:
                 break
         else:
-            middleware.spider_closed("finished")  # the failure may first show at close
+            middleware.close()  # the failure may first show at close
     assert middleware.failed or middleware.crawler.stats.get_value("cstocrawl/warc/failed")
     assert [r for r in caplog.records if "left unfinished" in r.getMessage()]
     assert middleware.crawler.stats.get_value("cstocrawl/warc/failed")
-    middleware.spider_closed("finished")
+    middleware.close()
     # The first file was whole and renamed at rotation; nothing after it got a final name.
     assert [p.name for p in warc_files(tmp_path / "warc")] == ["run1.warc.gz"]
     assert middleware.crawler.stats.get_value("cstocrawl/warc/files") is None

@@ -13,8 +13,8 @@ from scrapy.settings import BaseSettings
 # Extensions that judge and record a run (the pipelines write it): off in the tools.
 RECORDING_EXTENSIONS = (
     "cstocrawl.lock.RunLock",
-    "cstocrawl.health.HealthCheck",
-    "cstocrawl.manifest.RunManifest",
+    "cstocrawl.extensions.run.RunLifecycle",
+    "cstocrawl.extensions.health.HealthCheck",
 )
 
 

@@ -16,7 +16,7 @@ from typing import IO, Any, NoReturn
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 
-from cstocrawl.manifest import RunManifest
+from cstocrawl.extensions.run import RunLifecycle
 from cstocrawl.outcome import Exit, Outcome, Refused, summary, verdict
 from cstocrawl.preflight import prepare_run
 
@@ -65,7 +65,7 @@ class Command(ScrapyCrawl):
             logger.warning(FEEDS_NOTE)
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
-        extension = crawler.get_extension(RunManifest)
+        extension = crawler.get_extension(RunLifecycle)
         manifest = extension.manifest if extension is not None else None
         if self.crawler_process.bootstrap_failed and manifest is None:
             outcome = Outcome(Exit.FAILED, "the crawl could not start (see the log)")

@@ -33,6 +33,7 @@ from twisted.python.failure import Failure
 
 from cstocrawl.extract import EXTRACTOR_VERSION, Extraction, extract_text, sniff_media_type
 from cstocrawl.extract.sniff import HTML
+from cstocrawl.run import files_store, output_dir
 from cstocrawl.workers import (
     WorkerDied,
     WorkerError,
@@ -67,7 +68,7 @@ class AttachmentsPipeline(FilesPipeline):
     def __init__(self, store_uri: str, *, crawler: Crawler) -> None:
         super().__init__(store_uri, crawler=crawler)
         settings = crawler.settings
-        self.output_dir = Path(settings.get("CSTOCRAWL_OUTPUT_DIR", "output"))
+        self.output_dir = output_dir(settings)
         self.store_dir = Path(store_uri)
         self.max_size = settings.getint("CSTOCRAWL_ATTACHMENT_MAXSIZE")
         self.max_uncompressed = settings.getint("CSTOCRAWL_ATTACHMENT_MAX_UNCOMPRESSED")
@@ -81,9 +82,7 @@ class AttachmentsPipeline(FilesPipeline):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> AttachmentsPipeline:
-        output_dir = Path(crawler.settings.get("CSTOCRAWL_OUTPUT_DIR", "output"))
-        store = crawler.settings.get("FILES_STORE") or str(output_dir / "files")
-        return cls(store, crawler=crawler)
+        return cls(str(files_store(crawler.settings)), crawler=crawler)
 
     def get_media_requests(self, item: Any, info: MediaPipeline.SpiderInfo) -> list[Request]:
         site = self.crawler.spider.site

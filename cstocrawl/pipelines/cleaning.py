@@ -1,4 +1,4 @@
-"""Normalise an article's text and date, and record what could not be extracted.
+"""Normalise an article's text, and record what could not be extracted.
 
 Every string of the item is also sanitised: lone surrogates (a PDF's ToUnicode map pointing into
 U+D800-U+DFFF, which pypdf passes on) cannot be written as UTF-8 and lost the whole article;
@@ -17,7 +17,6 @@ from typing import Any
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 
-from cstocrawl.parsing.dates import parse_date
 from cstocrawl.parsing.text import clean_line, clean_paragraphs
 
 logger = logging.getLogger(__name__)
@@ -100,24 +99,12 @@ class CleaningPipeline:
         adapter["text"] = "\n\n".join(clean_paragraphs((adapter.get("text") or "").split("\n\n")))
         for attachment in adapter["attachments"]:
             attachment["name"] = clean_line(attachment["name"])
-        adapter["published"] = self._iso_date(adapter)
         if not adapter["title"]:
             self._problem(adapter, "missing_title")
         if not adapter["text"] and not adapter["attachments"]:
             self._problem(adapter, "missing_body")
         adapter["content_sha256"] = content_sha256(adapter)
         return item
-
-    def _iso_date(self, adapter: ItemAdapter) -> str | None:
-        raw = adapter.get("published")
-        if not raw:
-            self._problem(adapter, "missing_date")
-            return None
-        parsed = parse_date(raw)
-        if parsed is None:
-            self._problem(adapter, "unparsed_date", detail=raw)
-            return None
-        return parsed.isoformat()
 
     def _problem(self, adapter: ItemAdapter, kind: str, detail: str | None = None) -> None:
         adapter["problems"].append(f"{kind}: {detail}" if detail else kind)

@@ -24,15 +24,11 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from twisted.python.failure import Failure
 
+from cstocrawl.extensions.run import RunLifecycle
 from cstocrawl.pipelines.cleaning import sanitise_item
-from cstocrawl.pipelines.jsonl import dataset_path
 from cstocrawl.schema import article_schema
 
 logger = logging.getLogger(__name__)
-
-
-def rejects_path(output_dir: str | Path, run_id: str) -> Path:
-    return dataset_path(output_dir, run_id).with_suffix(".rejects.jsonl")
 
 
 def validation_error(record: dict[str, Any]) -> str | None:
@@ -54,14 +50,14 @@ def _validator() -> Draft202012Validator:
 class ValidationPipeline:
     """Drops invalid items after writing them, with the reason, to `<run id>.rejects.jsonl`."""
 
-    def __init__(self, crawler: Crawler) -> None:
+    def __init__(self, crawler: Crawler, rejects_path: Path) -> None:
         self.crawler = crawler
-        self.output_dir = Path(crawler.settings.get("CSTOCRAWL_OUTPUT_DIR", "output"))
+        self.rejects_path = rejects_path
         self._rejects: IO[str] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ValidationPipeline:
-        pipeline = cls(crawler)
+        pipeline = cls(crawler, RunLifecycle.of(crawler).run.files.rejects)
         crawler.signals.connect(pipeline.item_error, signal=signals.item_error)
         return pipeline
 
@@ -90,7 +86,7 @@ class ValidationPipeline:
     def _reject(self, line: dict[str, Any]) -> None:
         try:
             if self._rejects is None:  # opened on the first reject: a clean run leaves no file
-                path = rejects_path(self.output_dir, self.crawler.spider.run_id)
+                path = self.rejects_path
                 path.parent.mkdir(parents=True, exist_ok=True)
                 # An unencodable character (the cause of a reject, maybe) is written escaped,
                 # which keeps the line valid JSON.

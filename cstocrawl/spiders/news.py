@@ -12,20 +12,25 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from typing import Any, TypeVar
+from datetime import date
+from typing import Any, Self, TypeVar
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from cstocrawl.incremental import Plan, load_plan, page_failed
+from cstocrawl.extensions.run import RunLifecycle
+from cstocrawl.incremental import Plan, page_failed, page_read, plan_of
 from cstocrawl.items import Article
+from cstocrawl.parsing.dates import parse_date
 from cstocrawl.parsing.detail import DetailPage, parse_detail
 from cstocrawl.parsing.evidence import ListingEvidence
 from cstocrawl.parsing.listing import parse_listing
+from cstocrawl.run import iso_utc, utc_now
 from cstocrawl.site import ALL_NEWS_PATH, KNOWN_SECTIONS, LANGS, Site, UrlKind
 from cstocrawl.warc import NotArchived
 from cstocrawl.workers import WorkerError, Workers
@@ -34,16 +39,8 @@ T = TypeVar("T")
 ROBOTS_FORBIDDEN = "Forbidden by robots.txt"  # RobotsTxtMiddleware's IgnoreRequest message
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
-
-
-def iso_utc(moment: datetime) -> str:
-    return moment.isoformat().replace("+00:00", "Z")
-
-
 @dataclass(frozen=True)
-class ArticleKey:
+class ArticleLinkFilter:
     """Maps a link to the canonical URL of an article in a wanted section, or None.
 
     A plain value (picklable), so listings can be parsed in a worker process.
@@ -74,7 +71,7 @@ class NewsSpider(scrapy.Spider):
         )
         super().__init__(**{name: kwargs[name] for name in _SPIDER_KWARGS if name in kwargs})
         self.site = Site(arguments.lang, arguments.base_url)
-        self.article_key = ArticleKey(self.site, arguments.sections)
+        self.article_links = ArticleLinkFilter(self.site, arguments.sections)
         self._max_pages_arg = arguments.max_pages
         self.full = arguments.full
         # Read from the state when the crawl starts; until then (scrapy parse, scrapy shell) every
@@ -86,7 +83,13 @@ class NewsSpider(scrapy.Spider):
         # Listings already requested: every page links them again, no need to make the scheduler
         # fingerprint and drop thousands of duplicate requests.
         self._requested_listings: set[str] = set()
-        self.started_at = utc_now()
+        self._retries_requested = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
+        return spider
 
     @classmethod
     def check_arguments(cls, arguments: Mapping[str, Any]) -> Arguments:
@@ -94,32 +97,27 @@ class NewsSpider(scrapy.Spider):
         unknown = sorted(set(arguments) - set(cls.ARGUMENTS))
         if unknown:
             given = ", ".join(f"-a {name}={arguments[name]}" for name in unknown)
-            raise ValueError(
-                f"unknown argument {given}; known: {', '.join(sorted(cls.ARGUMENTS))}"
-            )
+            raise ValueError(f"unknown argument {given}; known: {', '.join(sorted(cls.ARGUMENTS))}")
         return Arguments.parse(arguments)
 
     @property
     def max_pages(self) -> int:
-        return self._max_pages_arg or self.settings.getint("CSTOCRAWL_MAX_PAGES", 500)
-
-    @property
-    def run_id(self) -> str:
-        return self.settings.get("CSTOCRAWL_RUN_ID") or self.started_at.strftime("%Y%m%dT%H%M%SZ")
+        return self._max_pages_arg or self.settings.getint("CSTOCRAWL_MAX_PAGES")
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        self.plan = load_plan(self.settings, full=self.full)
-        if self.article_key.sections is None:
+        if (life := self.crawler.get_extension(RunLifecycle)) is not None:
+            self.plan = plan_of(life, self.settings.getint("CSTOCRAWL_RECHECK_DAYS"))
+        if self.article_links.sections is None:
             yield self.listing_request(self.site.url_for_path(ALL_NEWS_PATH))
         for name, path in KNOWN_SECTIONS.items():
-            if self.article_key.wants(name):
+            if self.article_links.wants(name):
                 yield self.listing_request(self.site.url_for_path(path))
 
     def listing_request(self, canonical_url: str) -> scrapy.Request:
         self._requested_listings.add(canonical_url)
         return scrapy.Request(
             self.site.fetch_url(canonical_url),
-            callback=self.parse_listing,
+            callback=self.parse_listing_page,
             errback=self.request_failed,
         )
 
@@ -128,9 +126,9 @@ class NewsSpider(scrapy.Spider):
         canonical = self.site.canonical(response.url)
         if canonical is not None and self.site.classify(canonical) is UrlKind.ARTICLE:
             return self.parse_article(response)
-        return self.parse_listing(response)
+        return self.parse_listing_page(response)
 
-    async def parse_listing(self, response: Response) -> AsyncIterator[scrapy.Request]:
+    async def parse_listing_page(self, response: Response) -> AsyncIterator[scrapy.Request]:
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("cstocrawl/listing/not_html")
             self.logger.error("Listing is not an HTML page: %s", response.url)
@@ -138,10 +136,13 @@ class NewsSpider(scrapy.Spider):
         page_url = self.site.canonical(response.url) or response.url
         first_page, page = self.site.listing_page(page_url)
         listing = await self.parsed(
-            "listing", response, parse_listing, response.text, response.url, self.article_key
+            "listing", response, parse_listing, response.text, response.url, self.article_links
         )
         if listing is None:
             return
+        if response.request is not None:  # off the retry list, if it was on it
+            url = self._requested(response.request)
+            self.crawler.signals.send_catch_log(page_read, url=url, kind="listing")
         self.crawler.stats.inc_value("cstocrawl/listing/pages")
         self.crawler.stats.inc_value("cstocrawl/listing/entries", len(listing.entries))
         if not listing.entries:
@@ -183,19 +184,20 @@ class NewsSpider(scrapy.Spider):
 
     def request_failed(self, failure: Failure) -> None:
         """Record a page lost after retries (or skipped by robots.txt): a log line and a stat."""
-        request = failure.request
+        request: scrapy.Request = failure.request  # type: ignore[attr-defined]  # set by Scrapy
         url = request.meta.get("redirect_urls", [request.url])[0]
-        kind = "listing" if request.callback == self.parse_listing else "article"
-        if failure.check(HttpError):
-            reason = f"HTTP {failure.value.response.status}"
+        kind = "listing" if request.callback == self.parse_listing_page else "article"
+        error = failure.value
+        message = failure.getErrorMessage()
+        if isinstance(error, HttpError):
+            reason = f"HTTP {error.response.status}"
         else:
-            message = failure.getErrorMessage()
-            reason = f"{failure.type.__name__}: {message}" if message else failure.type.__name__
-        if failure.check(NotArchived):  # a re-extraction whose WARC files lack it: no loss
+            reason = f"{type(error).__name__}: {message}" if message else type(error).__name__
+        if isinstance(error, NotArchived):  # a re-extraction whose WARC files lack it: no loss
             self.crawler.stats.inc_value(f"cstocrawl/replay/not_archived/{kind}")
-            self.logger.warning("Skipped %s %s: %s", kind, url, failure.getErrorMessage())
+            self.logger.warning("Skipped %s %s: %s", kind, url, message)
             return
-        if failure.check(IgnoreRequest) and failure.getErrorMessage() == ROBOTS_FORBIDDEN:
+        if isinstance(error, IgnoreRequest) and message == ROBOTS_FORBIDDEN:
             self.crawler.stats.inc_value(f"cstocrawl/skipped/{kind}")
             self.logger.warning("Skipped %s %s: %s", kind, url, ROBOTS_FORBIDDEN)
             return
@@ -206,7 +208,19 @@ class NewsSpider(scrapy.Spider):
         pipeline listens), so the next runs request it again."""
         self.crawler.stats.inc_value(f"cstocrawl/failed/{kind}")
         self.logger.error("Failed %s %s: %s", kind, url, reason)
-        self.crawler.signals.send_catch_log(page_failed, request=request, kind=kind, reason=reason)
+        listing = request.cb_kwargs.get("listing")
+        self.crawler.signals.send_catch_log(
+            page_failed,
+            url=self._requested(request),
+            kind=kind,
+            reason=reason,
+            summary=listing.teaser if isinstance(listing, ListingEvidence) else None,
+        )
+
+    def _requested(self, request: scrapy.Request) -> str:
+        """The canonical URL a request was made for, before any redirect: the retry list's key."""
+        url: str = request.meta.get("redirect_urls", [request.url])[0]
+        return self.site.canonical(url) or url
 
     async def parsed(
         self, kind: str, response: TextResponse, function: Callable[..., T], *args: Any
@@ -220,6 +234,40 @@ class NewsSpider(scrapy.Spider):
             self.page_lost(request, kind, response.url, f"{type(error).__name__}: {error}")
             return None
 
+    def spider_idle(self) -> None:
+        """Once the crawl ran out of requests: what earlier runs failed (the retry list) and this
+        one has not requested; the scheduler drops those it has."""
+        if self._retries_requested:
+            return
+        self._retries_requested = True
+        requests = list(self.retry_requests())
+        assert self.crawler.engine is not None
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        if requests:
+            self.crawler.stats.set_value("cstocrawl/retry/requested", len(requests))
+            raise DontCloseSpider
+
+    def retry_requests(self) -> Iterator[scrapy.Request]:
+        requested: set[str] = set()
+        for retry in self.plan.retries:
+            if retry.kind == "listing":
+                section = self.site.section_of(retry.url)
+                if section is None or self.article_links.wants(section):
+                    yield self.listing_request(retry.url)
+                continue
+            url = retry.article if retry.kind == "attachment" else retry.url
+            if url is None or url in requested or self.article_links(url) is None:
+                continue
+            requested.add(url)
+            yield scrapy.Request(
+                self.site.fetch_url(url),
+                callback=self.parse_article,
+                errback=self.request_failed,
+                cb_kwargs={"canonical_url": url, "listing": ListingEvidence(teaser=retry.summary)},
+                priority=1,
+            )
+
     def follow_listings(self, links: list[str]) -> Iterator[scrapy.Request]:
         """Section listings linked from the menu or "Back to ..." links (page 1 only)."""
         for link in links:
@@ -232,9 +280,9 @@ class NewsSpider(scrapy.Spider):
                 continue
             if first_page in self._requested_listings:
                 continue
-            wanted = self.article_key.wants(self.site.section_of(canonical))
+            wanted = self.article_links.wants(self.site.section_of(canonical))
             if (kind is UrlKind.SECTION and wanted) or (
-                kind is UrlKind.ALL_NEWS and self.article_key.sections is None
+                kind is UrlKind.ALL_NEWS and self.article_links.sections is None
             ):
                 yield self.listing_request(first_page)
 
@@ -256,7 +304,9 @@ class NewsSpider(scrapy.Spider):
         )
         if page is None:
             return
-        self._record_evidence(url, page, listing)
+        published, date_problem = published_date(page.date_text)
+        problems = [*page.problems, *filter(None, [date_problem])]
+        self._record_evidence(url, problems, page, listing)
         for request in self.follow_listings(page.back_links):
             yield request
         attachments = []
@@ -268,27 +318,37 @@ class NewsSpider(scrapy.Spider):
             lang=self.site.lang,
             section=self.site.section_of(url) or "",
             title=page.title,
-            published=page.date_text,
+            published=published,
             text="\n\n".join(page.paragraphs),
             summary=listing.teaser if listing else None,
             attachments=attachments,
             images=list(dict.fromkeys(filter(None, map(self.site.canonical, page.images)))),
-            problems=list(page.problems),
+            problems=problems,
             crawled_at=iso_utc(utc_now()),
         )
 
     def _record_evidence(
-        self, url: str, page: DetailPage, listing: ListingEvidence | None
+        self, url: str, problems: list[str], page: DetailPage, listing: ListingEvidence | None
     ) -> None:
         """Count what the page and its listing entry could not confirm: the health check reads
         these (cstocrawl/problems/<kind>), against the articles whose listing showed a title."""
         stats = self.crawler.stats
-        for problem in page.problems:
+        for problem in problems:
             kind, _, detail = problem.partition(": ")
             stats.inc_value(f"cstocrawl/problems/{kind}")
             self.logger.warning("%s on %s%s", kind, url, f" ({detail})" if detail else "")
         if listing is not None and listing.title and page.title:
             stats.inc_value("cstocrawl/evidence/titled")
+
+
+def published_date(text: str | None) -> tuple[str | None, str | None]:
+    """The ISO date of a date as the page printed it, or the problem that leaves it null."""
+    if not text:
+        return None, "missing_date"
+    parsed = parse_date(text)
+    if parsed is None:
+        return None, f"unparsed_date: {text}"
+    return parsed.isoformat(), None
 
 
 # Spider.__init__'s own keyword arguments, which Scrapy's tools may pass.

@@ -1,20 +1,20 @@
-"""The JSONL writer on a disk that fills up: the dataset is renamed into place only when every
-write, flush and fsync succeeded (issue 13, defect 4)."""
+"""The JSONL writer on a disk that fills up: the first failed write, flush or fsync is recorded,
+so the run's end never renames the file into place (issue 13, defect 4; the rename itself is
+tested in tests/extensions/test_run.py)."""
 
 from __future__ import annotations
 
 import errno
 import json
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from scrapy.exceptions import DropItem
-from scrapy.utils.test import get_crawler
 
 from cstocrawl.pipelines import jsonl
-from cstocrawl.pipelines.jsonl import JsonLinesWriterPipeline, dataset_written
+from cstocrawl.pipelines.jsonl import JsonLinesWriterPipeline
+from tests.components import project_crawler
 
 
 class FullDisk:
@@ -38,41 +38,35 @@ class FullDisk:
         return getattr(self.file, name)
 
 
-def writer(tmp_path: Path) -> tuple[JsonLinesWriterPipeline, list[Path]]:
-    """An opened writer of run `run1` and the paths `dataset_written` was sent with."""
-    crawler = get_crawler(settings_dict={"CSTOCRAWL_OUTPUT_DIR": str(tmp_path)})
-    crawler.spider = SimpleNamespace(run_id="run1")
-    crawler.stats.open_spider()
-    crawler.stats.set_value("cstocrawl/health", "ok")  # a healthy run otherwise
-    pipeline = JsonLinesWriterPipeline.from_crawler(crawler)
-    sent: list[Path] = []
-    crawler.signals.connect(lambda path: sent.append(path), signal=dataset_written, weak=False)
+def writer(tmp_path: Path) -> JsonLinesWriterPipeline:
+    """An opened writer of run `run1`."""
+    pipeline = JsonLinesWriterPipeline.from_crawler(project_crawler(tmp_path))
     pipeline.open_spider()
-    return pipeline, sent
+    return pipeline
 
 
 def item(n: int) -> dict[str, Any]:
     return {"url": f"https://en.odkb-csto.org/news/news_odkb/a-{n}/", "text": "Текст " * 20}
 
 
-def test_a_clean_run_is_renamed_into_place(tmp_path: Path) -> None:
-    pipeline, sent = writer(tmp_path)
+def test_every_item_is_one_line_under_the_temporary_name(tmp_path: Path) -> None:
+    pipeline = writer(tmp_path)
     for n in range(3):
         pipeline.process_item(item(n))
     pipeline.close_spider()
-    pipeline.spider_closed("finished")
-    final = tmp_path / "news" / "run1.jsonl"
-    assert [json.loads(line) for line in final.read_text("utf-8").splitlines()] == [
+    written = tmp_path / "news" / "run1.jsonl.tmp"
+    assert [json.loads(line) for line in written.read_text("utf-8").splitlines()] == [
         item(n) for n in range(3)
     ]
-    assert sent == [final]
-    assert not (tmp_path / "news" / "run1.jsonl.tmp").exists()
+    assert pipeline.write_error is None
+    assert pipeline.stats.get_value("cstocrawl/items_written") == 3
+    assert not (tmp_path / "news" / "run1.jsonl").exists()  # the run's end renames it
 
 
 def test_a_write_that_hits_a_full_disk_leaves_only_the_temporary_file(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    pipeline, sent = writer(tmp_path)
+    pipeline = writer(tmp_path)
     pipeline.process_item(item(0))
     pipeline._file = FullDisk(pipeline._file, room=40)  # type: ignore[assignment]
     with pytest.raises(OSError, match="No space left"):
@@ -80,23 +74,19 @@ def test_a_write_that_hits_a_full_disk_leaves_only_the_temporary_file(
     with pytest.raises(DropItem, match="cannot be written"):
         pipeline.process_item(item(2))  # nothing is appended to a torn file
     pipeline.close_spider()
-    pipeline.spider_closed("finished")
 
     assert not (tmp_path / "news" / "run1.jsonl").exists()
     torn = (tmp_path / "news" / "run1.jsonl.tmp").read_bytes()
     assert torn.count(b"\n") == 1 and not torn.endswith(b"\n")  # a cut line, under .tmp only
-    assert sent == []  # nothing is promoted
-    stats = pipeline.crawler.stats
-    assert "No space left on device" in stats.get_value("cstocrawl/failed/dataset")
+    # the stat the run is judged by: not promoted (exit 73)
+    assert "No space left on device" in pipeline.stats.get_value("cstocrawl/failed/dataset")
     assert "cannot be written: [Errno 28] No space left on device" in caplog.text
-    assert "Dataset left unfinished at" in caplog.text
-    assert "Dataset written" not in caplog.text
 
 
 def test_a_failed_fsync_at_close_leaves_only_the_temporary_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pipeline, sent = writer(tmp_path)
+    pipeline = writer(tmp_path)
     pipeline.process_item(item(0))
 
     def full(descriptor: int) -> None:
@@ -105,7 +95,5 @@ def test_a_failed_fsync_at_close_leaves_only_the_temporary_file(
     monkeypatch.setattr(jsonl.os, "fsync", full)
     pipeline.close_spider()  # the failure is recorded, not raised into Scrapy's close
     monkeypatch.undo()
-    pipeline.spider_closed("finished")
-    assert not (tmp_path / "news" / "run1.jsonl").exists()
     assert (tmp_path / "news" / "run1.jsonl.tmp").exists()
-    assert sent == []
+    assert "No space left on device" in pipeline.stats.get_value("cstocrawl/failed/dataset")

@@ -5,18 +5,17 @@ from __future__ import annotations
 import copy
 import json
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
 from scrapy.exceptions import DropItem
-from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
 from cstocrawl.items import Article
 from cstocrawl.pipelines.validation import ValidationPipeline, validation_error
 from cstocrawl.schema import article_schema
+from tests.components import project_crawler
 
 SHA = "ab" * 32
 GOOD: dict[str, Any] = {
@@ -115,9 +114,7 @@ def test_each_broken_field_is_rejected(path: str, value: Any, error: str) -> Non
 
 
 def pipeline(tmp_path: Path) -> tuple[ValidationPipeline, Any]:
-    crawler = get_crawler(settings_dict={"CSTOCRAWL_OUTPUT_DIR": str(tmp_path)})
-    crawler.spider = SimpleNamespace(run_id="run7")
-    crawler.stats.open_spider()
+    crawler = project_crawler(tmp_path, CSTOCRAWL_RUN_ID="run7")
     return ValidationPipeline.from_crawler(crawler), crawler
 
 
@@ -126,7 +123,7 @@ def test_the_pipeline_passes_good_items_and_writes_no_rejects_file(tmp_path: Pat
     item = Article(**copy.deepcopy(GOOD))
     assert validation.process_item(item) is item
     validation.close_spider()
-    assert not (tmp_path / "news").exists()
+    assert not (tmp_path / "news" / "run7.rejects.jsonl").exists()
     assert crawler.stats.get_value("cstocrawl/invalid") is None
 
 

@@ -49,7 +49,7 @@ def collect(results: AsyncIterator[Any]) -> list[Any]:
 def test_article_requests_carry_their_listing_entry() -> None:
     site = ReplicaSite(lang="en", variant="portal")  # a card link wraps date, title and teaser
     news = spider()
-    requests = collect(news.parse_listing(response(site, "/news/news_odkb/")))
+    requests = collect(news.parse_listing_page(response(site, "/news/news_odkb/")))
     articles = [r for r in requests if r.callback == news.parse_article]
     shown = site.listing("/news/news_odkb/")[: site.page_size]
     assert [r.cb_kwargs["canonical_url"] for r in articles] == [a.url for a in shown]
@@ -64,7 +64,7 @@ def test_article_requests_carry_their_listing_entry() -> None:
 def test_an_article_is_read_with_its_evidence_and_without() -> None:
     site = ReplicaSite(lang="en", variant="portal")  # the article page never prints its title
     news = spider()
-    listing = collect(news.parse_listing(response(site, "/news/news_odkb/")))
+    listing = collect(news.parse_listing_page(response(site, "/news/news_odkb/")))
     request = next(r for r in listing if r.callback == news.parse_article)
     truth = next(
         a for a in site.expected_articles() if a["url"] == request.cb_kwargs["canonical_url"]
@@ -80,7 +80,7 @@ def test_an_article_is_read_with_its_evidence_and_without() -> None:
         request.cb_kwargs["listing"].teaser,
         [],
     )
-    assert item.published == request.cb_kwargs["listing"].date_text
+    assert item.published == truth["published"]  # ISO, from the date the page printed
     assert news.crawler.stats.get_value("cstocrawl/evidence/titled") == 1
     assert news.crawler.stats.get_value("cstocrawl/problems/title_disagrees_with_listing") is None
 
@@ -93,7 +93,7 @@ def test_an_article_is_read_with_its_evidence_and_without() -> None:
 def test_a_page_that_disagrees_with_its_listing_is_counted() -> None:
     site = ReplicaSite(lang="en", variant="bitrix")
     news = spider()
-    listing = collect(news.parse_listing(response(site, "/news/news_odkb/")))
+    listing = collect(news.parse_listing_page(response(site, "/news/news_odkb/")))
     request = next(r for r in listing if r.callback == news.parse_article)
     target = urlsplit(request.cb_kwargs["canonical_url"]).path
     wrong = ListingEvidence(
@@ -124,7 +124,7 @@ def test_a_page_whose_parsing_worker_fails_is_recorded_as_lost(monkeypatch: Any)
     list; no item, no exception out of the callback."""
     site = ReplicaSite(lang="en", variant="bitrix")
     news = spider()
-    listing = collect(news.parse_listing(response(site, "/news/news_odkb/")))
+    listing = collect(news.parse_listing_page(response(site, "/news/news_odkb/")))
     request = next(r for r in listing if r.callback == news.parse_article)
     lost: list[dict[str, Any]] = []
     news.crawler.signals.connect(lambda **kw: lost.append(kw), signal=page_failed, weak=False)

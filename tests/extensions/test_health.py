@@ -10,9 +10,9 @@ from scrapy import signals
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
-from cstocrawl.health import HealthCheck, Observed, assess
+from cstocrawl.extensions.health import HealthCheck, Observed, assess
+from cstocrawl.incremental import FailedFetch
 from cstocrawl.items import Article
-from cstocrawl.pipelines.state import FailedFetch
 from tests.crawling import crawl
 from tests.replica import Fault, ReplicaSite, rewritten, serve
 
@@ -117,7 +117,7 @@ def test_the_extension_sees_kept_dropped_and_failed_items() -> None:
         crawler.signals.send_catch_log(
             signals.item_dropped, item=dropped, exception=DropItem("Unchanged")
         )
-    check.spider_closed("finished")
+    check.check()
     assert crawler.stats.get_value("cstocrawl/health") == "failed"
     assert crawler.stats.get_value("cstocrawl/health/failures")[0].startswith(
         "6 of 6 articles share one title ('news')"
@@ -169,7 +169,7 @@ def test_a_failed_fetch_is_not_taken_for_a_markup_change() -> None:
         crawler.stats.set_stats(dict(stats))
         crawler.signals.send_catch_log(signals.item_scraped, item=article(1))
         crawler.signals.send_catch_log(signals.item_dropped, item=maintenance, exception=exception)
-        check.spider_closed("finished")
+        check.check()
         return crawler.stats.get_value("cstocrawl/health/failures")
 
     assert verdict(FailedFetch("Lost its date")) == []

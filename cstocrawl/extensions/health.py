@@ -1,5 +1,7 @@
 """Say loudly, at the end of a crawl, when the site stopped yielding what we extract.
 
+The run's end (cstocrawl/extensions/run.py) calls `check` before it judges the run.
+
 Missing fields are the easy failure. The dangerous one is confident nonsense: every article with
 the same title (a sidebar heading), dates taken from a sidebar, bodies that shrank to a line. Those
 show across articles, so the check also looks at what every parsed article said.
@@ -19,8 +21,8 @@ from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.crawler import Crawler
 
+from cstocrawl.incremental import FailedFetch
 from cstocrawl.parsing.evidence import normalise
-from cstocrawl.pipelines.state import FailedFetch
 
 logger = logging.getLogger(__name__)
 _DIGITS_RE = re.compile(r"\d+")
@@ -145,13 +147,12 @@ def assess(
 class HealthCheck:
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
-        self.max_problem_ratio = crawler.settings.getfloat("CSTOCRAWL_MAX_PROBLEM_RATIO", 0.2)
+        self.max_problem_ratio = crawler.settings.getfloat("CSTOCRAWL_MAX_PROBLEM_RATIO")
         self.observed = Observed()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> HealthCheck:
         extension = cls(crawler)
-        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         # Every parsed article, kept, dropped as unchanged or failed: all are the parser's output.
         for signal in (signals.item_scraped, signals.item_error):
             crawler.signals.connect(extension.item_seen, signal=signal)
@@ -167,10 +168,12 @@ class HealthCheck:
         else:
             self.observed.add(item)
 
-    def spider_closed(self, reason: str) -> None:
+    def check(self) -> list[str]:
+        """The run's health, in its stats (`cstocrawl/health`, `.../failures`); the failures."""
         assert self.stats is not None
         failures = assess(self.stats.get_stats(), self.max_problem_ratio, self.observed)
         for failure in failures:
             logger.error("Health check failed: %s", failure)
         self.stats.set_value("cstocrawl/health", "failed" if failures else "ok")
         self.stats.set_value("cstocrawl/health/failures", failures)
+        return failures

@@ -1,0 +1,178 @@
+"""A run's life, from the moment the crawler is made to the manifest, in the order it happens.
+
+Begin (`from_crawler`, before anything is fetched): the run's value (cstocrawl/run.py), the state
+opened and the run on record in it; a run that dies is discarded by the next one (`begin_run`).
+While the crawl runs, the pipelines write `<run id>.jsonl.tmp` and record each article in the state
+as pending (`RunLifecycle.of(crawler)` gives them the run and the state).
+End (`spider_closed`, after the pipelines closed and the dataset file was fsynced), in this order:
+1. the health check judges what was extracted, and the WARC files are closed
+   (`close_before_judging`);
+2. the run is judged (cstocrawl/outcome.py): finished, written, reachable, healthy, few errors;
+3. promoted: the dataset renamed into place, then the run's articles marked seen in the state in
+   one transaction (cstocrawl/state.py says why in this order); or discarded: the dataset keeps its
+   `.tmp` name and the state keeps nothing the run fetched, only the failures it met (retry list);
+4. the run closed in the state, and `latest.jsonl` rebuilt from it when the run was promoted;
+5. the manifest written: `scrapy crawl` and the cron runner exit with its outcome.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.statscollectors import StatsCollector
+
+from cstocrawl.extensions.health import HealthCheck
+from cstocrawl.manifest import manifest, recorded_counts, run_counts, to_json
+from cstocrawl.outcome import OK, STAT, Exit, Outcome, judge
+from cstocrawl.run import Run, fsync_directory, iso_utc, utc_now, write_atomically
+from cstocrawl.state import Retry, State
+
+logger = logging.getLogger(__name__)
+
+
+class RunLifecycle:
+    def __init__(self, crawler: Crawler, run: Run, state: State) -> None:
+        assert crawler.stats is not None
+        self.crawler = crawler
+        self.stats: StatsCollector = crawler.stats
+        self.run = run
+        self.state = state
+        # What the state knew as the run began, read once: what to request, what changed.
+        self.known = state.known_articles()
+        self.retries = state.retries()
+        self.max_errors = crawler.settings.getint("CSTOCRAWL_MAX_ERRORS")
+        self.max_attempts = crawler.settings.getint("CSTOCRAWL_RETRY_RUNS")
+        self.manifest: dict[str, Any] | None = None  # once written
+        self._closed_before_judging: list[Callable[[], None]] = []
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RunLifecycle:
+        run = Run.begin(crawler.settings, full=_full(crawler))
+        state = State(run.files.state)
+        try:
+            abandoned = state.begin_run(run.id, iso_utc(run.started_at), run.mode)
+        except BaseException:
+            state.close()
+            raise
+        if abandoned:
+            logger.warning(
+                "Runs %s never closed: what they left pending is discarded, their articles will "
+                "be emitted again",
+                ", ".join(abandoned),
+            )
+        extension = cls(crawler, run, state)
+        if extension.retries:
+            extension.stats.set_value("cstocrawl/retry/listed", len(extension.retries))
+            logger.info("Retry list: %d pages or files earlier runs failed", len(extension.retries))
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
+        return extension
+
+    @classmethod
+    def of(cls, crawler: Crawler) -> RunLifecycle:
+        """The crawl's run; a component that records the run cannot work without it."""
+        extension = crawler.get_extension(cls)
+        if extension is None:
+            raise NotConfigured(f"{cls.__module__}.{cls.__name__} is not in EXTENSIONS")
+        return extension
+
+    def close_before_judging(self, close: Callable[[], None]) -> None:
+        """Have `close` run at the run's end, before the run is judged: what it closes is whole
+        and in the stats when the manifest is written (the WARC capture's files)."""
+        self._closed_before_judging.append(close)
+
+    def spider_closed(self, reason: str) -> None:
+        self.state.flush()  # what the state pipeline recorded, before anything is decided
+        if (health := self.crawler.get_extension(HealthCheck)) is not None:
+            health.check()
+        for close in self._closed_before_judging:
+            close()
+        outcome = judge(self.stats.get_stats(), reason, self.max_errors)
+        if outcome.ok:
+            outcome = self._promote()
+        if not outcome.ok:
+            self._discard(outcome)
+        self.stats.set_value(STAT, outcome.asdict())
+        self._close(outcome)
+
+    def _promote(self) -> Outcome:
+        """The dataset under its final name, then the run's articles known to the state."""
+        files = self.run.files
+        try:
+            files.partial_dataset.replace(files.dataset)
+            fsync_directory(files.news)
+        except OSError as error:
+            return Outcome(Exit.OUTPUT, f"the dataset could not be renamed into place: {error}")
+        logger.info("Dataset written: %s", files.dataset)
+        self.stats.set_value("cstocrawl/dataset", str(files.dataset))
+        try:
+            promoted = self.state.promote(self.run.id, self.max_attempts)
+        except sqlite3.Error as error:
+            logger.error("State: run %s could not be recorded: %s", self.run.id, error)
+            return Outcome(Exit.FAILED, "the run's articles could not be recorded in the state")
+        self.stats.set_value("cstocrawl/state/promoted", promoted)
+        logger.info("State: run %s recorded, %d articles marked seen", self.run.id, promoted)
+        self._report(self.state.given_up_now)
+        return OK
+
+    def _discard(self, outcome: Outcome) -> None:
+        """Nothing the run fetched is recorded; what it failed is retried by the next runs."""
+        partial = self.run.files.partial_dataset
+        where = f"dataset left unfinished at {partial}" if partial.exists() else "no dataset"
+        logger.error("Run not promoted (%s): %s", outcome.reason, where)
+        self._report(self.state.settle_failures(self.run.id, self.max_attempts))
+
+    def _report(self, given_up: list[Retry]) -> None:
+        if given_up:
+            self.stats.set_value(
+                "cstocrawl/retry/given_up", [f"{r.kind} {r.url}: {r.error}" for r in given_up]
+            )
+        for retry in given_up:
+            logger.warning(
+                "Gave up on %s %s after %d failed runs: %s",
+                retry.kind,
+                retry.url,
+                retry.attempts,
+                retry.error,
+            )
+
+    def _close(self, outcome: Outcome) -> None:
+        """The run closed in the state, `latest.jsonl` if it was promoted, and the manifest."""
+        files = self.run.files
+        stats = self.stats.get_stats()
+        counts = recorded_counts(run_counts(stats), promoted=outcome.ok)
+        ended_at = iso_utc(utc_now())
+        verdict = self.state.finish_run(self.run.id, ended_at, stats.get("finish_reason"), counts)
+        files.news.mkdir(parents=True, exist_ok=True)
+        if verdict == "promoted":
+            write_atomically(files.latest, self.state.latest_items())
+        state = {
+            "outcome": verdict,
+            "articles": self.state.article_count(),
+            "schema_version": self.state.schema_version,
+            "ended_at": ended_at,
+        }
+        spider = self.crawler.spidercls.name
+        record = manifest(self.run, spider, self.crawler.settings, stats, outcome, counts, state)
+        write_atomically(files.manifest, [to_json(record)])
+        self.manifest = record
+        logger.info("Run %s closed (%s): %s", self.run.id, verdict, counts)
+
+    def engine_stopped(self) -> None:
+        self.state.close()
+
+
+def _full(crawler: Crawler) -> bool:
+    """The spider's checked `full` argument. Scrapy makes the spider just before the extensions;
+    a crawler from `scrapy.utils.test.get_crawler` has none (an incremental run then)."""
+    try:
+        spider = crawler.spider
+    except RuntimeError:
+        return False
+    return bool(getattr(spider, "full", False))
