@@ -22,7 +22,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from cstocrawl.incremental import Plan, load_plan, page_failed
-from cstocrawl.items import Article
+from cstocrawl.items import Article, Attachment
 from cstocrawl.parsing.detail import DetailPage, parse_detail
 from cstocrawl.parsing.evidence import ListingEvidence
 from cstocrawl.parsing.listing import parse_listing
@@ -262,7 +262,7 @@ class NewsSpider(scrapy.Spider):
         attachments = []
         for linked in page.attachments:
             if (file_url := self.site.canonical(linked.url)) is not None:
-                attachments.append({"url": file_url, "name": linked.name})
+                attachments.append(Attachment(file_url, linked.name))
         yield Article(
             url=url,
             lang=self.site.lang,
