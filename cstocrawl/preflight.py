@@ -12,7 +12,7 @@ import tempfile
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from scrapy import Spider
 from scrapy.settings import BaseSettings
@@ -108,10 +108,12 @@ def check_writable(directory: Path) -> None:
             ) from None
 
 
-def check_run(spidercls: type[Spider], arguments: Mapping[str, str], settings: BaseSettings) -> Any:
+def check_run(
+    spidercls: type[Spider], arguments: Mapping[str, str], settings: BaseSettings
+) -> object:
     """Everything that can be checked without creating anything; the spider's parsed arguments."""
     check_arguments = getattr(spidercls, "check_arguments", None)
-    parsed = None
+    parsed: object = None
     if check_arguments is not None:
         try:
             parsed = check_arguments(arguments)
@@ -158,7 +160,7 @@ def check_state(directory: Path, lang: str | None) -> None:
 
 def prepare_run(
     settings: BaseSettings, spider: str, arguments: Mapping[str, str], prog: str
-) -> tuple[IO[str], Any]:
+) -> tuple[IO[str], object]:
     """All checks, then the output dir's lock (held while the file is open) and the spider's
     parsed arguments; Refused, with nothing created, when a check fails."""
     try:

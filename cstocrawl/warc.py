@@ -25,7 +25,6 @@ import logging
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
@@ -84,7 +83,9 @@ class WarcCapture:
         return middleware
 
     def _info(self) -> dict[str, str]:
-        spider: Any = self.crawler.spider
+        spider = self.crawler.spider
+        assert spider is not None
+        run_id = getattr(spider, "run_id", "")
         site = getattr(spider, "site", None)
         settings = self.crawler.settings
         return {
@@ -94,8 +95,8 @@ class WarcCapture:
             ),
             "format": "WARC File Format 1.1",
             "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
-            "isPartOf": f"cstocrawl run {spider.run_id}",
-            "cstocrawl-run-id": spider.run_id,
+            "isPartOf": f"cstocrawl run {run_id}",
+            "cstocrawl-run-id": run_id,
             "cstocrawl-spider": spider.name,
             "cstocrawl-lang": getattr(site, "lang", "") or "",
             "cstocrawl-base-url": getattr(site, "base_url", "") or "",

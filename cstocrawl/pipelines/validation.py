@@ -14,7 +14,7 @@ import json
 import logging
 from functools import cache
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol, runtime_checkable
 
 from itemadapter import ItemAdapter
 from jsonschema import Draft202012Validator
@@ -51,6 +51,14 @@ def _validator() -> Draft202012Validator:
     return Draft202012Validator(article_schema())
 
 
+@runtime_checkable
+class RunSpider(Protocol):
+    """What the pipeline needs of the spider: the run its rejects file is named after."""
+
+    @property
+    def run_id(self) -> str: ...
+
+
 class ValidationPipeline:
     """Drops invalid items after writing them, with the reason, to `<run id>.rejects.jsonl`."""
 
@@ -82,7 +90,7 @@ class ValidationPipeline:
         """A pipeline raised on the item (Scrapy logs "Error processing"): reject and count it."""
         record = ItemAdapter(item).asdict()
         url = record.get("url")
-        error = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        error = f"{type(failure.value).__name__}: {failure.getErrorMessage()}"
         self.crawler.stats.inc_value("cstocrawl/failed/item")
         logger.error("Failed item %s: %s", url, error)
         self._reject({"url": url, "error": error, "item": record})
@@ -90,7 +98,9 @@ class ValidationPipeline:
     def _reject(self, line: dict[str, Any]) -> None:
         try:
             if self._rejects is None:  # opened on the first reject: a clean run leaves no file
-                path = rejects_path(self.output_dir, self.crawler.spider.run_id)
+                spider = self.crawler.spider
+                assert isinstance(spider, RunSpider), "a rejects file is named by its run"
+                path = rejects_path(self.output_dir, spider.run_id)
                 path.parent.mkdir(parents=True, exist_ok=True)
                 # An unencodable character (the cause of a reject, maybe) is written escaped,
                 # which keeps the line valid JSON.
