@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, NoReturn, Protocol, runtime_checkable
 
 from itemadapter import ItemAdapter
-from scrapy import Request
+from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
@@ -162,9 +162,9 @@ class AttachmentsPipeline(FilesPipeline):
                 attachment.status = "downloaded" if result["status"] == "downloaded" else "stored"
         return item
 
-    async def process_item(self, item: Any, spider: Any = None) -> Any:
+    async def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         item = await super().process_item(item)
-        article_url = ItemAdapter(item)["url"]
+        article_url: str = ItemAdapter(item)["url"]
         for attachment in _attachments(item):
             if attachment.status in ("downloaded", "stored"):
                 extraction = await self._describe(attachment)
