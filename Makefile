@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 OUTPUT ?= output
 
-.PHONY: install crawl daily demo test lint bench clean
+.PHONY: install crawl daily demo test lint typecheck bench clean
 
 install: $(VENV)/.installed
 
@@ -29,6 +29,10 @@ demo: install
 
 lint: install
 	$(BIN)/ruff check .
+
+## mypy --strict on cstocrawl/ ([tool.mypy] in pyproject.toml)
+typecheck: install
+	$(BIN)/mypy
 
 test: install lint
 	$(BIN)/python -m pytest -q

@@ -12,7 +12,7 @@ import tempfile
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from scrapy import Spider
 from scrapy.settings import BaseSettings
@@ -46,7 +46,7 @@ def check_settings(settings: BaseSettings) -> None:
             )
     ratio = settings.get("CSTOCRAWL_MAX_PROBLEM_RATIO")
     try:
-        valid_ratio = 0 <= float(ratio) <= 1
+        valid_ratio = ratio is None or 0 <= float(ratio) <= 1
     except (TypeError, ValueError):
         valid_ratio = False
     if not valid_ratio:
@@ -104,10 +104,12 @@ def check_writable(directory: Path) -> None:
             ) from None
 
 
-def check_run(spidercls: type[Spider], arguments: Mapping[str, str], settings: BaseSettings) -> Any:
+def check_run(
+    spidercls: type[Spider], arguments: Mapping[str, str], settings: BaseSettings
+) -> object:
     """Everything that can be checked without creating anything; the spider's parsed arguments."""
     check_arguments = getattr(spidercls, "check_arguments", None)
-    parsed = None
+    parsed: object = None
     if check_arguments is not None:
         try:
             parsed = check_arguments(arguments)
@@ -154,7 +156,7 @@ def check_state(directory: Path, lang: str | None) -> None:
 
 def prepare_run(
     settings: BaseSettings, spider: str, arguments: Mapping[str, str], prog: str
-) -> tuple[IO[str], Any]:
+) -> tuple[IO[str], object]:
     """All checks, then the output dir's lock (held while the file is open) and the spider's
     parsed arguments; Refused, with nothing created, when a check fails."""
     try:

@@ -27,7 +27,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
+from weakref import WeakKeyDictionary
 
 from scrapy import Request, signals
 from scrapy.cmdline import execute
@@ -38,14 +39,15 @@ from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from scrapy.utils.project import get_project_settings
-from warcio.archiveiterator import ArchiveIterator  # type: ignore[import-untyped]
-from warcio.exceptions import ArchiveLoadFailed  # type: ignore[import-untyped]
-from warcio.recordloader import ArcWarcRecord  # type: ignore[import-untyped]
-from warcio.timeutils import iso_date_to_datetime  # type: ignore[import-untyped]
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.recordloader import ArcWarcRecord
+from warcio.timeutils import iso_date_to_datetime
 
 from cstocrawl.cron import name_value
 from cstocrawl.run import files_store, new_run_id, output_dir
 from cstocrawl.site import UrlKind
+from cstocrawl.spiders.news import NewsSpider
 from cstocrawl.warc import NotArchived, warc_dir
 from cstocrawl.warcwriter import NAME_RE, STORED_FILE_HEADER, digest_hex, read_info
 
@@ -55,6 +57,8 @@ PROG = "cstocrawl.reextract"
 REPLAY_HANDLER = "cstocrawl.reextract.ReplayHandler"
 REPLAY_EXTENSION = "cstocrawl.reextract.Replay"
 CAPTURE_META = "cstocrawl_capture"  # a request for one given capture (an older listing page)
+# Each crawl's replay, shared by its download handler and its extension; gone with the crawl.
+_REPLAYS: WeakKeyDictionary[Crawler, Replay] = WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -193,13 +197,13 @@ class Replay:
 
     @classmethod
     def of(cls, crawler: Crawler) -> Replay:
-        replay = getattr(crawler, "_cstocrawl_replay", None)
+        replay = _REPLAYS.get(crawler)
         if replay is None:
             paths = [Path(path) for path in crawler.settings.getlist("CSTOCRAWL_REPLAY_WARCS")]
             if not paths:
                 raise NotConfigured("no CSTOCRAWL_REPLAY_WARCS: not a re-extraction")
             replay = cls(crawler, paths)
-            crawler._cstocrawl_replay = replay  # type: ignore[attr-defined]
+            _REPLAYS[crawler] = replay
         return replay
 
     @classmethod
@@ -242,7 +246,7 @@ class Replay:
 
     def _stored_bytes(self, record: ArcWarcRecord, url: str) -> bytes:
         """The bytes a revisit record names, from the attachment store (files/by-sha256/)."""
-        stored = record.rec_headers.get_header(STORED_FILE_HEADER)
+        stored: str | None = record.rec_headers.get_header(STORED_FILE_HEADER)  # warcio: untyped
         candidates = [self.files_store / stored] if stored else []
         sha256 = digest_hex(record.rec_headers.get_header("WARC-Payload-Digest") or "")
         if sha256:
@@ -250,7 +254,7 @@ class Replay:
         for candidate in candidates:
             if candidate.is_file() and not candidate.name.endswith(".json"):
                 return candidate.read_bytes()
-        self.crawler.stats.inc_value("cstocrawl/replay/not_archived")  # type: ignore[union-attr]
+        self.crawler.stats.inc_value("cstocrawl/replay/not_archived")
         raise NotArchived(f"not archived: {url} (a revisit of a stored file that is gone)")
 
     # --- captures the crawl did not reach ---
@@ -259,7 +263,7 @@ class Replay:
         """Older captures of listing pages, then articles archived but never requested."""
         spider = self.crawler.spider
         engine = self.crawler.engine
-        assert engine is not None
+        assert isinstance(spider, NewsSpider) and engine is not None
         while self._phase < 2:
             self._phase += 1
             requests = list(
@@ -270,7 +274,7 @@ class Replay:
                     engine.crawl(request)
                 raise DontCloseSpider
 
-    def _older_listings(self, spider: Any) -> Iterator[Request]:
+    def _older_listings(self, spider: NewsSpider) -> Iterator[Request]:
         site = spider.site
         count = 0
         for url, captures in self.index.captures.items():
@@ -297,10 +301,10 @@ class Replay:
                     dont_filter=True,
                 )
         if count:
-            self.crawler.stats.set_value("cstocrawl/replay/older_listings", count)  # type: ignore[union-attr]
+            self.crawler.stats.set_value("cstocrawl/replay/older_listings", count)
             logger.info("Reading %d older captures of listing pages", count)
 
-    def _unread_articles(self, spider: Any) -> Iterator[Request]:
+    def _unread_articles(self, spider: NewsSpider) -> Iterator[Request]:
         unread = []
         for url in self.index.captures:
             capture = self.index.newest(url)
@@ -317,7 +321,7 @@ class Replay:
                     priority=1,
                 )
         if unread:
-            self.crawler.stats.set_value("cstocrawl/replay/unlisted_articles", len(unread))  # type: ignore[union-attr]
+            self.crawler.stats.set_value("cstocrawl/replay/unlisted_articles", len(unread))
             logger.warning(
                 "%d archived articles are on no archived listing page: read without their "
                 "listing entry (no summary), e.g. %s",

@@ -62,8 +62,9 @@ JUNK_PARAM_PREFIXES = ("utm_",)
 # Pager parameters of Bitrix components (`PAGEN_<n>`, `SIZEN_<n>`, `SHOWALL_<n>`): on a detail page
 # they page a sidebar or a second list, never the article.
 _PAGER_PARAM_RE = re.compile(r"^(?:pagen|sizen|showall)_\d+$", re.IGNORECASE)
-# Extensions of files and scripts: a path ending in one never gets a trailing slash.
-_FILE_EXTENSIONS = frozenset({"php", "html", "htm", "asp", "aspx", "xml", "json"})
+# Extensions of pages and scripts: a path ending in one (or in an attachment's or an image's)
+# never gets a trailing slash.
+_PAGE_EXTENSIONS = frozenset({"php", "html", "htm", "asp", "aspx", "xml", "json"})
 
 ATTACHMENT_EXTENSIONS = frozenset(
     {"docx", "doc", "pdf", "rtf", "odt", "xls", "xlsx", "ppt", "pptx", "zip", "rar", "7z", "txt"}
@@ -124,9 +125,7 @@ def _slashed(path: str) -> str:
         path = path[: -len("index.php")]
     if path.endswith("/") or not _SLASHLESS_PATH_RE.match(path):
         return path
-    last = path.rsplit("/", 1)[-1]
-    extension = last.rsplit(".", 1)[-1].lower() if "." in last else ""
-    if extension in ATTACHMENT_EXTENSIONS | IMAGE_EXTENSIONS | _FILE_EXTENSIONS:
+    if _extension(path) in ATTACHMENT_EXTENSIONS | IMAGE_EXTENSIONS | _PAGE_EXTENSIONS:
         return path
     return path + "/"
 

@@ -25,7 +25,6 @@ import logging
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
 
 from scrapy import Request
 from scrapy.crawler import Crawler
@@ -88,7 +87,7 @@ class WarcCapture:
         return middleware
 
     def _info(self) -> dict[str, str]:
-        spider: Any = self.crawler.spider
+        spider = self.crawler.spider
         site = getattr(spider, "site", None)
         settings = self.crawler.settings
         return {
@@ -100,7 +99,7 @@ class WarcCapture:
             "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
             "isPartOf": f"cstocrawl run {self.run.id}",
             "cstocrawl-run-id": self.run.id,
-            "cstocrawl-spider": spider.name,
+            "cstocrawl-spider": self.crawler.spidercls.name,
             "cstocrawl-lang": getattr(site, "lang", "") or "",
             "cstocrawl-base-url": getattr(site, "base_url", "") or "",
             "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",

@@ -27,11 +27,11 @@ from pathlib import Path
 from typing import IO, Any, NamedTuple
 from urllib.parse import urlsplit
 
-from warcio.recordloader import ArcWarcRecord  # type: ignore[import-untyped]
-from warcio.statusandheaders import StatusAndHeaders  # type: ignore[import-untyped]
-from warcio.timeutils import datetime_to_iso_date  # type: ignore[import-untyped]
-from warcio.utils import Digester  # type: ignore[import-untyped]
-from warcio.warcwriter import WARCWriter  # type: ignore[import-untyped]
+from warcio.recordloader import ArcWarcRecord
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.timeutils import datetime_to_iso_date
+from warcio.utils import Digester
+from warcio.warcwriter import WARCWriter
 
 from cstocrawl.children import die_with, spawn_child
 
@@ -289,7 +289,7 @@ class WriterProcess:
             self._conn.send(None)
         except OSError as error:
             raise OSError(f"the WARC writer died ({self._exit()})") from error
-        paths = self._expect("closed", _CLOSE_TIMEOUT)
+        paths: list[str] = self._expect("closed", _CLOSE_TIMEOUT)
         self._conn.close()
         self._process.wait(timeout=30)
         return [Path(path) for path in paths]

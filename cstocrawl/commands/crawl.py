@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from typing import IO, Any, NoReturn
+from typing import IO, NoReturn
 
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
@@ -41,7 +41,7 @@ class Command(ScrapyCrawl):
     def __init__(self) -> None:
         super().__init__()
         self._lock: IO[str] | None = None  # held until the process exits
-        self._arguments: Any = None
+        self._arguments: object = None
 
     def short_desc(self) -> str:
         return "Run a spider; exit code and last line say how the run went (docs/operations.md)"

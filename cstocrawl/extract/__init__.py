@@ -23,7 +23,7 @@ __all__ = ["EXTRACTOR_VERSION", "Extraction", "ExtractionError", "extract_text",
 # until this changes. Bump the first number when extraction changes in this package.
 EXTRACTOR_VERSION = (
     f"cstocrawl.extract 2; pypdf {pypdf.__version__}; python-docx {docx.__version__}; "
-    f"lxml {lxml.__version__}"
+    f"lxml {lxml.__version__}"  # type: ignore[attr-defined]  # lxml-stubs 0.5.1 lacks it
 )
 DEFAULT_MAX_UNCOMPRESSED = 200 * 2**20
 DEFAULT_MAX_MEMBERS = 2000

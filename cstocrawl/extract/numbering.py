@@ -52,7 +52,8 @@ def read_definitions(numbering: etree._Element | None) -> Definitions:
             start = w_val(override, "w:startOverride")
             if start is not None and index in levels:
                 levels[index] = Level(int(start), levels[index].fmt, levels[index].text)
-        definitions[num.get(w("numId"))] = levels
+        if (num_id := num.get(w("numId"))) is not None:  # no id: no paragraph can name it
+            definitions[num_id] = levels
     return definitions
 
 
@@ -76,6 +77,8 @@ def read_style_lists(styles: etree._Element | None) -> StyleLists:
     based_on: dict[str, str] = {}
     for style in styles.iterfind(w("style")):
         style_id = style.get(w("styleId"))
+        if style_id is None:  # no id: no paragraph or style can name it
+            continue
         numpr = style.find(f"{w('pPr')}/{w('numPr')}")
         if numpr is not None:
             ilvl = w_val(numpr, "w:ilvl")
@@ -108,8 +111,8 @@ class ListCounter:
         if ppr is None:
             return ""
         style_num, style_lvl = self._style_lists.get(w_val(ppr, "w:pStyle") or "", (None, None))
-        num_id = w_val(ppr, "w:numPr/w:numId") or style_num
-        levels = self._definitions.get(num_id or "")
+        num_id = w_val(ppr, "w:numPr/w:numId") or style_num or ""
+        levels = self._definitions.get(num_id)
         if not levels or num_id == "0":
             return ""
         ilvl = w_val(ppr, "w:numPr/w:ilvl")

@@ -14,6 +14,8 @@ from cstocrawl.extract.result import ExtractionError
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
 
 _ZIP_ERRORS = (zipfile.BadZipFile, OSError, EOFError, ValueError)
+# libxml2's code for a failed allocation (lxml-stubs 0.5.1 has no ErrorTypes: Any without this).
+_ERR_NO_MEMORY: int = etree.ErrorTypes.ERR_NO_MEMORY
 
 
 def parse_xml(data: bytes, name: str) -> etree._Element:
@@ -30,7 +32,8 @@ def out_of_memory(error: BaseException) -> bool:
     """libxml2 and zlib report a failed allocation (the worker's memory limit) as a syntax or
     data error; it must be reported as the memory limit, not as a broken file."""
     if isinstance(error, etree.XMLSyntaxError):
-        return error.code == etree.ErrorTypes.ERR_NO_MEMORY
+        code: int = error.code  # type: ignore[attr-defined]  # lxml-stubs 0.5.1 lacks it
+        return code == _ERR_NO_MEMORY
     return isinstance(error, zlib.error) and "Error -4 " in str(error)  # Z_MEM_ERROR
 
 

@@ -13,6 +13,7 @@ import logging
 import posixpath
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 
 import docx
 from docx.opc.part import Part, XmlPart
@@ -104,7 +105,7 @@ def _open_with_lxml(members: dict[str, bytes]) -> _Package:
         target = posixpath.normpath(posixpath.join(base, rel.get("Target", ""))).lstrip("/")
         rels[rel.get("Id", "")] = (
             rel.get("Type", "").rsplit("/", 1)[-1],
-            lambda target=target: _load(members, target),
+            partial(_load, members, target),
         )
     return _Package(document, rels)
 
@@ -181,9 +182,12 @@ class _Reader:
             for tag, ids in (("headerReference", headers), ("footerReference", footers)):
                 refs = sorted(
                     sect_pr.iterfind(w(tag)),
-                    key=lambda ref: _HEADER_ORDER.get(ref.get(w("type")), 1),
+                    key=lambda ref: _HEADER_ORDER.get(ref.get(w("type"), "default"), 1),
                 )
-                ids.extend(ref.get(_R_ID) for ref in refs if ref.get(_R_ID) not in ids)
+                for ref in refs:
+                    rel_id = ref.get(_R_ID)
+                    if rel_id is not None and rel_id not in ids:  # no id: no part to read
+                        ids.append(rel_id)
         return headers, footers
 
     def _distinct(self, rel_ids: list[str]) -> Iterator[str]:

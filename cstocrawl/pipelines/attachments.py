@@ -17,23 +17,26 @@ import hashlib
 import json
 import logging
 import os
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn, Protocol, runtime_checkable
 
 from itemadapter import ItemAdapter
-from scrapy import Request
+from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.http.request import NO_CALLBACK
 from scrapy.pipelines.files import FilesPipeline
-from scrapy.pipelines.media import FileException, MediaPipeline
+from scrapy.pipelines.media import FileException, FileInfo, FileInfoOrError, MediaPipeline
 from twisted.python.failure import Failure
 
 from cstocrawl.extract import EXTRACTOR_VERSION, Extraction, extract_text, sniff_media_type
-from cstocrawl.extract.sniff import HTML
+from cstocrawl.extract.sniff import DOCX, HTML, MSWORD, PDF, ZIP
+from cstocrawl.items import Attachment, AttachmentStatus
 from cstocrawl.run import files_store, output_dir
+from cstocrawl.site import Site
 from cstocrawl.workers import (
     WorkerDied,
     WorkerError,
@@ -46,22 +49,40 @@ from cstocrawl.workers import (
 logger = logging.getLogger(__name__)
 
 URL_META = "cstocrawl_attachment_url"
-# File name extensions for stored files, decided by the bytes, never by the URL or the page.
-EXTENSIONS = {
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
-    "application/pdf": ".pdf",
-    "application/msword": ".doc",
-    "application/zip": ".zip",
-}
+# The suffix of a stored file, decided by its bytes, never by the URL or the name on the page.
+SUFFIX_BY_MEDIA_TYPE = {DOCX: ".docx", PDF: ".pdf", MSWORD: ".doc", ZIP: ".zip"}
+UNKNOWN_SUFFIX = ".bin"
+
+
+def by_url_path(url: str) -> str:
+    """Where FilesPipeline stores (and finds again) the download of a canonical URL."""
+    return f"by-url/{hashlib.sha1(url.encode()).hexdigest()}"
 
 
 def sha256_path(sha256: str, media_type: str) -> str:
-    return f"by-sha256/{sha256[:2]}/{sha256}{EXTENSIONS.get(media_type, '.bin')}"
+    suffix = SUFFIX_BY_MEDIA_TYPE.get(media_type, UNKNOWN_SUFFIX)
+    return f"by-sha256/{sha256[:2]}/{sha256}{suffix}"
 
 
 def failure_path(sha256: str) -> str:
     """Where an extraction that overran a limit is remembered, beside the stored file."""
     return f"by-sha256/{sha256[:2]}/{sha256}.failed.json"
+
+
+@runtime_checkable
+class SiteSpider(Protocol):
+    """What the pipeline needs of the spider (the news spider; importing it would be a cycle)."""
+
+    site: Site
+
+
+@dataclass(frozen=True)
+class FailureKey:
+    """What a remembered failure is valid for: the same code under the same limits."""
+
+    extractor: str
+    timeout: float | None  # seconds
+    max_memory: int | None  # bytes
 
 
 class AttachmentsPipeline(FilesPipeline):
@@ -73,26 +94,26 @@ class AttachmentsPipeline(FilesPipeline):
         self.max_size = settings.getint("CSTOCRAWL_ATTACHMENT_MAXSIZE")
         self.max_uncompressed = settings.getint("CSTOCRAWL_ATTACHMENT_MAX_UNCOMPRESSED")
         self.max_chars = settings.getint("CSTOCRAWL_ATTACHMENT_MAX_CHARS") or None
-        # What a remembered failure is valid for: the same code under the same limits.
-        self.failure_key = {
-            "extractor": EXTRACTOR_VERSION,
-            "timeout": settings.getfloat("CSTOCRAWL_ATTACHMENT_TIMEOUT") or None,
-            "max_memory": settings.getint("CSTOCRAWL_ATTACHMENT_MAX_MEMORY") or None,
-        }
+        self.failure_key = FailureKey(
+            extractor=EXTRACTOR_VERSION,
+            timeout=settings.getfloat("CSTOCRAWL_ATTACHMENT_TIMEOUT") or None,
+            max_memory=settings.getint("CSTOCRAWL_ATTACHMENT_MAX_MEMORY") or None,
+        )
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> AttachmentsPipeline:
         return cls(str(files_store(crawler.settings)), crawler=crawler)
 
     def get_media_requests(self, item: Any, info: MediaPipeline.SpiderInfo) -> list[Request]:
-        site = self.crawler.spider.site
+        spider = self.crawler.spider
+        assert isinstance(spider, SiteSpider), "attachments are fetched from the spider's site"
         return [
             Request(
-                site.fetch_url(attachment["url"]),
+                spider.site.fetch_url(attachment.url),
                 callback=NO_CALLBACK,
-                meta={URL_META: attachment["url"], "download_maxsize": self.max_size},
+                meta={URL_META: attachment.url, "download_maxsize": self.max_size},
             )
-            for attachment in ItemAdapter(item)["attachments"]
+            for attachment in _attachments(item)
         ]
 
     def file_path(
@@ -104,8 +125,7 @@ class AttachmentsPipeline(FilesPipeline):
         item: Any = None,
     ) -> str:
         """Keyed by the canonical URL, so the mirror crawled and junk parameters do not matter."""
-        url = request.meta.get(URL_META, request.url)
-        return f"by-url/{hashlib.sha1(url.encode()).hexdigest()}"
+        return by_url_path(request.meta.get(URL_META, request.url))
 
     async def media_downloaded(
         self,
@@ -114,7 +134,7 @@ class AttachmentsPipeline(FilesPipeline):
         info: MediaPipeline.SpiderInfo,
         *,
         item: Any = None,
-    ) -> Any:
+    ) -> FileInfo:
         # Refuse what is not a document before it is stored, so a later run tries again.
         if response.status != 200:
             raise FileException(f"HTTP {response.status}")
@@ -124,71 +144,65 @@ class AttachmentsPipeline(FilesPipeline):
 
     def media_failed(
         self, failure: Failure, request: Request, info: MediaPipeline.SpiderInfo
-    ) -> Any:
+    ) -> NoReturn:
         """Keep the reason of a failed download (Scrapy's own pipeline drops it)."""
-        if failure.check(IgnoreRequest):
-            return super().media_failed(failure, request, info)
-        raise FileException(failure.getErrorMessage() or failure.type.__name__)
+        if isinstance(failure.value, IgnoreRequest):
+            super().media_failed(failure, request, info)
+        raise FileException(_reason(failure))
 
     def item_completed(
-        self, results: list[tuple[bool, Any]], item: Any, info: MediaPipeline.SpiderInfo
+        self, results: list[FileInfoOrError], item: Any, info: MediaPipeline.SpiderInfo
     ) -> Any:
-        """Which downloads worked; `process_item` then reads each stored file (its `path` here)."""
-        for attachment, (ok, result) in zip(ItemAdapter(item)["attachments"], results, strict=True):
-            if ok:
-                fetched = "downloaded" if result["status"] == "downloaded" else "stored"
-                attachment.update({**_failed(None), "path": result["path"], "status": fetched})
+        """Which downloads worked; `process_item` then reads each stored file."""
+        for attachment, (_, result) in zip(_attachments(item), results, strict=True):
+            if isinstance(result, Failure):
+                attachment.status, attachment.error = "failed", _reason(result)
             else:
-                attachment.update(_failed(_reason(result)))
+                attachment.status = "downloaded" if result["status"] == "downloaded" else "stored"
         return item
 
-    async def process_item(self, item: Any, spider: Any = None) -> Any:
+    async def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         item = await super().process_item(item)
-        adapter = ItemAdapter(item)
-        for attachment in adapter["attachments"]:
-            if attachment["path"] is not None:
-                by_url = self.store_dir / attachment["path"]
-                attachment.update(await self._describe(by_url, attachment["status"]))
-            self.crawler.stats.inc_value(f"cstocrawl/attachments/{attachment['status']}")
-            if attachment.pop("truncated", False):
-                self.crawler.stats.inc_value("cstocrawl/attachments/truncated")
-                url, article, note = attachment["url"], adapter["url"], attachment["error"]
-                logger.warning("Attachment %s of %s: %s", url, article, note)
-            if attachment["status"] in ("failed", "unsupported"):
+        article_url: str = ItemAdapter(item)["url"]
+        for attachment in _attachments(item):
+            if attachment.status in ("downloaded", "stored"):
+                extraction = await self._describe(attachment)
+                if extraction.truncated:
+                    self.crawler.stats.inc_value("cstocrawl/attachments/truncated")
+                    logger.warning(
+                        "Attachment %s of %s: %s", attachment.url, article_url, attachment.error
+                    )
+            self.crawler.stats.inc_value(f"cstocrawl/attachments/{attachment.status}")
+            if attachment.status in ("failed", "unsupported"):
                 logger.warning(
                     "Attachment %s of %s %s: %s",
-                    attachment["url"],
-                    adapter["url"],
-                    attachment["status"],
-                    attachment["error"],
+                    attachment.url,
+                    article_url,
+                    attachment.status,
+                    attachment.error,
                 )
         return item
 
-    async def _describe(self, by_url: Path, fetched: str) -> dict[str, Any]:
-        """Hash, type, text and final status of a stored file, which is then kept by content too.
+    async def _describe(self, attachment: Attachment) -> Extraction:
+        """Fill in the hash, type, text and final status of a stored file, which is then kept by
+        content too; the extraction also says whether the text was cut.
 
         The hash is taken here (in a thread), so a remembered failure costs no worker time.
         """
+        assert attachment.status in ("downloaded", "stored")
+        by_url = self.store_dir / by_url_path(attachment.url)
         sha256, size, media_type = await asyncio.to_thread(identify, by_url)
         by_content = self.store_dir / sha256_path(sha256, media_type)
         _link_by_content(by_url, by_content)
         extraction = await self._extract(by_content, sha256, media_type)
-        if not extraction.supported:
-            status = "unsupported"
-        elif extraction.error and not extraction.readable:
-            status = "failed"  # not a readable document after all (a bomb, a truncated file)
-        else:
-            status = fetched
-        return {
-            "path": os.path.relpath(by_content, self.output_dir),
-            "sha256": sha256,
-            "size": size,
-            "media_type": extraction.media_type,
-            "status": status,
-            "text": extraction.text,
-            "error": extraction.error,
-            "truncated": extraction.truncated,  # popped by process_item: not a dataset field
-        }
+        attachment.path = os.path.relpath(by_content, self.output_dir)
+        attachment.sha256 = sha256
+        attachment.size = size
+        attachment.media_type = extraction.media_type
+        attachment.status = _status(extraction, fetched=attachment.status)
+        attachment.text = extraction.text
+        attachment.error = extraction.error
+        return extraction
 
     async def _extract(self, path: Path, sha256: str, media_type: str) -> Extraction:
         """The file's text from an attachment worker, or why there is none."""
@@ -214,10 +228,10 @@ class AttachmentsPipeline(FilesPipeline):
     def _limit_reason(self, error: WorkerError) -> str:
         key = self.failure_key
         if isinstance(error, WorkerTimeout):
-            limit = f"{key['timeout']:g} s"
+            limit = f"{key.timeout or 0:g} s"
             return f"extraction took longer than {limit} (CSTOCRAWL_ATTACHMENT_TIMEOUT)"
         if isinstance(error, WorkerOutOfMemory):
-            limit = f"{(key['max_memory'] or 0) / 2**20:g} MiB"
+            limit = f"{(key.max_memory or 0) / 2**20:g} MiB"
             return f"extraction needed more than {limit} (CSTOCRAWL_ATTACHMENT_MAX_MEMORY)"
         if isinstance(error, WorkerDied):
             return f"extraction crashed: {error}"
@@ -235,26 +249,40 @@ def read_text(path: Path, max_uncompressed: int, max_chars: int | None) -> Extra
     return extract_text(path.read_bytes(), max_uncompressed=max_uncompressed, max_chars=max_chars)
 
 
+def _attachments(item: Any) -> list[Attachment]:
+    """The item's attachments; Scrapy hands pipelines untyped items, the spider yields Articles."""
+    attachments: list[Attachment] = ItemAdapter(item)["attachments"]
+    return attachments
+
+
+def _status(extraction: Extraction, *, fetched: AttachmentStatus) -> AttachmentStatus:
+    if not extraction.supported:
+        return "unsupported"
+    if extraction.error and not extraction.readable:
+        return "failed"  # not a readable document after all (a bomb, a truncated file)
+    return fetched
+
+
 def _unreadable(media_type: str, reason: str) -> Extraction:
     return Extraction(media_type, "", reason, supported=True, readable=False)
 
 
-def _remembered_failure(memo: Path, key: dict[str, Any]) -> str | None:
+def _remembered_failure(memo: Path, key: FailureKey) -> str | None:
     """The reason recorded for this file under the same extractor and limits, if any."""
     try:
         record = json.loads(memo.read_text("utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(record, dict) or record.get("key") != key:
+    if not isinstance(record, dict) or record.get("key") != asdict(key):
         return None
     reason = record.get("error")
     return reason if isinstance(reason, str) and reason else None
 
 
-def _remember_failure(memo: Path, key: dict[str, Any], sha256: str, reason: str) -> None:
+def _remember_failure(memo: Path, key: FailureKey, sha256: str, reason: str) -> None:
     record = {
         "sha256": sha256,
-        "key": key,
+        "key": asdict(key),
         "error": reason,
         "failed_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
@@ -274,19 +302,6 @@ def _link_by_content(by_url: Path, by_content: Path) -> None:
         temporary.replace(by_url)
 
 
-def _reason(failure: Any) -> str:
-    if isinstance(failure, Failure):
-        return failure.getErrorMessage() or failure.type.__name__
-    return str(failure)
+def _reason(failure: Failure) -> str:
+    return failure.getErrorMessage() or type(failure.value).__name__
 
-
-def _failed(reason: str | None) -> dict[str, Any]:
-    return {
-        "path": None,
-        "sha256": None,
-        "size": None,
-        "media_type": None,
-        "status": "failed",
-        "text": None,
-        "error": reason,
-    }

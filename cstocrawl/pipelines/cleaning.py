@@ -17,18 +17,20 @@ from typing import Any
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 
+from cstocrawl.items import Attachment
 from cstocrawl.parsing.text import clean_line, clean_paragraphs
 
 logger = logging.getLogger(__name__)
 
 
-def content_sha256(item: ItemAdapter | dict[str, Any]) -> str:
+def content_sha256(item: ItemAdapter) -> str:
     """Hash of what an analyst reads: a changed hash is a changed article (docs/dataset.md)."""
+    attachments: list[Attachment] = item["attachments"]
     content = {
         "title": item["title"],
         "published": item["published"],
         "text": item["text"],
-        "attachments": [{"url": a["url"], "name": a["name"]} for a in item["attachments"]],
+        "attachments": [{"url": a.url, "name": a.name} for a in attachments],
         "images": item["images"],
     }
     encoded = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -53,6 +55,9 @@ def sanitise(text: str) -> tuple[str, int]:
 def _sanitised(value: Any) -> tuple[Any, int]:
     if isinstance(value, str):
         return sanitise(value)
+    if isinstance(value, Attachment):
+        fields, count = _sanitised(vars(value))
+        return Attachment(**fields), count
     if isinstance(value, dict):
         pairs = [(key, _sanitised(inner)) for key, inner in value.items()]
         return {key: inner for key, (inner, _) in pairs}, sum(n for _, (_, n) in pairs)
@@ -97,8 +102,9 @@ class CleaningPipeline:
         adapter["title"] = clean_line(adapter.get("title") or "") or None
         adapter["summary"] = clean_line(adapter.get("summary") or "") or None
         adapter["text"] = "\n\n".join(clean_paragraphs((adapter.get("text") or "").split("\n\n")))
-        for attachment in adapter["attachments"]:
-            attachment["name"] = clean_line(attachment["name"])
+        attachments: list[Attachment] = adapter["attachments"]
+        for attachment in attachments:
+            attachment.name = clean_line(attachment.name)
         if not adapter["title"]:
             self._problem(adapter, "missing_title")
         if not adapter["text"] and not adapter["attachments"]:

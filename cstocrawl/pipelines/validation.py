@@ -78,7 +78,7 @@ class ValidationPipeline:
         """A pipeline raised on the item (Scrapy logs "Error processing"): reject and count it."""
         record = ItemAdapter(item).asdict()
         url = record.get("url")
-        error = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        error = f"{type(failure.value).__name__}: {failure.getErrorMessage()}"
         self.crawler.stats.inc_value("cstocrawl/failed/item")
         logger.error("Failed item %s: %s", url, error)
         self._reject({"url": url, "error": error, "item": record})

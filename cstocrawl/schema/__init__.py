@@ -13,4 +13,7 @@ ARTICLE_SCHEMA = "article.schema.json"
 @cache
 def article_schema() -> dict[str, Any]:
     """The schema every line of `<run id>.jsonl` satisfies (docs/dataset.md)."""
-    return json.loads(files(__package__).joinpath(ARTICLE_SCHEMA).read_text(encoding="utf-8"))
+    schema: dict[str, Any] = json.loads(
+        files(__package__).joinpath(ARTICLE_SCHEMA).read_text(encoding="utf-8")
+    )
+    return schema

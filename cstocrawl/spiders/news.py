@@ -25,7 +25,7 @@ from twisted.python.failure import Failure
 
 from cstocrawl.extensions.run import RunLifecycle
 from cstocrawl.incremental import Plan, page_failed, page_read, plan_of
-from cstocrawl.items import Article
+from cstocrawl.items import Article, Attachment
 from cstocrawl.parsing.dates import parse_date
 from cstocrawl.parsing.detail import DetailPage, parse_detail
 from cstocrawl.parsing.evidence import ListingEvidence
@@ -312,7 +312,7 @@ class NewsSpider(scrapy.Spider):
         attachments = []
         for linked in page.attachments:
             if (file_url := self.site.canonical(linked.url)) is not None:
-                attachments.append({"url": file_url, "name": linked.name})
+                attachments.append(Attachment(file_url, linked.name))
         yield Article(
             url=url,
             lang=self.site.lang,

@@ -14,14 +14,17 @@ import pytest
 from scrapy.utils.test import get_crawler
 
 from cstocrawl import settings as project_settings
+from cstocrawl.extract import Extraction
+from cstocrawl.items import Attachment
 from cstocrawl.pipelines import attachments
-from cstocrawl.pipelines.attachments import AttachmentsPipeline, failure_path
+from cstocrawl.pipelines.attachments import AttachmentsPipeline, by_url_path, failure_path
 from cstocrawl.workers import WorkerDied, Workers
 from tests.documents import make_docx, make_pdf
 from tests.extract.hostile import one_letter_runs_docx, shared_stream_pdf
 from tests.processes import descendants, wait_gone
 
 MB = 2**20
+URL = "https://en.odkb-csto.org/upload/iblock/000/f.pdf"
 # The project's settings without its extensions (a run lock, the manifest): only the pipeline runs.
 PROJECT = {
     name: getattr(project_settings, name)
@@ -47,22 +50,23 @@ def no_process_left() -> Any:
     assert wait_gone(descendants(os.getpid()) - before, timeout=10) == set()
 
 
-def describe(tmp_path: Path, data: bytes, **settings: Any) -> tuple[dict[str, Any], Any]:
-    """What the pipeline records for a stored file with these bytes, in a fresh crawl (a run)."""
+def describe(tmp_path: Path, data: bytes, **settings: Any) -> tuple[Attachment, Extraction, Any]:
+    """What the pipeline records for a downloaded file with these bytes, in a fresh crawl (a run)."""
     crawler = get_crawler(
         settings_dict={**PROJECT, "CSTOCRAWL_OUTPUT_DIR": str(tmp_path), **settings}
     )
     crawler.stats.open_spider()
     pipeline = AttachmentsPipeline.from_crawler(crawler)
-    by_url = tmp_path / "files" / "by-url" / "f"
+    attachment = Attachment(URL, "f", status="downloaded")
+    by_url = tmp_path / "files" / by_url_path(URL)
     by_url.parent.mkdir(parents=True, exist_ok=True)
     if not by_url.exists():
         by_url.write_bytes(data)
     try:
-        described = asyncio.run(pipeline._describe(by_url, "downloaded"))
+        extraction = asyncio.run(pipeline._describe(attachment))
     finally:
         Workers.of(crawler).shutdown()
-    return described, crawler
+    return attachment, extraction, crawler
 
 
 def test_a_pdf_over_the_time_limit_fails_and_is_not_read_again_until_the_extractor_changes(
@@ -72,24 +76,24 @@ def test_a_pdf_over_the_time_limit_fails_and_is_not_read_again_until_the_extract
     data = shared_stream_pdf(20, 200_000)
     assert len(data) < 10_000
     limits = {"CSTOCRAWL_ATTACHMENT_TIMEOUT": 1}
-    first, _ = describe(tmp_path, data, **limits)
+    first, _, _ = describe(tmp_path, data, **limits)
     reason = "extraction took longer than 1 s (CSTOCRAWL_ATTACHMENT_TIMEOUT)"
-    assert (first["status"], first["error"], first["text"]) == ("failed", reason, "")
-    assert (first["media_type"], first["size"]) == ("application/pdf", len(data))
-    memo = tmp_path / "files" / failure_path(first["sha256"])
+    assert (first.status, first.error, first.text) == ("failed", reason, "")
+    assert (first.media_type, first.size) == ("application/pdf", len(data))
+    memo = tmp_path / "files" / failure_path(first.sha256)
     assert json.loads(memo.read_text())["error"] == reason
 
     # The next run does not read it again: no worker is even started.
-    second, crawler = describe(tmp_path, data, **limits)
-    assert second["status"] == "failed"
-    assert second["error"] == f"{reason} (remembered, not tried again)"
+    second, _, crawler = describe(tmp_path, data, **limits)
+    assert second.status == "failed"
+    assert second.error == f"{reason} (remembered, not tried again)"
     assert crawler.stats.get_value("cstocrawl/attachments/failure_remembered") == 1
     assert Workers.of(crawler).pids() == []
 
     # A new extractor tries again (and here fails again, so the memo is renewed).
     monkeypatch.setattr(attachments, "EXTRACTOR_VERSION", "a better extractor")
-    third, crawler = describe(tmp_path, data, **limits)
-    assert (third["status"], third["error"]) == ("failed", reason)
+    third, _, crawler = describe(tmp_path, data, **limits)
+    assert (third.status, third.error) == ("failed", reason)
     assert crawler.stats.get_value("cstocrawl/attachments/failure_remembered") is None
     assert json.loads(memo.read_text())["key"]["extractor"] == "a better extractor"
 
@@ -101,13 +105,13 @@ def test_a_docx_over_the_memory_limit_fails_and_a_normal_one_passes_under_it(
     data = one_letter_runs_docx(20 * MB)
     assert len(data) < 100_000
     limits = {"CSTOCRAWL_ATTACHMENT_MAX_MEMORY": 250 * MB}
-    described, _ = describe(tmp_path / "bomb", data, **limits)
+    described, _, _ = describe(tmp_path / "bomb", data, **limits)
     reason = "extraction needed more than 250 MiB (CSTOCRAWL_ATTACHMENT_MAX_MEMORY)"
-    assert (described["status"], described["error"], described["text"]) == ("failed", reason, "")
-    assert (tmp_path / "bomb" / "files" / failure_path(described["sha256"])).exists()
+    assert (described.status, described.error, described.text) == ("failed", reason, "")
+    assert (tmp_path / "bomb" / "files" / failure_path(described.sha256)).exists()
 
-    normal, _ = describe(tmp_path / "normal", make_docx(["Statement", "Annex"]), **limits)
-    assert (normal["status"], normal["text"], normal["error"]) == (
+    normal, _, _ = describe(tmp_path / "normal", make_docx(["Statement", "Annex"]), **limits)
+    assert (normal.status, normal.text, normal.error) == (
         "downloaded",
         "Statement\nAnnex",
         None,
@@ -116,11 +120,13 @@ def test_a_docx_over_the_memory_limit_fails_and_a_normal_one_passes_under_it(
 
 def test_text_over_the_character_cap_is_cut_and_says_so(tmp_path: Path) -> None:
     lines = [f"Line {number:03d} of a long annex" for number in range(200)]
-    described, _ = describe(tmp_path, make_pdf(lines), CSTOCRAWL_ATTACHMENT_MAX_CHARS=100)
-    assert described["status"] == "downloaded"
-    assert described["text"] == "\n".join(lines)[:100]
-    assert described["error"] == "text cut at 100 characters (CSTOCRAWL_ATTACHMENT_MAX_CHARS)"
-    assert described["truncated"] is True
+    described, extraction, _ = describe(
+        tmp_path, make_pdf(lines), CSTOCRAWL_ATTACHMENT_MAX_CHARS=100
+    )
+    assert described.status == "downloaded"
+    assert described.text == "\n".join(lines)[:100]
+    assert described.error == "text cut at 100 characters (CSTOCRAWL_ATTACHMENT_MAX_CHARS)"
+    assert extraction.truncated is True
 
 
 def test_a_crashed_extraction_is_failed_and_remembered_not_run_inline(
@@ -130,7 +136,7 @@ def test_a_crashed_extraction_is_failed_and_remembered_not_run_inline(
         raise WorkerDied("the worker was killed by SIGKILL")
 
     monkeypatch.setattr(Workers, "extract", crash)
-    described, _ = describe(tmp_path, make_docx(["x"]))
+    described, _, _ = describe(tmp_path, make_docx(["x"]))
     reason = "extraction crashed: the worker was killed by SIGKILL"
-    assert (described["status"], described["error"]) == ("failed", reason)
-    assert (tmp_path / "files" / failure_path(described["sha256"])).exists()
+    assert (described.status, described.error) == ("failed", reason)
+    assert (tmp_path / "files" / failure_path(described.sha256)).exists()

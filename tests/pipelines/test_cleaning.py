@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -9,8 +10,13 @@ import pytest
 from itemadapter import ItemAdapter
 from scrapy.utils.test import get_crawler
 
-from cstocrawl.items import Article
-from cstocrawl.pipelines.cleaning import CleaningPipeline, sanitise, sanitise_item
+from cstocrawl.items import Article, Attachment
+from cstocrawl.pipelines.cleaning import (
+    CleaningPipeline,
+    content_sha256,
+    sanitise,
+    sanitise_item,
+)
 
 
 @pytest.mark.parametrize(
@@ -49,11 +55,11 @@ def test_the_cleaning_pipeline_sanitises_every_field_and_counts_it() -> None:
     item = article(
         title="Ti\x00tle",
         text="One \ud800.\n\nTwo\x07.",
-        attachments=[{"url": "https://en.odkb-csto.org/upload/a.pdf", "name": "A\x1b.pdf"}],
+        attachments=[Attachment("https://en.odkb-csto.org/upload/a.pdf", "A\x1b.pdf")],
     )
     CleaningPipeline(crawler).process_item(item)
     assert (item.title, item.text) == ("Title", "One \ufffd.\n\nTwo.")
-    assert item.attachments[0]["name"] == "A.pdf"
+    assert item.attachments[0] == Attachment("https://en.odkb-csto.org/upload/a.pdf", "A.pdf")
     json.dumps(ItemAdapter(item).asdict(), ensure_ascii=False).encode("utf-8")
     assert crawler.stats.get_value("cstocrawl/sanitised/items") == 1
     assert crawler.stats.get_value("cstocrawl/sanitised/characters") == 4
@@ -65,3 +71,41 @@ def test_a_clean_item_is_left_alone_and_not_counted() -> None:
     item = article()
     assert sanitise_item(ItemAdapter(item), crawler) == 0
     assert crawler.stats.get_value("cstocrawl/sanitised/items") is None
+
+
+def test_attachment_text_added_later_is_sanitised_in_place_of_the_attachment() -> None:
+    crawler = get_crawler()
+    crawler.stats.open_spider()
+    attachment = Attachment("https://en.odkb-csto.org/upload/a.pdf", "a.pdf", status="stored")
+    attachment.text = "Annex \ud800\x0c text"
+    item = article(attachments=[attachment])
+    assert sanitise_item(ItemAdapter(item), crawler) == 2
+    [sanitised] = item.attachments
+    assert sanitised == Attachment(
+        "https://en.odkb-csto.org/upload/a.pdf", "a.pdf", status="stored", text="Annex \ufffd text"
+    )
+
+
+def test_the_content_hash_is_the_documented_one_and_ignores_what_the_download_added() -> None:
+    """docs/dataset.md: a change of this hash re-writes every article of every dataset."""
+    url = "https://en.odkb-csto.org/upload/a.pdf"
+    item = article(attachments=[Attachment(url, "Annex 1.pdf")], images=["i"])
+    documented = json.dumps(
+        {
+            "title": "Title",
+            "published": "24.11.2025",
+            "text": "Body.",
+            "attachments": [{"url": url, "name": "Annex 1.pdf"}],
+            "images": ["i"],
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    expected = hashlib.sha256(documented.encode("utf-8")).hexdigest()
+    assert content_sha256(ItemAdapter(item)) == expected
+    item.attachments[0].status, item.attachments[0].text = "downloaded", "Annex text"
+    item.summary, item.crawled_at = "teaser", "2026-01-01T00:00:00Z"
+    assert content_sha256(ItemAdapter(item)) == expected
+    item.attachments[0].name = "Annex 2.pdf"
+    assert content_sha256(ItemAdapter(item)) != expected

@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from itemadapter import ItemAdapter
 from jsonschema import Draft202012Validator
 from scrapy.exceptions import DropItem
 from twisted.python.failure import Failure
 
-from cstocrawl.items import Article
+from cstocrawl.items import Article, Attachment
 from cstocrawl.pipelines.validation import ValidationPipeline, validation_error
 from cstocrawl.schema import article_schema
 from tests.components import project_crawler
@@ -113,6 +114,19 @@ def test_each_broken_field_is_rejected(path: str, value: Any, error: str) -> Non
     assert found is not None and found.startswith(error), found
 
 
+def article(record: dict[str, Any]) -> Article:
+    """The item the spider and the pipelines make of a dataset line."""
+    attachments = [Attachment(**attachment) for attachment in record["attachments"]]
+    return Article(**{**copy.deepcopy(record), "attachments": attachments})
+
+
+def test_an_item_is_the_dataset_line_it_was_made_of() -> None:
+    record = ItemAdapter(article(GOOD)).asdict()
+    assert record == GOOD
+    # Attachments keep the dataset's key order (url, name, then what the download added).
+    assert json.dumps(record["attachments"]) == json.dumps(GOOD["attachments"])
+
+
 def pipeline(tmp_path: Path) -> tuple[ValidationPipeline, Any]:
     crawler = project_crawler(tmp_path, CSTOCRAWL_RUN_ID="run7")
     return ValidationPipeline.from_crawler(crawler), crawler
@@ -120,7 +134,7 @@ def pipeline(tmp_path: Path) -> tuple[ValidationPipeline, Any]:
 
 def test_the_pipeline_passes_good_items_and_writes_no_rejects_file(tmp_path: Path) -> None:
     validation, crawler = pipeline(tmp_path)
-    item = Article(**copy.deepcopy(GOOD))
+    item = article(GOOD)
     assert validation.process_item(item) is item
     validation.close_spider()
     assert not (tmp_path / "news" / "run7.rejects.jsonl").exists()
@@ -133,7 +147,7 @@ def test_an_invalid_item_is_dropped_into_the_rejects_file(
     validation, crawler = pipeline(tmp_path)
     bad = broken("published", "10.06.2022")
     with pytest.raises(DropItem):
-        validation.process_item(Article(**bad))
+        validation.process_item(article(bad))
     validation.close_spider()
     lines = (tmp_path / "news" / "run7.rejects.jsonl").read_text(encoding="utf-8").splitlines()
     error = "published: '10.06.2022' does not match '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'"
@@ -151,7 +165,7 @@ def test_an_item_a_pipeline_failed_on_goes_to_the_rejects_file_and_counts_as_fai
         json.dumps(bad, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError as error:
         failure = Failure(error)
-    validation.item_error(Article(**bad), failure)
+    validation.item_error(article(bad), failure)
     validation.close_spider()
     [line] = (tmp_path / "news" / "run7.rejects.jsonl").read_text(encoding="utf-8").splitlines()
     reject = json.loads(line)  # valid JSON, the surrogate escaped
@@ -164,7 +178,7 @@ def test_an_item_a_pipeline_failed_on_goes_to_the_rejects_file_and_counts_as_fai
 
 def test_the_pipeline_sanitises_text_added_after_cleaning(tmp_path: Path) -> None:
     validation, crawler = pipeline(tmp_path)
-    item = Article(**broken("attachments/0/text", "Annex \ud800\x0c text"))
+    item = article(broken("attachments/0/text", "Annex \ud800\x0c text"))
     assert validation.process_item(item) is item
-    assert item.attachments[0]["text"] == "Annex \ufffd text"
+    assert item.attachments[0].text == "Annex \ufffd text"
     assert crawler.stats.get_value("cstocrawl/sanitised/characters") == 2
