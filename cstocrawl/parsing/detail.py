@@ -377,6 +377,20 @@ def parse_detail(
     )
 
 
+def _article_block(layout: Layout, title_index: int, header: _Header) -> etree._Element:
+    """The smallest block holding the title and the first body line."""
+    lines = layout.lines
+    anchor = lines[title_index].element
+    for line in lines[header.end :]:
+        if layout.is_nav_line(line) or is_header_noise(layout, line, anchor):
+            continue
+        if date_only(line.text) is not None or not line.text:
+            continue
+        return common_ancestor(anchor, line.element)
+    parent = anchor.getparent()
+    return parent if parent is not None else anchor
+
+
 def _locate_article(
     layout: Layout, found: TitleLine, opening: int | None
 ) -> tuple[_Header, etree._Element, etree._Element] | None:
@@ -390,20 +404,6 @@ def _locate_article(
         return None
     start, article, core = densest
     return _read_header(layout, start, found.text, core, opening), article, core
-
-
-def _article_block(layout: Layout, title_index: int, header: _Header) -> etree._Element:
-    """The smallest block holding the title and the first body line."""
-    lines = layout.lines
-    anchor = lines[title_index].element
-    for line in lines[header.end :]:
-        if layout.is_nav_line(line) or is_header_noise(layout, line, anchor):
-            continue
-        if date_only(line.text) is not None or not line.text:
-            continue
-        return common_ancestor(anchor, line.element)
-    parent = anchor.getparent()
-    return parent if parent is not None else anchor
 
 
 def _page_date(
