@@ -48,91 +48,6 @@ class ListingPage:
         )
 
 
-def _in_boilerplate(element: etree._Element) -> bool:
-    return any(is_boilerplate_container(e) for e in (element, *element.iterancestors()))
-
-
-def _without_dates(text: str) -> str:
-    if parse_date(text):
-        return ""
-    if dated := leading_date(text):
-        text = dated[1]
-    if dated := trailing_date(text):
-        text = dated[0]
-    return text.strip()
-
-
-def _entry_date(container: etree._Element, lines: list[Line]) -> str | None:
-    """A date printed in an entry, alone or opening/closing a line; or standing alone in the block
-    right before it (<dt>date</dt><dd>entry</dd>, a date row above the entry's row)."""
-    for line in lines:
-        text = line.text
-        if parse_date(text):
-            return text.strip()
-        if dated := date_beside(text):
-            return dated[0]
-    before = container.getprevious()
-    if before is not None and not any(True for _ in before.iter("a")):
-        text = " ".join(text_content(before).split())
-        if parse_date(text):
-            return text
-    return None
-
-
-def _card_parts(anchor: etree._Element) -> tuple[str, str] | None:
-    """(title, teaser) of a link that wraps a whole card (picture, date, title, teaser, "more"),
-    its parts in child elements; None for a link holding one text."""
-    element = anchor
-    while True:
-        pieces = _pieces(element)
-        if len(pieces) == 1 and pieces[0][1] is not None:
-            element = pieces[0][1]
-            continue
-        break
-    texts = [
-        text
-        for text, _ in pieces
-        if parse_date(text) is None
-        and normalise_label(text) not in MORE_LABELS
-        and not is_counter(text)
-    ]
-    if len(texts) < 2:
-        return None
-    return texts[0], " ".join(texts[1:])
-
-
-def _pieces(element: etree._Element) -> list[tuple[str, etree._Element | None]]:
-    """The texts an element shows, one per child element (with the child) or loose text."""
-    pieces: list[tuple[str, etree._Element | None]] = []
-
-    def add(text: str | None, child: etree._Element | None = None) -> None:
-        if text := " ".join((text or "").split()):
-            pieces.append((text, child))
-
-    add(element.text)
-    for child in element:
-        if isinstance(child.tag, str):
-            add(text_content(child), child)
-        add(child.tail)
-    return pieces
-
-
-def _teaser(lines: list[Line], key: str, keys: dict[etree._Element, str]) -> str | None:
-    parts: list[str] = []
-    for line in lines:
-        if line.boilerplate:
-            continue
-        text = line.text
-        for link in line.links:
-            if link.text and keys.get(link.element) == key:
-                text = text.replace(link.text, " ", 1)
-        text = " ".join(text.split())
-        text = _without_dates(text)
-        if text and normalise_label(text) not in MORE_LABELS and not is_counter(text):
-            parts.append(text)
-    return " ".join(parts) or None
-
-
 def parse_listing(
     html: str | bytes, url: str, article_key: Callable[[str], str | None]
 ) -> ListingPage:
@@ -166,6 +81,10 @@ def _main_heading(root: etree._Element) -> etree._Element | None:
     return next(
         (h for h in root.iter("h1") if text_content(h).strip() and not _in_boilerplate(h)), None
     )
+
+
+def _in_boilerplate(element: etree._Element) -> bool:
+    return any(is_boilerplate_container(e) for e in (element, *element.iterancestors()))
 
 
 def _links(
@@ -282,6 +201,87 @@ def _entry(
         teaser=teaser or title or None,
         date_text=_entry_date(container, lines),
     )
+
+
+def _teaser(lines: list[Line], key: str, keys: dict[etree._Element, str]) -> str | None:
+    parts: list[str] = []
+    for line in lines:
+        if line.boilerplate:
+            continue
+        text = line.text
+        for link in line.links:
+            if link.text and keys.get(link.element) == key:
+                text = text.replace(link.text, " ", 1)
+        text = " ".join(text.split())
+        text = _without_dates(text)
+        if text and normalise_label(text) not in MORE_LABELS and not is_counter(text):
+            parts.append(text)
+    return " ".join(parts) or None
+
+
+def _without_dates(text: str) -> str:
+    if parse_date(text):
+        return ""
+    if dated := leading_date(text):
+        text = dated[1]
+    if dated := trailing_date(text):
+        text = dated[0]
+    return text.strip()
+
+
+def _card_parts(anchor: etree._Element) -> tuple[str, str] | None:
+    """(title, teaser) of a link that wraps a whole card (picture, date, title, teaser, "more"),
+    its parts in child elements; None for a link holding one text."""
+    element = anchor
+    while True:
+        pieces = _pieces(element)
+        if len(pieces) == 1 and pieces[0][1] is not None:
+            element = pieces[0][1]
+            continue
+        break
+    texts = [
+        text
+        for text, _ in pieces
+        if parse_date(text) is None
+        and normalise_label(text) not in MORE_LABELS
+        and not is_counter(text)
+    ]
+    if len(texts) < 2:
+        return None
+    return texts[0], " ".join(texts[1:])
+
+
+def _pieces(element: etree._Element) -> list[tuple[str, etree._Element | None]]:
+    """The texts an element shows, one per child element (with the child) or loose text."""
+    pieces: list[tuple[str, etree._Element | None]] = []
+
+    def add(text: str | None, child: etree._Element | None = None) -> None:
+        if text := " ".join((text or "").split()):
+            pieces.append((text, child))
+
+    add(element.text)
+    for child in element:
+        if isinstance(child.tag, str):
+            add(text_content(child), child)
+        add(child.tail)
+    return pieces
+
+
+def _entry_date(container: etree._Element, lines: list[Line]) -> str | None:
+    """A date printed in an entry, alone or opening/closing a line; or standing alone in the block
+    right before it (<dt>date</dt><dd>entry</dd>, a date row above the entry's row)."""
+    for line in lines:
+        text = line.text
+        if parse_date(text):
+            return text.strip()
+        if dated := date_beside(text):
+            return dated[0]
+    before = container.getprevious()
+    if before is not None and not any(True for _ in before.iter("a")):
+        text = " ".join(text_content(before).split())
+        if parse_date(text):
+            return text
+    return None
 
 
 def _frame(
