@@ -84,6 +84,7 @@ def _main_heading(root: etree._Element) -> etree._Element | None:
 
 
 def _in_boilerplate(element: etree._Element) -> bool:
+    """Inside boilerplate (nav, header, footer, a sidebar by its class): a logo H1, a sidebar."""
     return any(is_boilerplate_container(e) for e in (element, *element.iterancestors()))
 
 
@@ -204,6 +205,7 @@ def _entry(
 
 
 def _teaser(lines: list[Line], key: str, keys: dict[etree._Element, str]) -> str | None:
+    """The entry's text besides its own link, its date, "Read more" and counters: the summary."""
     parts: list[str] = []
     for line in lines:
         if line.boilerplate:
@@ -220,6 +222,7 @@ def _teaser(lines: list[Line], key: str, keys: dict[etree._Element, str]) -> str
 
 
 def _without_dates(text: str) -> str:
+    """A line of the entry without the date opening or closing it; a date alone leaves nothing."""
     if parse_date(text):
         return ""
     if dated := leading_date(text):
