@@ -49,7 +49,7 @@ from cstocrawl.parsing.layout import (
 )
 from cstocrawl.parsing.lines import Line, max_depth, parse_html
 from cstocrawl.parsing.text import is_counter
-from cstocrawl.parsing.title import find_title, teaser_line
+from cstocrawl.parsing.title import TitleLine, find_title, teaser_line
 from cstocrawl.site import ATTACHMENT_EXTENSIONS, IMAGE_EXTENSIONS
 
 # How many lines after the title may still hold its date or the download line.
@@ -136,6 +136,14 @@ class _Header:
     lines: list[Line]
 
 
+@dataclass(frozen=True)
+class _HeaderLine:
+    """What one line after the title adds to the header."""
+
+    date_text: str | None
+    glued: str | None = None  # body words glued to the date: the header ends on this line
+
+
 def _read_header(
     layout: Layout,
     start: int,
@@ -160,32 +168,41 @@ def _read_header(
             position += 1
             continue
         examined += 1
-        rest = _strip_title(line.text, title) if title else line.text
-        if not rest:
-            header.append(line)
-            position += 1
-            continue
-        if (found := date_only(rest)) is not None:
-            date_text = date_text or found
-        elif (labelled := _labelled_date(layout, rest)) is not None:
-            date_text = date_text or labelled  # "CSTO News 24.11.2025": the section and the date
-        elif (dated := leading_date(rest)) is not None:
-            date_text = date_text or dated[0]
-            if _download_rest(dated[1]) is None and not _is_file_line(line):
-                header.append(line)
-                return _Header(position + 1, date_text, dated[1], header)
-        elif title and (titled := trailing_date(rest)) and normalise(titled[0]) == normalise(title):
-            date_text = date_text or titled[1]
-        elif (download_date := _download_date(rest)) is not None:
-            date_text = date_text or download_date
-        elif opening is not None and position < opening and len(rest) <= HEADER_LINE:
-            beside = date_beside(rest)  # "Speeches 03.06.2025", a byline before the body
-            date_text = date_text or (beside[0] if beside else None)
-        elif _download_rest(rest) is None and not _is_file_line(line):
+        part = _header_line(layout, line, title, opening is not None and position < opening)
+        if part is None:
             break
+        date_text = date_text or part.date_text
         header.append(line)
         position += 1
+        if part.glued is not None:
+            return _Header(position, date_text, part.glued, header)
     return _Header(position, date_text, None, header)
+
+
+def _header_line(
+    layout: Layout, line: Line, title: str | None, before_body: bool
+) -> _HeaderLine | None:
+    """What a line after the title adds to the header, or None where the body begins: the forms
+    a date takes beside a title, in the order they are trusted."""
+    rest = _strip_title(line.text, title) if title else line.text
+    if not rest:
+        return _HeaderLine(None)  # the title again
+    if (found := date_only(rest)) is not None:
+        return _HeaderLine(found)
+    if (labelled := _labelled_date(layout, rest)) is not None:
+        return _HeaderLine(labelled)  # "CSTO News 24.11.2025": the section and the date
+    if (dated := leading_date(rest)) is not None:
+        if _is_download_line(line, dated[1]):
+            return _HeaderLine(dated[0])
+        return _HeaderLine(dated[0], glued=dated[1])  # "09.06.2018On June 9"
+    if title and (titled := trailing_date(rest)) and normalise(titled[0]) == normalise(title):
+        return _HeaderLine(titled[1])
+    if (download_date := _download_date(rest)) is not None:
+        return _HeaderLine(download_date)
+    if before_body and len(rest) <= HEADER_LINE:
+        beside = date_beside(rest)  # "Speeches 03.06.2025", a byline before the body
+        return _HeaderLine(beside[0] if beside else None)
+    return _HeaderLine(None) if _is_download_line(line, rest) else None
 
 
 def _is_linked_byline(layout: Layout, line: Line, anchor: etree._Element | None) -> bool:
@@ -271,6 +288,12 @@ def _is_file_line(line: Line) -> bool:
     return len(rest.rstrip(":")) <= 20 or (rest.endswith(":") and _is_label(rest))
 
 
+def _is_download_line(line: Line, text: str) -> bool:
+    """The download line: "Download document <file>" (`text`, what follows any date opening the
+    line), or a line that only links documents."""
+    return _download_rest(text) is not None or _is_file_line(line)
+
+
 def _download_rest(text: str) -> str | None:
     """The file name part of a "Download document <name>" line, or None for other lines."""
     match = DOWNLOAD_RE.match(text.strip())
@@ -330,20 +353,12 @@ def parse_detail(
     opening = teaser_line(layout)
     found = find_title(layout, title_candidates(root, evidence), opening)
     title = found.text
-    if found.index is not None:
-        start, core = found.index + 1, lines[found.index].element
-        header = _read_header(layout, start, title, core, opening)
-        article = _article_block(layout, found.index, header)
-    elif located := _densest_block(layout):
-        start, article, core = located
-        header = _read_header(layout, start, title, core, opening)
-    else:
+    located = _locate_article(layout, found, opening)
+    if located is None:
         return DetailPage(title, evidence.date_text, paragraphs=[], problems=problems)
+    header, article, core = located
 
-    page_dates = [found.date_text, header.date_text]
-    if found.index is not None:
-        page_dates.append(_date_above(layout, found.index, core))
-    date_text, date_problem = _agree_on_date([d for d in page_dates if d], evidence.date_text)
+    date_text, date_problem = _page_date(layout, found, header, core, evidence.date_text)
     problems += date_problem
     if title and evidence.title and not titles_agree(title, evidence.title):
         problems.append(f"title_disagrees_with_listing: listing {evidence.title}")
@@ -374,6 +389,36 @@ def _article_block(layout: Layout, title_index: int, header: _Header) -> etree._
         return common_ancestor(anchor, line.element)
     parent = anchor.getparent()
     return parent if parent is not None else anchor
+
+
+def _locate_article(
+    layout: Layout, found: TitleLine, opening: int | None
+) -> tuple[_Header, etree._Element, etree._Element] | None:
+    """The article's header, block and core, from its title line or, on a page that never prints
+    one, from its densest prose; None for a page without prose."""
+    if found.index is not None:
+        core = layout.lines[found.index].element
+        header = _read_header(layout, found.index + 1, found.text, core, opening)
+        return header, _article_block(layout, found.index, header), core
+    if (densest := _densest_block(layout)) is None:
+        return None
+    start, article, core = densest
+    return _read_header(layout, start, found.text, core, opening), article, core
+
+
+def _page_date(
+    layout: Layout,
+    found: TitleLine,
+    header: _Header,
+    core: etree._Element,
+    listed: str | None,
+) -> tuple[str | None, list[str]]:
+    """The date printed beside the title (on its line, under it, just above it), checked against
+    the listing's."""
+    page_dates = [found.date_text, header.date_text]
+    if found.index is not None:
+        page_dates.append(_date_above(layout, found.index, core))
+    return _agree_on_date([d for d in page_dates if d], listed)
 
 
 def _agree_on_date(page_dates: list[str], listed: str | None) -> tuple[str | None, list[str]]:
@@ -410,32 +455,46 @@ def _body(
                 end = index + 1
                 break
             continue
-        if not inside(line.element, article):
-            if started:
-                end = index
-                break
-            continue
-        if started and FOOTER_RE.search(line.text):
+        outside = not inside(line.element, article)
+        if started and (outside or FOOTER_RE.search(line.text)):
             end = index
             break
-        if is_header_noise(layout, line, core) or date_only(line.text) is not None:
-            continue
-        if is_counter(line.text):  # "Views: 871"
-            continue
-        if _download_rest(after_leading_date(line.text)) is not None or _is_file_line(line):
-            continue
-        if title and normalise(line.text) == normalise(title):
+        if outside or not _is_body_line(layout, line, core, title):
             continue
         body.append(line)
         started = True
-    # A heading with no text under it, or a label over pictures ("Photo gallery"), ends no article.
-    while body and (body[-1].heading or _labels_pictures(layout, body[-1])):
-        body.pop()
-    # The rest of the navigation block, when the body ended on its first line.
-    for line in lines[end : end + 4]:
-        if layout.is_nav_line(line):
-            back_links += _hrefs(line, layout.url)
-    return body, back_links
+    return _without_trailing_labels(layout, body), back_links + _back_links_after(layout, end)
+
+
+def _is_body_line(layout: Layout, line: Line, core: etree._Element, title: str | None) -> bool:
+    """A line of the article block that is prose: not a link list, the frame or boilerplate, a date
+    alone, a counter, the download line or the title again."""
+    return not (
+        is_header_noise(layout, line, core)
+        or date_only(line.text) is not None
+        or is_counter(line.text)  # "Views: 871"
+        or _is_download_line(line, after_leading_date(line.text))
+        or (title and normalise(line.text) == normalise(title))
+    )
+
+
+def _without_trailing_labels(layout: Layout, body: list[Line]) -> list[Line]:
+    """A heading with no text under it, or a label over pictures ("Photo gallery"), ends no
+    article."""
+    end = len(body)
+    while end and (body[end - 1].heading or _labels_pictures(layout, body[end - 1])):
+        end -= 1
+    return body[:end]
+
+
+def _back_links_after(layout: Layout, end: int) -> list[str]:
+    """The rest of the navigation block, when the body ended on its first line."""
+    return [
+        href
+        for line in layout.lines[end : end + 4]
+        if layout.is_nav_line(line)
+        for href in _hrefs(line, layout.url)
+    ]
 
 
 def _labels_pictures(layout: Layout, line: Line) -> bool:

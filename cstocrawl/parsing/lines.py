@@ -174,6 +174,30 @@ class _LineBuilder:
         self.flush()
         self._element, self._boilerplate, self._heading = element, boilerplate, heading
 
+    def enter(self, element: etree._Element, tag: str, boilerplate: bool, heading: int) -> None:
+        """What an element adds before its text: a block starts a line, <br> breaks one (but
+        in a heading), a picture or a link joins it."""
+        if tag in BLOCK_TAGS:
+            self.start(element, boilerplate, heading)
+        if tag == "br" and heading:
+            self.text(" ")  # a heading is one line, however it is broken for the eye
+        elif tag == "br":
+            parent = element.getparent()
+            self.start(parent if parent is not None else element, boilerplate, heading)
+        elif tag == "img":
+            if src := image_source(element):
+                self.image(src)
+        elif tag == "a" and element.get("href"):
+            self.link(Link(element.get("href", "").strip(), _text_of(element), element))
+
+    def leave(self, element: etree._Element, tag: str, boilerplate: bool) -> None:
+        """Leaving a block restarts the line in its parent; the text after an element joins the
+        line it is in."""
+        if tag in BLOCK_TAGS:
+            parent = element.getparent()
+            self.start(parent if parent is not None else element, boilerplate, 0)
+        self.text(element.tail, _parent_emphasised(element))
+
     def text(self, value: str | None, emphasised: bool = False) -> None:
         if value:
             self._parts.append(value)
@@ -221,10 +245,7 @@ def render_lines(root: etree._Element) -> list[Line]:
         element, boilerplate, heading, emphasised, entering = stack.pop()
         tag = element.tag if isinstance(element.tag, str) else ""
         if not entering:
-            if tag in BLOCK_TAGS:
-                parent = element.getparent()
-                builder.start(parent if parent is not None else element, boilerplate, 0)
-            builder.text(element.tail, _parent_emphasised(element))
+            builder.leave(element, tag, boilerplate)
             continue
         if tag in SKIPPED_TAGS or not tag:
             builder.text(element.tail, _parent_emphasised(element))
@@ -234,18 +255,7 @@ def render_lines(root: etree._Element) -> list[Line]:
         if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
             heading = int(tag[1])
         emphasised = emphasised or tag in EMPHASIS_TAGS
-        if tag in BLOCK_TAGS:
-            builder.start(element, boilerplate, heading)
-        if tag == "br" and heading:
-            builder.text(" ")  # a heading is one line, however it is broken for the eye
-        elif tag == "br":
-            parent = element.getparent()
-            builder.start(parent if parent is not None else element, boilerplate, heading)
-        elif tag == "img":
-            if src := image_source(element):
-                builder.image(src)
-        elif tag == "a" and element.get("href"):
-            builder.link(Link(element.get("href", "").strip(), _text_of(element), element))
+        builder.enter(element, tag, boilerplate, heading)
         builder.text(element.text, emphasised)
         stack.append((element, inherited, heading, emphasised, False))
         for child in reversed(element):

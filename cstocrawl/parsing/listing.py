@@ -48,11 +48,181 @@ class ListingPage:
         )
 
 
+def parse_listing(
+    html: str | bytes, url: str, article_key: Callable[[str], str | None]
+) -> ListingPage:
+    """`article_key` maps an absolute URL to the article it names, or None for other links.
+
+    An article linked twice (sidebar and list) is taken from the list: after the H1, outside
+    boilerplate, in the block that links the most articles.
+    """
+    root = parse_html(html)
+    order = {element: position for position, element in enumerate(root.iter())}
+    heading = _main_heading(root)
+    links, keys = _links(root, url, article_key)
+    held = _articles_held(keys)
+    elsewhere = _blocks_linking_elsewhere(root, keys)
+    entries: list[ListingEntry] = []
+    containers: list[etree._Element] = []
+    for key, anchor in _chosen_links(keys, held, order, heading):
+        container = _entry_block(anchor, key, held, elsewhere, heading)
+        containers.append(container)
+        entries.append(_entry(anchor, key, container, keys, url))
+    return ListingPage(
+        entries=entries,
+        links=links,
+        title=_page_title(root),
+        frame=_frame(root, containers, entries, keys),
+    )
+
+
+def _main_heading(root: etree._Element) -> etree._Element | None:
+    """The page's own H1: the list starts after it, and no entry grows to take it in."""
+    return next(
+        (h for h in root.iter("h1") if text_content(h).strip() and not _in_boilerplate(h)), None
+    )
+
+
 def _in_boilerplate(element: etree._Element) -> bool:
+    """Inside boilerplate (nav, header, footer, a sidebar by its class): a logo H1, a sidebar."""
     return any(is_boilerplate_container(e) for e in (element, *element.iterancestors()))
 
 
+def _links(
+    root: etree._Element, url: str, article_key: Callable[[str], str | None]
+) -> tuple[list[str], dict[etree._Element, str]]:
+    """Every link the crawl may follow, absolute and once (the pager's among them), and the
+    anchors that link an article, with the article's key."""
+    links: list[str] = []
+    keys: dict[etree._Element, str] = {}
+    for anchor in root.iter("a"):
+        href = (anchor.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+            continue
+        absolute = urljoin(url, href)
+        links.append(absolute)
+        if (key := article_key(absolute)) is not None:
+            keys[anchor] = key
+    return list(dict.fromkeys(links)), keys
+
+
+def _articles_held(keys: dict[etree._Element, str]) -> dict[etree._Element, set[str]]:
+    """Which articles each element links: an entry is a block that links one article only."""
+    held: dict[etree._Element, set[str]] = {}
+    for anchor, key in keys.items():
+        for element in (anchor, *anchor.iterancestors()):
+            held.setdefault(element, set()).add(key)
+    return held
+
+
+def _blocks_linking_elsewhere(
+    root: etree._Element, keys: dict[etree._Element, str]
+) -> set[etree._Element]:
+    """Blocks holding a link to no article (a pager, a menu): an entry never grows into them, even
+    when it is the only article on the page (a last page of one)."""
+    return {
+        element
+        for anchor in root.iter("a")
+        if anchor not in keys and (anchor.get("href") or "").strip()
+        for element in anchor.iterancestors()
+    }
+
+
+def _chosen_links(
+    keys: dict[etree._Element, str],
+    held: dict[etree._Element, set[str]],
+    order: dict[etree._Element, int],
+    heading: etree._Element | None,
+) -> list[tuple[str, etree._Element]]:
+    """One link per article, in page order: the list's where a sidebar links the article too;
+    articles only a sidebar links are left out when the page has a list."""
+    main_starts = order[heading] if heading is not None else -1
+
+    def rank(anchor: etree._Element) -> tuple[int, int, int]:
+        in_main = order[anchor] > main_starts and not _in_boilerplate(anchor)
+        list_size = next((len(held[e]) for e in anchor.iterancestors() if len(held[e]) > 1), 1)
+        return int(in_main), list_size, order[anchor]
+
+    ranks = {anchor: rank(anchor) for anchor in keys}  # each walks the anchor's ancestors: once
+    best: dict[str, etree._Element] = {}
+    for anchor, key in keys.items():
+        if key not in best or ranks[anchor] > ranks[best[key]]:
+            best[key] = anchor
+    if any(ranks[anchor][0] for anchor in best.values()):  # leave out sidebar-only articles
+        best = {key: anchor for key, anchor in best.items() if ranks[anchor][0]}
+    return sorted(best.items(), key=lambda item: order[item[1]])
+
+
+def _entry_block(
+    anchor: etree._Element,
+    key: str,
+    held: dict[etree._Element, set[str]],
+    elsewhere: set[etree._Element],
+    heading: etree._Element | None,
+) -> etree._Element:
+    """The entry: the largest block around the article's link that links nothing else and does
+    not hold the H1, whatever its tags."""
+    container = anchor
+    while (
+        (parent := container.getparent()) is not None
+        and held[parent] == {key}
+        and parent not in elsewhere
+        and parent.tag not in ("body", "html")
+        and (heading is None or heading not in parent.iterdescendants())
+    ):
+        container = parent
+    return container
+
+
+def _entry(
+    anchor: etree._Element,
+    key: str,
+    container: etree._Element,
+    keys: dict[etree._Element, str],
+    url: str,
+) -> ListingEntry:
+    """What an entry shows of its article: the link text (the longest, "Read more" aside), the
+    teaser and a date; a link wrapping the whole card is split into its parts."""
+    titles = [
+        text
+        for a in container.iter("a")
+        if keys.get(a) == key
+        and (text := " ".join(text_content(a).split()))
+        and normalise_label(text) not in MORE_LABELS
+    ]
+    title = max(titles, key=len, default="")
+    lines = render_lines(container)
+    teaser = _teaser(lines, key, keys)
+    if card := _card_parts(anchor):  # one link wraps the whole entry: split it
+        title, teaser = card
+    return ListingEntry(
+        url=urljoin(url, anchor.get("href", "")),
+        key=key,
+        title=title,
+        teaser=teaser or title or None,
+        date_text=_entry_date(container, lines),
+    )
+
+
+def _teaser(lines: list[Line], key: str, keys: dict[etree._Element, str]) -> str | None:
+    """The entry's text besides its own link, its date, "Read more" and counters: the summary."""
+    parts: list[str] = []
+    for line in lines:
+        if line.boilerplate:
+            continue
+        text = line.text
+        for link in line.links:
+            if link.text and keys.get(link.element) == key:
+                text = text.replace(link.text, " ", 1)
+        text = " ".join(text.split())
+        text = _without_dates(text)
+        if text and normalise_label(text) not in MORE_LABELS and not is_counter(text):
+            parts.append(text)
+    return " ".join(parts) or None
+
+
 def _without_dates(text: str) -> str:
+    """A line of the entry without the date opening or closing it; a date alone leaves nothing."""
     if parse_date(text):
         return ""
     if dated := leading_date(text):
@@ -60,23 +230,6 @@ def _without_dates(text: str) -> str:
     if dated := trailing_date(text):
         text = dated[0]
     return text.strip()
-
-
-def _entry_date(container: etree._Element, lines: list[Line]) -> str | None:
-    """A date printed in an entry, alone or opening/closing a line; or standing alone in the block
-    right before it (<dt>date</dt><dd>entry</dd>, a date row above the entry's row)."""
-    for line in lines:
-        text = line.text
-        if parse_date(text):
-            return text.strip()
-        if dated := date_beside(text):
-            return dated[0]
-    before = container.getprevious()
-    if before is not None and not any(True for _ in before.iter("a")):
-        text = " ".join(text_content(before).split())
-        if parse_date(text):
-            return text
-    return None
 
 
 def _card_parts(anchor: etree._Element) -> tuple[str, str] | None:
@@ -117,126 +270,46 @@ def _pieces(element: etree._Element) -> list[tuple[str, etree._Element | None]]:
     return pieces
 
 
-def _teaser(lines: list[Line], key: str, keys: dict[etree._Element, str]) -> str | None:
-    parts: list[str] = []
+def _entry_date(container: etree._Element, lines: list[Line]) -> str | None:
+    """A date printed in an entry, alone or opening/closing a line; or standing alone in the block
+    right before it (<dt>date</dt><dd>entry</dd>, a date row above the entry's row)."""
     for line in lines:
-        if line.boilerplate:
-            continue
         text = line.text
-        for link in line.links:
-            if link.text and keys.get(link.element) == key:
-                text = text.replace(link.text, " ", 1)
-        text = " ".join(text.split())
-        text = _without_dates(text)
-        if text and normalise_label(text) not in MORE_LABELS and not is_counter(text):
-            parts.append(text)
-    return " ".join(parts) or None
+        if parse_date(text):
+            return text.strip()
+        if dated := date_beside(text):
+            return dated[0]
+    before = container.getprevious()
+    if before is not None and not any(True for _ in before.iter("a")):
+        text = " ".join(text_content(before).split())
+        if parse_date(text):
+            return text
+    return None
 
 
-def parse_listing(
-    html: str | bytes, url: str, article_key: Callable[[str], str | None]
-) -> ListingPage:
-    """`article_key` maps an absolute URL to the article it names, or None for other links.
-
-    An article linked twice (sidebar and list) is taken from the list: after the H1, outside
-    boilerplate, in the block that links the most articles.
-    """
-    root = parse_html(html)
-    order = {element: position for position, element in enumerate(root.iter())}
-    heading = next(
-        (h for h in root.iter("h1") if text_content(h).strip() and not _in_boilerplate(h)), None
-    )
-    main_starts = order[heading] if heading is not None else -1
-
-    links: list[str] = []
-    keys: dict[etree._Element, str] = {}
-    for anchor in root.iter("a"):
-        href = (anchor.get("href") or "").strip()
-        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
-            continue
-        absolute = urljoin(url, href)
-        links.append(absolute)
-        if (key := article_key(absolute)) is not None:
-            keys[anchor] = key
-
-    # Which articles each element holds a link to.
-    held: dict[etree._Element, set[str]] = {}
-    for anchor, key in keys.items():
-        for element in (anchor, *anchor.iterancestors()):
-            held.setdefault(element, set()).add(key)
-
-    # Blocks holding a link to no article (a pager, a menu): an entry never grows into them, even
-    # when it is the only article on the page (a last page of one).
-    with_other_links = {
-        element
-        for anchor in root.iter("a")
-        if anchor not in keys and (anchor.get("href") or "").strip()
-        for element in anchor.iterancestors()
-    }
-
-    def rank(anchor: etree._Element) -> tuple[int, int, int]:
-        in_main = order[anchor] > main_starts and not _in_boilerplate(anchor)
-        list_size = next((len(held[e]) for e in anchor.iterancestors() if len(held[e]) > 1), 1)
-        return int(in_main), list_size, order[anchor]
-
-    ranks = {anchor: rank(anchor) for anchor in keys}  # each walks the anchor's ancestors: once
-    best: dict[str, etree._Element] = {}
-    for anchor, key in keys.items():
-        if key not in best or ranks[anchor] > ranks[best[key]]:
-            best[key] = anchor
-    if any(ranks[anchor][0] for anchor in best.values()):  # leave out sidebar-only articles
-        best = {key: anchor for key, anchor in best.items() if ranks[anchor][0]}
-
-    entries = []
-    containers = []
-    for key, anchor in sorted(best.items(), key=lambda item: order[item[1]]):
-        container = anchor
-        while (
-            (parent := container.getparent()) is not None
-            and held[parent] == {key}
-            and parent not in with_other_links
-            and parent.tag not in ("body", "html")
-            and (heading is None or heading not in parent.iterdescendants())
-        ):
-            container = parent
-        containers.append(container)
-        titles = [
-            text
-            for a in container.iter("a")
-            if keys.get(a) == key
-            and (text := " ".join(text_content(a).split()))
-            and normalise_label(text) not in MORE_LABELS
-        ]
-        title = max(titles, key=len, default="")
-        lines = render_lines(container)
-        teaser = _teaser(lines, key, keys)
-        if card := _card_parts(anchor):  # one link wraps the whole entry: split it
-            title, teaser = card
-        entries.append(
-            ListingEntry(
-                url=urljoin(url, anchor.get("href", "")),
-                key=key,
-                title=title,
-                teaser=teaser or title or None,
-                date_text=_entry_date(container, lines),
-            )
-        )
-    # The frame: what the page prints besides its entries. A line holding an article link, or
-    # repeating an entry's text, belongs to an entry whatever block the entry was cut to.
+def _frame(
+    root: etree._Element,
+    containers: list[etree._Element],
+    entries: list[ListingEntry],
+    keys: dict[etree._Element, str],
+) -> frozenset[str]:
+    """What the page prints besides its entries (menu, header, footer, pager): a detail page
+    repeats it around the article, so none of it is the article's title or body."""
+    # A line holding an article link, or repeating an entry's text, belongs to an entry whatever
+    # block the entry was cut to.
     in_entries = {element for container in containers for element in container.iter()}
     entry_texts = {normalise(text) for e in entries for text in (e.title, e.teaser) if text}
     # Each link of the frame counts alone too: an inline menu renders as one long line.
-    frame = frozenset(
+    return frozenset(
         text
         for line in render_lines(root)
         if line.element not in in_entries and not any(link.element in keys for link in line.links)
         for text in (normalise(line.text), *(normalise(link.text) for link in line.links))
         if text and text not in entry_texts and parse_date(text) is None  # entry dates aren't
     )
+
+
+def _page_title(root: etree._Element) -> str | None:
+    """The page's <title>: the parts an article's own <title> shares with it name the site."""
     title_element = root.find(".//title")
-    return ListingPage(
-        entries=entries,
-        links=list(dict.fromkeys(links)),
-        title=" ".join(text_content(title_element).split()) if title_element is not None else None,
-        frame=frame,
-    )
+    return " ".join(text_content(title_element).split()) if title_element is not None else None

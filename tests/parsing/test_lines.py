@@ -1,0 +1,48 @@
+"""The lines a reader sees: where a line breaks, and what each line carries (links, pictures,
+heading level, boilerplate and emphasis flags)."""
+
+from __future__ import annotations
+
+from cstocrawl.parsing.lines import Line, parse_html, render_lines
+
+
+def lines_of(body: str) -> list[Line]:
+    return render_lines(parse_html(f"<html><body>{body}</body></html>"))
+
+
+def test_a_br_breaks_a_line_but_not_a_heading() -> None:
+    lines = lines_of("<h1>Statement of the<br>CSTO Secretary General</h1><p>One<br>two</p>")
+    assert [(line.text, line.heading) for line in lines] == [
+        ("Statement of the CSTO Secretary General", 1),
+        ("One", 0),
+        ("two", 0),
+    ]
+
+
+def test_text_after_a_block_is_a_line_of_the_block_s_parent_with_the_parent_s_flags() -> None:
+    lines = lines_of("<div id='main'><nav><p>Menu</p></nav>After the menu</div>")
+    assert [(line.text, line.element.tag, line.boilerplate) for line in lines] == [
+        ("Menu", "p", True),
+        ("After the menu", "div", False),
+    ]
+
+
+def test_a_line_carries_its_links_and_real_pictures() -> None:
+    (line,) = lines_of(
+        '<p>Read <a href=" /news/a/ ">the <b>statement</b></a> <a>no href</a>'
+        '<img src="/upload/blank.gif" data-src="/upload/photo.jpg"><img src="/upload/spacer.gif">'
+        "</p>"
+    )
+    assert line.text == "Read the statement no href"
+    assert [(link.href, link.text) for link in line.links] == [("/news/a/", "the statement")]
+    assert line.images == ["/upload/photo.jpg"]
+
+
+def test_a_line_is_emphasised_only_when_all_of_its_text_is() -> None:
+    lines = lines_of("<p><b>A title without tags</b></p><p><b>Bold</b> and not</p>")
+    assert [line.emphasised for line in lines] == [True, False]
+
+
+def test_skipped_elements_keep_their_tail() -> None:
+    (line,) = lines_of("<p>Before<script>var x;</script> after</p>")
+    assert line.text == "Before after"
