@@ -29,7 +29,7 @@ from cstocrawl.items import Article, Attachment
 from cstocrawl.parsing.dates import parse_date
 from cstocrawl.parsing.detail import DetailPage, parse_detail
 from cstocrawl.parsing.evidence import ListingEvidence
-from cstocrawl.parsing.listing import parse_listing
+from cstocrawl.parsing.listing import ListingEntry, ListingPage, parse_listing
 from cstocrawl.run import iso_utc, utc_now
 from cstocrawl.site import ALL_NEWS_PATH, KNOWN_SECTIONS, LANGS, Site, UrlKind
 from cstocrawl.warc import NotArchived
@@ -152,8 +152,18 @@ class NewsSpider(scrapy.Spider):
         seen = self._shown_by_listing[first_page]
         new_here = [entry for entry in listing.entries if entry.key not in seen]
         seen.update(entry.key for entry in listing.entries)
-        assert self.plan is not None
-        for entry in new_here:
+        for request in self._article_requests(listing, new_here):
+            yield request
+        for request in self.follow_listings(listing.links):
+            yield request
+        if (next_page := self._next_page(first_page, page, listing, bool(new_here))) is not None:
+            yield self.listing_request(next_page)
+
+    def _article_requests(
+        self, listing: ListingPage, entries: list[ListingEntry]
+    ) -> Iterator[scrapy.Request]:
+        """The entries' articles the run's plan wants, each with what its entry showed."""
+        for entry in entries:
             if not self.plan.should_fetch(entry.key):
                 self.crawler.stats.inc_value("cstocrawl/incremental/skipped")
                 continue
@@ -166,13 +176,16 @@ class NewsSpider(scrapy.Spider):
                 # articles it lists pile up in the scheduler.
                 priority=1,
             )
-        for request in self.follow_listings(listing.links):
-            yield request
 
+    def _next_page(
+        self, first_page: str, page: int, listing: ListingPage, shows_new: bool
+    ) -> str | None:
+        """The listing's next page, unless paging on is pointless (nothing new, only known
+        articles) or the cap is reached; why it stopped is logged."""
         next_page = self.site.next_page(first_page, page, listing.links)
         if next_page is None:
-            return
-        if not new_here:
+            return None
+        if not shows_new:
             self.logger.info("Stopped paging %s: page %d shows nothing new", first_page, page)
         elif not self.plan.keep_paging(entry.key for entry in listing.entries):
             self.logger.info("Stopped paging %s at page %d: only known articles", first_page, page)
@@ -180,7 +193,8 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.inc_value("cstocrawl/listing/max_pages_reached")
             self.logger.warning("Stopped paging %s at the cap of %d pages", first_page, page)
         else:
-            yield self.listing_request(next_page)
+            return next_page
+        return None
 
     def request_failed(self, failure: Failure) -> None:
         """Record a page lost after retries (or skipped by robots.txt): a log line and a stat."""
