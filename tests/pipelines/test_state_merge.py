@@ -198,26 +198,31 @@ def test_a_declared_alias_is_recorded_also_when_the_article_was_emitted_first(
     assert latest(tmp_path) == {A: [A_ID]}
 
 
-def test_pages_without_a_title_or_body_are_never_merged(tmp_path: Path) -> None:
+def test_pages_without_a_title_or_body_or_in_another_section_are_never_merged(
+    tmp_path: Path,
+) -> None:
     run = Run(tmp_path, "r1")
     blank = {"title": None}
-    assert run.feed(article(A, "", **blank), article(A_CASE, "", **blank)) == []
-    assert [item.url for item in run.written] == [A, A_CASE]
-    assert run.stat("cstocrawl/state/merged") is None
-
-
-def test_the_same_content_in_another_section_is_another_article(tmp_path: Path) -> None:
-    run = Run(tmp_path, "r1")
-    other = article(f"{SITE}/news/smi/meeting-in-minsk/")
-    other.section = "smi"
-    assert run.feed(article(A), other) == []
-    assert len(run.written) == 2
+    elsewhere = article(f"{SITE}/news/smi/meeting-in-minsk/")
+    elsewhere.section = "smi"  # the same content in another section: another article
+    dropped = run.feed(
+        article(f"{B}1/", "", **blank),
+        article(f"{B}2/", "", **blank),  # error pages all hash alike: never one article
+        article(A),
+        elsewhere,
+        article(A_CASE),
+    )
+    assert dropped == [f"Same content as {A}: {A_CASE}"]
+    assert [item.url for item in run.written] == [f"{B}1/", f"{B}2/", A, elsewhere.url]
+    assert run.stat("cstocrawl/state/merged") == 1
 
 
 def test_a_run_that_is_not_promoted_records_no_merge(tmp_path: Path) -> None:
     first = Run(tmp_path, "r1")
-    first.feed(article(A), article(A_CASE))
+    assert first.feed(article(A), article(A_CASE)) == [f"Same content as {A}: {A_CASE}"]
     first.pipeline.close_spider()
     first.pipeline.state.finish_run("r1", "E1", "shutdown", {})  # never promoted
     first.pipeline.engine_stopped()
     assert latest(tmp_path) == {}
+    with State(state_path(tmp_path)) as state:
+        assert state.aliases() == {}
