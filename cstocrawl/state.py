@@ -438,7 +438,13 @@ class State:
         return promoted
 
     def _promote_aliases(self, run_id: str) -> None:
-        """The run's aliases become known; a URL that is an article of its own stays one."""
+        """The run's aliases become known; a URL that is an article of its own stays one. An
+        alias was fetched: off the retry list, like its article."""
+        self._db.execute(
+            "DELETE FROM retries WHERE url IN"
+            " (SELECT alias FROM pending_aliases WHERE run_id = ?)",
+            (run_id,),
+        )
         self._db.execute(
             "INSERT INTO aliases (alias, article, first_seen)"
             " SELECT alias, article, seen_at FROM pending_aliases"

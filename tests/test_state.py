@@ -332,9 +332,14 @@ def test_aliases_become_known_with_the_run_and_latest_items_list_them(path: Path
         state.promote("r1")
         assert state.aliases() == {A + "copy/": A, A2: A}
         state.begin_run("r2", "S2", "incremental")
-        state.record("r2", article(A, "a2", crawled_at="T2"), "changed")  # shows no alias
-        state.record_alias("r2", A2, A, "T2")  # met again: listed once
+        fail(state, "r2", A2)  # lost once: retried by the next run
         state.promote("r2")
+        assert [retry.url for retry in state.retries()] == [A2]
+        state.begin_run("r3", "S3", "incremental")
+        state.record("r3", article(A, "a2", crawled_at="T2"), "changed")  # shows no alias
+        state.record_alias("r3", A2, A, "T2")  # met again (fetched): listed once, off the list
+        state.promote("r3")
+        assert state.retries() == []
         assert state.pending_count() == 0
         [item] = [json.loads(line) for line in state.latest_items()]
     assert (item["url"], item["content_sha256"]) == (A, "a2")
