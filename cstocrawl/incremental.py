@@ -5,14 +5,15 @@ the known ones published inside the re-check window (to catch edits); it pages a
 page shows an unknown article or only articles inside the window (the next page may hold more).
 The window reads the stored date, which a failed fetch never removes (the state keeps the version
 that had it), and for an article that never showed a date the day the crawler first saw it.
-What earlier runs failed (the state's retry list) is fetched whatever the window says.
+What earlier runs failed (the state's retry list) is fetched whatever the window says. A known
+alias (another URL of a known article) is planned as its article: never fetched as a new one.
 A full run requests everything. Pure: the known articles come in, decisions come out.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -44,6 +45,7 @@ class Plan:
     full: bool = False
     # The retry list: articles to fetch again (failed, or with a failed attachment download)
     retries: tuple[Retry, ...] = ()
+    aliases: Mapping[str, str] = field(default_factory=dict)  # alias URL -> article URL
 
     @cached_property
     def retry_articles(self) -> frozenset[str]:
@@ -56,13 +58,14 @@ class Plan:
         return frozenset(articles)
 
     def should_fetch(self, url: str) -> bool:
+        url = self.aliases.get(url, url)
         return (
             self.full or url not in self.known or self._in_window(url) or url in self.retry_articles
         )
 
     def keep_paging(self, urls: Iterable[str]) -> bool:
         """After a listing page showing these articles, is the next page worth a request?"""
-        urls = list(urls)
+        urls = [self.aliases.get(url, url) for url in urls]
         if self.full:
             return True
         return any(url not in self.known for url in urls) or (
@@ -78,4 +81,4 @@ class Plan:
 def plan_of(life: RunLifecycle, recheck_days: int) -> Plan:
     """The plan of a run, from what the state knew as it began (CSTOCRAWL_RECHECK_DAYS)."""
     recheck_from = life.run.today - timedelta(days=recheck_days)
-    return Plan(life.known, recheck_from, life.run.full, tuple(life.retries))
+    return Plan(life.known, recheck_from, life.run.full, tuple(life.retries), life.aliases)

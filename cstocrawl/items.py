@@ -40,3 +40,5 @@ class Article:
     problems: list[str] = field(default_factory=list)
     crawled_at: str = ""
     content_sha256: str = ""
+    # Other canonical URLs of the same article (not part of content_sha256: not what one reads)
+    aliases: list[str] = field(default_factory=list)

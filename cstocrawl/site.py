@@ -214,7 +214,8 @@ class Site:
             return UrlKind.ARTICLE
         return UrlKind.OTHER
 
-    def section_of(self, canonical_url: str) -> str | None:
+    @staticmethod
+    def section_of(canonical_url: str) -> str | None:
         """The `section` of a listing or article URL: the segment after /news/ or /documents/."""
         path = urlsplit(canonical_url).path
         match = _SECTION_PATH_RE.match(path) or _DETAIL_PATH_RE.match(path)

@@ -18,6 +18,10 @@ attachment whose download failed) and what it fetched are pending outcomes of th
 (`record_outcome`), settled by the promotion: a failure adds a run to the URL's `attempts`, a
 success removes it. The next runs fetch what the list holds, until `attempts` reaches the limit;
 then it is given up (kept, `given_up = 1`, reported once).
+
+Aliases (other URLs of a known article: one whose page declares the article's `<link
+rel="canonical">`, or another spelling with the same content) follow the same two steps: pending
+rows of the run (`record`, `record_alias`), made known by the promotion.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 STATE_FILE = "state.sqlite"
 
 Kind = Literal["new", "changed", "unchanged"]
@@ -97,6 +101,22 @@ CREATE TABLE pending_outcomes (
     error TEXT,
     seen_at TEXT NOT NULL,
     PRIMARY KEY (run_id, url)
+);
+"""
+# Version 3: other URLs of one article.
+_SCHEMA_3 = """
+CREATE TABLE aliases (
+    alias TEXT PRIMARY KEY,          -- canonical URL of another spelling of the article
+    article TEXT NOT NULL,           -- the article's URL in `articles`
+    first_seen TEXT NOT NULL
+);
+CREATE INDEX aliases_article ON aliases (article);
+CREATE TABLE pending_aliases (
+    run_id TEXT NOT NULL REFERENCES runs (run_id),
+    alias TEXT NOT NULL,
+    article TEXT NOT NULL,
+    seen_at TEXT NOT NULL,
+    PRIMARY KEY (run_id, alias)
 );
 """
 
@@ -179,6 +199,8 @@ class State:
                 self._script(_SCHEMA)
             if version < 2:
                 self._script(_SCHEMA_2)
+            if version < 3:
+                self._script(_SCHEMA_3)
             if version < SCHEMA_VERSION:
                 self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
@@ -203,9 +225,13 @@ class State:
             raise
         self._db.execute("COMMIT")
 
+    def _count(self, query: str) -> int:
+        """The one number a query answers (a count, a pragma)."""
+        return int(self._db.execute(query).fetchone()[0])
+
     @property
     def schema_version(self) -> int:
-        return self._db.execute("PRAGMA user_version").fetchone()[0]
+        return self._count("PRAGMA user_version")
 
     # --- reading ---
 
@@ -222,14 +248,37 @@ class State:
             for url, sha, published, first_seen, title, body in rows
         }
 
+    def aliases(self) -> dict[str, str]:
+        """Every known alias URL -> the URL of its article."""
+        return dict(self._db.execute("SELECT alias, article FROM aliases"))
+
+    def content_index(self) -> dict[tuple[str, str], str]:
+        """(section, content_sha256) -> URL of the known articles a later spelling may repeat:
+        those with a title and a body (error pages without them all hash alike)."""
+        rows = self._db.execute(
+            "SELECT json_extract(item, '$.section'), content_sha256, url FROM articles"
+            " WHERE json_extract(item, '$.title') IS NOT NULL"
+            " AND (coalesce(json_extract(item, '$.text'), '') != ''"
+            "  OR coalesce(json_array_length(item, '$.attachments'), 0) > 0)"
+            " ORDER BY first_seen DESC, url DESC"  # the oldest wins a tie
+        )
+        return {(section, sha): url for section, sha, url in rows}
+
     def article_count(self) -> int:
-        return self._db.execute("SELECT count(*) FROM articles").fetchone()[0]
+        return self._count("SELECT count(*) FROM articles")
 
     def latest_items(self) -> Iterator[str]:
-        """The latest version of every article (JSON), newest publication first."""
-        rows = self._db.execute("SELECT item FROM articles ORDER BY published DESC NULLS LAST, url")
-        for (item,) in rows:
-            yield item
+        """The latest version of every article (JSON), newest publication first, with all the
+        aliases ever recorded for it (sorted), whichever version first showed them."""
+        rows = self._db.execute(
+            "SELECT item, (SELECT json_group_array(alias) FROM"
+            "  (SELECT alias FROM aliases WHERE article = articles.url ORDER BY alias))"
+            " FROM articles ORDER BY published DESC NULLS LAST, url"
+        )
+        for item, aliases in rows:
+            record = json.loads(item)
+            record["aliases"] = sorted(set(record.get("aliases") or []) | set(json.loads(aliases)))
+            yield json.dumps(record, ensure_ascii=False)
 
     def attachment(self, url: str) -> tuple[str, str] | None:
         """(sha256, path) of a stored attachment."""
@@ -248,7 +297,7 @@ class State:
         return run
 
     def pending_count(self) -> int:
-        return self._db.execute("SELECT count(*) FROM pending").fetchone()[0]
+        return self._count("SELECT count(*) FROM pending")
 
     def retries(self, *, given_up: bool = False) -> list[Retry]:
         """The retry list: what the next run fetches again (or, given_up, what it gave up on)."""
@@ -257,7 +306,7 @@ class State:
             " WHERE given_up = ? ORDER BY kind, url",
             (int(given_up),),
         )
-        return [Retry(*row[:6], given_up=bool(row[6])) for row in rows]
+        return [_retry(row) for row in rows]
 
     # --- one run ---
 
@@ -272,6 +321,7 @@ class State:
             ]
             self._db.execute("DELETE FROM pending")
             self._db.execute("DELETE FROM pending_outcomes")
+            self._db.execute("DELETE FROM pending_aliases")
             self._db.execute("UPDATE runs SET outcome = 'abandoned' WHERE outcome = 'running'")
             self._db.execute(
                 "INSERT INTO runs (run_id, started_at, mode, outcome) VALUES (?, ?, ?, 'running')",
@@ -282,10 +332,12 @@ class State:
     def record(
         self, run_id: str, item: dict[str, Any], kind: Kind, *, written: bool = True
     ) -> None:
-        """An article this run fetched: written to the dataset file, or (not written) unchanged.
-
-        Left uncommitted until `flush` or the promotion: one disk sync per run, not per article.
+        """An article this run fetched: written to the dataset file, or (not written) unchanged;
+        its `aliases` with it. Left uncommitted until `flush` or the promotion: one disk sync per
+        run, not per article.
         """
+        for alias in item.get("aliases") or ():
+            self.record_alias(run_id, alias, item["url"], item["crawled_at"])
         if not self._db.in_transaction:
             self._db.execute("BEGIN IMMEDIATE")
         self._db.execute(
@@ -301,6 +353,19 @@ class State:
                 item["crawled_at"],
                 json.dumps(item, ensure_ascii=False) if written else None,
             ),
+        )
+
+    def record_alias(self, run_id: str, alias: str, article: str, seen_at: str) -> None:
+        """Another URL of `article` this run met; known once the run is promoted. Uncommitted,
+        like `record`."""
+        if alias == article:
+            return
+        if not self._db.in_transaction:
+            self._db.execute("BEGIN IMMEDIATE")
+        self._db.execute(
+            "INSERT OR REPLACE INTO pending_aliases (run_id, alias, article, seen_at)"
+            " VALUES (?, ?, ?, ?)",
+            (run_id, alias, article, seen_at),
         )
 
     def record_outcome(
@@ -370,10 +435,28 @@ class State:
                     if attachment.get("sha256") and attachment.get("path"):
                         self._record_attachment(attachment, seen_at)
                     self._attachment_outcome(run_id, record, attachment, seen_at)
+            self._promote_aliases(run_id)
             self._settle_retries(run_id, max_attempts)
             self._db.execute("DELETE FROM pending WHERE run_id = ?", (run_id,))
             self._db.execute("UPDATE runs SET outcome = 'promoted' WHERE run_id = ?", (run_id,))
         return promoted
+
+    def _promote_aliases(self, run_id: str) -> None:
+        """The run's aliases become known; a URL that is an article of its own stays one. An
+        alias was fetched: off the retry list, like its article."""
+        self._db.execute(
+            "DELETE FROM retries WHERE url IN"
+            " (SELECT alias FROM pending_aliases WHERE run_id = ?)",
+            (run_id,),
+        )
+        self._db.execute(
+            "INSERT INTO aliases (alias, article, first_seen)"
+            " SELECT alias, article, seen_at FROM pending_aliases"
+            " WHERE run_id = ? AND alias NOT IN (SELECT url FROM articles)"
+            " ON CONFLICT (alias) DO UPDATE SET article = excluded.article",
+            (run_id,),
+        )
+        self._db.execute("DELETE FROM pending_aliases WHERE run_id = ?", (run_id,))
 
     def _attachment_outcome(
         self, run_id: str, record: dict[str, Any], attachment: dict[str, Any], seen_at: str
@@ -425,12 +508,12 @@ class State:
             (run_id, max_attempts),
         )
         rows = self._db.execute(
-            "SELECT url, kind, article, summary, attempts, error FROM retries"
+            "SELECT url, kind, article, summary, attempts, error, given_up FROM retries"
             " WHERE given_up = 1 AND attempts = ?2 AND url IN"
             " (SELECT url FROM pending_outcomes WHERE run_id = ?1 AND ok = 0)",
             (run_id, max_attempts),
         )
-        self.given_up_now = [Retry(*row, given_up=True) for row in rows]
+        self.given_up_now = [_retry(row) for row in rows]
         self._db.execute("DELETE FROM pending_outcomes WHERE run_id = ?", (run_id,))
 
     def _record_attachment(self, attachment: dict[str, Any], seen_at: str) -> None:
@@ -449,6 +532,7 @@ class State:
         with self._transaction():
             self._db.execute("DELETE FROM pending WHERE run_id = ?", (run_id,))
             self._db.execute("DELETE FROM pending_outcomes WHERE run_id = ?", (run_id,))
+            self._db.execute("DELETE FROM pending_aliases WHERE run_id = ?", (run_id,))
             self._db.execute(
                 "UPDATE runs SET ended_at = ?, finish_reason = ?, counts = ?,"
                 " outcome = CASE outcome WHEN 'promoted' THEN 'promoted' ELSE 'discarded' END"
@@ -459,6 +543,12 @@ class State:
                 "SELECT outcome FROM runs WHERE run_id = ?", (run_id,)
             ).fetchone()
         return row[0] if row else "unknown"
+
+
+def _retry(row: tuple[Any, ...]) -> Retry:
+    """A retry list row: url, kind, article, summary, attempts, error, given_up."""
+    url, kind, article, summary, attempts, error, given_up = row
+    return Retry(url, kind, article, summary, attempts, error, given_up=bool(given_up))
 
 
 def _known(

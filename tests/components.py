@@ -6,8 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from scrapy.crawler import Crawler
-from scrapy.utils.test import get_crawler
+from scrapy.crawler import AsyncCrawlerRunner, Crawler, CrawlerRunner
+from scrapy.utils.reactor import is_reactor_installed
+from scrapy.utils.test import get_reactor_settings
 
 import cstocrawl.settings
 from cstocrawl.spiders.news import NewsSpider
@@ -30,9 +31,13 @@ def project_crawler(
 ) -> Crawler:
     """A crawler of the news spider with the project's settings and extensions, its stats open.
     The run begins here (RunLifecycle.from_crawler): the state holds it as running. With `spider`
-    (its -a arguments), the spider too, made after the extensions (unlike a real crawl)."""
-    crawler = get_crawler(NewsSpider, project_settings(output_dir, **overrides))
+    (its -a arguments) the spider is made first, as `Crawler.crawl` does, so the run sees them;
+    this is `get_crawler` with that one step added."""
+    settings = {**get_reactor_settings(), **project_settings(output_dir, **overrides)}
+    runner = CrawlerRunner(settings) if is_reactor_installed() else AsyncCrawlerRunner(settings)
+    crawler = runner.create_crawler(NewsSpider)
     if spider is not None:
         crawler.spider = crawler._create_spider(**spider)
+    crawler._apply_settings()
     crawler.stats.open_spider()
     return crawler

@@ -84,3 +84,22 @@ def test_the_retry_list_is_fetched_whatever_the_window() -> None:
     assert plan.retry_articles == {OLD, UNDATED}
     assert plan.should_fetch(OLD) and plan.should_fetch(UNDATED)
     assert not PLAN.should_fetch(OLD)
+
+
+def test_a_known_alias_is_planned_as_its_article(tmp_path: Path) -> None:
+    old_alias = "https://en.odkb-csto.org/news/news_odkb/Old/"
+    recent_alias = "https://en.odkb-csto.org/news/news_odkb/1234/"
+    with State(state_path(tmp_path)) as state:
+        state.begin_run("r1", "S1", "full")
+        item = {"url": OLD, "content_sha256": "o", "published": "2024-01-01", "title": "Old",
+                "text": "Body.", "crawled_at": "2024-01-02T06:00:00Z"}
+        state.record("r1", {**item, "attachments": []}, "new")
+        state.record_alias("r1", old_alias, OLD, "2024-01-02T06:00:00Z")
+        state.promote("r1")
+    crawler = project_crawler(tmp_path, CSTOCRAWL_TODAY="2025-12-01")
+    assert plan_of(RunLifecycle.of(crawler), recheck_days=14).aliases == {old_alias: OLD}
+    plan = Plan(KNOWN, date(2025, 11, 17), aliases={old_alias: OLD, recent_alias: RECENT})
+    assert not plan.should_fetch(old_alias)  # not a new article: an old known one
+    assert plan.should_fetch(recent_alias)  # inside the window, like its article
+    assert not plan.keep_paging([old_alias, OLD])  # a page of known articles only
+    assert plan.keep_paging([old_alias, NEW])

@@ -56,12 +56,12 @@ def path(tmp_path: Path) -> Path:
 
 def test_a_new_file_has_the_schema_version_and_uses_wal(path: Path) -> None:
     with State(path) as state:
-        assert state.schema_version == SCHEMA_VERSION == 2
+        assert state.schema_version == SCHEMA_VERSION == 3
         assert state.known_articles() == {}
         assert state.retries() == []
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
-        assert db.execute("PRAGMA user_version").fetchone() == (2,)
+        assert db.execute("PRAGMA user_version").fetchone() == (3,)
 
 
 def test_a_newer_schema_is_refused(path: Path) -> None:
@@ -212,9 +212,11 @@ def test_a_version_1_state_gains_the_retry_list(path: Path) -> None:
     with sqlite3.connect(path) as db:  # as version 1 left it
         db.execute("DROP TABLE retries")
         db.execute("DROP TABLE pending_outcomes")
+        db.execute("DROP TABLE aliases")
+        db.execute("DROP TABLE pending_aliases")
         db.execute("PRAGMA user_version = 1")
     with State(path) as state:
-        assert state.schema_version == 2
+        assert state.schema_version == 3
         assert list(state.known_articles()) == [A]
         assert state.retries() == []
 
@@ -315,3 +317,89 @@ def test_a_run_that_is_not_promoted_still_puts_what_it_lost_on_the_retry_list(
         fail(state, "r3", LISTING, "listing", error="HTTP 500")
         [given_up] = state.settle_failures("r3", max_attempts=2)
         assert (given_up.url, given_up.attempts) == (LISTING, 2)
+
+
+A2 = "https://en.odkb-csto.org/news/news_odkb/A/"  # another spelling of A
+
+
+def test_aliases_become_known_with_the_run_and_latest_items_list_them(path: Path) -> None:
+    with State(path) as state:
+        state.begin_run("r1", "S1", "incremental")
+        state.record("r1", article(A, "a1", aliases=[A + "copy/"]), "new")  # declared by its page
+        state.record_alias("r1", A2, A, "T1")  # merged by content
+        state.record_alias("r1", A, A, "T1")  # never an alias of itself
+        assert state.aliases() == {}  # pending until the promotion
+        state.promote("r1")
+        assert state.aliases() == {A + "copy/": A, A2: A}
+        state.begin_run("r2", "S2", "incremental")
+        fail(state, "r2", A2)  # lost once: retried by the next run
+        state.promote("r2")
+        assert [retry.url for retry in state.retries()] == [A2]
+        state.begin_run("r3", "S3", "incremental")
+        state.record("r3", article(A, "a2", crawled_at="T2"), "changed")  # shows no alias
+        state.record_alias("r3", A2, A, "T2")  # met again (fetched): listed once, off the list
+        state.promote("r3")
+        assert state.retries() == []
+        assert state.pending_count() == 0
+        [item] = [json.loads(line) for line in state.latest_items()]
+    assert (item["url"], item["content_sha256"]) == (A, "a2")
+    assert item["aliases"] == sorted([A + "copy/", A2])
+
+
+def test_a_run_that_is_not_promoted_records_no_alias(path: Path) -> None:
+    with State(path) as state:
+        state.begin_run("r1", "S1", "incremental")
+        state.record("r1", article(A, "a1"), "new")
+        state.promote("r1")
+        state.begin_run("failed", "S2", "incremental")
+        state.record_alias("failed", A2, A, "T2")
+        state.record("failed", article(B, "b1", aliases=[B + "copy/"]), "new")
+        assert state.finish_run("failed", "E2", "finished", {}) == "discarded"
+        state.begin_run("killed", "S3", "incremental")
+        state.record_alias("killed", A2, A, "T3")
+    with State(path) as state:
+        state.begin_run("next", "S4", "incremental")  # discards what the killed run left
+        state.promote("next")
+        assert state.aliases() == {}
+        assert [json.loads(line)["aliases"] for line in state.latest_items()] == [[]]
+
+
+def test_an_article_url_never_becomes_an_alias(path: Path) -> None:
+    with State(path) as state:
+        state.begin_run("r1", "S1", "full")
+        state.record("r1", article(A, "a1"), "new")
+        state.record("r1", article(B, "b1"), "new")
+        state.record_alias("r1", B, A, "T1")
+        state.promote("r1")
+        assert state.aliases() == {}
+
+
+def test_the_content_index_holds_articles_with_a_title_and_a_body(path: Path) -> None:
+    good = article(A, "a1", section="news_odkb", title="T", text="Body.")
+    empty = article(B, "b1", section="news_odkb", title=None, text="")
+    with State(path) as state:
+        state.begin_run("r1", "S1", "full")
+        state.record("r1", good, "new")
+        state.record("r1", empty, "new")
+        state.promote("r1")
+        assert state.content_index() == {("news_odkb", "a1"): A}
+
+
+def test_a_version_2_state_gains_the_alias_table(path: Path) -> None:
+    with State(path) as state:
+        state.begin_run("r1", "S1", "full")
+        state.record("r1", article(A, "a1"), "new")  # a version 2 item: no aliases field
+        state.promote("r1")
+    with sqlite3.connect(path) as db:  # as version 2 left it
+        db.execute("DROP TABLE aliases")
+        db.execute("DROP TABLE pending_aliases")
+        db.execute("PRAGMA user_version = 2")
+    with State(path) as state:
+        assert state.schema_version == 3
+        assert list(state.known_articles()) == [A]
+        assert state.aliases() == {}
+        assert [json.loads(line)["aliases"] for line in state.latest_items()] == [[]]
+        state.begin_run("r2", "S2", "incremental")
+        state.record_alias("r2", A2, A, "T2")
+        state.promote("r2")
+        assert state.aliases() == {A2: A}

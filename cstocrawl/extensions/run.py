@@ -45,6 +45,7 @@ class RunLifecycle:
         self.state = state
         # What the state knew as the run began, read once: what to request, what changed.
         self.known = state.known_articles()
+        self.aliases = state.aliases()  # alias URL -> article URL
         self.retries = state.retries()
         self.max_errors = crawler.settings.getint("CSTOCRAWL_MAX_ERRORS")
         self.max_attempts = crawler.settings.getint("CSTOCRAWL_RETRY_RUNS")

@@ -96,6 +96,7 @@ class DetailPage:
     images: list[str] = field(default_factory=list)
     back_links: list[str] = field(default_factory=list)  # hrefs of "Back to ..." links
     problems: list[str] = field(default_factory=list)  # what the evidence could not confirm
+    declared_url: str | None = None  # <link rel="canonical">, absolute (the spider judges it)
 
 
 def _densest_block(
@@ -374,7 +375,22 @@ def parse_detail(
         images=_images(layout, article, core, url),
         back_links=list(dict.fromkeys(back_links)),
         problems=problems,
+        declared_url=declared_url(root, url),
     )
+
+
+def declared_url(root: etree._Element, url: str) -> str | None:
+    """The URL the page declares as its own (`<link rel="canonical">`), resolved against `url`:
+    the site serves some articles under a second path that names the first this way."""
+    for link in root.iter("link"):
+        rels = (link.get("rel") or "").lower().split()
+        href = (link.get("href") or "").strip()
+        if "canonical" in rels and href:
+            try:
+                return urljoin(url, href)
+            except ValueError:  # an unparsable href (a bad IPv6 host): no declaration
+                return None
+    return None
 
 
 def _article_block(layout: Layout, title_index: int, header: _Header) -> etree._Element:

@@ -1,7 +1,9 @@
 """Compare each article with the crawl state: drop the unchanged ones, record what was written.
 
 Two moments here, a third at the run's end (cstocrawl/state.py says why in this order):
-- process_item, before attachments: in incremental mode an article whose content_sha256 the state
+- process_item, before attachments: one article, one record: an item fetched under a known alias
+  is its article, and an unknown URL repeating an article's (section, content) is merged into it
+  as an alias (docs/dataset.md); in incremental mode an article whose content_sha256 the state
   already has is dropped (logged at DEBUG: it is the normal case, not a problem); in any mode a
   version that lost the title, date or body the stored one had is a failed fetch, never a change:
   dropped, counted in `cstocrawl/failed/article` and logged, the stored version kept;
@@ -29,6 +31,7 @@ from twisted.python.failure import Failure
 from cstocrawl.extensions.run import RunLifecycle
 from cstocrawl.incremental import FailedFetch, page_failed, page_read
 from cstocrawl.run import iso_utc, utc_now
+from cstocrawl.site import Site
 from cstocrawl.state import RetryKind, kind_of, lost_fields
 
 logger = logging.getLogger(__name__)
@@ -42,6 +45,9 @@ class StatePipeline:
         self.state = lifecycle.state
         self._emitted: set[str] = set()  # URLs this run let through, to never write one twice
         self._known = lifecycle.known
+        # Alias URL -> article URL, known or met by this run; (section, content_sha256) -> URL.
+        self._aliases = dict(lifecycle.aliases)
+        self._by_content = lifecycle.state.content_index()
         # Articles with a failed attachment download: let through when unchanged, to retry it.
         self._attachment_articles = {
             retry.article
@@ -60,11 +66,14 @@ class StatePipeline:
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
-        url = adapter["url"]
+        url = self._as_article(adapter)
         if url in self._emitted:
+            self._record_aliases(adapter)  # another URL of it may have led here
             self.stats.inc_value("cstocrawl/state/dropped")
             raise DropItem(f"Already emitted by this run: {url}")
         known = self._known.get(url)
+        if known is None:
+            self._merge_by_content(adapter)
         if lost := lost_fields(known, adapter):
             self._downgraded(adapter, lost)
         kind = kind_of(known, adapter["content_sha256"])
@@ -76,7 +85,61 @@ class StatePipeline:
             self.stats.inc_value("cstocrawl/state/dropped")
             raise DropItem(f"Unchanged since it was last written: {url}", log_level="DEBUG")
         self._emitted.add(url)
+        if self._has_content(adapter):
+            self._by_content.setdefault((adapter["section"], adapter["content_sha256"]), url)
+        # The record lists every other URL the article is known under, not only this page's.
+        known_aliases = [alias for alias, article in self._aliases.items() if article == url]
+        adapter["aliases"] = sorted({*(adapter.get("aliases") or ()), *known_aliases})
         return item
+
+    # --- one article, one record ---
+
+    def _as_article(self, adapter: ItemAdapter) -> str:
+        """An item fetched under a known alias is its article: the URL it carries, the alias
+        among its aliases. The item's URL, resolved."""
+        aliases = adapter.get("aliases") or []
+        for alias in aliases:
+            self._aliases[alias] = adapter["url"]  # for later items of this run
+        url: str = adapter["url"]
+        if (article := self._aliases.get(url)) is not None and article != url:
+            adapter["url"] = article
+            adapter["section"] = Site.section_of(article) or ""
+            adapter["aliases"] = [*aliases, url]
+            self.stats.inc_value("cstocrawl/state/alias_fetched")
+            return article
+        return url
+
+    def _merge_by_content(self, adapter: ItemAdapter) -> None:
+        """An unknown URL whose page repeats an article this run emitted, or the state knows,
+        under another URL is that article: the URL becomes an alias, the item is dropped."""
+        if not self._has_content(adapter):
+            return
+        url = adapter["url"]
+        article = self._by_content.get((adapter["section"], adapter["content_sha256"]))
+        if article is None or article == url:
+            return
+        adapter["url"] = article
+        adapter["aliases"] = [*(adapter.get("aliases") or ()), url]
+        self._record_aliases(adapter)
+        self.stats.inc_value("cstocrawl/state/merged")
+        self.stats.inc_value("cstocrawl/state/dropped")
+        logger.info("Merged %s into %s: same content", url, article)
+        raise DropItem(f"Same content as {article}: {url}", log_level="DEBUG")
+
+    def _record_aliases(self, adapter: ItemAdapter) -> None:
+        """The item's aliases as pending rows of the run (`item_scraped` records those of the
+        items that are written)."""
+        url = adapter["url"]
+        for alias in adapter.get("aliases") or ():
+            self._aliases[alias] = url
+            self.state.record_alias(self.run.id, alias, url, adapter["crawled_at"])
+
+    @staticmethod
+    def _has_content(adapter: ItemAdapter) -> bool:
+        """Only a page with a title and a body can prove two URLs are one article: error pages
+        and empty templates all hash alike."""
+        body = adapter.get("text") or adapter.get("attachments")
+        return bool(adapter.get("title")) and bool(body)
 
     def _downgraded(self, adapter: ItemAdapter, lost: list[str]) -> None:
         """A failed fetch (an error page served with 200): counted like one, the stored version

@@ -323,6 +323,7 @@ class NewsSpider(scrapy.Spider):
         self._record_evidence(url, problems, page, listing)
         for request in self.follow_listings(page.back_links):
             yield request
+        url, aliases = self._declared(url, page)
         attachments = []
         for linked in page.attachments:
             if (file_url := self.site.canonical(linked.url)) is not None:
@@ -339,7 +340,25 @@ class NewsSpider(scrapy.Spider):
             images=list(dict.fromkeys(filter(None, map(self.site.canonical, page.images)))),
             problems=problems,
             crawled_at=iso_utc(utc_now()),
+            aliases=aliases,
         )
+
+    def _declared(self, url: str, page: DetailPage) -> tuple[str, list[str]]:
+        """The item's URL and aliases: the page's declared canonical URL when it is another
+        article of this site (the fetched URL is then an alias); anything else is ignored."""
+        if not page.declared_url:
+            return url, []
+        try:
+            declared = self.site.canonical(page.declared_url)
+        except ValueError:  # unparsable (a bad IPv6 host)
+            declared = None
+        if declared == url:
+            return url, []
+        if declared is None or self.site.classify(declared) is not UrlKind.ARTICLE:
+            self.crawler.stats.inc_value("cstocrawl/article/canonical_ignored")
+            self.logger.info("Ignored canonical %s declared by %s", page.declared_url, url)
+            return url, []
+        return declared, [url]
 
     def _record_evidence(
         self, url: str, problems: list[str], page: DetailPage, listing: ListingEvidence | None

@@ -55,6 +55,7 @@ GOOD: dict[str, Any] = {
     "problems": [],
     "crawled_at": "2026-01-02T03:04:05Z",
     "content_sha256": "0f" * 32,
+    "aliases": [],
 }
 
 

@@ -8,7 +8,17 @@ with serve(site) as base_url:
 from .content import SECTIONS, Article, clean
 from .markup import ALL_VARIANTS, HELD_OUT_VARIANTS, UNSEEN_VARIANTS, VARIANTS
 from .server import make_server, serve
-from .site import Fault, ReplicaSite, Response, encoded, padded, rewritten, substituted, truncated
+from .site import (
+    Alias,
+    Fault,
+    ReplicaSite,
+    Response,
+    encoded,
+    padded,
+    rewritten,
+    substituted,
+    truncated,
+)
 
 __all__ = [
     "ALL_VARIANTS",
@@ -16,6 +26,7 @@ __all__ = [
     "SECTIONS",
     "UNSEEN_VARIANTS",
     "VARIANTS",
+    "Alias",
     "Article",
     "Fault",
     "ReplicaSite",

@@ -155,6 +155,7 @@ class Article:
             "problems": [],
             **content,
             "content_sha256": hashlib.sha256(digest.encode()).hexdigest(),
+            "aliases": [],  # ReplicaSite.expected_articles() lists the site's aliases
         }
 
 

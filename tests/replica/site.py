@@ -7,6 +7,7 @@ add_articles() and edit_article() show up on the next request.
 from __future__ import annotations
 
 import hashlib
+import html as htmllib
 import random
 import re
 import threading
@@ -15,10 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from math import ceil
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
 from .content import (
     LISTINGS,
+    SECTION_PATHS,
     SECTIONS,
     Article,
     Attachment,
@@ -48,6 +50,16 @@ class Response:
 
 
 Edit = Callable[[Response], Response]
+
+
+@dataclass(frozen=True)
+class Alias:
+    """A second URL path under which the site serves an article's page, as the listings link it."""
+
+    path: str  # the alias path, as served
+    article: str  # the article's own path
+    declares: bool  # the page served under it names the article with <link rel="canonical">
+    listings: tuple[str, ...]  # listings that link the article under this path only
 
 
 @dataclass(frozen=True)
@@ -165,6 +177,7 @@ class ReplicaSite:
         self._files: dict[str, Attachment | Image] = {}  # unquoted path -> served file
         self._cache: dict[tuple[str, int], Response] = {}
         self._listings: dict[str, list[Article]] = {}
+        self.aliases: dict[str, Alias] = {}  # unquoted alias path -> alias
         order = [section for section in SECTIONS for _ in range(articles_per_section)]
         random.Random(f"sections:{seed}").shuffle(order)
         for section, published in zip(order, initial_dates(len(order), seed), strict=True):
@@ -234,6 +247,35 @@ class ReplicaSite:
             self.article(url).body = list(paragraphs)
             self._changed()
 
+    def add_alias(self, alias: Alias) -> None:
+        """Serve the article's page under `alias.path` too, and link it so in `alias.listings`."""
+        with self._lock:
+            if unquote(alias.path) in self._articles or unquote(alias.article) not in self._articles:
+                raise ValueError(f"{alias.path} is an article, or {alias.article} is not one")
+            self.aliases[unquote(alias.path)] = alias
+            self._changed()
+
+    def add_alias_cases(self) -> tuple[Alias, Alias]:
+        """The two ways the site shows one article under two URLs: a news article the all-news
+        feed links under its path in other letter case (the same page, no canonical link), and a
+        speech every listing links under its element id, whose page declares the article's own
+        path with <link rel="canonical">."""
+        cased = next(
+            a for a in self.articles
+            if a.section == "news_odkb" and a.slug[0].isalpha() and "%" not in a.slug
+        )
+        speech = next(a for a in self.articles if a.section == "speech")
+        spelled = f"{SECTION_PATHS[cased.section]}{cased.slug[0].upper()}{cased.slug[1:]}/"
+        by_id = f"{SECTION_PATHS[speech.section]}{10000 + speech.id}/"
+        listings = tuple(path for path, sections in LISTINGS.items() if speech.section in sections)
+        cases = (
+            Alias(spelled, cased.path, declares=False, listings=("/news/",)),
+            Alias(by_id, speech.path, declares=True, listings=listings),
+        )
+        for alias in cases:
+            self.add_alias(alias)
+        return cases
+
     def set_fault(self, path: str, fault: Fault | None = Fault()) -> None:
         """Make requests to `path` (query ignored) fail with `fault`; None removes it."""
         with self._lock:
@@ -246,9 +288,18 @@ class ReplicaSite:
     # --- the ground truth ---
 
     def expected_articles(self) -> list[dict]:
-        """One record per article a correct crawl produces (docs/dataset.md, no crawled_at)."""
+        """One record per article a correct crawl produces (docs/dataset.md, no crawled_at), with
+        every alias URL, as `latest.jsonl` lists them when the crawl met the article's own path
+        first."""
         with self._lock:
-            return [article.expected() for article in self.articles]
+            records = [article.expected() for article in self.articles]
+            for record in records:
+                record["aliases"] = sorted(
+                    canonical_url(self.lang, alias.path)
+                    for alias in self.aliases.values()
+                    if canonical_url(self.lang, alias.article) == record["url"]
+                )
+            return records
 
     def expected_attachments(self) -> dict[str, dict]:
         """Canonical attachment URL -> sha256, size, extracted text and media type."""
@@ -283,7 +334,8 @@ class ReplicaSite:
         split = urlsplit(target)
         path = unquote(split.path)
         with self._lock:
-            if _needs_slash(path) and (path + "/" in self._articles or path + "/" in LISTINGS):
+            known = (*self._articles, *LISTINGS, *self.aliases)
+            if _needs_slash(path) and path + "/" in known:
                 location = split.path + "/" + (f"?{split.query}" if split.query else "")
                 return Response(301, b"", headers={"Location": location})
             page = _page_number(split.query) if path in LISTINGS else 0
@@ -304,6 +356,14 @@ class ReplicaSite:
             last = max(1, ceil(len(articles) / self.page_size))
             # Bitrix answers an out-of-range page with the last page.
             html = renderer.listing(path, articles, min(page, last), self.page_size)
+            html = self._linked_as_aliases(path, html)
+        elif path in self.aliases:
+            alias = self.aliases[path]
+            article = self._articles[unquote(alias.article)]
+            html = renderer.detail(article, self._latest(article))
+            if alias.declares:
+                canonical = f'<link rel="canonical" href="{htmllib.escape(alias.article)}">\n'
+                html = html.replace("</head>", canonical + "</head>", 1)
         elif path in self._articles:
             article = self._articles[path]
             html = renderer.detail(article, self._latest(article))
@@ -315,6 +375,19 @@ class ReplicaSite:
         else:
             return Response(404, renderer.not_found().encode())
         return Response(200, html.encode())
+
+    def _linked_as_aliases(self, listing: str, html: str) -> str:
+        """The listing page with every link to an aliased article pointing to the alias path."""
+        moved = {a.article: a.path for a in self.aliases.values() if listing in a.listings}
+        if not moved:
+            return html
+
+        def relinked(match: re.Match[str]) -> str:
+            href = htmllib.unescape(match[1])
+            path = urlsplit(urljoin(listing, href)).path
+            return f'href="{htmllib.escape(moved[path])}"' if path in moved else match[0]
+
+        return re.sub(r'href="([^"]*)"', relinked, html)
 
     def _latest(self, article: Article | None) -> list[Article]:
         """The sidebar: 3-6 of the newest news, never the page's own article."""
