@@ -17,6 +17,7 @@ from typing import IO
 from scrapy import Spider
 from scrapy.settings import BaseSettings
 from scrapy.spiderloader import get_spider_loader
+from scrapy.utils.misc import load_object
 
 from cstocrawl.lock import acquire
 from cstocrawl.outcome import Exit, Refused
@@ -31,7 +32,29 @@ MINIMUM_INTS = {
 }
 
 
+# Settings that name classes by import path: a typo would fail the crawl's start with a traceback.
+COMPONENT_SETTINGS = (
+    "EXTENSIONS",
+    "ITEM_PIPELINES",
+    "DOWNLOADER_MIDDLEWARES",
+    "SPIDER_MIDDLEWARES",
+)
+
+
+def check_components(settings: BaseSettings) -> None:
+    """Every component a setting names (and does not turn off) can be imported."""
+    for name in COMPONENT_SETTINGS:
+        for path, order in settings.getdict(name).items():
+            if order is None or not isinstance(path, str):
+                continue
+            try:
+                load_object(path)
+            except (ImportError, AttributeError, ValueError, NameError) as error:
+                raise Refused(Exit.USAGE, f"-s {name}: cannot load {path} ({error})") from None
+
+
 def check_settings(settings: BaseSettings) -> None:
+    check_components(settings)
     for name, minimum in MINIMUM_INTS.items():
         value = settings.get(name)
         if value is None:  # not set at all: the code's default applies

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
 from cstocrawl.lock import RunLock
@@ -96,11 +97,16 @@ def refusal(call: Any, *args: Any) -> Outcome:
             "-s CSTOCRAWL_MAX_PROBLEM_RATIO=2: expected a number from 0 to 1",
         ),
         ("CSTOCRAWL_TODAY", "today", "-s CSTOCRAWL_TODAY=today: expected a date, YYYY-MM-DD"),
+        (
+            "EXTENSIONS",
+            {"nonexistent.Ext": 1},
+            "-s EXTENSIONS: cannot load nonexistent.Ext (No module named 'nonexistent')",
+        ),
     ],
 )
-def test_a_bad_setting_is_refused(tmp_path: Path, name: str, value: str, message: str) -> None:
-    crawler = get_crawler(NewsSpider, {"CSTOCRAWL_OUTPUT_DIR": str(tmp_path / "out"), name: value})
-    assert refusal(check_run, NewsSpider, {}, crawler.settings) == Outcome(Exit.USAGE, message)
+def test_a_bad_setting_is_refused(tmp_path: Path, name: str, value: Any, message: str) -> None:
+    settings = Settings({"CSTOCRAWL_OUTPUT_DIR": str(tmp_path / "out"), name: value})
+    assert refusal(check_run, NewsSpider, {}, settings) == Outcome(Exit.USAGE, message)
     assert list(tmp_path.iterdir()) == []
 
 

@@ -65,7 +65,10 @@ class Command(ScrapyCrawl):
             logger.warning(FEEDS_NOTE)
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
-        extension = crawler.get_extension(RunLifecycle)
+        try:
+            extension = crawler.get_extension(RunLifecycle)
+        except RuntimeError:  # the crawl failed before its extensions were made (a bad setting)
+            extension = None
         manifest = extension.manifest if extension is not None else None
         if self.crawler_process.bootstrap_failed and manifest is None:
             outcome = Outcome(Exit.FAILED, "the crawl could not start (see the log)")
