@@ -19,6 +19,7 @@ from .content import (
     PRESS_CONTACT,
     SECTION_PATHS,
     Article,
+    Attachment,
     Image,
     captures,
     clean,
@@ -373,24 +374,34 @@ class Renderer:
         """The title repeated with the date, or the date line of a statement.
 
         Returns (html, prefix glued to the first body paragraph: the date, or "")."""
+        # Drawn before the attachment name even when unused, so the noise that follows stays put.
         title = self._text(article.title, rng, markup=False)
-        v = self.variant
         if article.attachment:
-            attachment = article.attachment
-            name = self._text(attachment.name, rng, markup=False)
-            gap = " " if article.download_gap else ""
-            href = escape(attachment.path)
-            link = f'{escape(self.labels["download"])}{gap}<a href="{href}">{name}</a>'
-            if v == "bitrix":
-                return f'<span class="news-date-time">{day}</span> {link}<br />\n', ""
-            if v == "custom":
-                return (
-                    f'<div class="article__file"><span class="article__date">{day}</span> '
-                    f"{link}</div>\n",
-                    "",
-                )
-            return f"<p>{day} {link}</p>\n", ""
+            return self._attachment_line(article.attachment, article.download_gap, day, rng), ""
+        return self._dated_heading(article, title, day)
+
+    def _attachment_line(
+        self, attachment: Attachment, gap: bool, day: str, rng: random.Random
+    ) -> str:
+        """A statement shows no title: its date, then the download link (`gap`: a space before)."""
+        name = self._text(attachment.name, rng, markup=False)
+        space = " " if gap else ""
+        href = escape(attachment.path)
+        link = f'{escape(self.labels["download"])}{space}<a href="{href}">{name}</a>'
+        if self.variant == "bitrix":
+            return f'<span class="news-date-time">{day}</span> {link}<br />\n'
+        if self.variant == "custom":
+            return (
+                f'<div class="article__file"><span class="article__date">{day}</span> '
+                f"{link}</div>\n"
+            )
+        return f"<p>{day} {link}</p>\n"
+
+    def _dated_heading(self, article: Article, title: str, day: str) -> tuple[str, str]:
+        """The three places the site puts an article's date: in its heading, on a line of its own,
+        or glued to the first body paragraph (returned apart, for _body)."""
         style = article.date_style
+        v = self.variant
         if v == "bitrix":
             date_span = f'<span class="news-date-time">{day}</span>'
             if style == "inline":
