@@ -383,7 +383,7 @@ class Renderer:
     def _attachment_line(
         self, attachment: Attachment, gap: bool, day: str, rng: random.Random
     ) -> str:
-        """A statement shows no title: its date, then the download link (`gap`: a space before)."""
+        """A statement has no title to repeat: its date stands before its document's link."""
         name = self._text(attachment.name, rng, markup=False)
         space = " " if gap else ""
         href = escape(attachment.path)
@@ -398,8 +398,7 @@ class Renderer:
         return f"<p>{day} {link}</p>\n"
 
     def _dated_heading(self, article: Article, title: str, day: str) -> tuple[str, str]:
-        """The three places the site puts an article's date: in its heading, on a line of its own,
-        or glued to the first body paragraph (returned apart, for _body)."""
+        """The real site puts the date in the heading, on its own line or glued to the body."""
         style = article.date_style
         v = self.variant
         if v == "bitrix":
@@ -540,69 +539,75 @@ class Renderer:
 
     def _pager(self, path: str, page: int, last: int, total: int, page_size: int) -> str:
         """Numbered links around the current page and a "next" link (none on the last page)."""
-
-        def href(n: int, junk: str = "") -> str:
-            return escape(path if n == 1 and not junk else f"{path}?PAGEN_1={n}{junk}")
-
         numbers = range(max(1, page - 2), min(last, page + 2) + 1)
-        labels = self.labels
         if self.variant == "bitrix":
-            ajax = f"&bxajaxid={BXAJAXIDS[len(path) % 2]}"
-            links = [
-                f"<b>{n}</b>" if n == page else f'<a href="{href(n)}">{n}</a>' for n in numbers
-            ]
-            if page > 1:
-                nav = [
-                    f'<a href="{href(1)}">{labels["first"]}</a>',
-                    f'<a href="{href(page - 1)}">{labels["prev"]}</a>',
-                ]
-            else:
-                nav = [labels["first"], labels["prev"]]
-            if page < last:
-                tail = [
-                    f'<a href="{href(page + 1, ajax)}">{labels["next"]}</a>',
-                    f'<a href="{href(last)}">{labels["last"]}</a>',
-                ]
-            else:
-                tail = [labels["next"], labels["last"]]
-            first_item = (page - 1) * page_size + 1
-            shown = min(page * page_size, total)
-            return (
-                f'<font class="text">{labels["items"]} <b>{first_item}</b> - <b>{shown}</b> '
-                f'{labels["of"]} <b>{total}</b><br /></font>\n<font class="text">'
-                + " | ".join(nav)
-                + " | "
-                + " ".join(links)
-                + " | "
-                + " | ".join(tail)
-                + "</font>"
-            )
+            return self._bitrix_pager(path, page, last, numbers, total, page_size)
         if self.variant == "custom":
-            items = []
-            if page > 1:  # always with PAGEN_1, so page 1 also appears as ?PAGEN_1=1
-                prev = escape(f"{path}?PAGEN_1={page - 1}")
-                items.append(f'<li class="pagination__prev"><a href="{prev}">«</a></li>')
-            if numbers[0] > 1:
-                items.append(f'<li class="pagination__item"><a href="{href(1)}">1</a></li>')
-                items.append('<li class="pagination__item">…</li>')
-            for n in numbers:
-                if n == page:
-                    items.append(
-                        f'<li class="pagination__item pagination__item--active">'
-                        f"<span>{n}</span></li>"
-                    )
-                else:
-                    items.append(f'<li class="pagination__item"><a href="{href(n)}">{n}</a></li>')
-            if numbers[-1] < last:
-                items.append('<li class="pagination__item">…</li>')
-                items.append(f'<li class="pagination__item"><a href="{href(last)}">{last}</a></li>')
-            if page < last:
-                items.append(f'<li class="pagination__next"><a href="{href(page + 1)}">»</a></li>')
-            return '<ul class="pagination">' + "".join(items) + "</ul>"
-        links = [f"<b>{n}</b>" if n == page else f'<a href="{href(n)}">{n}</a>' for n in numbers]
+            return self._custom_pager(path, page, last, numbers)
+        links = _number_links(path, page, numbers)
         if page < last:
-            links.append(f'<a href="{href(page + 1)}">{labels["next"]} »</a>')
-        return f"<p>{labels['pages']} " + " ".join(links) + "</p>"
+            links.append(f'<a href="{_page_href(path, page + 1)}">{self.labels["next"]} »</a>')
+        return f"<p>{self.labels['pages']} " + " ".join(links) + "</p>"
+
+    def _bitrix_pager(
+        self, path: str, page: int, last: int, numbers: range, total: int, page_size: int
+    ) -> str:
+        """Bitrix's stock pager: First/Prev/Next/Last stay as bare words where they lead nowhere."""
+        labels = self.labels
+        if page > 1:
+            nav = [
+                f'<a href="{_page_href(path, 1)}">{labels["first"]}</a>',
+                f'<a href="{_page_href(path, page - 1)}">{labels["prev"]}</a>',
+            ]
+        else:
+            nav = [labels["first"], labels["prev"]]
+        if page < last:
+            ajax = f"&bxajaxid={BXAJAXIDS[len(path) % 2]}"
+            tail = [
+                f'<a href="{_page_href(path, page + 1, ajax)}">{labels["next"]}</a>',
+                f'<a href="{_page_href(path, last)}">{labels["last"]}</a>',
+            ]
+        else:
+            tail = [labels["next"], labels["last"]]
+        first_item = (page - 1) * page_size + 1
+        shown = min(page * page_size, total)
+        return (
+            f'<font class="text">{labels["items"]} <b>{first_item}</b> - <b>{shown}</b> '
+            f'{labels["of"]} <b>{total}</b><br /></font>\n<font class="text">'
+            + " | ".join(nav)
+            + " | "
+            + " ".join(_number_links(path, page, numbers))
+            + " | "
+            + " | ".join(tail)
+            + "</font>"
+        )
+
+    def _custom_pager(self, path: str, page: int, last: int, numbers: range) -> str:
+        """The redesign's pager also links page 1 and the last page, across "…" gaps."""
+        items = []
+        if page > 1:  # always with PAGEN_1, so page 1 also appears as ?PAGEN_1=1
+            prev = escape(f"{path}?PAGEN_1={page - 1}")
+            items.append(f'<li class="pagination__prev"><a href="{prev}">«</a></li>')
+        if numbers[0] > 1:
+            href = _page_href(path, 1)
+            items.append(f'<li class="pagination__item"><a href="{href}">1</a></li>')
+            items.append('<li class="pagination__item">…</li>')
+        for n in numbers:
+            if n == page:
+                items.append(
+                    f'<li class="pagination__item pagination__item--active"><span>{n}</span></li>'
+                )
+            else:
+                href = _page_href(path, n)
+                items.append(f'<li class="pagination__item"><a href="{href}">{n}</a></li>')
+        if numbers[-1] < last:
+            href = _page_href(path, last)
+            items.append('<li class="pagination__item">…</li>')
+            items.append(f'<li class="pagination__item"><a href="{href}">{last}</a></li>')
+        if page < last:
+            href = _page_href(path, page + 1)
+            items.append(f'<li class="pagination__next"><a href="{href}">»</a></li>')
+        return '<ul class="pagination">' + "".join(items) + "</ul>"
 
     # --- other pages ---
 
@@ -662,3 +667,15 @@ def _static_text(lang: str, path: str) -> list[str]:
             lines = [line for line in map(clean, text.split("\n")) if line]
             return lines[1:4] or lines[:1]
     return list(pools(lang).paragraphs[:1])
+
+
+def _page_href(path: str, n: int, junk: str = "") -> str:
+    """Bitrix links page 1 as the bare listing path, unless the link carries more query (`junk`)."""
+    return escape(path if n == 1 and not junk else f"{path}?PAGEN_1={n}{junk}")
+
+
+def _number_links(path: str, page: int, numbers: range) -> list[str]:
+    """The Bitrix and plain pagers print the same numbers: links, the current page in bold."""
+    return [
+        f"<b>{n}</b>" if n == page else f'<a href="{_page_href(path, n)}">{n}</a>' for n in numbers
+    ]
