@@ -9,6 +9,7 @@ pages, alternated, politeness off, the same concurrency. Memory: peak RSS of the
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 from pathlib import Path
 
@@ -54,8 +55,11 @@ def pages(run: Run) -> int:
     return run.stat("cstocrawl/listing/pages") + run.stat("item_scraped_count")
 
 
-def crawl_runs(articles_per_section: int, runs: int, *, bare: bool) -> tuple[list[Run], list[Run]]:
-    """`runs` full crawls (each into a fresh output dir), alternated with bare runs if asked."""
+def crawl_runs(
+    articles_per_section: int, runs: int, *, bare: bool, loads: list[float] | None = None
+) -> tuple[list[Run], list[Run]]:
+    """`runs` full crawls (each into a fresh output dir), alternated with bare runs if asked;
+    `loads` gets the 1-minute load average after each full crawl (other work on the machine)."""
     site = large_site(articles_per_section)
     full_runs: list[Run] = []
     bare_runs: list[Run] = []
@@ -65,6 +69,8 @@ def crawl_runs(articles_per_section: int, runs: int, *, bare: bool) -> tuple[lis
             output = workdir / f"output{index}"
             full = run_scrapy(full_crawl_command(base_url, output), workdir / f"f{index}")
             full_runs.append(full)
+            if loads is not None:
+                loads.append(os.getloadavg()[0])
             print(f"  full crawl {index + 1}: {describe(full_runs[-1])}", flush=True)
             if bare:
                 bare_runs.append(run_scrapy(bare_command(base_url), workdir / f"b{index}"))
@@ -72,17 +78,26 @@ def crawl_runs(articles_per_section: int, runs: int, *, bare: bool) -> tuple[lis
     return full_runs, bare_runs
 
 
+def crawl_cpu(run: Run) -> float:
+    """CPU seconds of the crawl process alone (bench/stats.py), the one a bare spider is."""
+    return float(run.stats.get("bench/cpu/crawl", run.cpu))
+
+
 def describe(run: Run) -> str:
     return (
         f"{pages(run)} pages, {run.stat('item_scraped_count')} articles, "
         f"{run.stat('downloader/request_count')} requests in {run.elapsed:.1f} s "
-        f"({pages(run) / run.elapsed:.0f} pages/s), peak RSS {run.peak_rss_mb:.0f} MiB"
+        f"({pages(run) / run.elapsed:.0f} pages/s), peak RSS {run.peak_rss_mb:.0f} MiB, "
+        f"CPU {crawl_cpu(run):.1f} s in the crawl process, {run.cpu:.1f} s with its children"
     )
 
 
 def throughput_table(full: list[Run], bare: list[Run]) -> str:
-    rows = ["| crawler | pages | articles | requests | s | pages/s | articles/s | peak RSS |"]
-    rows.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+    rows = [
+        "| crawler | pages | articles | requests | s | pages/s | articles/s | peak RSS "
+        "| CPU s, crawl process | CPU s, all processes |"
+    ]
+    rows.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name, runs in (("`scrapy crawl news` (all pipelines)", full), ("bench/bare.py", bare)):
         rows.append(
             f"| {name} | {pages(runs[0])} | {runs[0].stat('item_scraped_count')} "
@@ -90,7 +105,8 @@ def throughput_table(full: list[Run], bare: list[Run]) -> str:
             f"| {median([r.elapsed for r in runs]):.1f} "
             f"| {median([pages(r) / r.elapsed for r in runs]):.0f} "
             f"| {median([r.stat('item_scraped_count') / r.elapsed for r in runs]):.0f} "
-            f"| {median([r.peak_rss_mb for r in runs]):.0f} MiB |"
+            f"| {median([r.peak_rss_mb for r in runs]):.0f} MiB "
+            f"| {median([crawl_cpu(r) for r in runs]):.1f} | {median([r.cpu for r in runs]):.1f} |"
         )
     return "\n".join(rows)
 
@@ -101,7 +117,8 @@ def main() -> None:
     parser.add_argument("--write-docs", action="store_true", help="update docs/benchmarks.md")
     args = parser.parse_args()
     print(f"Crawl throughput, {4 * LARGE} articles, {args.runs} runs each ({machine()})")
-    full, bare = crawl_runs(LARGE, args.runs, bare=True)
+    loads: list[float] = []
+    full, bare = crawl_runs(LARGE, args.runs, bare=True, loads=loads)
     print(f"Peak memory, {4 * SMALL} articles, {args.runs} runs")
     small, _ = crawl_runs(SMALL, args.runs, bare=False)
 
@@ -117,7 +134,10 @@ def main() -> None:
         f"(the 4 sections and the /news/ all-news feed), every page rendered before the clock "
         f"starts and served by bench/server.py. Settings for both: {settings}.\n\n"
         f"{throughput_table(full, bare)}\n\n"
-        f"Ratio of pages/s, full crawl to bare spider: **{ratio:.2f}** (target: at least 0.8)."
+        f"Ratio of pages/s, full crawl to bare spider: **{ratio:.2f}** (target: at least 0.8). "
+        f"Load average (1 min) after each run: {', '.join(f'{load:.1f}' for load in loads)} "
+        f"on {os.cpu_count()} cores. CPU s is user plus system time: of the crawl process alone, "
+        "and of it with every child it reaped (page and attachment workers, WARC writer)."
     )
     peak_small = median([r.peak_rss_mb for r in small])
     peak_large = median([r.peak_rss_mb for r in full])
