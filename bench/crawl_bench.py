@@ -1,9 +1,11 @@
 """Full crawl of a large replica against a bare Scrapy spider, and the crawl's peak memory.
 
-python -m bench.crawl_bench [--runs 3] [--write-docs]
+python -m bench.crawl_bench [--runs 3] [--write-docs] [--setting NAME=VALUE ...]
 Throughput: `scrapy crawl news -a full=1` with every pipeline on, and bench/bare.py over the same
 pages, alternated, politeness off, the same concurrency. Memory: peak RSS of the crawl process at
-1,000 and at 5,000 articles.
+1,000 and at 5,000 articles. `--setting` (repeatable) changes one setting of the full crawl only,
+to attribute its cost one toggle at a time (`--setting CSTOCRAWL_WARC=0`); such runs are printed,
+never written into the docs.
 """
 
 from __future__ import annotations
@@ -56,7 +58,12 @@ def pages(run: Run) -> int:
 
 
 def crawl_runs(
-    articles_per_section: int, runs: int, *, bare: bool, loads: list[float] | None = None
+    articles_per_section: int,
+    runs: int,
+    *,
+    bare: bool,
+    loads: list[float] | None = None,
+    settings: dict[str, str] | None = None,
 ) -> tuple[list[Run], list[Run]]:
     """`runs` full crawls (each into a fresh output dir), alternated with bare runs if asked;
     `loads` gets the 1-minute load average after each full crawl (other work on the machine)."""
@@ -67,7 +74,8 @@ def crawl_runs(
         workdir = Path(directory)
         for index in range(runs):
             output = workdir / f"output{index}"
-            full = run_scrapy(full_crawl_command(base_url, output), workdir / f"f{index}")
+            command = full_crawl_command(base_url, output, settings=settings)
+            full = run_scrapy(command, workdir / f"f{index}")
             full_runs.append(full)
             if loads is not None:
                 loads.append(os.getloadavg()[0])
@@ -115,19 +123,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--write-docs", action="store_true", help="update docs/benchmarks.md")
+    parser.add_argument(
+        "--setting", action="append", default=[], metavar="NAME=VALUE",
+        help="a setting of the full crawl (not the bare spider); not with --write-docs",
+    )  # fmt: skip
     args = parser.parse_args()
+    toggled = dict(setting.split("=", 1) for setting in args.setting)
+    if toggled and args.write_docs:
+        parser.error("--setting runs are not the published figures: drop --write-docs")
     print(f"Crawl throughput, {4 * LARGE} articles, {args.runs} runs each ({machine()})")
     loads: list[float] = []
-    full, bare = crawl_runs(LARGE, args.runs, bare=True, loads=loads)
+    full, bare = crawl_runs(LARGE, args.runs, bare=True, loads=loads, settings=toggled)
     print(f"Peak memory, {4 * SMALL} articles, {args.runs} runs")
-    small, _ = crawl_runs(SMALL, args.runs, bare=False)
+    small, _ = crawl_runs(SMALL, args.runs, bare=False, settings=toggled)
 
     ratio = median([pages(r) / r.elapsed for r in full]) / median(
         [pages(r) / r.elapsed for r in bare]
     )
     settings = ", ".join(f"{name}={value}" for name, value in FAST.items())
     throughput = (
-        f"Command: `python -m bench.crawl_bench --runs {args.runs}` (median of {args.runs} runs "
+        f"Command: `python -m bench.crawl_bench --runs {args.runs}"
+        f"{''.join(f' --setting {name}={value}' for name, value in toggled.items())}` "
+        f"(median of {args.runs} runs "
         f"each, full crawl and bare spider alternated).\n\nMachine: {machine()}.\n\n"
         f"Replica: `ReplicaSite('en', 'bitrix', articles_per_section={LARGE}, "
         f"page_size={PAGE_SIZE})`, i.e. {4 * LARGE} articles in 4 sections, listed by 5 listings "
