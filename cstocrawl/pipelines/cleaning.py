@@ -42,11 +42,15 @@ def content_sha256(item: ItemAdapter) -> str:
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 REPLACEMENT = "\ufffd"
+# Either kind: one scan finds that a string (nearly always) needs neither substitution.
+_UNWRITABLE_RE = re.compile(_SURROGATE_RE.pattern[:-1] + _CONTROL_RE.pattern[1:])
 
 
 def sanitise(text: str) -> tuple[str, int]:
     """`text` writable as UTF-8 and free of control characters, and how many characters changed:
     a surrogate becomes U+FFFD (something was there), a control character is removed."""
+    if not _UNWRITABLE_RE.search(text):
+        return text, 0
     text, surrogates = _SURROGATE_RE.subn(REPLACEMENT, text)
     text, controls = _CONTROL_RE.subn("", text)
     return text, surrogates + controls
