@@ -34,7 +34,7 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-test: install lint
+test: install lint typecheck
 	$(BIN)/python -m pytest -q
 
 bench: install

@@ -200,7 +200,11 @@ class _Worker:
         loop = asyncio.get_running_loop()
         ready = loop.create_future()
         fd = self._conn.fileno()
-        loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
+        def wake() -> None:
+            if not ready.done():
+                ready.set_result(None)
+
+        loop.add_reader(fd, wake)
         deadline = None if timeout is None else loop.time() + timeout
         try:
             while True:
@@ -282,33 +286,49 @@ def _main(argv: list[str]) -> None:
 
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     conn.send((_OK, os.getpid()))
+    while (call := _receive_call(conn)) is not None:
+        reply = _answer(*call)
+        del call
+        _send(conn, reply)
+        if reply[0] == _MEMORY:
+            return  # a process that hit its limit is not trusted with another call
+
+
+def _receive_call(conn: Connection) -> tuple[Callable[..., Any], tuple[Any, ...]] | None:
+    """The next call; None when the crawl closed the pipe (or died), or memory ran out reading
+    it (said to the crawl first). A call that cannot be unpickled is answered as raised."""
     while True:
         try:
             function, args = conn.recv()
         except EOFError:
-            return  # the crawl closed the pipe, or died
+            return None
         except MemoryError:
             conn.send((_MEMORY, None))
-            return
+            return None
         except Exception as error:  # an argument that cannot be unpickled here
             conn.send((_RAISED, _raised(RuntimeError(f"cannot read the call: {error!r}"))))
             continue
-        try:
-            reply: tuple[str, Any] = (_OK, function(*args))
-        except MemoryError:
-            reply = (_MEMORY, None)
-        except Exception as error:
-            reply = (_RAISED, _raised(error))
-        del function, args
-        try:
-            conn.send(reply)
-        except MemoryError:
-            conn.send((_MEMORY, None))
-        except Exception as error:  # an unpicklable result or exception
-            problem = RuntimeError(f"cannot send the result: {error!r}")
-            conn.send((_RAISED, _raised(problem)))
-        if reply[0] == _MEMORY:
-            return  # a process that hit its limit is not trusted with another call
+        return function, args
+
+
+def _answer(function: Callable[..., Any], args: tuple[Any, ...]) -> tuple[str, Any]:
+    try:
+        return (_OK, function(*args))
+    except MemoryError:
+        return (_MEMORY, None)
+    except Exception as error:
+        return (_RAISED, _raised(error))
+
+
+def _send(conn: Connection, reply: tuple[str, Any]) -> None:
+    """The reply; memory running out or a result that cannot be pickled is said instead."""
+    try:
+        conn.send(reply)
+    except MemoryError:
+        conn.send((_MEMORY, None))
+    except Exception as error:  # an unpicklable result or exception
+        problem = RuntimeError(f"cannot send the result: {error!r}")
+        conn.send((_RAISED, _raised(problem)))
 
 
 def _raised(error: BaseException) -> tuple[BaseException, str]:
