@@ -1,14 +1,18 @@
-"""Run the real `scrapy crawl news` in a subprocess against a local replica, and read its output."""
+"""The one module of helpers shared by test modules: run the real `scrapy crawl news` or the cron
+runner in a subprocess against a local replica, and read what the run left (dataset, manifest).
+
+Test modules import helpers from here, never from each other (issue 11).
+"""
 
 from __future__ import annotations
 
-import ast
 import json
-import re
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+
+from tests.replica import ReplicaSite
 
 REPO = Path(__file__).resolve().parent.parent
 # Politeness off for a server on loopback; everything else as in production.
@@ -96,21 +100,24 @@ def by_url(records: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return indexed
 
 
-_STAT_RE = re.compile(r"^[{ ]'(?P<key>[^']+)': (?P<value>.+?)[,}]?$")
+def run_stats(output_dir: Path, run_id: str = "run1") -> dict[str, Any]:
+    """The run's final Scrapy stats, as its manifest recorded them (datetimes as ISO strings);
+    a run that never began, or was killed outright, has no manifest and fails the read."""
+    return read_manifest(output_dir, run_id)["stats"]
 
 
-def log_stats(log: str) -> dict[str, Any]:
-    """The stats Scrapy dumps at the end of a crawl log (values that are not literals are kept as
-    text, e.g. datetimes; values wrapped over several lines are left out)."""
-    _, found, dump = log.rpartition("Dumping Scrapy stats:\n")
-    assert found, "the crawl did not finish: no stats in its log"
-    stats: dict[str, Any] = {}
-    for line in dump.splitlines():
-        if match := _STAT_RE.match(line):
-            try:
-                stats[match["key"]] = ast.literal_eval(match["value"])
-            except (ValueError, SyntaxError):
-                stats[match["key"]] = match["value"]
-        if line.endswith("}"):
-            break
-    return stats
+VOLATILE = ("crawled_at",)
+ATTACHMENT_FIELDS = ("url", "name")
+
+
+def comparable(record: dict[str, Any]) -> dict[str, Any]:
+    """The record without what changes from run to run, attachments reduced to what the page
+    shows: what the replica's expected_articles() holds."""
+    kept = {k: v for k, v in record.items() if k not in VOLATILE}
+    kept["attachments"] = [{k: a[k] for k in ATTACHMENT_FIELDS} for a in record["attachments"]]
+    return kept
+
+
+def upload_hits(site: ReplicaSite) -> int:
+    """Requests the replica answered for attachments (under /upload/)."""
+    return sum(count for target, count in site.hits.items() if target.startswith("/upload/"))
