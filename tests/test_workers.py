@@ -12,8 +12,13 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.utils.test import get_crawler
 
 from cstocrawl import workers
 from cstocrawl.workers import (
@@ -271,3 +276,48 @@ def test_an_exception_in_a_worker_is_raised_with_its_traceback(asyncio_reactor: 
         run_with(pools, pools.run(fails, "bad page"))
     assert isinstance(raised.value.__cause__, workers.RemoteTraceback)
     assert 'in fails\n    raise ValueError(message)' in str(raised.value.__cause__)
+
+
+# --- Workers.of: the crawl's pools, from its settings, gone with its engine ----------------------
+
+
+def crawler_with(**settings: object) -> Crawler:
+    crawler = get_crawler(settings_dict=settings)
+    crawler.stats.open_spider()
+    return crawler
+
+
+def test_a_crawl_gets_one_pair_of_pools_from_its_settings() -> None:
+    crawler = crawler_with(
+        CSTOCRAWL_WORKERS=2,
+        CSTOCRAWL_ATTACHMENT_WORKERS=3,
+        CSTOCRAWL_ATTACHMENT_TIMEOUT=7,
+        CSTOCRAWL_ATTACHMENT_MAX_MEMORY=300 * MB,
+        CSTOCRAWL_PAGE_TIMEOUT=0,
+    )
+    pools = Workers.of(crawler)
+    assert Workers.of(crawler) is pools
+    assert pools.pages is not None and pools.pages.count == 2
+    assert pools.pages.limits == Limits(timeout=None)  # 0: no limit
+    assert pools.attachments.count == 3
+    assert pools.attachments.limits == Limits(timeout=7.0, memory=300 * MB)
+    assert Workers.of(crawler_with(CSTOCRAWL_WORKERS=0)).pages is None
+
+
+def test_the_pools_stop_with_the_crawl_and_end_with_its_engine(asyncio_reactor: None) -> None:
+    crawler = crawler_with(CSTOCRAWL_WORKERS=1)
+    pools = Workers.of(crawler)
+    assert not pools.attachments.stopping()  # no engine yet: a pipeline under test
+    crawler.engine = SimpleNamespace()  # type: ignore[assignment]
+    crawler.crawling = True
+    assert not pools.attachments.stopping()
+    [(_, pid)] = asyncio.run(main_of(pools.run(where, 1)))
+    assert alive(pid)
+    crawler.crawling = False  # a graceful stop began
+    assert pools.pages is not None and pools.pages.stopping()
+    crawler.signals.send_catch_log(signals.engine_stopped)
+    assert wait_gone({pid}) == set()
+
+
+async def main_of(call: Any) -> list[Any]:
+    return [await call]
