@@ -11,9 +11,17 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.crawling import REPO, by_url, crawl, options, read_dataset, run_stats
+from tests.crawling import (
+    REPO,
+    by_url,
+    crawl,
+    descendants,
+    options,
+    read_dataset,
+    run_stats,
+    wait_gone,
+)
 from tests.extract.hostile import one_letter_runs_docx, shared_stream_pdf
-from tests.processes import descendants, wait_gone
 from tests.replica import Fault, ReplicaSite, serve
 from tests.replica.content import DOCX_TYPE, PDF_TYPE
 

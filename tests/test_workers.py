@@ -29,7 +29,7 @@ from cstocrawl.workers import (
     WorkersStopped,
     WorkerTimeout,
 )
-from tests.processes import alive, descendants, wait_gone
+from tests.crawling import alive, descendants, wait_gone
 
 REPO = Path(__file__).resolve().parent.parent
 MB = 2**20

@@ -17,9 +17,9 @@ from cstocrawl import settings as project_settings
 from cstocrawl.pipelines import attachments
 from cstocrawl.pipelines.attachments import AttachmentsPipeline, failure_path
 from cstocrawl.workers import WorkerDied, Workers
+from tests.crawling import descendants, wait_gone
 from tests.documents import make_docx, make_pdf
 from tests.extract.hostile import one_letter_runs_docx, shared_stream_pdf
-from tests.processes import descendants, wait_gone
 
 MB = 2**20
 # The project's settings without its extensions (a run lock, the manifest): only the pipeline runs.
