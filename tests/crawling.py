@@ -11,9 +11,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tests.replica import ReplicaSite
+if TYPE_CHECKING:  # workers import test modules that import this one: kept light
+    from tests.replica import ReplicaSite
 
 REPO = Path(__file__).resolve().parent.parent
 # Politeness off for a server on loopback; everything else as in production.
