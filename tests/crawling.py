@@ -1,14 +1,23 @@
-"""Run the real `scrapy crawl news` in a subprocess against a local replica, and read its output."""
+"""The one module of helpers shared by test modules: run the real `scrapy crawl news` or the cron
+runner in a subprocess against a local replica, and read what the run left (dataset, manifest);
+or build, in process, a crawler with the project's settings for a component under test.
+
+Test modules import helpers from here, never from each other (issue 11).
+"""
 
 from __future__ import annotations
 
-import ast
 import json
-import re
 import subprocess
 import sys
+import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # workers import test modules that import this one: kept light
+    from scrapy.crawler import Crawler
+
+    from tests.replica import ReplicaSite
 
 REPO = Path(__file__).resolve().parent.parent
 # Politeness off for a server on loopback; everything else as in production.
@@ -96,21 +105,102 @@ def by_url(records: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return indexed
 
 
-_STAT_RE = re.compile(r"^[{ ]'(?P<key>[^']+)': (?P<value>.+?)[,}]?$")
+def run_stats(output_dir: Path, run_id: str = "run1") -> dict[str, Any]:
+    """The run's final Scrapy stats, as its manifest recorded them (datetimes as ISO strings);
+    a run that never began, or was killed outright, has no manifest and fails the read."""
+    return read_manifest(output_dir, run_id)["stats"]
 
 
-def log_stats(log: str) -> dict[str, Any]:
-    """The stats Scrapy dumps at the end of a crawl log (values that are not literals are kept as
-    text, e.g. datetimes; values wrapped over several lines are left out)."""
-    _, found, dump = log.rpartition("Dumping Scrapy stats:\n")
-    assert found, "the crawl did not finish: no stats in its log"
-    stats: dict[str, Any] = {}
-    for line in dump.splitlines():
-        if match := _STAT_RE.match(line):
-            try:
-                stats[match["key"]] = ast.literal_eval(match["value"])
-            except (ValueError, SyntaxError):
-                stats[match["key"]] = match["value"]
-        if line.endswith("}"):
-            break
-    return stats
+VOLATILE = ("crawled_at",)
+ATTACHMENT_FIELDS = ("url", "name")
+
+
+def comparable(record: dict[str, Any]) -> dict[str, Any]:
+    """The record without what changes from run to run, attachments reduced to what the page
+    shows: what the replica's expected_articles() holds."""
+    kept = {k: v for k, v in record.items() if k not in VOLATILE}
+    kept["attachments"] = [{k: a[k] for k in ATTACHMENT_FIELDS} for a in record["attachments"]]
+    return kept
+
+
+def upload_hits(site: ReplicaSite) -> int:
+    """Requests the replica answered for attachments (under /upload/)."""
+    return sum(count for target, count in site.hits.items() if target.startswith("/upload/"))
+
+
+# --- The processes a test started, read from /proc: none may outlive a run or a test (issue 13) ---
+def _stat(pid: int) -> tuple[str, int] | None:
+    """(state, parent pid) of a process, or None when it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat.rpartition(")")[2].split()  # the command name may hold spaces and brackets
+    return fields[0], int(fields[1])
+
+
+def alive(pid: int) -> bool:
+    """Running or sleeping; a zombie (dead, not yet reaped by its parent) is not alive."""
+    stat = _stat(pid)
+    return stat is not None and stat[0] not in ("Z", "X")
+
+
+def descendants(pid: int) -> set[int]:
+    """Every live process under `pid`: children, their children, and so on."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and alive(pid_ := int(entry.name)):
+            stat = _stat(pid_)
+            if stat is not None:
+                parents.setdefault(stat[1], []).append(pid_)
+    found: set[int] = set()
+    todo = [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def wait_gone(pids: set[int], timeout: float = 15) -> set[int]:
+    """The processes among `pids` still alive after waiting up to `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while (left := {pid for pid in pids if alive(pid)}) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return left
+
+
+# --- in process --------------------------------------------------------------------------------
+
+
+def project_settings(output_dir: Path, **overrides: Any) -> dict[str, Any]:
+    """cstocrawl/settings.py, run `run1` into `output_dir`, with `overrides`."""
+    import cstocrawl.settings as project
+
+    settings = {name: getattr(project, name) for name in dir(project) if name.isupper()}
+    run = {"CSTOCRAWL_OUTPUT_DIR": str(output_dir), "CSTOCRAWL_RUN_ID": "run1"}
+    return {**settings, **run, **overrides}
+
+
+def project_crawler(
+    output_dir: Path, spider: dict[str, str] | None = None, **overrides: Any
+) -> Crawler:
+    """A crawler of the news spider with the project's settings and extensions, its stats open.
+    The run begins here (RunLifecycle.from_crawler): the state holds it as running. With `spider`
+    (its -a arguments) the spider is made first, as `Crawler.crawl` does, so the run sees them;
+    this is `scrapy.utils.test.get_crawler` with that one step added."""
+    from scrapy.crawler import AsyncCrawlerRunner, CrawlerRunner
+    from scrapy.utils.reactor import is_reactor_installed
+    from scrapy.utils.test import get_reactor_settings
+
+    from cstocrawl.spiders.news import NewsSpider
+
+    settings = {**get_reactor_settings(), **project_settings(output_dir, **overrides)}
+    runner = CrawlerRunner(settings) if is_reactor_installed() else AsyncCrawlerRunner(settings)
+    crawler = runner.create_crawler(NewsSpider)
+    if spider is not None:
+        crawler.spider = crawler._create_spider(**spider)
+    crawler._apply_settings()
+    crawler.stats.open_spider()
+    return crawler

@@ -11,9 +11,17 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.crawling import REPO, by_url, crawl, log_stats, options, read_dataset
+from tests.crawling import (
+    REPO,
+    by_url,
+    crawl,
+    descendants,
+    options,
+    read_dataset,
+    run_stats,
+    wait_gone,
+)
 from tests.extract.hostile import one_letter_runs_docx, shared_stream_pdf
-from tests.processes import descendants, wait_gone
 from tests.replica import Fault, ReplicaSite, serve
 from tests.replica.content import DOCX_TYPE, PDF_TYPE
 
@@ -65,7 +73,7 @@ def test_slow_and_huge_attachments_fail_alone_and_are_not_read_again(tmp_path: P
             if path not in (SLOW_PDF, BIG_DOCX):  # the others are read as ever
                 assert attachment["text"] == good[attachment["url"]]["text"], path
                 assert attachment["error"] is None
-    first_stats, second_stats = log_stats(first.stderr), log_stats(second.stderr)
+    first_stats, second_stats = run_stats(tmp_path), run_stats(tmp_path, "run2")
     assert first_stats["finish_reason"] == "finished"
     assert first_stats["cstocrawl/attachments/failed"] == 2
     assert "cstocrawl/attachments/failure_remembered" not in first_stats
@@ -106,7 +114,7 @@ def test_one_sigterm_stops_a_crawl_whose_worker_reads_a_file_for_hours(tmp_path:
     text = log.read_text()
     assert returncode >= 0, text[-3000:]  # exited by itself (its code is issue 10's business)
     assert "Received SIGTERM, shutting down gracefully" in text
-    assert log_stats(text)["finish_reason"] == "shutdown"
+    assert run_stats(tmp_path)["finish_reason"] == "shutdown"
     assert wait_gone(workers) == set()
 
 

@@ -18,10 +18,9 @@ from pathlib import Path
 import pytest
 
 from cstocrawl.state import State, state_path
-from tests.crawling import REPO, by_url, crawl, options, read_latest
+from tests.crawling import REPO, by_url, comparable, crawl, options, read_latest
 from tests.replica import Fault, ReplicaSite, serve
 from tests.replica.content import LISTINGS
-from tests.spiders.test_news_e2e import comparable
 
 Ready = Callable[[ReplicaSite, Path], bool]
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from cstocrawl import settings as project_settings
-from tests.crawling import by_url, crawl, log_stats, read_dataset
+from tests.crawling import by_url, comparable, crawl, read_dataset, run_stats
 from tests.documents import make_pdf
 from tests.replica import (
     Fault,
@@ -30,7 +30,6 @@ from tests.replica import (
     truncated,
 )
 from tests.replica.content import DOCX_TYPE, LISTINGS, MONTHS, PDF_TYPE, Article
-from tests.spiders.test_news_e2e import comparable
 
 
 def truth(site: ReplicaSite) -> dict[str, dict[str, Any]]:
@@ -131,7 +130,7 @@ def test_http_faults_are_retried_or_recorded_and_robots_txt_is_obeyed(tmp_path: 
     with serve(site) as base:
         result = crawl(base, tmp_path, settings=settings)
     assert result.returncode == 0, result.stderr[-3000:]
-    log, stats = result.stderr, log_stats(result.stderr)
+    log, stats = result.stderr, run_stats(tmp_path)
     assert stats["finish_reason"] == "finished"
     assert stats["cstocrawl/health"] == "ok"
 
@@ -232,7 +231,7 @@ def test_bad_pages_give_items_with_problems_and_odd_links_are_fetched_once(tmp_p
     with serve(site) as base:
         result = crawl(base, tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
-    log, stats = result.stderr, log_stats(result.stderr)
+    log, stats = result.stderr, run_stats(tmp_path)
 
     expected = truth(site)
     # No title line: <title> and the listing still name the article, and its text and pictures are
@@ -318,7 +317,7 @@ def test_bad_attachments_invalid_items_and_hostile_names(tmp_path: Path) -> None
     with serve(site) as base:
         result = crawl(base, tmp_path, settings=settings)
     assert result.returncode == 0, result.stderr[-3000:]
-    log, stats = result.stderr, log_stats(result.stderr)
+    log, stats = result.stderr, run_stats(tmp_path)
 
     expected = truth(site)
     del expected[invalid.url]
@@ -392,7 +391,7 @@ def test_item_errors_are_rejected_and_counted_and_bad_text_is_sanitised(tmp_path
     with serve(site) as base:
         result = crawl(base, tmp_path, settings=settings)
     assert result.returncode == 0, result.stderr[-3000:]
-    log, stats = result.stderr, log_stats(result.stderr)
+    log, stats = result.stderr, run_stats(tmp_path)
 
     # The article whose attachment text held a lone surrogate is written, the text sanitised.
     expected = truth(site)
@@ -466,7 +465,7 @@ def test_a_redirect_to_another_port_of_the_same_host_is_not_followed(tmp_path: P
         )
         with serve(site) as base:
             result = crawl(base, tmp_path)
-    log, stats = result.stderr, log_stats(result.stderr)
+    log, stats = result.stderr, run_stats(tmp_path)
     assert stats["finish_reason"] == "finished", log[-3000:]
     assert not other.hits  # nothing reached the server on the other port
     expected = truth(site)

@@ -16,9 +16,8 @@ from pathlib import Path
 import pytest
 
 from cstocrawl.state import State, state_path
-from tests.crawling import REPO, by_url, crawl, options, read_latest, read_manifest
+from tests.crawling import REPO, by_url, comparable, crawl, options, read_latest, read_manifest
 from tests.replica import ReplicaSite, serve
-from tests.spiders.test_news_e2e import comparable
 
 # Mount a tmpfs on $NEWS, run the command, keep a copy of what it left there, exit with its code.
 SCRIPT = (

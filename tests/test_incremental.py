@@ -11,7 +11,7 @@ from cstocrawl.extensions.run import RunLifecycle
 from cstocrawl.incremental import Plan, plan_of
 from cstocrawl.run import run_date
 from cstocrawl.state import Known, Retry, State, state_path
-from tests.components import project_crawler
+from tests.crawling import project_crawler
 
 RECENT = "https://en.odkb-csto.org/news/news_odkb/recent/"
 OLD = "https://en.odkb-csto.org/news/news_odkb/old/"

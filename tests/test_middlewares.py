@@ -1,13 +1,18 @@
-"""The offsite filter on its own: a request is on the site when its scheme, host and port are."""
+"""The middlewares and the redirect extension on their own, in process: a request is on the site
+when its scheme, host and port are; robots.txt judges every request that waited for it; a
+redirect chain that comes back to a URL it passed is followed."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.exceptions import IgnoreRequest
+from scrapy.http import TextResponse
 from scrapy.utils.test import get_crawler
 
-from cstocrawl.middlewares import OffsiteMiddleware
+from cstocrawl.middlewares import OffsiteMiddleware, RedirectRevisits, RobotsTxtMiddleware
 from cstocrawl.spiders.news import NewsSpider
 
 
@@ -58,3 +63,114 @@ def test_the_official_site_is_https_on_its_own_hosts(lang: str, url: str, follow
     else:
         with pytest.raises(IgnoreRequest):
             offsite.process_request(Request(url))
+
+
+# --- robots.txt: every request that waited for it is judged by it --------------------------------
+
+
+class RobotsEngine:
+    """The engine's download of robots.txt, answered when the test says: the requests that arrive
+    meanwhile all wait on one parser."""
+
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+        self.requested: list[str] = []
+        self.answer: asyncio.Future[None] | None = None
+
+    async def download_async(self, request: Request) -> TextResponse:
+        self.requested.append(request.url)
+        self.answer = asyncio.get_running_loop().create_future()
+        await self.answer
+        return TextResponse(request.url, body=self.body, request=request)
+
+
+def robots_verdicts(urls: list[str], robots_txt: bytes) -> tuple[list[str], RobotsEngine]:
+    """What RobotsTxtMiddleware says of requests made at once, before robots.txt arrived."""
+    crawler = get_crawler(NewsSpider, {"ROBOTSTXT_OBEY": True})
+    crawler.stats.open_spider()
+    engine = RobotsEngine(robots_txt)
+    crawler.engine = engine  # type: ignore[assignment]
+    robots = RobotsTxtMiddleware.from_crawler(crawler)
+
+    async def verdict(request: Request) -> str:
+        try:
+            await robots.process_request(request)
+        except IgnoreRequest as error:
+            return str(error)
+        return "allowed"
+
+    async def main() -> list[str]:
+        waiting = [asyncio.ensure_future(verdict(Request(url))) for url in urls]
+        while engine.answer is None:  # every request is waiting on the one download
+            await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        engine.answer.set_result(None)
+        return await asyncio.gather(*waiting)
+
+    return asyncio.run(main()), engine
+
+
+def test_every_request_that_waited_for_robots_txt_is_judged_by_it() -> None:
+    """Scrapy 2.19 gave the parser to the first waiter only: the later ones were let through."""
+    disallowed = [f"http://127.0.0.1:8800/news/smi/{n}/" for n in range(4)]
+    verdicts, engine = robots_verdicts(
+        [*disallowed, "http://127.0.0.1:8800/news/x/"], b"User-agent: *\nDisallow: /news/smi/\n"
+    )
+    assert verdicts == ["Forbidden by robots.txt"] * 4 + ["allowed"]
+    assert engine.requested == ["http://127.0.0.1:8800/robots.txt"]  # fetched once for all
+
+
+# --- Redirect chains that come back to a URL they passed -----------------------------------------
+
+
+class SchedulingEngine:
+    def __init__(self) -> None:
+        self.scheduled: list[Request] = []
+
+    def crawl(self, request: Request) -> None:
+        self.scheduled.append(request)
+
+
+def dropped(request: Request) -> tuple[list[Request], int]:
+    """What RedirectRevisits does with a request the scheduler dropped as a duplicate: the
+    requests it schedules again, and the count it keeps."""
+    crawler = get_crawler(settings_dict={})
+    crawler.stats.open_spider()
+    engine = SchedulingEngine()
+    crawler.engine = engine  # type: ignore[assignment]
+    extension = RedirectRevisits.from_crawler(crawler)  # held: signals keep weak references
+    crawler.signals.send_catch_log(signals.request_dropped, request=request, spider=None)
+    del extension
+    return engine.scheduled, crawler.stats.get_value("cstocrawl/redirect/revisited", 0)
+
+
+START = "https://en.odkb-csto.org/news/news_odkb/a/"
+
+
+@pytest.mark.parametrize(
+    "back_at",
+    [
+        START,
+        "https://en.odkb-csto.org/news/news_odkb/a/?utm_source=x",  # the same page, canonically
+        "https://www.en.odkb-csto.org/news/news_odkb/a/",
+    ],
+)
+def test_a_chain_back_to_a_url_it_passed_is_followed_there(back_at: str) -> None:
+    request = Request(back_at, meta={"redirect_urls": [START, START + "?set_cookie=1"]})
+    scheduled, revisited = dropped(request)
+    assert [(r.url, r.dont_filter) for r in scheduled] == [(back_at, True)]
+    assert scheduled[0].meta["redirect_urls"] == [START, START + "?set_cookie=1"]
+    assert revisited == 1
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        Request(START),  # no redirect: a plain duplicate
+        Request(START + "b/", meta={"redirect_urls": [START]}),  # a new URL dropped otherwise
+        # A loop: let through once already; REDIRECT_MAX_TIMES ends it.
+        Request(START, meta={"redirect_urls": [START]}, dont_filter=True),
+    ],
+)
+def test_other_dropped_requests_stay_dropped(request_: Request) -> None:
+    assert dropped(request_) == ([], 0)

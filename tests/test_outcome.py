@@ -17,7 +17,7 @@ from cstocrawl.outcome import Exit, Outcome, Refused, judge, summary, verdict
 from cstocrawl.preflight import check_run, check_state, check_writable
 from cstocrawl.spiders.news import Arguments, NewsSpider
 from cstocrawl.state import State, state_path
-from tests.components import project_settings
+from tests.crawling import project_settings
 
 HEALTHY = {"cstocrawl/listing/pages": 5, "cstocrawl/health": "ok", "log_count/ERROR": 0}
 

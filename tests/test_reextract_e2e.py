@@ -26,10 +26,10 @@ from warcio.cli import main as warcio_main  # type: ignore[import-untyped]
 
 from cstocrawl import settings as project_settings
 from cstocrawl.reextract import warc_files
-from tests.crawling import REPO, by_url, crawl, log_stats, options, read_dataset, read_latest
+from tests.crawling import REPO, by_url, crawl, options, read_dataset, read_latest, run_stats
+from tests.crawling import comparable as as_truth
 from tests.crawling import read_manifest as manifest_of
 from tests.replica import Fault, ReplicaSite, serve
-from tests.spiders.test_news_e2e import comparable as as_truth
 
 VOLATILE = ("crawled_at",)
 CORRECTED = "A corrected first paragraph, long enough to be an article's body on its own."
@@ -115,7 +115,7 @@ def test_a_dataset_rebuilt_from_the_warc_equals_the_live_one_with_no_network(
     with serve(site) as base_url:
         result = crawl(base_url, live, settings={"CSTOCRAWL_WARC_ATTACHMENTS": "True"})
     assert result.returncode == 0, result.stderr[-3000:]
-    live_stats = log_stats(result.stderr)
+    live_stats = run_stats(live)
     warcs = warc_files(live / "warc")
     assert [path.name for path in warcs] == ["run1.warc.gz"]
     assert not list((live / "warc").glob("*.open"))
@@ -130,7 +130,7 @@ def test_a_dataset_rebuilt_from_the_warc_equals_the_live_one_with_no_network(
         result = reextract(rebuilt)
     assert result.returncode == 0, result.stderr[-3000:]
     assert peers == []  # zero connections to the site's address
-    stats = log_stats(result.stderr)
+    stats = run_stats(rebuilt, "re1")
     assert stats["downloader/request_count"] == stats["cstocrawl/replay/served"]
     assert not any(key.startswith("downloader/exception") for key in stats)
     assert "cstocrawl/warc/records" not in stats  # a re-extraction captures nothing new
@@ -156,7 +156,7 @@ def test_a_parser_fix_reaches_every_archived_article(tmp_path: Path) -> None:
         result = crawl(base_url, tmp_path)  # attachments kept under files/, revisits in the WARC
     assert result.returncode == 0, result.stderr[-3000:]
     live = by_url(read_dataset(tmp_path))
-    revisits = log_stats(result.stderr)["cstocrawl/warc/revisits"]
+    revisits = run_stats(tmp_path)["cstocrawl/warc/revisits"]
     stored = {a["url"] for r in live.values() for a in r["attachments"] if a["path"]}
     assert revisits == len(stored) > 0  # each attachment fetched once, kept by its digest
 
@@ -236,7 +236,7 @@ def test_newest_captures_win_across_daily_runs_and_no_article_is_lost(tmp_path: 
 
     result = reextract(tmp_path, settings=day, args=(section,))
     assert result.returncode == 0, result.stderr[-3000:]
-    stats = log_stats(result.stderr)
+    stats = run_stats(tmp_path, "re1")
     assert stats["cstocrawl/replay/older_listings"] > 0
     assert "cstocrawl/replay/unlisted_articles" not in stats  # every one read with its listing
     assert not any("not_archived" in key for key in stats)

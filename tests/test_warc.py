@@ -20,7 +20,7 @@ from cstocrawl.pipelines.attachments import URL_META
 from cstocrawl.reextract import ArchiveIndex, Replay, warc_files
 from cstocrawl.warc import NotArchived, WarcCapture
 from cstocrawl.warcwriter import digest_hex, sha256_digest
-from tests.components import project_crawler
+from tests.crawling import project_crawler
 
 PAGE = "<html><head><title>An article</title></head><body><h1>An article</h1></body></html>"
 PDF = b"%PDF-1.4\n" + b"x" * 2000 + b"\n%%EOF\n"

@@ -12,8 +12,13 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.utils.test import get_crawler
 
 from cstocrawl import workers
 from cstocrawl.workers import (
@@ -24,7 +29,7 @@ from cstocrawl.workers import (
     WorkersStopped,
     WorkerTimeout,
 )
-from tests.processes import alive, descendants, wait_gone
+from tests.crawling import alive, descendants, wait_gone
 
 REPO = Path(__file__).resolve().parent.parent
 MB = 2**20
@@ -119,12 +124,14 @@ def test_a_page_whose_worker_died_once_gets_a_new_worker(
 
 
 def test_an_attachment_over_the_time_limit_is_killed_and_the_next_gets_a_new_worker() -> None:
-    pools = Workers(1, attachment_limits=Limits(timeout=0.5))
+    # The limit also covers the worker's first call, which imports this module (and pytest):
+    # over 0.5 s on a loaded 2-core machine.
+    pools = Workers(1, attachment_limits=Limits(timeout=2))
 
     async def main() -> tuple[int, int]:
         await pools.extract(where, 0)
         [slow] = pools.attachments.pids()
-        with pytest.raises(WorkerTimeout, match=r"took longer than 0\.5 s"):
+        with pytest.raises(WorkerTimeout, match=r"took longer than 2 s"):
             await pools.extract(sleep_then, 600, 1)
         assert not alive(slow)
         return await pools.extract(where, 1)
@@ -271,3 +278,48 @@ def test_an_exception_in_a_worker_is_raised_with_its_traceback(asyncio_reactor: 
         run_with(pools, pools.run(fails, "bad page"))
     assert isinstance(raised.value.__cause__, workers.RemoteTraceback)
     assert 'in fails\n    raise ValueError(message)' in str(raised.value.__cause__)
+
+
+# --- Workers.of: the crawl's pools, from its settings, gone with its engine ----------------------
+
+
+def crawler_with(**settings: object) -> Crawler:
+    crawler = get_crawler(settings_dict=settings)
+    crawler.stats.open_spider()
+    return crawler
+
+
+def test_a_crawl_gets_one_pair_of_pools_from_its_settings() -> None:
+    crawler = crawler_with(
+        CSTOCRAWL_WORKERS=2,
+        CSTOCRAWL_ATTACHMENT_WORKERS=3,
+        CSTOCRAWL_ATTACHMENT_TIMEOUT=7,
+        CSTOCRAWL_ATTACHMENT_MAX_MEMORY=300 * MB,
+        CSTOCRAWL_PAGE_TIMEOUT=0,
+    )
+    pools = Workers.of(crawler)
+    assert Workers.of(crawler) is pools
+    assert pools.pages is not None and pools.pages.count == 2
+    assert pools.pages.limits == Limits(timeout=None)  # 0: no limit
+    assert pools.attachments.count == 3
+    assert pools.attachments.limits == Limits(timeout=7.0, memory=300 * MB)
+    assert Workers.of(crawler_with(CSTOCRAWL_WORKERS=0)).pages is None
+
+
+def test_the_pools_stop_with_the_crawl_and_end_with_its_engine(asyncio_reactor: None) -> None:
+    crawler = crawler_with(CSTOCRAWL_WORKERS=1)
+    pools = Workers.of(crawler)
+    assert not pools.attachments.stopping()  # no engine yet: a pipeline under test
+    crawler.engine = SimpleNamespace()  # type: ignore[assignment]
+    crawler.crawling = True
+    assert not pools.attachments.stopping()
+    [(_, pid)] = asyncio.run(main_of(pools.run(where, 1)))
+    assert alive(pid)
+    crawler.crawling = False  # a graceful stop began
+    assert pools.pages is not None and pools.pages.stopping()
+    crawler.signals.send_catch_log(signals.engine_stopped)
+    assert wait_gone({pid}) == set()
+
+
+async def main_of(call: Any) -> list[Any]:
+    return [await call]

@@ -1,20 +1,30 @@
-"""The health check: missing fields, and confident nonsense that only shows across articles."""
+"""The health check: missing fields, and confident nonsense that only shows across articles.
+
+In process: the extension fed with items, and the spider's callbacks fed with the replica's pages
+(HtmlResponse) in front of it. That a failed health check fails the run, exit 4 with nothing
+recorded, is the cron runner's test (tests/test_cron.py), through a real process.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy import signals
+from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
 from cstocrawl.extensions.health import HealthCheck, Observed, assess
 from cstocrawl.incremental import FailedFetch
 from cstocrawl.items import Article
-from tests.crawling import crawl
-from tests.replica import Fault, ReplicaSite, rewritten, serve
+from cstocrawl.outcome import Exit, judge
+from cstocrawl.site import canonicalize_url
+from cstocrawl.spiders.news import NewsSpider
+from tests.replica import Fault, ReplicaSite, rewritten
 
 HEALTHY_STATS = {
     "cstocrawl/listing/pages": 3,
@@ -124,37 +134,6 @@ def test_the_extension_sees_kept_dropped_and_failed_items() -> None:
     )
 
 
-def test_a_site_whose_pages_all_print_one_date_fails_the_run(tmp_path: Path) -> None:
-    """Every article page shows the same date (a template printing the newest item's date): the
-    listings' dates disagree, so the run fails loudly, says why, and promotes nothing."""
-    site = ReplicaSite(lang="en", variant="bitrix")
-    for truth in site.expected_articles():
-        fault = Fault(status=None, edit=rewritten(r"\d\d\.\d\d\.\d{4}", "13.02.2026"))
-        site.set_fault(urlsplit(truth["url"]).path, fault)
-    with serve(site) as base_url:
-        result = crawl(base_url, tmp_path, "lang=en")
-    assert result.returncode != 0
-    assert "48 of 48 article dates disagree with their listing's date" in result.stderr
-    assert not (tmp_path / "news" / "latest.jsonl").exists()
-
-
-def test_a_site_whose_pages_all_print_one_title_fails_the_run(tmp_path: Path) -> None:
-    """Every article page calls itself "Latest news" (heading and <title>): the run fails, naming
-    the shared title, and promotes nothing."""
-    site = ReplicaSite(lang="en", variant="plain")
-    for truth in site.expected_articles():
-        fault = Fault(
-            status=None,
-            edit=rewritten(r"<(h1|title|b)>.*?</\1>", r"<\1>Latest news</\1>"),
-        )
-        site.set_fault(urlsplit(truth["url"]).path, fault)
-    with serve(site) as base_url:
-        result = crawl(base_url, tmp_path, "lang=en")
-    assert result.returncode != 0
-    assert "48 of 48 articles share one title ('latest news')" in result.stderr
-    assert not (tmp_path / "news" / "latest.jsonl").exists()
-
-
 def test_a_failed_fetch_is_not_taken_for_a_markup_change() -> None:
     """A re-check that got a maintenance page (dropped by the state pipeline as a failed fetch)
     says nothing of the markup: its missing date does not count against the parser."""
@@ -176,3 +155,87 @@ def test_a_failed_fetch_is_not_taken_for_a_markup_change() -> None:
     assert verdict(DropItem("Unchanged")) == [
         "1 of 2 articles had missing_date: the site's markup may have changed"
     ]
+
+
+# --- The spider's callbacks and the health check together, in process ---------------------------
+
+MIRROR = "http://127.0.0.1:8800"
+
+
+def crawled_in_process(site: ReplicaSite, output_dir: Path) -> Crawler:
+    """Every page the spider asks for, answered by `site` (faults included) as HtmlResponse and
+    handed to its callback, each request once by canonical URL as the dupefilter would; every
+    article reaches the health check as a scraped item. The crawler, closed, is returned."""
+    crawler = get_crawler(
+        NewsSpider,
+        {"CSTOCRAWL_WORKERS": 0, "CSTOCRAWL_OUTPUT_DIR": str(output_dir), "CSTOCRAWL_RUN_ID": "r1"},
+    )
+    crawler.spider = crawler._create_spider(lang="en", base_url=MIRROR)
+    crawler.stats.open_spider()
+    check = HealthCheck.from_crawler(crawler)
+    spider = crawler.spider
+    assert isinstance(spider, NewsSpider)
+
+    async def crawl() -> None:
+        queue = [request async for request in spider.start()]
+        seen: set[str] = set()
+        while queue:
+            request = queue.pop(0)
+            if canonicalize_url(request.url) in seen:
+                continue
+            seen.add(canonicalize_url(request.url))
+            answer = site.respond(request.url.removeprefix(MIRROR))
+            assert answer.status == 200, request.url
+            response = HtmlResponse(request.url, body=answer.body, request=request)
+            async for result in request.callback(response, **request.cb_kwargs):
+                if isinstance(result, Article):
+                    crawler.signals.send_catch_log(signals.item_scraped, item=result)
+                else:
+                    queue.append(result)
+
+    asyncio.run(crawl())
+    check.check()
+    return crawler
+
+
+def test_a_site_whose_pages_all_print_one_date_fails_the_run(tmp_path: Path) -> None:
+    """Every article page shows the same date (a template printing the newest item's date): the
+    listings' dates disagree, so the run fails as a markup change (exit 4) and says why."""
+    site = ReplicaSite(lang="en", variant="bitrix")
+    for truth in site.expected_articles():
+        fault = Fault(status=None, edit=rewritten(r"\d\d\.\d\d\.\d{4}", "13.02.2026"))
+        site.set_fault(urlsplit(truth["url"]).path, fault)
+    stats = crawled_in_process(site, tmp_path).stats
+    assert stats.get_value("cstocrawl/article/pages") == 48
+    assert stats.get_value("cstocrawl/health") == "failed"
+    failures = stats.get_value("cstocrawl/health/failures")
+    assert "48 of 48 article dates disagree with their listing's date" in failures
+    assert judge(stats.get_stats(), "finished", max_errors=5).code == Exit.MARKUP
+
+
+def test_a_site_whose_pages_all_print_one_title_fails_the_run(tmp_path: Path) -> None:
+    """Every article page calls itself "Latest news" (heading and <title>): the run fails as a
+    markup change (exit 4), naming the shared title."""
+    site = ReplicaSite(lang="en", variant="plain")
+    for truth in site.expected_articles():
+        fault = Fault(
+            status=None,
+            edit=rewritten(r"<(h1|title|b)>.*?</\1>", r"<\1>Latest news</\1>"),
+        )
+        site.set_fault(urlsplit(truth["url"]).path, fault)
+    stats = crawled_in_process(site, tmp_path).stats
+    assert stats.get_value("cstocrawl/article/pages") == 48
+    assert stats.get_value("cstocrawl/health") == "failed"
+    failures = stats.get_value("cstocrawl/health/failures")
+    assert any(f.startswith("48 of 48 articles share one title ('latest news')") for f in failures)
+    assert judge(stats.get_stats(), "finished", max_errors=5).code == Exit.MARKUP
+
+
+def test_the_unchanged_site_is_healthy_in_process(tmp_path: Path) -> None:
+    """The same crawl of the site as served: every page read, no alarm (the two above fail on
+    their fault, not on the way pages are fed)."""
+    for variant in ("bitrix", "plain"):
+        stats = crawled_in_process(ReplicaSite(lang="en", variant=variant), tmp_path).stats
+        assert stats.get_value("cstocrawl/article/pages") == 48, variant
+        assert stats.get_value("cstocrawl/health/failures") == [], variant
+        assert judge(stats.get_stats(), "finished", max_errors=5).code == Exit.OK, variant

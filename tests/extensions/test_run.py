@@ -21,7 +21,7 @@ from cstocrawl.pipelines.cleaning import CleaningPipeline
 from cstocrawl.pipelines.jsonl import JsonLinesWriterPipeline
 from cstocrawl.pipelines.state import StatePipeline
 from cstocrawl.state import State
-from tests.components import project_crawler
+from tests.crawling import project_crawler
 
 SECTION = "https://en.odkb-csto.org/news/news_odkb/"
 

@@ -19,9 +19,9 @@ from cstocrawl.items import Attachment
 from cstocrawl.pipelines import attachments
 from cstocrawl.pipelines.attachments import AttachmentsPipeline, by_url_path, failure_path
 from cstocrawl.workers import WorkerDied, Workers
+from tests.crawling import descendants, wait_gone
 from tests.documents import make_docx, make_pdf
 from tests.extract.hostile import one_letter_runs_docx, shared_stream_pdf
-from tests.processes import descendants, wait_gone
 
 MB = 2**20
 URL = "https://en.odkb-csto.org/upload/iblock/000/f.pdf"

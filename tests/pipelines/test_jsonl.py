@@ -14,7 +14,7 @@ from scrapy.exceptions import DropItem
 
 from cstocrawl.pipelines import jsonl
 from cstocrawl.pipelines.jsonl import JsonLinesWriterPipeline
-from tests.components import project_crawler
+from tests.crawling import project_crawler
 
 
 class FullDisk:

@@ -16,7 +16,7 @@ from cstocrawl.items import Article
 from cstocrawl.pipelines.cleaning import content_sha256
 from cstocrawl.pipelines.state import StatePipeline
 from cstocrawl.state import State
-from tests.components import project_crawler
+from tests.crawling import project_crawler
 
 URL = "https://en.odkb-csto.org/news/news_odkb/summit/"
 LISTING = "https://en.odkb-csto.org/news/news_odkb/?PAGEN_1=3"

@@ -19,7 +19,7 @@ from cstocrawl.items import Article
 from cstocrawl.pipelines.cleaning import content_sha256
 from cstocrawl.pipelines.state import StatePipeline
 from cstocrawl.state import State, state_path
-from tests.components import project_crawler
+from tests.crawling import project_crawler
 
 MIRROR = "http://127.0.0.1:8800"
 SITE = "https://en.odkb-csto.org"

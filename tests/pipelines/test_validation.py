@@ -16,7 +16,7 @@ from twisted.python.failure import Failure
 from cstocrawl.items import Article, Attachment
 from cstocrawl.pipelines.validation import ValidationPipeline, validation_error
 from cstocrawl.schema import article_schema
-from tests.components import project_crawler
+from tests.crawling import project_crawler
 
 SHA = "ab" * 32
 GOOD: dict[str, Any] = {

@@ -14,18 +14,18 @@ from cstocrawl.state import State, state_path
 from tests.crawling import (
     REPO,
     by_url,
+    comparable,
     crawl,
     cron_command,
-    log_stats,
     read_dataset,
     read_latest,
     read_manifest,
     run_cron,
+    run_stats,
+    upload_hits,
 )
-from tests.pipelines.test_attachments_e2e import upload_hits
 from tests.replica import Fault, ReplicaSite, Response, serve
 from tests.replica.content import LISTINGS
-from tests.spiders.test_news_e2e import comparable
 
 TODAY = date(2025, 12, 1)
 RECHECK_DAYS = 60
@@ -212,7 +212,7 @@ def test_an_error_page_served_with_200_never_replaces_a_good_article(tmp_path: P
     day2_dataset = tmp_path / "news" / "day2.jsonl"
     assert not day2_dataset.exists() or read_dataset(tmp_path, "day2") == []
     assert_equal_to_truth(read_latest(tmp_path), truth)
-    stats = log_stats(day2.stderr)
+    stats = run_stats(tmp_path, "day2")
     assert stats["cstocrawl/failed/article"] == stats["cstocrawl/failed/downgraded"] == 1
     [line] = [line for line in day2.stderr.splitlines() if "the page lost its" in line]
     assert f"ERROR: Failed article {victim.url}: the page lost its " in line
@@ -223,7 +223,7 @@ def test_an_error_page_served_with_200_never_replaces_a_good_article(tmp_path: P
     # Day 3: still inside the window (the stored date was kept), fetched again, found unchanged.
     assert site.hits[victim.path] == hits_before_day3 + 1
     assert read_dataset(tmp_path, "day3") == []
-    assert log_stats(day3.stderr).get("cstocrawl/failed/article") is None
+    assert run_stats(tmp_path, "day3").get("cstocrawl/failed/article") is None
     assert_equal_to_truth(read_latest(tmp_path), truth)
 
 
@@ -252,8 +252,8 @@ def test_what_a_run_failed_is_retried_by_the_next_runs_then_given_up(tmp_path: P
         day2 = crawl(base_url, tmp_path, run_id="day2", settings=runs)
         hits_after_day2 = site.hits[lost_for_good.path]
         day3 = crawl(base_url, tmp_path, run_id="day3", settings=runs)
-    for run in (day1, day2, day3):
-        assert "Dumping Scrapy stats" in run.stderr, run.stderr[-3000:]
+    for run_id, run in (("day1", day1), ("day2", day2), ("day3", day3)):
+        assert run_stats(tmp_path, run_id)["finish_reason"] == "finished", run.stderr[-3000:]
 
     # Day 1 lost them: all on the retry list.
     first = by_url(read_dataset(tmp_path, "day1"))
@@ -267,7 +267,7 @@ def test_what_a_run_failed_is_retried_by_the_next_runs_then_given_up(tmp_path: P
     assert lost_once.url in second
     assert set(deep_statements) <= set(second)
     assert second[with_attachment.url]["attachments"][0]["status"] == "downloaded"
-    assert log_stats(day2.stderr)["cstocrawl/retry/listed"] == 4
+    assert run_stats(tmp_path, "day2")["cstocrawl/retry/listed"] == 4
     latest = by_url(read_latest(tmp_path))
     assert_equal_to_truth(list(latest.values()), {u: t for u, t in truth.items()
                                                   if u != lost_for_good.url})
