@@ -133,6 +133,8 @@ EXTENSIONS = {
     "cstocrawl.extensions.run.RunLifecycle": 100,
     # What the run extracted, judged at its end (cstocrawl/extensions/health.py).
     "cstocrawl.extensions.health.HealthCheck": 500,
+    # The page and attachment worker processes (cstocrawl/extensions/workers.py).
+    "cstocrawl.extensions.workers.Workers": 0,
     # A redirect chain that returns to a URL it passed is followed, not dropped as a duplicate.
     "cstocrawl.extensions.redirects.RedirectRevisits": 500,
 }

@@ -1,7 +1,8 @@
 """CPU work (parsing pages, extracting attachment text) in worker processes the crawl controls.
 
 Scrapy drives the network from one process on one core; what a page or a file costs in CPU runs
-beside it. Two pools per crawl, so a page never waits behind a slow file: `run()` parses pages
+beside it. Two pools per crawl (`Workers`, cstocrawl/extensions/workers.py), so a page never
+waits behind a slow file: `run()` parses pages
 (CSTOCRAWL_WORKERS processes), `extract()` reads attachments (CSTOCRAWL_ATTACHMENT_WORKERS) under a
 wall-time limit per call and a memory limit per process. A call that overruns is killed with its
 process; a call whose process died is never re-run in the crawl's own process.
@@ -26,10 +27,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
-
-from scrapy import signals
-from scrapy.crawler import Crawler
-from scrapy.utils.asyncio import is_asyncio_available
 
 from cstocrawl.children import die_with, spawn_child
 
@@ -80,7 +77,10 @@ class Limits:
     memory: int | None = None
 
 
-def _never() -> bool:
+NO_LIMITS = Limits()
+
+
+def never() -> bool:
     return False
 
 
@@ -91,10 +91,10 @@ class Pool:
         self,
         name: str,
         count: int,
-        limits: Limits = Limits(),
+        limits: Limits = NO_LIMITS,
         *,
         preload: tuple[str, ...] = (),
-        stopping: Callable[[], bool] = _never,
+        stopping: Callable[[], bool] = never,
     ) -> None:
         if count < 1:
             raise ValueError(f"a pool needs at least one worker, not {count}")
@@ -334,90 +334,3 @@ def _send(conn: Connection, reply: tuple[str, Any]) -> None:
 def _raised(error: BaseException) -> tuple[BaseException, str]:
     """The exception and its traceback in the worker, which does not cross the pipe by itself."""
     return error, "".join(traceback.format_exception(error))
-
-
-# --- The crawl's pools -------------------------------------------------------------------------
-
-
-class Workers:
-    """The crawl's two pools: pages and attachments. Made on first use, shut down when it ends."""
-
-    def __init__(
-        self,
-        count: int,
-        *,
-        attachment_workers: int = 1,
-        attachment_limits: Limits = Limits(),
-        page_limits: Limits = Limits(),
-        stopping: Callable[[], bool] = _never,
-    ) -> None:
-        self.count = count
-        # Both pools stop with the crawl: a graceful stop must not wait for any worker.
-        self.pages = Pool("page", count, page_limits, stopping=stopping) if count > 0 else None
-        self.attachments = Pool(
-            "attachment",
-            max(attachment_workers, 1),  # limits need a process to enforce them in
-            attachment_limits,
-            preload=("cstocrawl.extract",),
-            stopping=stopping,
-        )
-
-    @classmethod
-    def of(cls, crawler: Crawler) -> Workers:
-        """The crawl's pools, made on first use from its settings."""
-        workers = getattr(crawler, "_cstocrawl_workers", None)
-        if workers is None:
-            settings = crawler.settings
-            workers = cls(
-                settings.getint("CSTOCRAWL_WORKERS"),
-                attachment_workers=settings.getint("CSTOCRAWL_ATTACHMENT_WORKERS", 1),
-                attachment_limits=Limits(
-                    timeout=settings.getfloat("CSTOCRAWL_ATTACHMENT_TIMEOUT") or None,
-                    memory=settings.getint("CSTOCRAWL_ATTACHMENT_MAX_MEMORY") or None,
-                ),
-                page_limits=Limits(timeout=settings.getfloat("CSTOCRAWL_PAGE_TIMEOUT") or None),
-                stopping=lambda: _stopping(crawler),
-            )
-            crawler._cstocrawl_workers = workers  # type: ignore[attr-defined]
-            crawler.signals.connect(workers.shutdown, signal=signals.engine_stopped)
-        return workers
-
-    async def run(self, function: Callable[..., T], *args: Any) -> T:
-        """`function(*args)` for a page, in a page worker (inline with CSTOCRAWL_WORKERS=0).
-
-        A worker that died is replaced and the call tried once more there (the OOM killer or a
-        stray signal may have hit it); if that one dies too, WorkerDied. Never inline: a page
-        that crashes its parser would take the whole crawl, and its manifest, with it. Also
-        WorkerTimeout past CSTOCRAWL_PAGE_TIMEOUT, and WorkersStopped once the crawl is stopping.
-        """
-        if self.pages is None or not is_asyncio_available():
-            return function(*args)
-        try:
-            return await self.pages.call(function, *args)
-        except WorkerDied as error:
-            logger.warning("A page worker died (%s); trying the call in a new one", error)
-            return await self.pages.call(function, *args)
-
-    async def extract(self, function: Callable[..., T], *args: Any) -> T:
-        """`function(*args)` for an attachment, in an attachment worker under the limits; a
-        WorkerError says why there is no result. Never run inline and never retried."""
-        return await self.attachments.call(function, *args)
-
-    def pids(self) -> list[int]:
-        """The worker processes alive now (for tests and diagnostics)."""
-        return [*(self.pages.pids() if self.pages else []), *self.attachments.pids()]
-
-    def shutdown(self) -> None:
-        if self.pages is not None:
-            self.pages.shutdown()
-        self.attachments.shutdown()
-
-
-def _stopping(crawler: Crawler) -> bool:
-    """A graceful stop (SIGTERM, Ctrl-C) began: Scrapy clears `crawling` before it waits for the
-    items in flight, which would otherwise wait for every queued attachment."""
-    try:
-        engine = crawler.engine
-    except RuntimeError:  # Scrapy 2.19: not set before the crawl starts (a pipeline under test)
-        return False
-    return engine is not None and not crawler.crawling

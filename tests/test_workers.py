@@ -21,11 +21,12 @@ from scrapy.crawler import Crawler
 from scrapy.utils.test import get_crawler
 
 from cstocrawl import workers
+from cstocrawl.extensions import workers as pools_module
+from cstocrawl.extensions.workers import Workers
 from cstocrawl.workers import (
     Limits,
     WorkerDied,
     WorkerOutOfMemory,
-    Workers,
     WorkersStopped,
     WorkerTimeout,
 )
@@ -80,7 +81,7 @@ def no_process_left() -> Iterator[None]:
 @pytest.fixture
 def asyncio_reactor(monkeypatch: pytest.MonkeyPatch) -> None:
     """As under Scrapy's asyncio reactor, which the crawl runs with."""
-    monkeypatch.setattr(workers, "is_asyncio_available", lambda: True)
+    monkeypatch.setattr(pools_module, "is_asyncio_available", lambda: True)
 
 
 def run_with(pools: Workers, main: object) -> object:
@@ -230,11 +231,11 @@ def test_shutdown_kills_a_busy_worker_and_its_caller_gets_an_error() -> None:
 # The crawl process dies by SIGKILL while one worker is busy and one idle.
 PARENT = """
 import asyncio, json, sys
-from cstocrawl import workers
-from cstocrawl.workers import Workers
+from cstocrawl.extensions import workers as pools_module
+from cstocrawl.extensions.workers import Workers
 from tests.test_workers import sleep_then, where
 
-workers.is_asyncio_available = lambda: True  # as under Scrapy's asyncio reactor
+pools_module.is_asyncio_available = lambda: True  # as under Scrapy's asyncio reactor
 
 async def main():
     pools = Workers(1)
@@ -283,8 +284,11 @@ def test_an_exception_in_a_worker_is_raised_with_its_traceback(asyncio_reactor: 
 # --- Workers.of: the crawl's pools, from its settings, gone with its engine ----------------------
 
 
+WORKERS = "cstocrawl.extensions.workers.Workers"
+
+
 def crawler_with(**settings: object) -> Crawler:
-    crawler = get_crawler(settings_dict=settings)
+    crawler = get_crawler(settings_dict={**settings, "EXTENSIONS": {WORKERS: 0}})
     crawler.stats.open_spider()
     return crawler
 

@@ -32,6 +32,7 @@ from scrapy.pipelines.files import FilesPipeline
 from scrapy.pipelines.media import FileException, FileInfo, FileInfoOrError, MediaPipeline
 from twisted.python.failure import Failure
 
+from cstocrawl.extensions.workers import Workers
 from cstocrawl.extract import EXTRACTOR_VERSION, Extraction, extract_text, sniff_media_type
 from cstocrawl.extract.sniff import DOCX, HTML, MSWORD, PDF, ZIP
 from cstocrawl.items import Attachment, AttachmentStatus
@@ -41,7 +42,6 @@ from cstocrawl.workers import (
     WorkerDied,
     WorkerError,
     WorkerOutOfMemory,
-    Workers,
     WorkersStopped,
     WorkerTimeout,
 )

@@ -24,6 +24,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from cstocrawl.extensions.run import RunLifecycle
+from cstocrawl.extensions.workers import Workers
 from cstocrawl.incremental import Plan, page_failed, page_read, plan_of
 from cstocrawl.items import Article, Attachment
 from cstocrawl.parsing.dates import parse_date
@@ -33,7 +34,7 @@ from cstocrawl.parsing.listing import ListingEntry, ListingPage, parse_listing
 from cstocrawl.run import iso_utc, utc_now
 from cstocrawl.site import ALL_NEWS_PATH, KNOWN_SECTIONS, LANGS, Site, UrlKind
 from cstocrawl.warc import NotArchived
-from cstocrawl.workers import WorkerError, Workers
+from cstocrawl.workers import WorkerError
 
 T = TypeVar("T")
 ROBOTS_FORBIDDEN = "Forbidden by robots.txt"  # RobotsTxtMiddleware's IgnoreRequest message

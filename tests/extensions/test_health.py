@@ -24,6 +24,7 @@ from cstocrawl.items import Article
 from cstocrawl.outcome import Exit, judge
 from cstocrawl.site import canonicalize_url
 from cstocrawl.spiders.news import NewsSpider
+from tests.crawling import project_crawler
 from tests.replica import Fault, ReplicaSite, rewritten
 
 HEALTHY_STATS = {
@@ -166,13 +167,9 @@ def crawled_in_process(site: ReplicaSite, output_dir: Path) -> Crawler:
     """Every page the spider asks for, answered by `site` (faults included) as HtmlResponse and
     handed to its callback, each request once by canonical URL as the dupefilter would; every
     article reaches the health check as a scraped item. The crawler, closed, is returned."""
-    crawler = get_crawler(
-        NewsSpider,
-        {"CSTOCRAWL_WORKERS": 0, "CSTOCRAWL_OUTPUT_DIR": str(output_dir), "CSTOCRAWL_RUN_ID": "r1"},
-    )
-    crawler.spider = crawler._create_spider(lang="en", base_url=MIRROR)
-    crawler.stats.open_spider()
-    check = HealthCheck.from_crawler(crawler)
+    crawler = project_crawler(output_dir, {"lang": "en", "base_url": MIRROR}, CSTOCRAWL_WORKERS=0)
+    check = crawler.get_extension(HealthCheck)
+    assert check is not None
     spider = crawler.spider
     assert isinstance(spider, NewsSpider)
 
@@ -189,7 +186,8 @@ def crawled_in_process(site: ReplicaSite, output_dir: Path) -> Crawler:
             response = HtmlResponse(request.url, body=answer.body, request=request)
             async for result in request.callback(response, **request.cb_kwargs):
                 if isinstance(result, Article):
-                    crawler.signals.send_catch_log(signals.item_scraped, item=result)
+                    send = crawler.signals.send_catch_log
+                    send(signals.item_scraped, item=result, response=response, spider=spider)
                 else:
                     queue.append(result)
 
@@ -235,7 +233,8 @@ def test_the_unchanged_site_is_healthy_in_process(tmp_path: Path) -> None:
     """The same crawl of the site as served: every page read, no alarm (the two above fail on
     their fault, not on the way pages are fed)."""
     for variant in ("bitrix", "plain"):
-        stats = crawled_in_process(ReplicaSite(lang="en", variant=variant), tmp_path).stats
+        site = ReplicaSite(lang="en", variant=variant)
+        stats = crawled_in_process(site, tmp_path / variant).stats
         assert stats.get_value("cstocrawl/article/pages") == 48, variant
         assert stats.get_value("cstocrawl/health/failures") == [], variant
         assert judge(stats.get_stats(), "finished", max_errors=5).code == Exit.OK, variant

@@ -5,32 +5,27 @@ failure is remembered by content and extractor, and nothing is ever read in the 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import os
 from pathlib import Path
 from typing import Any
 
 import pytest
-from scrapy.utils.test import get_crawler
 
-from cstocrawl import settings as project_settings
+from cstocrawl.extensions.workers import Workers
 from cstocrawl.extract import Extraction
 from cstocrawl.items import Attachment
 from cstocrawl.pipelines import attachments
 from cstocrawl.pipelines.attachments import AttachmentsPipeline, by_url_path, failure_path
-from cstocrawl.workers import WorkerDied, Workers
-from tests.crawling import descendants, wait_gone
+from cstocrawl.workers import WorkerDied
+from tests.crawling import descendants, project_crawler, wait_gone
 from tests.documents import make_docx, make_pdf
 from tests.extract.hostile import one_letter_runs_docx, shared_stream_pdf
 
 MB = 2**20
 URL = "https://en.odkb-csto.org/upload/iblock/000/f.pdf"
 # The project's settings without its extensions (a run lock, the manifest): only the pipeline runs.
-PROJECT = {
-    name: getattr(project_settings, name)
-    for name in dir(project_settings)
-    if name.isupper() and name != "EXTENSIONS"
-}
 
 
 @pytest.fixture(autouse=True)
@@ -50,12 +45,12 @@ def no_process_left() -> Any:
     assert wait_gone(descendants(os.getpid()) - before, timeout=10) == set()
 
 
+RUNS = itertools.count(1)  # each describe() is a run of its own, as each crawl is
+
+
 def describe(tmp_path: Path, data: bytes, **settings: Any) -> tuple[Attachment, Extraction, Any]:
     """What the pipeline records for a downloaded file with these bytes, in a fresh crawl (a run)."""
-    crawler = get_crawler(
-        settings_dict={**PROJECT, "CSTOCRAWL_OUTPUT_DIR": str(tmp_path), **settings}
-    )
-    crawler.stats.open_spider()
+    crawler = project_crawler(tmp_path, **{"CSTOCRAWL_RUN_ID": f"run{next(RUNS)}", **settings})
     pipeline = AttachmentsPipeline.from_crawler(crawler)
     attachment = Attachment(URL, "f", status="downloaded")
     by_url = tmp_path / "files" / by_url_path(URL)

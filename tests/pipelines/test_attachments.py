@@ -6,7 +6,6 @@ from pathlib import Path
 import pytest
 from itemadapter import ItemAdapter
 from scrapy.pipelines.media import FileException, FileInfo
-from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
 from cstocrawl.items import Article, Attachment
@@ -17,7 +16,7 @@ from cstocrawl.pipelines.attachments import (
     by_url_path,
     sha256_path,
 )
-from cstocrawl.spiders.news import NewsSpider
+from tests.crawling import project_crawler
 
 
 def test_same_bytes_from_two_urls_are_one_file_on_disk(tmp_path: Path) -> None:
@@ -48,9 +47,7 @@ GONE_URL = "https://en.odkb-csto.org/upload/iblock/000/gone.pdf"
 
 
 def opened_pipeline(tmp_path: Path) -> AttachmentsPipeline:
-    crawler = get_crawler(NewsSpider, settings_dict={"CSTOCRAWL_OUTPUT_DIR": str(tmp_path)})
-    crawler.spider = NewsSpider.from_crawler(crawler, base_url=MIRROR)
-    crawler.stats.open_spider()
+    crawler = project_crawler(tmp_path, {"base_url": MIRROR})
     pipeline = AttachmentsPipeline.from_crawler(crawler)
     pipeline.open_spider()
     return pipeline

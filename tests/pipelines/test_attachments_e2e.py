@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.crawling import by_url, crawl, read_dataset
+from tests.crawling import by_url, crawl, read_dataset, upload_hits
 from tests.replica import ReplicaSite, serve
-
-
-def upload_hits(site: ReplicaSite) -> int:
-    return sum(count for target, count in site.hits.items() if target.startswith("/upload/"))
 
 
 def test_attachments_are_downloaded_once_and_match_the_ground_truth(tmp_path: Path) -> None:

@@ -26,7 +26,8 @@ MIRROR = "http://127.0.0.1:8800"
 
 
 def spider() -> NewsSpider:
-    crawler = get_crawler(NewsSpider, settings_dict={"CSTOCRAWL_WORKERS": 0})
+    settings = {"CSTOCRAWL_WORKERS": 0, "EXTENSIONS": {"cstocrawl.extensions.workers.Workers": 0}}
+    crawler = get_crawler(NewsSpider, settings_dict=settings)
     crawler.spider = crawler._create_spider(lang="en", base_url=MIRROR)
     crawler.stats.open_spider()
     assert isinstance(crawler.spider, NewsSpider)

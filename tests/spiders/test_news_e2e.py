@@ -7,19 +7,9 @@ from typing import Any
 
 import pytest
 
-from tests.crawling import by_url, crawl, log_stats, read_dataset, read_latest
+from tests.crawling import by_url, comparable, crawl, read_dataset, read_latest, run_stats
 from tests.replica import ALL_VARIANTS, Alias, ReplicaSite, serve
 from tests.replica.content import canonical_url
-
-VOLATILE = ("crawled_at",)
-ATTACHMENT_FIELDS = ("url", "name")
-
-
-def comparable(record: dict[str, Any]) -> dict[str, Any]:
-    """The record without what changes from run to run, attachments reduced to what the page shows."""
-    kept = {k: v for k, v in record.items() if k not in VOLATILE}
-    kept["attachments"] = [{k: a[k] for k in ATTACHMENT_FIELDS} for a in record["attachments"]]
-    return kept
 
 
 def as_met(
@@ -65,7 +55,7 @@ def test_crawl_equals_ground_truth(variant: str, lang: str, tmp_path: Path) -> N
     # Both spellings were fetched; the second to answer was merged, not failed.
     assert site.hits[cased.path] == site.hits[cased.article] == 1
     assert site.hits[by_id.path] == 1 and site.hits[by_id.article] == 0
-    stats = log_stats(result.stderr)
+    stats = run_stats(tmp_path)
     assert stats["cstocrawl/state/merged"] == 1
     assert "cstocrawl/failed/article" not in stats
     assert "INFO: Merged https://" in result.stderr
