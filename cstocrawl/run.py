@@ -7,9 +7,7 @@ the project spells a run's paths the same way.
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -130,24 +128,3 @@ class Run:
             mode = "reextract"
         run_id = settings.get("CSTOCRAWL_RUN_ID") or new_run_id(directory)
         return cls(run_id, mode, utc_now(), run_date(settings), RunFiles(directory, run_id))
-
-
-def fsync_directory(directory: Path) -> None:
-    """Make a rename inside `directory` durable (the new name is in the directory's data)."""
-    descriptor = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
-def write_atomically(path: Path, lines: Iterable[str]) -> None:
-    """Readers see the old file or the new one, whole, even across a crash."""
-    temporary = path.with_name(path.name + ".tmp")
-    with temporary.open("w", encoding="utf-8") as file:
-        for line in lines:
-            file.write(line + "\n")
-        file.flush()
-        os.fsync(file.fileno())
-    temporary.replace(path)
-    fsync_directory(path.parent)

@@ -4,8 +4,9 @@ The crawl's thread only pickles each response and its request onto a socket (`Wr
 this process builds the WARC 1.1 records with warcio (SHA-256 digests), gzips each one as a member
 of its own, and writes them. Measured on the 5,000-article replica, building and gzipping in the
 crawl's process (in its thread or in a thread beside it) made the crawl about a quarter slower:
-the crawl's process is its bottleneck (docs/benchmarks.md). It imports only the standard library
-and warcio. It dies with the crawl (PR_SET_PDEATHSIG), so a killed crawl never renames its file.
+the crawl's process is its bottleneck (docs/benchmarks.md). It imports only the standard library,
+warcio, and cstocrawl's stdlib-only children.py and durable.py. It dies with the crawl
+(PR_SET_PDEATHSIG), so a killed crawl never renames its file.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from warcio.utils import Digester
 from warcio.warcwriter import WARCWriter
 
 from cstocrawl.children import die_with, spawn_child
+from cstocrawl.durable import fsync_directory
 
 SUFFIX = ".warc.gz"
 OPEN_SUFFIX = ".open"  # a file being written; never read by re-extraction
@@ -153,14 +155,6 @@ def records(writer: WARCWriter, exchange: Exchange) -> list[ArcWarcRecord]:
     return [captured, asked]
 
 
-def _fsync_directory(directory: Path) -> None:
-    descriptor = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
 class WarcFiles:
     """The WARC files of one run: one open file at a time, rotated at `max_size` bytes; each is
     `<name>.open` until it is whole, then renamed (at rotation, or at close)."""
@@ -223,7 +217,7 @@ class WarcFiles:
             self._file.close()
             self._file = None
         open_path.replace(self._path)
-        _fsync_directory(self.directory)
+        fsync_directory(self.directory)
         self.closed.append(self._path)
 
     def close(self) -> list[Path]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cstocrawl.durable import write_atomically
 from cstocrawl.manifest import run_counts
-from cstocrawl.run import write_atomically
 
 
 def test_failed_counts_lost_pages_and_items_dropped_by_other_pipelines() -> None:

@@ -1,2 +1,20 @@
 """The project's Scrapy extensions: the run's life, the health check, the worker processes and
 redirect revisits (each module says why it exists)."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+T = TypeVar("T")
+
+
+def required(crawler: Crawler, extension: type[T]) -> T:
+    """The crawl's instance of `extension`; a component that cannot work without it is not
+    configured either (NotConfigured names the missing entry of EXTENSIONS)."""
+    found = crawler.get_extension(extension)
+    if found is None:
+        raise NotConfigured(f"{extension.__module__}.{extension.__name__} is not in EXTENSIONS")
+    return found

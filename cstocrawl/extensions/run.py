@@ -24,13 +24,14 @@ from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
 from scrapy.statscollectors import StatsCollector
 
+from cstocrawl.durable import fsync_directory, write_atomically
+from cstocrawl.extensions import required
 from cstocrawl.extensions.health import HealthCheck
 from cstocrawl.manifest import manifest, recorded_counts, run_counts, to_json
 from cstocrawl.outcome import OK, STAT, Exit, Outcome, judge
-from cstocrawl.run import Run, fsync_directory, iso_utc, utc_now, write_atomically
+from cstocrawl.run import Run, iso_utc, utc_now
 from cstocrawl.state import Retry, State
 
 logger = logging.getLogger(__name__)
@@ -78,10 +79,7 @@ class RunLifecycle:
     @classmethod
     def of(cls, crawler: Crawler) -> RunLifecycle:
         """The crawl's run; a component that records the run cannot work without it."""
-        extension = crawler.get_extension(cls)
-        if extension is None:
-            raise NotConfigured(f"{cls.__module__}.{cls.__name__} is not in EXTENSIONS")
-        return extension
+        return required(crawler, cls)
 
     def close_before_judging(self, close: Callable[[], None]) -> None:
         """Have `close` run at the run's end, before the run is judged: what it closes is whole

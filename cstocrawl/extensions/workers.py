@@ -10,9 +10,9 @@ from typing import Any, TypeVar
 
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import is_asyncio_available
 
+from cstocrawl.extensions import required
 from cstocrawl.workers import NO_LIMITS, Limits, Pool, WorkerDied, never
 
 logger = logging.getLogger(__name__)
@@ -62,10 +62,7 @@ class Workers:
     @classmethod
     def of(cls, crawler: Crawler) -> Workers:
         """The crawl's pools; the spider and the attachments pipeline cannot work without them."""
-        workers = crawler.get_extension(cls)
-        if workers is None:
-            raise NotConfigured(f"{cls.__module__}.{cls.__name__} is not in EXTENSIONS")
-        return workers
+        return required(crawler, cls)
 
     async def run(self, function: Callable[..., T], *args: Any) -> T:
         """`function(*args)` for a page, in a page worker (inline with CSTOCRAWL_WORKERS=0).
