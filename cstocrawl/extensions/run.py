@@ -38,8 +38,9 @@ logger = logging.getLogger(__name__)
 
 
 class RunLifecycle:
+    """The one owner of a run's beginning and end (the module docstring gives the order)."""
+
     def __init__(self, crawler: Crawler, run: Run, state: State) -> None:
-        assert crawler.stats is not None
         self.crawler = crawler
         self.stats: StatsCollector = crawler.stats
         self.run = run
@@ -122,8 +123,13 @@ class RunLifecycle:
 
     def _discard(self, outcome: Outcome) -> None:
         """Nothing the run fetched is recorded; what it failed is retried by the next runs."""
-        partial = self.run.files.partial_dataset
-        where = f"dataset left unfinished at {partial}" if partial.exists() else "no dataset"
+        files = self.run.files
+        if files.partial_dataset.exists():
+            where = f"dataset left unfinished at {files.partial_dataset}"
+        elif files.dataset.exists():  # renamed, but the state could not record its articles
+            where = f"{files.dataset} written, its articles to be emitted again by the next run"
+        else:
+            where = "no dataset"
         logger.error("Run not promoted (%s): %s", outcome.reason, where)
         self._report(self.state.settle_failures(self.run.id, self.max_attempts))
 
