@@ -180,7 +180,7 @@ def test_a_refused_connection_fails_and_promotes_nothing(tmp_path: Path) -> None
         last_line(result.stderr),
     )
     news = tmp_path / "news"
-    assert sorted(path.name for path in news.iterdir()) == ["r1.jsonl.tmp", "r1.manifest.json"]
+    assert sorted(path.name for path in news.iterdir()) == ["r1.manifest.json"]  # no empty .tmp
     manifest = json.loads((news / "r1.manifest.json").read_text(encoding="utf-8"))
     assert manifest["state"] == {"outcome": "discarded", "articles": 0}
     assert manifest["outcome"]["code"] == 69 and manifest["dataset"] is None

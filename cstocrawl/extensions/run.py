@@ -124,6 +124,8 @@ class RunLifecycle:
     def _discard(self, outcome: Outcome) -> None:
         """Nothing the run fetched is recorded; what it failed is retried by the next runs."""
         files = self.run.files
+        if files.partial_dataset.exists() and files.partial_dataset.stat().st_size == 0:
+            files.partial_dataset.unlink()  # nothing was written: no file to look at
         if files.partial_dataset.exists():
             where = f"dataset left unfinished at {files.partial_dataset}"
         elif files.dataset.exists():  # renamed, but the state could not record its articles

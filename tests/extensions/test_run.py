@@ -154,6 +154,13 @@ def test_a_rename_that_fails_is_a_failed_run_not_a_promoted_one(tmp_path: Path) 
     assert not (tmp_path / "news" / "latest.jsonl").exists()
 
 
+def test_a_discarded_run_that_wrote_nothing_leaves_no_empty_dataset(tmp_path: Path) -> None:
+    crawl = Crawl(project_crawler(tmp_path))
+    manifest = crawl.close(listing_pages=0)
+    assert manifest["outcome"]["code"] == Exit.MARKUP
+    assert sorted(path.name for path in (tmp_path / "news").iterdir()) == ["run1.manifest.json"]
+
+
 def test_a_run_judged_ok_whose_articles_cannot_be_recorded_failed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
