@@ -60,6 +60,7 @@ class RunLifecycle:
         state = State(run.files.state)
         try:
             abandoned = state.begin_run(run.id, iso_utc(run.started_at), run.mode)
+            extension = cls(crawler, run, state)  # reads what the state knew
         except BaseException:
             state.close()
             raise
@@ -69,7 +70,6 @@ class RunLifecycle:
                 "be emitted again",
                 ", ".join(abandoned),
             )
-        extension = cls(crawler, run, state)
         if extension.retries:
             extension.stats.set_value("cstocrawl/retry/listed", len(extension.retries))
             logger.info("Retry list: %d pages or files earlier runs failed", len(extension.retries))
