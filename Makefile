@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 OUTPUT ?= output
 
-.PHONY: install crawl daily demo test lint typecheck bench clean
+.PHONY: install crawl daily demo test test-fast lint typecheck bench clean
 
 install: $(VENV)/.installed
 
@@ -34,8 +34,14 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
+## Everything: ruff, mypy and the whole suite, the end-to-end crawls included
 test: install lint typecheck
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
+
+## The in-process tests only (tests/conftest.py marks `e2e` every test that starts a process):
+## under a minute, for the edit-test loop; `make test` before a commit
+test-fast: install
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile -m "not e2e"
 
 bench: install
 	$(BIN)/python -m bench
