@@ -10,14 +10,16 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
 
 if TYPE_CHECKING:  # workers import test modules that import this one: kept light
     from scrapy.crawler import Crawler
 
-    from tests.replica import ReplicaSite
+    from tests.replica import ReplicaSite, Response
 
 REPO = Path(__file__).resolve().parent.parent
 # Politeness off for a server on loopback; everything else as in production.
@@ -126,6 +128,37 @@ def comparable(record: dict[str, Any]) -> dict[str, Any]:
 def upload_hits(site: ReplicaSite) -> int:
     """Requests the replica answered for attachments (under /upload/)."""
     return sum(count for target, count in site.hits.items() if target.startswith("/upload/"))
+
+
+def hold(site: ReplicaSite, *, after_articles: int = 0) -> threading.Event:
+    """Hold the replica's answers until the returned event is set: a run caught half-way cannot
+    finish meanwhile, however slow the machine (issue 21), where a delay only makes it unlikely.
+
+    robots.txt and attachments always answer, and so does everything until `after_articles`
+    article pages (of the site's articles now) were answered. A request is counted in `hits` when
+    it arrives. Set the event before the server stops (`try`/`finally`).
+    """
+    released = threading.Event()
+    answer = site.respond
+    articles = {unquote(article.path) for article in site.articles}
+    served: set[str] = set()
+    lock = threading.Lock()
+
+    def respond(target: str) -> Response:
+        response = answer(target)
+        path = unquote(urlsplit(target).path)
+        if path == "/robots.txt" or path.startswith("/upload/"):
+            return response
+        with lock:
+            holding = len(served) >= after_articles
+            if not holding and path in articles:
+                served.add(path)
+        if holding:
+            released.wait()
+        return response
+
+    site.respond = respond  # type: ignore[method-assign]  # the server calls it on the instance
+    return released
 
 
 # --- The processes a test started, read from /proc: none may outlive a run or a test (issue 13) ---

@@ -14,11 +14,12 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from threading import Event
 
 import pytest
 
 from cstocrawl.state import State, state_path
-from tests.crawling import REPO, by_url, comparable, crawl, options, read_latest
+from tests.crawling import REPO, by_url, comparable, crawl, hold, options, read_latest
 from tests.replica import Fault, ReplicaSite, serve
 from tests.replica.content import LISTINGS
 
@@ -45,23 +46,24 @@ def dataset_renamed(site: ReplicaSite, output: Path) -> bool:
     return (output / "news" / "run1.jsonl").exists()
 
 
-def slow_listings(site: ReplicaSite) -> None:
+def slow_listings(site: ReplicaSite) -> Event | None:
     for path in LISTINGS:  # the first answer of every listing hangs: the crawl waits on them
         site.set_fault(path, Fault(None, delay=30, times=1))
 
 
-def slow_articles(site: ReplicaSite) -> None:
-    for article in site.articles:
-        site.set_fault(article.path, Fault(None, delay=0.3, times=1))
+def held_articles(site: ReplicaSite) -> Event:
+    """Articles answered until the kill point's 10 lines can be written, then nothing: the run
+    cannot finish before the kill however slow the machine (a delay only made it unlikely)."""
+    return hold(site, after_articles=15)
 
 
-def slow_attachments(site: ReplicaSite) -> None:
+def slow_attachments(site: ReplicaSite) -> Event | None:
     for article in site.articles:
         if article.attachment:
             site.set_fault(article.attachment.path, Fault(None, delay=30, times=1))
 
 
-def as_is(site: ReplicaSite) -> None:
+def as_is(site: ReplicaSite) -> Event | None:
     """No slowdown: the kill lands right after the rename, while the run closes."""
 
 
@@ -69,31 +71,35 @@ def as_is(site: ReplicaSite) -> None:
     ("slow", "ready", "abandoned"),
     [
         (slow_listings, listings_waiting, True),
-        (slow_articles, lines_written(10), True),
+        (held_articles, lines_written(10), True),
         (slow_attachments, attachment_requested, True),
         (as_is, dataset_renamed, None),  # promoted or not, depending on the instant
     ],
     ids=["listing", "details", "attachments", "close"],
 )
 def test_a_killed_crawl_loses_nothing_and_leaves_no_torn_file(
-    slow: Callable[[ReplicaSite], None], ready: Ready, abandoned: bool | None, tmp_path: Path
+    slow: Callable[[ReplicaSite], Event | None], ready: Ready, abandoned: bool | None, tmp_path: Path
 ) -> None:
     site = ReplicaSite(lang="en", variant="bitrix", articles_per_section=12)
     truth = {record["url"]: record for record in site.expected_articles()}
-    slow(site)
+    released = slow(site)
     with serve(site) as base:
         command = [sys.executable, "-m", "scrapy", "crawl", "news"]
         command += options(base, tmp_path, (), {"CSTOCRAWL_RUN_ID": "run1"})
         killed = subprocess.Popen(
             command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        deadline = time.monotonic() + 60
-        while not ready(site, tmp_path):
-            assert killed.poll() is None, "the crawl ended before the kill point"
-            assert time.monotonic() < deadline, "the kill point was never reached"
-            time.sleep(0.002)
-        killed.send_signal(signal.SIGKILL)
-        assert killed.wait(timeout=30) == -signal.SIGKILL
+        try:
+            deadline = time.monotonic() + 120  # only stops a test that hangs
+            while not ready(site, tmp_path):
+                assert killed.poll() is None, "the crawl ended before the kill point"
+                assert time.monotonic() < deadline, "the kill point was never reached"
+                time.sleep(0.002)
+            killed.send_signal(signal.SIGKILL)
+            assert killed.wait(timeout=30) == -signal.SIGKILL
+        finally:
+            if released is not None:
+                released.set()
         for path in list(site.faults):  # the site is well again for the next run
             site.set_fault(path, None)
         again = crawl(base, tmp_path, run_id="run2")

@@ -15,12 +15,13 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from threading import Event
 
 import pytest
 
 from cstocrawl.commands.crawl import FEEDS_NOTE
-from tests.crawling import REPO, cron_command, options, read_dataset, run_cron
-from tests.replica import Fault, ReplicaSite, Response, serve
+from tests.crawling import REPO, cron_command, hold, options, read_dataset, run_cron
+from tests.replica import Fault, ReplicaSite, serve
 from tests.replica.content import LISTINGS
 
 ALL_RUNS_FAILED = "FAILED, site unreachable: none of the 5 listing pages could be fetched"
@@ -310,17 +311,8 @@ def test_a_read_only_output_dir_is_one_line(output: Path) -> None:
 # --- row 8: `scrapy crawl news` while the cron runner works on the same output dir ------------
 
 
-class SlowSite(ReplicaSite):
-    """The replica answering after `delay` seconds, so a run can be caught while it works."""
-
-    delay = 0.2
-
-    def respond(self, target: str) -> Response:
-        time.sleep(self.delay)
-        return super().respond(target)
-
-
-def wait_for(condition: Callable[[], bool], what: str, timeout: float = 60) -> None:
+def wait_for(condition: Callable[[], bool], what: str, timeout: float = 120) -> None:
+    """Until `condition` holds; the timeout only stops a test that hangs."""
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, f"never happened: {what}"
@@ -328,13 +320,17 @@ def wait_for(condition: Callable[[], bool], what: str, timeout: float = 60) -> N
 
 
 @pytest.fixture
-def slow_runner(output: Path) -> Iterator[tuple[subprocess.Popen[str], SlowSite]]:
-    """The cron runner at work on `output` (three new articles to fetch, slowly)."""
-    site = SlowSite(lang="en", variant="custom")
+def held_runner(output: Path) -> Iterator[tuple[subprocess.Popen[str], ReplicaSite, Event]]:
+    """The cron runner at work on `output` (three new articles to fetch), held by the replica until
+    the event is set: it holds its lock, and cannot finish, for as long as a test needs."""
+    site = ReplicaSite(lang="en", variant="custom")
     site.add_articles("news_odkb", 3)
+    released = hold(site)
+    # A held request must not time out, whatever the test does meanwhile.
+    settings = {"CSTOCRAWL_RUN_ID": "slow", "DOWNLOAD_TIMEOUT": "600"}
     with serve(site) as base_url:
         runner = subprocess.Popen(
-            cron_command(base_url, output, settings={"CSTOCRAWL_RUN_ID": "slow"}),
+            cron_command(base_url, output, settings=settings),
             cwd=REPO,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -342,23 +338,22 @@ def slow_runner(output: Path) -> Iterator[tuple[subprocess.Popen[str], SlowSite]
         )
         try:
             wait_for(lambda: (output / "logs" / "slow.log").exists(), "the runner's log")
-            yield runner, site
+            yield runner, site, released
         finally:
+            released.set()
             if runner.poll() is None:
                 runner.kill()
             runner.communicate(timeout=60)
 
 
 def test_scrapy_crawl_while_the_cron_runner_works_exits_75_at_once(
-    output: Path, slow_runner: tuple[subprocess.Popen[str], SlowSite]
+    output: Path, held_runner: tuple[subprocess.Popen[str], ReplicaSite, Event]
 ) -> None:
-    runner, site = slow_runner
-    site.delay = 2  # the runner's crawl all but stalls meanwhile
+    runner, _, released = held_runner
     before = sorted(output.rglob("*"))
     result = scrapy(
         "crawl", "news", "-a", "base_url=http://127.0.0.1:9", "-s", f"CSTOCRAWL_OUTPUT_DIR={output}"
     )
-    site.delay = 0
     assert (result.returncode, result.stdout) == (75, "")
     assert result.stderr == (
         f"cstocrawl: another run (pid {runner.pid}) holds {output / 'cron.lock'}; not started "
@@ -366,6 +361,7 @@ def test_scrapy_crawl_while_the_cron_runner_works_exits_75_at_once(
     )
     assert runner.poll() is None  # the runner's run went on
     assert set(output.rglob("*")) >= set(before)
+    released.set()
     runner.wait(timeout=120)
     assert runner.returncode == 0, runner.stderr
 
@@ -374,12 +370,16 @@ def test_scrapy_crawl_while_the_cron_runner_works_exits_75_at_once(
 
 
 def test_sigterm_to_the_cron_runner_discards_the_run_and_says_so(
-    output: Path, slow_runner: tuple[subprocess.Popen[str], SlowSite]
+    output: Path, held_runner: tuple[subprocess.Popen[str], ReplicaSite, Event]
 ) -> None:
-    runner, site = slow_runner
+    runner, site, released = held_runner
     before = on_disk(output)
     wait_for(lambda: site.hits["/news/"] > 0, "the crawl at work")
     runner.send_signal(signal.SIGTERM)
+    # Released once the engine closes: the listings it waits for come back, no article is fetched.
+    log = output / "logs" / "slow.log"
+    wait_for(lambda: "Closing spider (shutdown)" in log.read_text(), "the crawl closing")
+    released.set()
     stdout, stderr = runner.communicate(timeout=120)
     assert runner.returncode == 1
     assert stdout == ""
@@ -576,7 +576,7 @@ def listening_sockets_of(pid: int) -> set[str]:
 
 def test_a_run_opens_no_listening_port(tmp_path: Path) -> None:
     site = ReplicaSite(lang="en", variant="custom")
-    site.set_fault("/news/", Fault(None, delay=3, times=1))  # the crawl waits on it a while
+    released = hold(site)  # the crawl waits on it until checked
     with serve(site) as base_url:
         assert listening_sockets_of(os.getpid())  # the check sees our own replica server
         command = [sys.executable, "-m", "scrapy", "crawl", "news"]
@@ -589,6 +589,7 @@ def test_a_run_opens_no_listening_port(tmp_path: Path) -> None:
             assert run.poll() is None
             assert listening_sockets_of(run.pid) == set()
         finally:
+            released.set()
             stdout, stderr = run.communicate(timeout=120)
     assert run.returncode == 0, stderr[-3000:]
     assert "Remote control" not in stderr

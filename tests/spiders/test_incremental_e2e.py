@@ -6,12 +6,9 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import threading
 import time
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
-from urllib.parse import unquote, urlsplit
 
 from cstocrawl.state import State, state_path
 from tests.crawling import (
@@ -20,6 +17,7 @@ from tests.crawling import (
     comparable,
     crawl,
     cron_command,
+    hold,
     read_dataset,
     read_latest,
     read_manifest,
@@ -27,7 +25,7 @@ from tests.crawling import (
     run_stats,
     upload_hits,
 )
-from tests.replica import Fault, ReplicaSite, Response, serve
+from tests.replica import Fault, ReplicaSite, serve
 from tests.replica.content import LISTINGS
 
 TODAY = date(2025, 12, 1)
@@ -118,35 +116,8 @@ def test_daily_runs_emit_only_new_and_changed_articles(tmp_path: Path) -> None:
         assert state.pending_count() == 0
 
 
-class HoldingSite(ReplicaSite):
-    """The replica answering its first `ARTICLES_BEFORE_HOLD` article pages, then holding every
-    other article and listing until `release()` (robots.txt and attachments still answer): a run
-    caught half-way cannot finish meanwhile, however slow the machine (issue 21)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.released = threading.Event()
-        self.served: set[str] = set()
-
-    def respond(self, target: str) -> Response:
-        response = super().respond(target)
-        path = unquote(urlsplit(target).path)
-        if path == "/robots.txt" or path.startswith("/upload/"):
-            return response
-        with self._lock:
-            holding = len(self.served) >= ARTICLES_BEFORE_HOLD
-            if not holding and path in self._articles:
-                self.served.add(path)
-        if holding:
-            self.released.wait()
-        return response
-
-    def release(self) -> None:
-        self.released.set()
-
-
-# Articles the killed run may fetch: enough for the 10 lines it must have written when killed,
-# too few for all 48.
+# Articles the killed run may fetch before the replica holds it: enough for the 10 lines it must
+# have written when killed, too few for all 48.
 ARTICLES_BEFORE_HOLD = 20
 
 
@@ -165,8 +136,9 @@ def wait_for_lines(path: Path, count: int, deadline: float) -> None:
 
 
 def test_a_killed_run_loses_nothing(tmp_path: Path) -> None:
-    site = HoldingSite(lang="en", variant="bitrix")
+    site = ReplicaSite(lang="en", variant="bitrix")
     truth = expected_by_url(site)
+    released = hold(site, after_articles=ARTICLES_BEFORE_HOLD)
     with serve(site) as base_url:
         runner = subprocess.Popen(
             cron_command(base_url, tmp_path, settings=settings("killed")),
@@ -182,7 +154,7 @@ def test_a_killed_run_loses_nothing(tmp_path: Path) -> None:
             os.kill(scrapy_child(runner), signal.SIGKILL)
             _, runner_err = runner.communicate(timeout=60)
         finally:
-            site.release()
+            released.set()
         written_before_kill = temporary.read_bytes().count(b"\n")  # whole lines
         after = run_cron(base_url, tmp_path, settings=settings("after"))
 
