@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import io
 import random
-import time
 import urllib.error
 import urllib.request
 
@@ -186,11 +185,10 @@ def test_ground_truth_has_the_real_sites_oddities() -> None:
     assert len(news) == 36 and len(set(news)) == 36  # each news article once in /news/ too
 
 
-def test_deterministic_and_fast_at_benchmark_size() -> None:
-    start = time.perf_counter()
+def test_deterministic_at_benchmark_size() -> None:
+    # Not timed (issue 21): speed is measured in bench/, and a loaded machine is slow.
     site = ReplicaSite(articles_per_section=1000, seed=3)
     records = site.expected_articles()
-    assert time.perf_counter() - start < 5
     assert len(records) == 4000 and len({r["title"] for r in records}) == 4000
     assert "2018" <= min(r["published"] for r in records) <= max(r["published"] for r in records)
     assert max(r["published"] for r in records) < "2027"
