@@ -162,3 +162,15 @@ def test_a_scrapy_that_refused_after_our_checks_gives_its_code_and_line(tmp_path
     )
     assert refused_by_child(1, log) is None  # a crawl that failed is judged from its manifest
     assert refused_by_child(-9, log) is None
+
+
+def test_a_scrapy_that_exits_73_without_a_manifest_is_73_not_died(tmp_path: Path) -> None:
+    """A full disk took the manifest and the summary line: scrapy's code stands (issue 18)."""
+    log = tmp_path / "run.log"
+    log.write_text("2026-01-01 00:00:00 [cstocrawl.extensions.run] ERROR: Manifest ... could n")
+    assert refused_by_child(73, log) == Outcome(
+        Exit.OUTPUT, "the run wrote no manifest (scrapy exit 73)"
+    )
+    assert refused_by_child(73, tmp_path / "no-such.log") == Outcome(
+        Exit.OUTPUT, "the run wrote no manifest (scrapy exit 73)"
+    )

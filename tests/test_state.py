@@ -56,12 +56,12 @@ def path(tmp_path: Path) -> Path:
 
 def test_a_new_file_has_the_schema_version_and_uses_wal(path: Path) -> None:
     with State(path) as state:
-        assert state.schema_version == SCHEMA_VERSION == 3
+        assert state.schema_version == SCHEMA_VERSION == 4
         assert state.known_articles() == {}
         assert state.retries() == []
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
-        assert db.execute("PRAGMA user_version").fetchone() == (3,)
+        assert db.execute("PRAGMA user_version").fetchone() == (4,)
 
 
 def test_a_newer_schema_is_refused(path: Path) -> None:
@@ -214,9 +214,10 @@ def test_a_version_1_state_gains_the_retry_list(path: Path) -> None:
         db.execute("DROP TABLE pending_outcomes")
         db.execute("DROP TABLE aliases")
         db.execute("DROP TABLE pending_aliases")
+        db.execute("ALTER TABLE runs DROP COLUMN latest_at")
         db.execute("PRAGMA user_version = 1")
     with State(path) as state:
-        assert state.schema_version == 3
+        assert state.schema_version == SCHEMA_VERSION
         assert list(state.known_articles()) == [A]
         assert state.retries() == []
 
@@ -393,9 +394,10 @@ def test_a_version_2_state_gains_the_alias_table(path: Path) -> None:
     with sqlite3.connect(path) as db:  # as version 2 left it
         db.execute("DROP TABLE aliases")
         db.execute("DROP TABLE pending_aliases")
+        db.execute("ALTER TABLE runs DROP COLUMN latest_at")
         db.execute("PRAGMA user_version = 2")
     with State(path) as state:
-        assert state.schema_version == 3
+        assert state.schema_version == SCHEMA_VERSION
         assert list(state.known_articles()) == [A]
         assert state.aliases() == {}
         assert [json.loads(line)["aliases"] for line in state.latest_items()] == [[]]
