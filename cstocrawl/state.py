@@ -324,13 +324,37 @@ class State:
         return self._count("SELECT count(*) FROM pending")
 
     def retries(self, *, given_up: bool = False) -> list[Retry]:
-        """The retry list: what the next run fetches again (or, given_up, what it gave up on)."""
+        """The retry list: what the next run fetches again (or, given_up, what it gave up on).
+        An attachment is listed once for every article whose stored version has it failed."""
         rows = self._db.execute(
             "SELECT url, kind, article, summary, attempts, error, given_up FROM retries"
             " WHERE given_up = ? ORDER BY kind, url",
             (int(given_up),),
         )
-        return [_retry(row) for row in rows]
+        listed = [_retry(row) for row in rows]
+        return listed if given_up else listed + self._sharing_articles()
+
+    def _sharing_articles(self) -> list[Retry]:
+        """Other articles that link a failed attachment and kept it failed: the file is on the
+        retry list for one article only (its key is the URL), or another article fetched it
+        since. Each must be fetched again to get the file back."""
+        rows = self._db.execute(
+            "SELECT DISTINCT json_extract(file.value, '$.url') AS file_url, articles.url,"
+            "  json_extract(articles.item, '$.summary'), coalesce(retries.attempts, 0),"
+            "  coalesce(retries.error, 'stored since, through another article')"
+            " FROM articles, json_each(articles.item, '$.attachments') AS file"
+            " LEFT JOIN retries ON retries.url = json_extract(file.value, '$.url')"
+            " WHERE json_extract(file.value, '$.status') = 'failed'"
+            "  AND json_extract(file.value, '$.path') IS NULL"
+            "  AND (retries.given_up = 0 AND retries.article IS NOT articles.url"
+            "   OR retries.url IS NULL AND json_extract(file.value, '$.url') IN"
+            "    (SELECT url FROM attachments))"
+            " ORDER BY file_url, articles.url"
+        )
+        return [
+            Retry(url, "attachment", article, summary, attempts, error)
+            for url, article, summary, attempts, error in rows
+        ]
 
     # --- one run ---
 

@@ -296,6 +296,37 @@ def test_failed_attachment_downloads_are_retried_stored_files_are_not(path: Path
         assert state.attachment(FILE) == ("f" * 64, "files/x.pdf")
 
 
+def test_a_shared_attachment_that_failed_is_retried_for_every_article_that_links_it(
+    path: Path,
+) -> None:
+    """Issue 18: one file, two articles; the retry list's key is the file's URL, so only one
+    article was fetched again and the other kept `status: failed` for good."""
+    failed = {"url": FILE, "name": "annex.pdf", "status": "failed", "path": None,
+              "sha256": None, "error": "HTTP 503"}
+    stored = {**failed, "status": "downloaded", "path": "files/x.pdf", "sha256": "f" * 64,
+              "error": None}
+    with State(path) as state:
+        state.begin_run("r1", "S1", "full")
+        state.record("r1", article(A, "a1", summary="ta", attachments=[failed]), "new")
+        state.record("r1", article(B, "b1", summary="tb", attachments=[failed]), "new")
+        state.promote("r1")
+        assert state.retries() == [
+            Retry(FILE, "attachment", A, "ta", 1, "HTTP 503"),
+            Retry(FILE, "attachment", B, "tb", 1, "HTTP 503"),
+        ]
+        # r2 fetched A only (a state left so by older code): B is still to fetch.
+        state.begin_run("r2", "S2", "incremental")
+        state.record("r2", article(A, "a1", attachments=[stored]), "unchanged")
+        state.promote("r2")
+        assert state.retries() == [
+            Retry(FILE, "attachment", B, "tb", 0, "stored since, through another article")
+        ]
+        state.begin_run("r3", "S3", "incremental")
+        state.record("r3", article(B, "b1", attachments=[stored]), "unchanged")
+        state.promote("r3")
+        assert state.retries() == []
+
+
 def test_a_run_that_is_not_promoted_still_puts_what_it_lost_on_the_retry_list(
     path: Path,
 ) -> None:
