@@ -124,8 +124,13 @@ CREATE TABLE pending_aliases (
     PRIMARY KEY (run_id, alias)
 );
 """
-# Version 4: when latest.jsonl was rebuilt with a promoted run's articles (NULL: not yet).
-_SCHEMA_4 = "ALTER TABLE runs ADD COLUMN latest_at TEXT"
+# Version 4: when latest.jsonl was rebuilt with a promoted run's articles (NULL: not yet). Older
+# code rebuilt it right after closing the run: a promoted run never closed (killed after its
+# promotion) is the one it may lack.
+_SCHEMA_4 = """
+ALTER TABLE runs ADD COLUMN latest_at TEXT;
+UPDATE runs SET latest_at = ended_at WHERE outcome = 'promoted'
+"""
 # The tables a state of each version has; a state missing one cannot be used (preflight refuses).
 TABLES = {
     1: ("articles", "attachments", "runs", "pending"),

@@ -222,6 +222,24 @@ def test_a_version_1_state_gains_the_retry_list(path: Path) -> None:
         assert state.retries() == []
 
 
+def test_a_version_3_state_knows_which_promoted_runs_latest_jsonl_may_lack(path: Path) -> None:
+    with State(path) as state:
+        for run_id in ("r1", "r2"):
+            state.begin_run(run_id, f"S{run_id}", "full")
+            state.record(run_id, article(A, run_id), "new")
+            state.promote(run_id)
+        state.finish_run("r1", "E1", "finished", {})  # r2 was killed after its promotion
+    with sqlite3.connect(path) as db:  # as version 3 left it
+        db.execute("ALTER TABLE runs DROP COLUMN latest_at")
+        db.execute("PRAGMA user_version = 3")
+    db.close()
+    with State(path) as state:
+        assert state.schema_version == SCHEMA_VERSION
+        assert state.latest_stale() == ["r2"]
+        state.latest_rebuilt("L")
+        assert state.latest_stale() == []
+
+
 def fail(state: State, run_id: str, url: str, kind: str = "article", **more: Any) -> None:
     state.record_outcome(run_id, url, kind, ok=False, seen_at=f"{run_id}T", **more)  # type: ignore[arg-type]
 
