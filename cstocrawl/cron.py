@@ -87,11 +87,18 @@ def run_crawl(command: list[str], log: Path, lock: IO[str]) -> int:
 
 
 def refused_by_child(returncode: int, log: Path) -> Outcome | None:
-    """A scrapy that refused to start (a check failed after ours): its code and its one line."""
+    """A scrapy that refused to start (a check failed after ours), or could not write its
+    manifest (a full disk: 73): its code, and its one line when the log has it."""
     if returncode not in {int(code) for code in Exit} or returncode in (0, 1, 2, 3):
         return None
-    lines = log.read_text(encoding="utf-8", errors="replace").strip().splitlines() or [""]
-    reason = lines[-1].partition(": ")[2].rsplit(" (exit ", 1)[0] or f"scrapy exit {returncode}"
+    try:
+        lines = log.read_text(encoding="utf-8", errors="replace").strip().splitlines() or [""]
+    except OSError:
+        lines = [""]
+    last = lines[-1]
+    reason = f"the run wrote no manifest (scrapy exit {returncode})"
+    if last.startswith("cstocrawl") and last.endswith(f" (exit {returncode})"):
+        reason = last.partition(": ")[2].rsplit(" (exit ", 1)[0] or reason
     return Outcome(Exit(returncode), reason)
 
 

@@ -22,10 +22,15 @@ def fsync_directory(directory: Path) -> None:
 def write_atomically(path: Path, lines: Iterable[str]) -> None:
     """Readers see the old file or the new one, whole, even across a crash."""
     temporary = path.with_name(path.name + ".tmp")
-    with temporary.open("w", encoding="utf-8") as file:
-        for line in lines:
-            file.write(line + "\n")
-        file.flush()
-        os.fsync(file.fileno())
+    try:
+        with temporary.open("w", encoding="utf-8") as file:
+            for line in lines:
+                file.write(line + "\n")
+            file.flush()
+            os.fsync(file.fileno())
+    except BaseException:  # a full disk: the space the cut copy took is given back
+        if temporary.is_file():
+            temporary.unlink()
+        raise
     temporary.replace(path)
     fsync_directory(path.parent)

@@ -5,10 +5,15 @@ created. The runner passes its locked descriptor to the `scrapy crawl` it starts
 CSTOCRAWL_LOCK_FD), which holds the same lock rather than waiting for itself; the lock lives as
 long as either process does. The RunLock extension takes it for a crawl started any other way
 (a script with CrawlerProcess), and does nothing when this process holds it already.
+
+The lock file is opened with O_NOFOLLOW: a symbolic link in its place is refused, never written
+through. What cannot be locked (a directory in its place, a file system without `flock`) is
+refused in one line with Exit.OUTPUT, like an output dir that cannot be written.
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 from pathlib import Path
@@ -36,7 +41,7 @@ def _inherited(path: Path) -> IO[str] | None:
     """The lock passed down by the cron runner, when it is this very file and still held."""
     try:
         fd = int(os.environ.get(INHERITED_FD, ""))
-        held, ours = os.fstat(fd), path.stat()
+        held, ours = os.fstat(fd), path.lstat()
     except (ValueError, OSError):
         return None
     if (held.st_dev, held.st_ino) != (ours.st_dev, ours.st_ino):
@@ -66,14 +71,20 @@ def acquire(output_dir: str | Path, prog: str, *, for_life: bool = True) -> IO[s
         _held[path.resolve()] = inherited
         return inherited
     path.parent.mkdir(parents=True, exist_ok=True)
-    lock = path.open("a+", encoding="utf-8")
+    lock = _open(path)
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
+        lock.seek(0)
+        holder = lock.read().strip().splitlines() or ["?"]
         lock.close()
-        holder = path.read_text(encoding="utf-8").strip().splitlines() or ["?"]
         raise Refused(
             Exit.LOCKED, f"another run (pid {holder[0]}) holds {path}; not started"
+        ) from None
+    except OSError as error:  # ENOLCK, EOPNOTSUPP: a file system without locks
+        lock.close()
+        raise Refused(
+            Exit.OUTPUT, f"cannot lock {path} ({error.strerror or error}); not started"
         ) from None
     lock.truncate(0)
     lock.write(f"{os.getpid()}\n{prog}\n")
@@ -81,6 +92,22 @@ def acquire(output_dir: str | Path, prog: str, *, for_life: bool = True) -> IO[s
     if for_life:
         _held[path.resolve()] = lock
     return lock
+
+
+def _open(path: Path) -> IO[str]:
+    """The lock file, opened for reading and writing, never through a symbolic link."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        fd = os.open(path, flags, 0o644)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            reason = "is a symbolic link (not followed)"
+        elif error.errno == errno.EISDIR:
+            reason = "is a directory"
+        else:
+            reason = f"cannot be opened ({error.strerror or error})"
+        raise Refused(Exit.OUTPUT, f"lock file {path} {reason}; not started") from None
+    return os.fdopen(fd, "r+", encoding="utf-8")
 
 
 # Locks taken by crawlers of this process (RunLock), with how many crawlers share each.

@@ -10,6 +10,7 @@ import re
 import sqlite3
 import tempfile
 from collections.abc import Mapping
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 from typing import IO
@@ -22,7 +23,7 @@ from scrapy.utils.misc import load_object
 from cstocrawl.lock import acquire
 from cstocrawl.outcome import Exit, Refused
 from cstocrawl.run import LOGS_DIR, NEWS_DIR, RunFiles, output_dir
-from cstocrawl.state import state_path
+from cstocrawl.state import SCHEMA_VERSION, TABLES, state_path
 
 # Settings whose value must be a whole number at least this large.
 MINIMUM_INTS = {
@@ -150,18 +151,26 @@ def check_state(directory: Path, lang: str | None) -> None:
     if not path.exists():
         return
     try:
-        with sqlite3.connect(path) as db:
-            db.execute("PRAGMA user_version").fetchone()
+        with closing(sqlite3.connect(path)) as db:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise Refused(
+                    Exit.STATE,
+                    f"{path} was written by a newer cstocrawl (state schema {version}; this one "
+                    f"reads up to {SCHEMA_VERSION}): run the newer version, or restore a backup "
+                    "made before the upgrade",
+                )
             # Every page read once: a damaged file is told now, not by a crash mid-run.
             problems = db.execute("PRAGMA quick_check").fetchall()
             if problems != [("ok",)]:
                 raise sqlite3.DatabaseError(f"damaged: {problems[0][0]}")
             tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+            if missing := _missing_tables(version, tables):
+                raise sqlite3.DatabaseError(f"not a cstocrawl state of schema {version}: {missing}")
             langs = set()
             if "articles" in tables:
                 rows = db.execute("SELECT DISTINCT json_extract(item, '$.lang') FROM articles")
                 langs = {row[0] for row in rows}
-        db.close()
     except sqlite3.Error as error:
         raise Refused(
             Exit.STATE,
@@ -175,6 +184,15 @@ def check_state(directory: Path, lang: str | None) -> None:
             f"{directory} holds the crawl state of lang={','.join(other)}; give lang={lang} an "
             f"output dir of its own, e.g. -s CSTOCRAWL_OUTPUT_DIR={directory / lang}",
         )
+
+
+def _missing_tables(version: int, tables: set[str]) -> str | None:
+    """What a state of `version` lacks, in a few words; a file of version 0 must be empty."""
+    if version == 0:
+        return f"{len(tables)} tables of something else" if tables else None
+    expected = [name for since, names in TABLES.items() if since <= version for name in names]
+    missing = [name for name in expected if name not in tables]
+    return f"no table {', '.join(missing)}" if missing else None
 
 
 def prepare_run(

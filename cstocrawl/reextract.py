@@ -14,12 +14,16 @@ nothing better was archived). Listings are read from their newest captures first
 runs out of requests, older captures of listing pages are read too (an article a later run's
 listing no longer showed on the same page is found there), then any archived article still not
 requested is read without its listing entry.
+
+The live crawl's limits hold: a record whose payload is over the request's `download_maxsize`
+(DOWNLOAD_MAXSIZE; the attachment cap for attachments) fails as Scrapy's handler fails it
+(`DownloadCancelledError`), and is never read whole: records are inflated in bounded chunks. A
+WARC file is open only while one record is read, so thousands of files need few descriptors.
 """
 
 from __future__ import annotations
 
 import argparse
-import io
 import logging
 import os
 import sys
@@ -27,14 +31,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 from weakref import WeakKeyDictionary
 
 from scrapy import Request, signals
 from scrapy.cmdline import execute
 from scrapy.core.downloader.handlers.base import BaseDownloadHandler
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DontCloseSpider, NotConfigured
+from scrapy.exceptions import DontCloseSpider, DownloadCancelledError, NotConfigured
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
@@ -57,6 +61,7 @@ PROG = "cstocrawl.reextract"
 REPLAY_HANDLER = "cstocrawl.reextract.ReplayHandler"
 REPLAY_EXTENSION = "cstocrawl.reextract.Replay"
 CAPTURE_META = "cstocrawl_capture"  # a request for one given capture (an older listing page)
+CHUNK = 2**16  # bytes inflated at a time
 # Each crawl's replay, shared by its download handler and its extension; gone with the crawl.
 _REPLAYS: WeakKeyDictionary[Crawler, Replay] = WeakKeyDictionary()
 
@@ -73,6 +78,7 @@ class Capture:
     status: int
     record_type: str  # response or revisit
     content_type: str
+    size: int  # bytes of the payload as received (a revisit's: 0, its file is elsewhere)
 
     @property
     def html_ok(self) -> bool:
@@ -102,13 +108,13 @@ class ArchiveIndex:
             records = ArchiveIterator(stream, check_digests=True)
             try:
                 for record in records:
-                    record.raw_stream.read()  # the whole record, so its digests are checked
+                    payload = _drain(record.raw_stream)  # read whole: its digests are checked
                     offset, length = records.get_record_offset(), records.get_record_length()
                     if record.digest_checker.passed is False:
                         self._skip(path, offset, "its digest does not match (torn or damaged)")
                         return
                     end = offset + length
-                    self._add_record(path, record, offset, length)
+                    self._add_record(path, record, offset, length, payload)
             except Exception as error:  # zlib.error, ArchiveLoadFailed: a damaged gzip member
                 self._skip(path, end, f"{type(error).__name__}: {error}")
                 return
@@ -120,7 +126,9 @@ class ArchiveIndex:
         self.torn.append(line)
         logger.warning("Torn WARC record in %s", line)
 
-    def _add_record(self, path: Path, record: ArcWarcRecord, offset: int, length: int) -> None:
+    def _add_record(
+        self, path: Path, record: ArcWarcRecord, offset: int, length: int, size: int
+    ) -> None:
         if record.rec_type not in ("response", "revisit") or record.http_headers is None:
             return
         headers = record.rec_headers
@@ -138,6 +146,7 @@ class ArchiveIndex:
             status=status,
             record_type=record.rec_type,
             content_type=record.http_headers.get_header("Content-Type") or "",
+            size=size,
         )
         self.captures.setdefault(url, []).append(capture)
 
@@ -164,14 +173,36 @@ def read_infos(paths: Iterable[Path]) -> list[dict[str, str]]:
     return infos
 
 
-def read_capture(capture: Capture, files: dict[Path, BinaryIO]) -> ArcWarcRecord:
-    """The record at a capture's place, its payload still as received (not decoded)."""
-    stream = files.get(capture.path)
-    if stream is None:
-        stream = files[capture.path] = capture.path.open("rb")
-    stream.seek(capture.offset)
-    member = stream.read(capture.length)
-    return next(iter(ArchiveIterator(io.BytesIO(member))))
+def read_capture(capture: Capture, limit: int) -> tuple[ArcWarcRecord, bytes]:
+    """The record at a capture's place and its payload as received (not decoded), at most `limit`
+    bytes (0: any); its file is open only meanwhile. TooLarge past the limit."""
+    with capture.path.open("rb") as stream:
+        stream.seek(capture.offset)
+        record = next(iter(ArchiveIterator(stream)))
+        return record, _read(record.raw_stream, limit)
+
+
+class TooLarge(Exception):
+    """A payload over the size limit, told before it is read whole."""
+
+
+def _read(stream: IO[bytes], limit: int) -> bytes:
+    """The stream's bytes, read in chunks; TooLarge as soon as they pass `limit` (0: none)."""
+    chunks, size = [], 0
+    while chunk := stream.read(CHUNK):
+        size += len(chunk)
+        if limit and size > limit:
+            raise TooLarge(f"Received {size} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _drain(stream: IO[bytes]) -> int:
+    """How many bytes the stream holds, read in chunks and dropped."""
+    size = 0
+    while chunk := stream.read(CHUNK):
+        size += len(chunk)
+    return size
 
 
 class Replay:
@@ -186,7 +217,7 @@ class Replay:
         self.index = ArchiveIndex.build(paths)
         self.requested: set[str] = set()  # URLs the crawl asked for
         self.files_store = files_store(crawler.settings)
-        self._files: dict[Path, BinaryIO] = {}
+        self.max_size = crawler.settings.getint("DOWNLOAD_MAXSIZE")
         self._phase = 0  # 1: older listing captures scheduled, 2: unrequested articles too
         stats = crawler.stats
         assert stats is not None
@@ -210,7 +241,6 @@ class Replay:
     def from_crawler(cls, crawler: Crawler) -> Replay:
         replay = cls.of(crawler)
         crawler.signals.connect(replay.spider_idle, signal=signals.spider_idle)
-        crawler.signals.connect(replay.engine_stopped, signal=signals.engine_stopped)
         return replay
 
     # --- answering requests ---
@@ -225,10 +255,18 @@ class Replay:
         if capture is None:
             stats.inc_value("cstocrawl/replay/not_archived")
             raise NotArchived(f"not archived: {request.url}")
-        record = read_capture(capture, self._files)
-        body = record.raw_stream.read()
-        if capture.record_type == "revisit":
-            body = self._stored_bytes(record, request.url)
+        limit = int(request.meta.get("download_maxsize", self.max_size))
+        try:
+            if limit and capture.size > limit:
+                raise TooLarge(f"Expected to receive {capture.size} bytes")
+            record, body = read_capture(capture, limit)
+            if capture.record_type == "revisit":
+                body = self._stored_bytes(record, request.url, limit)
+        except TooLarge as error:  # as Scrapy's own handler words it
+            stats.inc_value("cstocrawl/replay/too_large")
+            raise DownloadCancelledError(
+                f"{error} which is larger than download max size ({limit}) in request {request}."
+            ) from None
         headers = Headers()
         for name, value in record.http_headers.headers:
             headers.appendlist(name, value)
@@ -244,7 +282,7 @@ class Replay:
             flags=["replayed"],
         )
 
-    def _stored_bytes(self, record: ArcWarcRecord, url: str) -> bytes:
+    def _stored_bytes(self, record: ArcWarcRecord, url: str, limit: int) -> bytes:
         """The bytes a revisit record names, from the attachment store (files/by-sha256/)."""
         stored: str | None = record.rec_headers.get_header(STORED_FILE_HEADER)  # warcio: untyped
         candidates = [self.files_store / stored] if stored else []
@@ -253,6 +291,8 @@ class Replay:
             candidates += sorted((self.files_store / "by-sha256" / sha256[:2]).glob(sha256 + ".*"))
         for candidate in candidates:
             if candidate.is_file() and not candidate.name.endswith(".json"):
+                if limit and (size := candidate.stat().st_size) > limit:
+                    raise TooLarge(f"Expected to receive {size} bytes")
                 return candidate.read_bytes()
         self.crawler.stats.inc_value("cstocrawl/replay/not_archived")
         raise NotArchived(f"not archived: {url} (a revisit of a stored file that is gone)")
@@ -328,11 +368,6 @@ class Replay:
                 len(unread),
                 unread[0],
             )
-
-    def engine_stopped(self) -> None:
-        for stream in self._files.values():
-            stream.close()
-        self._files.clear()
 
 
 class ReplayHandler(BaseDownloadHandler):

@@ -19,6 +19,11 @@ attachment whose download failed) and what it fetched are pending outcomes of th
 success removes it. The next runs fetch what the list holds, until `attempts` reaches the limit;
 then it is given up (kept, `given_up = 1`, reported once).
 
+`latest.jsonl` is rebuilt after the promotion, so a run killed (or a disk that filled up) between
+the two leaves it stale: a promoted run records when `latest.jsonl` was rebuilt with its articles
+(`runs.latest_at`, schema 4), and a promoted run without it (`latest_stale`) has the next run
+rebuild `latest.jsonl` before anything else (cstocrawl/extensions/run.py).
+
 Aliases (other URLs of a known article: one whose page declares the article's `<link
 rel="canonical">`, or another spelling with the same content) follow the same two steps: pending
 rows of the run (`record`, `record_alias`), made known by the promotion.
@@ -35,7 +40,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 STATE_FILE = "state.sqlite"
 
 Kind = Literal["new", "changed", "unchanged"]
@@ -119,6 +124,19 @@ CREATE TABLE pending_aliases (
     PRIMARY KEY (run_id, alias)
 );
 """
+# Version 4: when latest.jsonl was rebuilt with a promoted run's articles (NULL: not yet). Older
+# code rebuilt it right after closing the run: a promoted run never closed (killed after its
+# promotion) is the one it may lack.
+_SCHEMA_4 = """
+ALTER TABLE runs ADD COLUMN latest_at TEXT;
+UPDATE runs SET latest_at = ended_at WHERE outcome = 'promoted'
+"""
+# The tables a state of each version has; a state missing one cannot be used (preflight refuses).
+TABLES = {
+    1: ("articles", "attachments", "runs", "pending"),
+    2: ("retries", "pending_outcomes"),
+    3: ("aliases", "pending_aliases"),
+}
 
 
 class StateError(Exception):
@@ -201,6 +219,8 @@ class State:
                 self._script(_SCHEMA_2)
             if version < 3:
                 self._script(_SCHEMA_3)
+            if version < 4:
+                self._script(_SCHEMA_4)
             if version < SCHEMA_VERSION:
                 self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
@@ -296,17 +316,50 @@ class State:
         run["counts"] = json.loads(run["counts"]) if run["counts"] else None
         return run
 
+    def latest_stale(self) -> list[str]:
+        """The promoted runs whose articles `latest.jsonl` may lack: it was never rebuilt after
+        them (the run was killed, or the write failed, after its promotion)."""
+        rows = self._db.execute(
+            "SELECT run_id FROM runs WHERE outcome = 'promoted' AND latest_at IS NULL"
+            " ORDER BY run_id"
+        )
+        return [row[0] for row in rows]
+
     def pending_count(self) -> int:
         return self._count("SELECT count(*) FROM pending")
 
     def retries(self, *, given_up: bool = False) -> list[Retry]:
-        """The retry list: what the next run fetches again (or, given_up, what it gave up on)."""
+        """The retry list: what the next run fetches again (or, given_up, what it gave up on).
+        An attachment is listed once for every article whose stored version has it failed."""
         rows = self._db.execute(
             "SELECT url, kind, article, summary, attempts, error, given_up FROM retries"
             " WHERE given_up = ? ORDER BY kind, url",
             (int(given_up),),
         )
-        return [_retry(row) for row in rows]
+        listed = [_retry(row) for row in rows]
+        return listed if given_up else listed + self._sharing_articles()
+
+    def _sharing_articles(self) -> list[Retry]:
+        """Other articles that link a failed attachment and kept it failed: the file is on the
+        retry list for one article only (its key is the URL), or another article fetched it
+        since. Each must be fetched again to get the file back."""
+        rows = self._db.execute(
+            "SELECT DISTINCT json_extract(file.value, '$.url') AS file_url, articles.url,"
+            "  json_extract(articles.item, '$.summary'), coalesce(retries.attempts, 0),"
+            "  coalesce(retries.error, 'stored since, through another article')"
+            " FROM articles, json_each(articles.item, '$.attachments') AS file"
+            " LEFT JOIN retries ON retries.url = json_extract(file.value, '$.url')"
+            " WHERE json_extract(file.value, '$.status') = 'failed'"
+            "  AND json_extract(file.value, '$.path') IS NULL"
+            "  AND (retries.given_up = 0 AND retries.article IS NOT articles.url"
+            "   OR retries.url IS NULL AND json_extract(file.value, '$.url') IN"
+            "    (SELECT url FROM attachments))"
+            " ORDER BY file_url, articles.url"
+        )
+        return [
+            Retry(url, "attachment", article, summary, attempts, error)
+            for url, article, summary, attempts, error in rows
+        ]
 
     # --- one run ---
 
@@ -445,8 +498,7 @@ class State:
         """The run's aliases become known; a URL that is an article of its own stays one. An
         alias was fetched: off the retry list, like its article."""
         self._db.execute(
-            "DELETE FROM retries WHERE url IN"
-            " (SELECT alias FROM pending_aliases WHERE run_id = ?)",
+            "DELETE FROM retries WHERE url IN (SELECT alias FROM pending_aliases WHERE run_id = ?)",
             (run_id,),
         )
         self._db.execute(
@@ -543,6 +595,14 @@ class State:
                 "SELECT outcome FROM runs WHERE run_id = ?", (run_id,)
             ).fetchone()
         return row[0] if row else "unknown"
+
+    def latest_rebuilt(self, at: str) -> None:
+        """`latest.jsonl` was renamed into place with every promoted run's articles."""
+        with self._transaction():
+            self._db.execute(
+                "UPDATE runs SET latest_at = ? WHERE outcome = 'promoted' AND latest_at IS NULL",
+                (at,),
+            )
 
 
 def _retry(row: tuple[Any, ...]) -> Retry:

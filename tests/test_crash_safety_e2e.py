@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -19,7 +21,7 @@ from threading import Event
 import pytest
 
 from cstocrawl.state import State, state_path
-from tests.crawling import REPO, by_url, comparable, crawl, hold, options, read_latest
+from tests.crawling import REPO, by_url, comparable, crawl, hold, options, read_latest, run_cron
 from tests.replica import Fault, ReplicaSite, serve
 from tests.replica.content import LISTINGS
 
@@ -138,3 +140,60 @@ def test_a_killed_crawl_loses_nothing_and_leaves_no_torn_file(
             assert state.attachment(attachment["url"]) == (attachment["sha256"], attachment["path"])
             stored = (tmp_path / attachment["path"]).read_bytes()
             assert hashlib.sha256(stored).hexdigest() == attachment["sha256"]
+
+
+def promoted(output: Path, run_id: str) -> bool:
+    """Whether the state says `run_id` was promoted (read only: the crawl holds it open)."""
+    uri = f"file:{state_path(output)}?mode=ro"
+    with sqlite3.connect(uri, uri=True) as db:
+        row = db.execute("SELECT outcome FROM runs WHERE run_id = ?", (run_id,)).fetchone()
+    db.close()
+    return row is not None and row[0] == "promoted"
+
+
+def test_a_kill_between_the_states_commit_and_latest_jsonl_is_repaired_by_the_next_run(
+    tmp_path: Path,
+) -> None:
+    """Issue 18: SIGKILL after the state promoted a run, before `latest.jsonl` was renamed.
+
+    `latest.jsonl.tmp` is made a FIFO: the crawl blocks opening it, after the state's commit and
+    before the rename, until it is killed there (no race with a clock).
+    """
+    site = ReplicaSite(lang="en", variant="bitrix", articles_per_section=3)
+    with serve(site) as base:
+        assert crawl(base, tmp_path, run_id="run1").returncode == 0
+        site.add_articles("news_odkb", 2)
+        truth = {record["url"]: record for record in site.expected_articles()}
+        os.mkfifo(tmp_path / "news" / "latest.jsonl.tmp")
+        command = [sys.executable, "-m", "scrapy", "crawl", "news"]
+        command += options(base, tmp_path, (), {"CSTOCRAWL_RUN_ID": "run2"})
+        killed = subprocess.Popen(
+            command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 120
+        while not promoted(tmp_path, "run2"):
+            assert killed.poll() is None, "the crawl ended before the kill point"
+            assert time.monotonic() < deadline, "the kill point was never reached"
+            time.sleep(0.05)
+        killed.send_signal(signal.SIGKILL)
+        assert killed.wait(timeout=30) == -signal.SIGKILL
+    (tmp_path / "news" / "latest.jsonl.tmp").unlink()
+    stale = by_url(read_latest(tmp_path))
+    assert len(stale) == len(truth) - 2  # the state promoted run2, latest.jsonl lacks its two
+
+    # The next run finds the site unreachable (the server is gone): it fails, exit 69, but it
+    # has repaired latest.jsonl before anything else.
+    again = run_cron(base, tmp_path, settings={"CSTOCRAWL_RUN_ID": "run3"})
+    assert again.returncode == 69, again.stderr
+    latest = by_url(read_latest(tmp_path))
+    assert sorted(latest) == sorted(truth)
+    for url, record in truth.items():
+        assert comparable(latest[url]) == record, url
+    log = (tmp_path / "logs" / "run3.log").read_text(encoding="utf-8")
+    assert (
+        f"WARNING: {tmp_path / 'news' / 'latest.jsonl'} is stale: runs run2 were promoted after "
+        "it was last rebuilt; rebuilt from the state"
+    ) in log
+    with State(state_path(tmp_path)) as state:
+        assert state.latest_stale() == []
+        assert state.run("run3")["outcome"] == "discarded"

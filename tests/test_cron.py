@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import re
+import sqlite3
 import subprocess
 import sys
 from dataclasses import replace
@@ -13,7 +14,7 @@ import pytest
 
 from cstocrawl.cron import main, refused_by_child
 from cstocrawl.outcome import Exit, Outcome
-from cstocrawl.state import State, state_path
+from cstocrawl.state import SCHEMA_VERSION, State, state_path
 from tests.crawling import REPO, read_dataset, read_latest, read_manifest, run_cron
 from tests.replica import Fault, ReplicaSite, Response, serve
 
@@ -162,3 +163,34 @@ def test_a_scrapy_that_refused_after_our_checks_gives_its_code_and_line(tmp_path
     )
     assert refused_by_child(1, log) is None  # a crawl that failed is judged from its manifest
     assert refused_by_child(-9, log) is None
+
+
+def test_a_scrapy_that_exits_73_without_a_manifest_is_73_not_died(tmp_path: Path) -> None:
+    """A full disk took the manifest and the summary line: scrapy's code stands (issue 18)."""
+    log = tmp_path / "run.log"
+    log.write_text("2026-01-01 00:00:00 [cstocrawl.extensions.run] ERROR: Manifest ... could n")
+    assert refused_by_child(73, log) == Outcome(
+        Exit.OUTPUT, "the run wrote no manifest (scrapy exit 73)"
+    )
+    assert refused_by_child(73, tmp_path / "no-such.log") == Outcome(
+        Exit.OUTPUT, "the run wrote no manifest (scrapy exit 73)"
+    )
+
+
+def test_a_state_from_a_newer_version_is_refused_before_anything_is_created(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 18: exit 65 and one line, not a traceback and exit 1."""
+    monkeypatch.setenv("SCRAPY_SETTINGS_MODULE", "cstocrawl.settings")
+    State(state_path(tmp_path)).close()
+    with sqlite3.connect(state_path(tmp_path)) as db:
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    db.close()
+    before = sorted(path.name for path in tmp_path.iterdir())
+    assert main(["news", "-s", f"CSTOCRAWL_OUTPUT_DIR={tmp_path}"]) == Exit.STATE == 65
+    assert capsys.readouterr().err == (
+        f"cstocrawl.cron: {state_path(tmp_path)} was written by a newer cstocrawl (state schema "
+        f"{SCHEMA_VERSION + 1}; this one reads up to {SCHEMA_VERSION}): run the newer version, or "
+        "restore a backup made before the upgrade (exit 65)\n"
+    )
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted([*before, "cron.lock"])

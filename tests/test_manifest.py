@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from cstocrawl.durable import write_atomically
 from cstocrawl.manifest import run_counts
@@ -37,3 +40,18 @@ def test_write_atomically_replaces_the_whole_file(tmp_path: Path) -> None:
     write_atomically(path, iter(["{\"a\": 1}", "{\"b\": 2}"]))
     assert path.read_text(encoding="utf-8") == '{"a": 1}\n{"b": 2}\n'
     assert [p.name for p in tmp_path.iterdir()] == ["latest.jsonl"]  # no .tmp left behind
+
+
+def test_a_write_that_fails_midway_leaves_the_old_file_and_no_cut_copy(tmp_path: Path) -> None:
+    """A full disk mid-write: the old file stays whole, the cut copy's space is given back."""
+    path = tmp_path / "latest.jsonl"
+    path.write_text("old\n", encoding="utf-8")
+
+    def lines() -> Iterator[str]:
+        yield '{"a": 1}'
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError, match="No space left"):
+        write_atomically(path, lines())
+    assert path.read_text(encoding="utf-8") == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["latest.jsonl"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import re
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from cstocrawl.lock import RunLock
 from cstocrawl.outcome import Exit, Outcome, Refused, judge, summary, verdict
 from cstocrawl.preflight import check_run, check_state, check_writable
 from cstocrawl.spiders.news import Arguments, NewsSpider
-from cstocrawl.state import State, state_path
+from cstocrawl.state import SCHEMA_VERSION, State, state_path
 from tests.crawling import project_settings
 
 HEALTHY = {"cstocrawl/listing/pages": 5, "cstocrawl/health": "ok", "log_count/ERROR": 0}
@@ -133,6 +134,50 @@ def test_a_corrupt_state_file_is_refused_naming_it(tmp_path: Path) -> None:
         f"{state_path(tmp_path)} is unreadable (file is not a database): restore it from a "
         "backup, or move it aside to start afresh (the next run then fetches the whole site again)"
     )
+
+
+UNREADABLE = (
+    "restore it from a backup, or move it aside to start afresh (the next run then fetches the "
+    "whole site again)"
+)
+
+
+def test_a_state_from_a_newer_version_is_refused_naming_both_versions(tmp_path: Path) -> None:
+    State(state_path(tmp_path)).close()
+    with closing(sqlite3.connect(state_path(tmp_path))) as db:
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    outcome = refusal(check_state, tmp_path, "en")
+    assert outcome == Outcome(
+        Exit.STATE,
+        f"{state_path(tmp_path)} was written by a newer cstocrawl (state schema "
+        f"{SCHEMA_VERSION + 1}; this one reads up to {SCHEMA_VERSION}): run the newer version, "
+        "or restore a backup made before the upgrade",
+    )
+
+
+def test_a_state_missing_a_table_is_refused(tmp_path: Path) -> None:
+    State(state_path(tmp_path)).close()
+    with closing(sqlite3.connect(state_path(tmp_path))) as db:
+        db.execute("DROP TABLE retries")
+    outcome = refusal(check_state, tmp_path, "en")
+    assert outcome == Outcome(
+        Exit.STATE,
+        f"{state_path(tmp_path)} is unreadable (not a cstocrawl state of schema {SCHEMA_VERSION}: "
+        f"no table retries): {UNREADABLE}",
+    )
+
+
+def test_another_programs_database_is_refused_not_migrated(tmp_path: Path) -> None:
+    with closing(sqlite3.connect(state_path(tmp_path))) as db:
+        db.execute("CREATE TABLE articles (id INTEGER)")
+    outcome = refusal(check_state, tmp_path, "en")
+    assert outcome == Outcome(
+        Exit.STATE,
+        f"{state_path(tmp_path)} is unreadable (not a cstocrawl state of schema 0: 1 tables of "
+        f"something else): {UNREADABLE}",
+    )
+    with closing(sqlite3.connect(state_path(tmp_path))) as db:  # left as it was
+        assert db.execute("SELECT name FROM sqlite_master").fetchall() == [("articles",)]
 
 
 def test_the_state_of_the_other_language_is_refused(tmp_path: Path) -> None:

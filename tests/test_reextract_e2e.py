@@ -8,6 +8,7 @@ re-extraction must make none.
 from __future__ import annotations
 
 import json
+import resource
 import shutil
 import signal
 import socket
@@ -29,7 +30,7 @@ from cstocrawl.reextract import warc_files
 from tests.crawling import REPO, by_url, crawl, options, read_dataset, read_latest, run_stats
 from tests.crawling import comparable as as_truth
 from tests.crawling import read_manifest as manifest_of
-from tests.replica import Fault, ReplicaSite, serve
+from tests.replica import Fault, ReplicaSite, padded, serve
 
 VOLATILE = ("crawled_at",)
 CORRECTED = "A corrected first paragraph, long enough to be an article's body on its own."
@@ -41,7 +42,9 @@ def reextract(
     run_id: str = "re1",
     settings: dict[str, str] | None = None,
     args: tuple[str, ...] = (),
+    max_open_files: int | None = None,
 ) -> subprocess.CompletedProcess[str]:
+    """`python -m cstocrawl.reextract`; `max_open_files`: its RLIMIT_NOFILE (`ulimit -n`)."""
     command = [sys.executable, "-m", "cstocrawl.reextract", *map(str, warcs)]
     for arg in args:
         command += ["-a", arg]
@@ -51,8 +54,19 @@ def reextract(
         **(settings or {}),
     }.items():
         command += ["-s", f"{name}={value}"]
+
+    def limit_files() -> None:
+        if max_open_files is not None:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (max_open_files, max_open_files))
+
     return subprocess.run(
-        command, cwd=REPO, capture_output=True, text=True, timeout=300, check=False
+        command,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        preexec_fn=limit_files,
     )
 
 
@@ -250,3 +264,50 @@ def test_newest_captures_win_across_daily_runs_and_no_article_is_lost(tmp_path: 
     manifest = manifest_of(tmp_path, "re1")
     assert manifest["counts"]["changed"] == 0  # day 2 had recorded the edit already
     assert manifest["counts"]["unchanged"] == len(truth)
+
+
+def test_eighty_warc_files_are_read_with_48_file_descriptors(tmp_path: Path) -> None:
+    """Issue 18: every WARC file was kept open (1,920 files under `ulimit -n 1024` failed 401
+    articles); now a file is open only while a record is read."""
+    site = ReplicaSite(lang="en", variant="custom", articles_per_section=12)
+    truth = {record["url"]: record for record in site.expected_articles()}
+    with serve(site) as base_url:  # a file per record or so: rotation past 1 byte
+        live = crawl(base_url, tmp_path, settings={"CSTOCRAWL_WARC_MAX_SIZE": "1"})
+    assert live.returncode == 0, live.stderr[-3000:]
+    assert len(warc_files(tmp_path / "warc")) == 80
+    result = reextract(tmp_path, max_open_files=48)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Too many open files" not in result.stderr
+    produced = by_url(read_dataset(tmp_path, "re1"))
+    assert sorted(produced) == sorted(truth)
+    for url, record in truth.items():
+        assert as_truth(produced[url]) == record, url
+
+
+def test_a_record_over_the_live_size_cap_is_one_failed_page_not_read_whole(
+    tmp_path: Path,
+) -> None:
+    """Issue 18: the live crawl's DOWNLOAD_MAXSIZE holds when archived records are inflated."""
+    site = ReplicaSite(lang="en", variant="custom", articles_per_section=3)
+    big = site.articles[0]
+    site.set_fault(big.path, Fault(None, edit=padded(400_000)))
+    truth = {record["url"]: record for record in site.expected_articles()}
+    with serve(site) as base_url:
+        live = crawl(base_url, tmp_path)  # under the default cap (20 MiB): read
+    assert live.returncode == 0, live.stderr[-3000:]
+    assert big.url in by_url(read_dataset(tmp_path))
+
+    result = reextract(tmp_path, settings={"DOWNLOAD_MAXSIZE": "300000"})
+    assert result.returncode == 0, result.stderr[-3000:]
+    produced = by_url(read_dataset(tmp_path, "re1"))
+    assert sorted(produced) == sorted(set(truth) - {big.url})
+    for url in produced:
+        assert as_truth(produced[url]) == truth[url], url
+    stats = run_stats(tmp_path, "re1")
+    assert stats["cstocrawl/failed/article"] == 1
+    assert stats["cstocrawl/replay/too_large"] == 1
+    assert (
+        f"{urlsplit(big.url).path}: DownloadCancelledError: Expected to receive 400000 bytes "
+        "which is larger than download max size (300000) in request <GET "
+    ) in result.stderr
+    assert big.url in by_url(read_latest(tmp_path))  # its earlier version stays

@@ -56,12 +56,12 @@ def path(tmp_path: Path) -> Path:
 
 def test_a_new_file_has_the_schema_version_and_uses_wal(path: Path) -> None:
     with State(path) as state:
-        assert state.schema_version == SCHEMA_VERSION == 3
+        assert state.schema_version == SCHEMA_VERSION == 4
         assert state.known_articles() == {}
         assert state.retries() == []
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
-        assert db.execute("PRAGMA user_version").fetchone() == (3,)
+        assert db.execute("PRAGMA user_version").fetchone() == (4,)
 
 
 def test_a_newer_schema_is_refused(path: Path) -> None:
@@ -214,11 +214,30 @@ def test_a_version_1_state_gains_the_retry_list(path: Path) -> None:
         db.execute("DROP TABLE pending_outcomes")
         db.execute("DROP TABLE aliases")
         db.execute("DROP TABLE pending_aliases")
+        db.execute("ALTER TABLE runs DROP COLUMN latest_at")
         db.execute("PRAGMA user_version = 1")
     with State(path) as state:
-        assert state.schema_version == 3
+        assert state.schema_version == SCHEMA_VERSION
         assert list(state.known_articles()) == [A]
         assert state.retries() == []
+
+
+def test_a_version_3_state_knows_which_promoted_runs_latest_jsonl_may_lack(path: Path) -> None:
+    with State(path) as state:
+        for run_id in ("r1", "r2"):
+            state.begin_run(run_id, f"S{run_id}", "full")
+            state.record(run_id, article(A, run_id), "new")
+            state.promote(run_id)
+        state.finish_run("r1", "E1", "finished", {})  # r2 was killed after its promotion
+    with sqlite3.connect(path) as db:  # as version 3 left it
+        db.execute("ALTER TABLE runs DROP COLUMN latest_at")
+        db.execute("PRAGMA user_version = 3")
+    db.close()
+    with State(path) as state:
+        assert state.schema_version == SCHEMA_VERSION
+        assert state.latest_stale() == ["r2"]
+        state.latest_rebuilt("L")
+        assert state.latest_stale() == []
 
 
 def fail(state: State, run_id: str, url: str, kind: str = "article", **more: Any) -> None:
@@ -293,6 +312,37 @@ def test_failed_attachment_downloads_are_retried_stored_files_are_not(path: Path
         state.promote("r2")
         assert state.retries() == []
         assert state.attachment(FILE) == ("f" * 64, "files/x.pdf")
+
+
+def test_a_shared_attachment_that_failed_is_retried_for_every_article_that_links_it(
+    path: Path,
+) -> None:
+    """Issue 18: one file, two articles; the retry list's key is the file's URL, so only one
+    article was fetched again and the other kept `status: failed` for good."""
+    failed = {"url": FILE, "name": "annex.pdf", "status": "failed", "path": None,
+              "sha256": None, "error": "HTTP 503"}
+    stored = {**failed, "status": "downloaded", "path": "files/x.pdf", "sha256": "f" * 64,
+              "error": None}
+    with State(path) as state:
+        state.begin_run("r1", "S1", "full")
+        state.record("r1", article(A, "a1", summary="ta", attachments=[failed]), "new")
+        state.record("r1", article(B, "b1", summary="tb", attachments=[failed]), "new")
+        state.promote("r1")
+        assert state.retries() == [
+            Retry(FILE, "attachment", A, "ta", 1, "HTTP 503"),
+            Retry(FILE, "attachment", B, "tb", 1, "HTTP 503"),
+        ]
+        # r2 fetched A only (a state left so by older code): B is still to fetch.
+        state.begin_run("r2", "S2", "incremental")
+        state.record("r2", article(A, "a1", attachments=[stored]), "unchanged")
+        state.promote("r2")
+        assert state.retries() == [
+            Retry(FILE, "attachment", B, "tb", 0, "stored since, through another article")
+        ]
+        state.begin_run("r3", "S3", "incremental")
+        state.record("r3", article(B, "b1", attachments=[stored]), "unchanged")
+        state.promote("r3")
+        assert state.retries() == []
 
 
 def test_a_run_that_is_not_promoted_still_puts_what_it_lost_on_the_retry_list(
@@ -393,9 +443,10 @@ def test_a_version_2_state_gains_the_alias_table(path: Path) -> None:
     with sqlite3.connect(path) as db:  # as version 2 left it
         db.execute("DROP TABLE aliases")
         db.execute("DROP TABLE pending_aliases")
+        db.execute("ALTER TABLE runs DROP COLUMN latest_at")
         db.execute("PRAGMA user_version = 2")
     with State(path) as state:
-        assert state.schema_version == 3
+        assert state.schema_version == SCHEMA_VERSION
         assert list(state.known_articles()) == [A]
         assert state.aliases() == {}
         assert [json.loads(line)["aliases"] for line in state.latest_items()] == [[]]

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from scrapy import Request
+from scrapy.exceptions import DownloadCancelledError
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator  # type: ignore[import-untyped]
@@ -79,7 +80,13 @@ def test_a_response_and_its_request_are_kept_as_received_under_a_temporary_name(
     assert check(path) == 0
 
     found = records(path)
-    assert [r.rec_type for r, _ in found] == ["warcinfo", "response", "request", "response", "request"]
+    assert [r.rec_type for r, _ in found] == [
+        "warcinfo",
+        "response",
+        "request",
+        "response",
+        "request",
+    ]
     info = found[0][1].decode()
     assert "cstocrawl-run-id: run1" in info and "WARC File Format 1.1" in info
     assert "cstocrawl-base-url: http://127.0.0.1:9" in info
@@ -173,11 +180,12 @@ def written(tmp_path: Path, pages: dict[str, str], run_id: str = "run1") -> Path
     return tmp_path / "warc" / f"{run_id}.warc.gz"
 
 
-def replay(tmp_path: Path, paths: list[Path]) -> Replay:
+def replay(tmp_path: Path, paths: list[Path], **settings: Any) -> Replay:
     crawler = get_crawler(
         settings_dict={
             "CSTOCRAWL_OUTPUT_DIR": str(tmp_path),
             "CSTOCRAWL_REPLAY_WARCS": [str(p) for p in paths],
+            **settings,
         }
     )
     crawler.stats.open_spider()
@@ -194,6 +202,24 @@ def test_the_newest_capture_answers_and_a_missing_url_is_not_archived(tmp_path: 
     assert "replayed" in response.flags
     with pytest.raises(NotArchived, match="not archived"):
         served.response(Request("http://127.0.0.1:9/news/b/"))
+
+
+def test_a_record_over_the_download_max_size_fails_as_a_live_download_does(
+    tmp_path: Path,
+) -> None:
+    url = "http://127.0.0.1:9/news/big/"
+    path = written(tmp_path, {url: "<p>x</p>" * 1000, "http://127.0.0.1:9/news/small/": "<p>s</p>"})
+    served = replay(tmp_path, [path], DOWNLOAD_MAXSIZE=5000)
+    with pytest.raises(DownloadCancelledError) as cancelled:
+        served.response(Request(url))
+    assert str(cancelled.value) == (
+        "Expected to receive 8000 bytes which is larger than download max size (5000) in "
+        f"request <GET {url}>."
+    )
+    assert served.crawler.stats.get_value("cstocrawl/replay/too_large") == 1
+    assert served.response(Request("http://127.0.0.1:9/news/small/")).status == 200
+    # A request's own cap wins, as in a live crawl (the attachment pipeline sets one).
+    assert served.response(Request(url, meta={"download_maxsize": 8000})).status == 200
 
 
 def test_a_torn_final_record_is_skipped_with_a_warning(

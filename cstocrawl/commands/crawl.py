@@ -9,6 +9,7 @@ codes and lines as the cron runner.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 from typing import IO, NoReturn
@@ -76,5 +77,6 @@ class Command(ScrapyCrawl):
             outcome = verdict(manifest)
         run_id = manifest["run_id"] if manifest else self.settings.get("CSTOCRAWL_RUN_ID") or "-"
         line = summary(PROG, run_id, manifest, outcome)
-        print(line, file=sys.stdout if outcome.ok else sys.stderr, flush=True)
         self.exitcode = int(outcome.code)
+        with contextlib.suppress(OSError):  # a log file on a full disk: the exit code tells
+            print(line, file=sys.stdout if outcome.ok else sys.stderr, flush=True)

@@ -2,6 +2,8 @@
 
 Begin (`from_crawler`, before anything is fetched): the run's value (cstocrawl/run.py), the state
 opened and the run on record in it; a run that dies is discarded by the next one (`begin_run`).
+Then, before anything else, `latest.jsonl` is repaired: rebuilt from the state when a promoted run
+never got it rebuilt (killed, or a write failed, after its promotion) or when it is missing.
 While the crawl runs, the pipelines write `<run id>.jsonl.tmp` and record each article in the state
 as pending (`RunLifecycle.of(crawler)` gives them the run and the state).
 End (`spider_closed`, after the pipelines closed and the dataset file was fsynced), in this order:
@@ -11,8 +13,10 @@ End (`spider_closed`, after the pipelines closed and the dataset file was fsynce
 3. promoted: the dataset renamed into place, then the run's articles marked seen in the state in
    one transaction (cstocrawl/state.py says why in this order); or discarded: the dataset keeps its
    `.tmp` name and the state keeps nothing the run fetched, only the failures it met (retry list);
-4. the run closed in the state, and `latest.jsonl` rebuilt from it when the run was promoted;
-5. the manifest written: `scrapy crawl` and the cron runner exit with its outcome.
+4. the run closed in the state, and `latest.jsonl` rebuilt from it when the run was promoted, then
+   marked rebuilt in the state (a kill or a failed write in between is repaired by the next run);
+5. the manifest written: `scrapy crawl` and the cron runner exit with its outcome. A write that
+   fails at 3 to 5 (a full disk) is the run's outcome, exit 73 (Exit.OUTPUT), never a traceback.
 """
 
 from __future__ import annotations
@@ -64,6 +68,7 @@ class RunLifecycle:
         except BaseException:
             state.close()
             raise
+        extension.repair_latest()
         if abandoned:
             logger.warning(
                 "Runs %s never closed: what they left pending is discarded, their articles will "
@@ -115,7 +120,8 @@ class RunLifecycle:
             promoted = self.state.promote(self.run.id, self.max_attempts)
         except sqlite3.Error as error:
             logger.error("State: run %s could not be recorded: %s", self.run.id, error)
-            return Outcome(Exit.FAILED, "the run's articles could not be recorded in the state")
+            code = Exit.OUTPUT if _unwritable(error) else Exit.FAILED
+            return Outcome(code, f"the run's articles could not be recorded in the state: {error}")
         self.stats.set_value("cstocrawl/state/promoted", promoted)
         logger.info("State: run %s recorded, %d articles marked seen", self.run.id, promoted)
         self._report(self.state.given_up_now)
@@ -155,10 +161,18 @@ class RunLifecycle:
         stats = self.stats.get_stats()
         counts = recorded_counts(run_counts(stats), promoted=outcome.ok)
         ended_at = iso_utc(utc_now())
-        verdict = self.state.finish_run(self.run.id, ended_at, stats.get("finish_reason"), counts)
-        files.news.mkdir(parents=True, exist_ok=True)
-        if verdict == "promoted":
-            write_atomically(files.latest, self.state.latest_items())
+        try:
+            verdict = self.state.finish_run(
+                self.run.id, ended_at, stats.get("finish_reason"), counts
+            )
+        except sqlite3.Error as error:
+            logger.error("State: run %s could not be closed: %s", self.run.id, error)
+            verdict = "promoted" if outcome.ok else "discarded"  # what promote() committed
+            outcome = _failed("the run could not be closed in the state", error, outcome)
+        if verdict == "promoted" and (failure := self.rebuild_latest()) is not None:
+            what = f"{files.latest} could not be rebuilt (the next run rebuilds it first)"
+            outcome = _failed(what, failure, outcome)
+        self.stats.set_value(STAT, outcome.asdict())
         state = {
             "outcome": verdict,
             "articles": self.state.article_count(),
@@ -167,12 +181,60 @@ class RunLifecycle:
         }
         spider = self.crawler.spidercls.name
         record = manifest(self.run, spider, self.crawler.settings, stats, outcome, counts, state)
-        write_atomically(files.manifest, [to_json(record)])
+        try:
+            files.news.mkdir(parents=True, exist_ok=True)
+            write_atomically(files.manifest, [to_json(record)])
+        except OSError as error:
+            logger.error("Manifest %s could not be written: %s", files.manifest, error)
+            outcome = _failed("the manifest could not be written", error, outcome)
+            record["outcome"] = outcome.asdict()  # what `scrapy crawl` exits with
         self.manifest = record
         logger.info("Run %s closed (%s): %s", self.run.id, verdict, counts)
 
+    def rebuild_latest(self) -> Exception | None:
+        """`latest.jsonl` from the state, then marked rebuilt in it; the error when that failed
+        (the state still says stale: the next run tries again)."""
+        try:
+            self.run.files.news.mkdir(parents=True, exist_ok=True)
+            write_atomically(self.run.files.latest, self.state.latest_items())
+            self.state.latest_rebuilt(iso_utc(utc_now()))
+        except (OSError, sqlite3.Error) as error:
+            logger.error("%s could not be rebuilt: %s", self.run.files.latest, error)
+            return error
+        return None
+
+    def repair_latest(self) -> None:
+        """Before anything else: `latest.jsonl` rebuilt when a promoted run's articles may be
+        missing from it, or when it is gone."""
+        stale = self.state.latest_stale()
+        missing = not self.run.files.latest.exists() and self.state.article_count() > 0
+        if not stale and not missing:
+            return
+        why = f"stale: runs {', '.join(stale)} were promoted after it was last rebuilt"
+        logger.warning(
+            "%s is %s; rebuilt from the state", self.run.files.latest, why if stale else "missing"
+        )
+        if self.rebuild_latest() is None:
+            self.stats.set_value("cstocrawl/latest/repaired", stale or ["missing"])
+
     def engine_stopped(self) -> None:
         self.state.close()
+
+
+def _unwritable(error: Exception) -> bool:
+    """A write refused by the place (full, read-only, I/O error), not a fault of ours."""
+    if isinstance(error, sqlite3.Error):
+        code = (getattr(error, "sqlite_errorcode", 0) or 0) & 0xFF  # the primary code
+        return code in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_READONLY)
+    return isinstance(error, OSError)
+
+
+def _failed(what: str, error: Exception, outcome: Outcome) -> Outcome:
+    """The outcome once a write at the run's end failed; the first failure stays the reason."""
+    if not outcome.ok:
+        return outcome
+    code = Exit.OUTPUT if _unwritable(error) else Exit.FAILED
+    return Outcome(code, f"{what}: {error}")
 
 
 def _full(crawler: Crawler) -> bool:

@@ -8,6 +8,10 @@ Text is extracted in an attachment worker (cstocrawl/workers.py) under a wall-ti
 limit, and cut at a number of characters. A file that overran a limit or killed its worker is
 `failed`, and that failure is remembered beside the stored file (`<sha256>.failed.json`), so later
 runs do not spend the same time again until the extractor or the limits change.
+
+A stored file is checked before it is reused: when its bytes no longer hash to the SHA-256 the
+state recorded, or one of its names is gone, both names are removed and it is fetched again
+(WARNING, `cstocrawl/attachments/damaged`); Scrapy's own check only looks at the file's age.
 """
 
 from __future__ import annotations
@@ -30,8 +34,11 @@ from scrapy.http import Response
 from scrapy.http.request import NO_CALLBACK
 from scrapy.pipelines.files import FilesPipeline
 from scrapy.pipelines.media import FileException, FileInfo, FileInfoOrError, MediaPipeline
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
+from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
+from cstocrawl.extensions.run import RunLifecycle
 from cstocrawl.extensions.workers import Workers
 from cstocrawl.extract import EXTRACTOR_VERSION, Extraction, extract_text, sniff_media_type
 from cstocrawl.extract.sniff import DOCX, HTML, MSWORD, PDF, ZIP
@@ -91,6 +98,7 @@ class AttachmentsPipeline(FilesPipeline):
         settings = crawler.settings
         self.output_dir = output_dir(settings)
         self.store_dir = Path(store_uri)
+        self.state = RunLifecycle.of(crawler).state  # what was stored: url -> (sha256, path)
         self.max_size = settings.getint("CSTOCRAWL_ATTACHMENT_MAXSIZE")
         self.max_uncompressed = settings.getint("CSTOCRAWL_ATTACHMENT_MAX_UNCOMPRESSED")
         self.max_chars = settings.getint("CSTOCRAWL_ATTACHMENT_MAX_CHARS") or None
@@ -126,6 +134,25 @@ class AttachmentsPipeline(FilesPipeline):
     ) -> str:
         """Keyed by the canonical URL, so the mirror crawled and junk parameters do not matter."""
         return by_url_path(request.meta.get(URL_META, request.url))
+
+    def media_to_download(
+        self, request: Request, info: MediaPipeline.SpiderInfo, *, item: Any = None
+    ) -> Deferred[FileInfo | None]:
+        """Scrapy's "stored already, do not fetch", once the stored file is found whole."""
+        return deferred_from_coro(self._verified_media_to_download(request, info, item))
+
+    async def _verified_media_to_download(
+        self, request: Request, info: MediaPipeline.SpiderInfo, item: Any
+    ) -> FileInfo | None:
+        url = request.meta.get(URL_META, request.url)
+        if (recorded := self.state.attachment(url)) is not None:
+            sha256, path = recorded
+            stored = [self.store_dir / by_url_path(url), self.output_dir / path]
+            if damage := await asyncio.to_thread(_damage, stored, sha256):
+                self.crawler.stats.inc_value("cstocrawl/attachments/damaged")
+                logger.warning("Stored attachment %s %s: fetched again", url, damage)
+        found = super().media_to_download(request, info, item=item)
+        return await maybe_deferred_to_future(found) if found is not None else None
 
     async def media_downloaded(
         self,
@@ -242,6 +269,26 @@ def identify(path: Path) -> tuple[str, int, str]:
     """SHA-256, size and media type of a stored file; hashlib releases the GIL while hashing."""
     data = path.read_bytes()
     return hashlib.sha256(data).hexdigest(), len(data), sniff_media_type(data)
+
+
+def _damage(names: list[Path], sha256: str) -> str | None:
+    """What is wrong with a stored file's names (missing, or bytes of another hash), after
+    removing them all so that it is fetched again; None when they are whole."""
+    problems: list[str] = []
+    hashes: dict[tuple[int, int], str] = {}  # by inode: the names are hard links, hashed once
+    for name in names:
+        if not name.is_file():
+            problems.append(f"{name.name} is missing")
+            continue
+        inode = (name.stat().st_dev, name.stat().st_ino)
+        found = hashes[inode] = hashes.get(inode) or identify(name)[0]
+        if found != sha256:
+            problems.append(f"{name.name} is corrupted (its bytes hash to {found})")
+    if not problems:
+        return None
+    for name in names:
+        name.unlink(missing_ok=True)
+    return "damaged: " + "; ".join(problems)
 
 
 def read_text(path: Path, max_uncompressed: int, max_chars: int | None) -> Extraction:

@@ -175,7 +175,7 @@ def test_a_run_judged_ok_whose_articles_cannot_be_recorded_failed(
     assert manifest["outcome"] == {
         "code": Exit.FAILED,
         "name": "failed",
-        "reason": "the run's articles could not be recorded in the state",
+        "reason": "the run's articles could not be recorded in the state: database is locked",
     }
     assert manifest["state"]["outcome"] == "discarded"
     assert not (tmp_path / "news" / "latest.jsonl").exists()
@@ -222,3 +222,68 @@ def test_components_that_record_a_run_need_its_extension(tmp_path: Path) -> None
     crawler = get_crawler(settings_dict={"CSTOCRAWL_OUTPUT_DIR": str(tmp_path)})
     with pytest.raises(NotConfigured, match="RunLifecycle is not in EXTENSIONS"):
         JsonLinesWriterPipeline.from_crawler(crawler)
+
+
+def test_a_latest_jsonl_that_cannot_be_rebuilt_exits_73_and_the_next_run_rebuilds_it_first(
+    tmp_path: Path,
+) -> None:
+    """Issue 18: the state promoted, `latest.jsonl` not rebuilt (a full disk at that moment)."""
+    first = Crawl(project_crawler(tmp_path))
+    first.scrape(article(1))
+    first.close()
+    news = tmp_path / "news"
+    (news / "latest.jsonl.tmp").mkdir()  # the rebuild's write fails, as on a full disk
+
+    second = Crawl(project_crawler(tmp_path, CSTOCRAWL_RUN_ID="run2"))
+    second.scrape(article(2))
+    manifest = second.close()
+    assert manifest["outcome"] == {
+        "code": Exit.OUTPUT,
+        "name": "output",
+        "reason": f"{news / 'latest.jsonl'} could not be rebuilt (the next run rebuilds it "
+        f"first): [Errno 21] Is a directory: '{news / 'latest.jsonl.tmp'}'",
+    }
+    assert manifest["state"] == {"outcome": "promoted", "articles": 2}  # recorded, and says so
+    assert [record["url"] for record in lines(news / "latest.jsonl")] == [f"{SECTION}article-1/"]
+    with State(tmp_path / "state.sqlite") as state:
+        assert state.latest_stale() == ["run2"]
+
+    (news / "latest.jsonl.tmp").rmdir()
+    third = Crawl(project_crawler(tmp_path, CSTOCRAWL_RUN_ID="run3"))
+    # Repaired as the run begins, before anything is fetched; it holds even if the run fails.
+    assert [record["url"] for record in lines(news / "latest.jsonl")] == [
+        f"{SECTION}article-2/",
+        f"{SECTION}article-1/",
+    ]
+    manifest = third.close(listing_pages=0)
+    assert manifest["outcome"]["code"] == Exit.MARKUP
+    assert manifest["stats"]["cstocrawl/latest/repaired"] == ["run2"]
+    assert len(lines(news / "latest.jsonl")) == 2
+    with State(tmp_path / "state.sqlite") as state:
+        assert state.latest_stale() == []
+
+
+def test_a_missing_latest_jsonl_is_rebuilt_as_the_next_run_begins(tmp_path: Path) -> None:
+    first = Crawl(project_crawler(tmp_path))
+    first.scrape(article(1))
+    first.close()
+    (tmp_path / "news" / "latest.jsonl").unlink()
+    Crawl(project_crawler(tmp_path, CSTOCRAWL_RUN_ID="run2")).close(listing_pages=0)
+    assert [r["url"] for r in lines(tmp_path / "news" / "latest.jsonl")] == [f"{SECTION}article-1/"]
+
+
+def test_a_manifest_that_cannot_be_written_is_exit_73_not_a_crash(tmp_path: Path) -> None:
+    crawl = Crawl(project_crawler(tmp_path))
+    crawl.scrape(article(1))
+    (tmp_path / "news" / "run1.manifest.json.tmp").mkdir()  # the write fails
+    crawl.writer.close_spider()
+    for name, value in {"listing/pages": 1, "listing/entries": 2}.items():
+        crawl.crawler.stats.set_value(f"cstocrawl/{name}", value)
+    crawl.crawler.stats.set_value("finish_reason", "finished")
+    crawl.life.spider_closed("finished")
+    crawl.life.engine_stopped()
+    manifest = crawl.life.manifest  # what `scrapy crawl` exits with
+    assert manifest is not None and manifest["outcome"]["code"] == Exit.OUTPUT
+    assert manifest["outcome"]["reason"].startswith("the manifest could not be written: ")
+    assert not (tmp_path / "news" / "run1.manifest.json").exists()
+    assert len(lines(tmp_path / "news" / "latest.jsonl")) == 1  # the run itself was recorded
