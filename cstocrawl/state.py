@@ -135,6 +135,7 @@ class Known:
     first_seen: date | None = None  # the crawler's own date: a page cannot lose it
     has_title: bool = True
     has_body: bool = True  # a text or an attachment
+    text_chars: int = 0  # the stored text's length: a new one cut to a line is held (verdict.py)
 
 
 @dataclass(frozen=True)
@@ -240,12 +241,13 @@ class State:
             "SELECT url, content_sha256, published, first_seen,"
             " json_extract(item, '$.title') IS NOT NULL,"
             " coalesce(json_extract(item, '$.text'), '') != ''"
-            "  OR coalesce(json_array_length(item, '$.attachments'), 0) > 0"
+            "  OR coalesce(json_array_length(item, '$.attachments'), 0) > 0,"
+            " length(coalesce(json_extract(item, '$.text'), ''))"
             " FROM articles"
         )
         return {
-            url: _known(sha, published, first_seen, bool(title), bool(body))
-            for url, sha, published, first_seen, title, body in rows
+            url: _known(sha, published, first_seen, bool(title), bool(body), chars)
+            for url, sha, published, first_seen, title, body, chars in rows
         }
 
     def aliases(self) -> dict[str, str]:
@@ -552,7 +554,12 @@ def _retry(row: tuple[Any, ...]) -> Retry:
 
 
 def _known(
-    content_sha256: str, published: str | None, first_seen: str, has_title: bool, has_body: bool
+    content_sha256: str,
+    published: str | None,
+    first_seen: str,
+    has_title: bool,
+    has_body: bool,
+    text_chars: int,
 ) -> Known:
     return Known(
         content_sha256,
@@ -560,6 +567,7 @@ def _known(
         _date_of(first_seen),
         has_title,
         has_body,
+        text_chars,
     )
 
 
