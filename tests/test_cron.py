@@ -110,7 +110,7 @@ def test_a_site_whose_article_pages_changed_fails_the_health_check(tmp_path: Pat
     # Nothing recorded: the articles are fetched again once the parser is fixed.
     assert result.stderr == (
         f"cstocrawl.cron {run_id}: FAILED, health check failed: {'; '.join(failures)}; "
-        f"nothing recorded, 0 failed, {run['errors']} errors (exit 4)\n"
+        f"nothing recorded, 0 held, 0 failed, {run['errors']} errors (exit 4)\n"
     )
     assert run["counts"]["discarded"] == 48
     assert (tmp_path / "logs" / f"{run_id}.log").exists()

@@ -64,6 +64,7 @@ class VerdictPipeline:
         self.known = lifecycle.known
         self.aliases = lifecycle.aliases
         self.retried = {(retry.kind, retry.url) for retry in lifecycle.retries}
+        self._failed_things: set[tuple[str, str]] = set()
         self.stats.set_value(HELD_LIST, [])
         self.stats.set_value(FAILED_LIST, [])
 
@@ -114,7 +115,11 @@ class VerdictPipeline:
         raise HeldArticle(f"Held: {judgement.reason}: {url}", log_level="DEBUG")
 
     def _failed(self, url: str, title: str | None, reason: str, kind: RetryKind) -> None:
-        """A thing this run failed; an article is also listed."""
+        """A thing this run failed, counted once (a file two articles link fails on both); an
+        article is also listed."""
+        if (kind, url) in self._failed_things:
+            return
+        self._failed_things.add((kind, url))
         again = (kind, url) in self.retried
         self.stats.inc_value(THINGS_FAILED_AGAIN if again else THINGS_FAILED)
         if kind != "article":

@@ -147,6 +147,9 @@ def test_a_failed_attachment_counts_once(tmp_path: Path) -> None:
     stored = Attachment(FILE + "x", "b.pdf", path="files/b.pdf", status="stored")
     item = article(attachments=[failed, stored])
     life.crawler.signals.send_catch_log(signals.item_scraped, item=item)
-    assert life.stats.get_value("cstocrawl/verdict/attachments") == 2
+    # Another article linking the same file: one failed thing, not two.
+    other = article(url=OTHER, attachments=[replace(failed)])
+    life.crawler.signals.send_catch_log(signals.item_scraped, item=other)
+    assert life.stats.get_value("cstocrawl/verdict/attachments") == 3
     assert life.stats.get_value("cstocrawl/verdict/things_failed") == 1
     assert life.stats.get_value("cstocrawl/verdict/failed") is None  # the article was written
