@@ -244,7 +244,7 @@ def test_what_a_run_failed_is_retried_by_the_next_runs_then_given_up(tmp_path: P
     site.set_fault(attachment_path, Fault(503))
     # The statements listing answers its first page, then fails: pages 2 and 3 are never seen.
     site.set_fault("/documents/statements/", Fault(None, times=1, then=Fault(500)))
-    runs = {**DAY, "CSTOCRAWL_RETRY_RUNS": "2", "CSTOCRAWL_MAX_ERRORS": "100", "RETRY_TIMES": "1"}
+    runs = {**DAY, "CSTOCRAWL_RETRY_RUNS": "2", "CSTOCRAWL_MAX_DOUBT_SHARE": "1", "RETRY_TIMES": "1"}
     with serve(site) as base_url:
         day1 = crawl(base_url, tmp_path, run_id="day1", settings=runs)
         for path in (lost_once.path, attachment_path, "/documents/statements/"):
