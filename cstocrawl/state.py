@@ -136,6 +136,7 @@ class Known:
     has_title: bool = True
     has_body: bool = True  # a text or an attachment
     text_chars: int = 0  # the stored text's length: a new one cut to a line is held (verdict.py)
+    title: str | None = None  # an alias page with another title is another article (split)
 
 
 @dataclass(frozen=True)
@@ -242,12 +243,12 @@ class State:
             " json_extract(item, '$.title') IS NOT NULL,"
             " coalesce(json_extract(item, '$.text'), '') != ''"
             "  OR coalesce(json_array_length(item, '$.attachments'), 0) > 0,"
-            " length(coalesce(json_extract(item, '$.text'), ''))"
+            " length(coalesce(json_extract(item, '$.text'), '')), json_extract(item, '$.title')"
             " FROM articles"
         )
         return {
-            url: _known(sha, published, first_seen, bool(title), bool(body), chars)
-            for url, sha, published, first_seen, title, body, chars in rows
+            url: _known(sha, published, first_seen, bool(title), bool(body), chars, text)
+            for url, sha, published, first_seen, title, body, chars, text in rows
         }
 
     def aliases(self) -> dict[str, str]:
@@ -414,6 +415,8 @@ class State:
             for url, sha, published, seen_at, item in rows:  # streamed: no run held in memory
                 promoted += 1
                 self._db.execute("DELETE FROM retries WHERE url = ?", (url,))  # fetched
+                # An alias written as an article of its own split off (pipelines/state.py).
+                self._db.execute("DELETE FROM aliases WHERE alias = ?", (url,))
                 if item is None:
                     self._db.execute(
                         "UPDATE articles SET last_seen = ? WHERE url = ?", (seen_at, url)
@@ -560,6 +563,7 @@ def _known(
     has_title: bool,
     has_body: bool,
     text_chars: int,
+    title: str | None,
 ) -> Known:
     return Known(
         content_sha256,
@@ -568,6 +572,7 @@ def _known(
         has_title,
         has_body,
         text_chars,
+        title,
     )
 
 

@@ -117,8 +117,8 @@ def test_a_site_whose_article_pages_changed_fails_the_health_check(tmp_path: Pat
     # Each article was held on its own (no body), the run failed on them all together.
     assert (run["counts"]["held"], run["counts"]["discarded"]) == (48, 0)
     assert (tmp_path / "logs" / f"{run_id}.log").exists()
+    # Every article held, none written: no .jsonl.tmp either.
     assert sorted(path.name for path in (tmp_path / "news").iterdir()) == [
-        f"{run_id}.jsonl.tmp",
         f"{run_id}.manifest.json",
     ]
     with State(state_path(tmp_path)) as state:

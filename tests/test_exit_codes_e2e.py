@@ -176,7 +176,7 @@ def test_a_refused_connection_fails_and_promotes_nothing(tmp_path: Path) -> None
     assert result.returncode == 69
     assert re.fullmatch(
         rf"cstocrawl r1: {ALL_RUNS_FAILED} \(\w*ConnectionRefusedError\); nothing recorded, "
-        r"0 failed, \d+ errors \(exit 69\)",
+        r"0 held, 0 failed, \d+ errors \(exit 69\)",
         last_line(result.stderr),
     )
     news = tmp_path / "news"
@@ -385,7 +385,7 @@ def test_sigterm_to_the_cron_runner_discards_the_run_and_says_so(
     assert stdout == ""
     assert re.fullmatch(
         r"cstocrawl\.cron slow: FAILED, the crawl closed with 'shutdown'; nothing recorded, "
-        r"\d+ failed, \d+ errors \(exit 1\)\n",
+        r"\d+ held, \d+ failed, \d+ errors \(exit 1\)\n",
         stderr,
     )
     assert " new" not in stderr

@@ -21,7 +21,7 @@ from tests.crawling import (
     run_cron,
     run_stats,
 )
-from tests.replica import Fault, ReplicaSite, Response, rewritten, serve
+from tests.replica import Fault, ReplicaSite, Response, rewritten, serve, substituted
 
 TODAY = date(2025, 12, 1)
 RECHECK_DAYS = 60
@@ -218,3 +218,74 @@ def test_an_error_body_or_a_maintenance_page_never_replaces_a_known_article(
     }
     assert read_dataset(tmp_path, "day2") == []
     assert_records(read_latest(tmp_path), truth)
+
+
+# --- No page overwrites another's record on its own say-so ---------------------------------------
+
+
+def declaring(href: str) -> Fault:
+    """The page served with a `<link rel="canonical" href=...>` naming `href`."""
+    link = f'<link rel="canonical" href="{href}">'
+    return Fault(status=None, edit=substituted("</head>", f"{link}\n</head>"))
+
+
+def test_a_canonical_link_naming_another_article_is_only_a_hint(tmp_path: Path) -> None:
+    """Article A's page names article B as its canonical URL (absolute), C's names D (relative).
+    Before: A and C disappeared ("Dropped: Already emitted by this run"), exit 0. Now the claim
+    is checked by fetching B and D: their pages say something else, so A and C stay articles."""
+    site = ReplicaSite(lang="en", variant="bitrix")
+    a, b, c, d = [article for article in site.articles if article.section == "news_odkb"][:4]
+    site.set_fault(a.path, declaring(b.url))
+    site.set_fault(c.path, declaring(f"../{d.path.rstrip('/').rsplit('/', 1)[-1]}/"))
+    with serve(site) as base_url:
+        result = crawl(base_url, tmp_path, settings=DAY)
+    assert result.returncode == 0, result.stderr[-3000:]
+    truth = truth_of(site)
+    assert_records(read_dataset(tmp_path, "run1"), truth)
+    assert_records(read_latest(tmp_path), truth)
+    stats = run_stats(tmp_path)
+    assert stats["cstocrawl/article/canonical_ignored"] == 2
+    assert "cstocrawl/article/canonical_confirmed" not in stats
+    for claimed, declared in ((a, b), (c, d)):
+        assert (
+            f"INFO: Ignored canonical {declared.url} declared by {claimed.url}: its page says "
+            "something else" in result.stderr
+        )
+
+
+def test_merged_pages_that_differ_later_split_again(tmp_path: Path) -> None:
+    """Two URLs served the same page, so they were merged into one article (as designed); then
+    the second got its own text. Before: a full run wrote the second's title and text under the
+    first's URL, and the second had no record. Now no URL's record ever gets the other's text,
+    and they split: each URL its own record (at once when the article answered first, else on
+    the next run, whose check sees the article's new version)."""
+    site = ReplicaSite(lang="en", variant="bitrix")
+    first, second = [article for article in site.articles if article.section == "speech"][:2]
+    restore = site.duplicate_article(second.url, first.url)
+    with serve(site) as base_url:
+        day1 = crawl(base_url, tmp_path, run_id="day1", settings=DAY)
+        merged = by_url(read_latest(tmp_path))
+        restore()
+        day2 = crawl(base_url, tmp_path, "full=1", run_id="day2", settings=DAY)
+        day3 = crawl(base_url, tmp_path, "full=1", run_id="day3", settings=DAY)
+    for run in (day1, day2, day3):
+        assert run.returncode == 0, run.stderr[-3000:]
+    # Day 1: one record for the two URLs, the other listed as its alias.
+    [kept] = [url for url in (first.url, second.url) if url in merged]
+    [alias] = [url for url in (first.url, second.url) if url != kept]
+    assert merged[kept]["aliases"] == [alias]
+    truth = truth_of(site)
+    # Day 2: no URL written with the other's text.
+    for record in read_dataset(tmp_path, "day2"):
+        expected = {**truth[record["url"]], "aliases": record["aliases"]}
+        assert comparable(record) == expected, record["url"]
+    # Day 3: each URL its own record, its own text. (The run's own line of the article met before
+    # the split may still list the other URL as its alias; latest.jsonl, from the state, does not.)
+    unaliased = [{**record, "aliases": []} for record in read_dataset(tmp_path, "day3")]
+    assert_records(unaliased, truth)
+    assert_records(read_latest(tmp_path), truth)
+    splits = [run_stats(tmp_path, run).get("cstocrawl/state/split") for run in ("day2", "day3")]
+    assert sorted(splits, key=str) in ([1, None], [None, 1])
+    assert f"INFO: Split {alias} from {kept}: it shows another article now" in (
+        day2.stderr + day3.stderr
+    )
