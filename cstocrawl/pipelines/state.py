@@ -2,8 +2,10 @@
 
 Two moments here, a third at the run's end (cstocrawl/state.py says why in this order):
 - process_item, before attachments: one article, one record: an item fetched under a known alias
-  is its article, and an unknown URL repeating an article's (section, content) is merged into it
-  as an alias (docs/dataset.md); in incremental mode an article whose content_sha256 the state
+  is its article (unless it now shows another title and content: then it splits off as an article
+  of its own; and one showing the stored version is never written in the article's place), and an
+  unknown URL repeating an article's (section, content) is merged into it as an alias
+  (docs/dataset.md); in incremental mode an article whose content_sha256 the state
   already has is dropped (logged at DEBUG: it is the normal case, not a problem); in any mode a
   version that lost the title, date or body the stored one had is a failed fetch, never a change:
   dropped, counted in `cstocrawl/failed/article` and logged, the stored version kept;
