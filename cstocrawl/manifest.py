@@ -17,18 +17,24 @@ from typing import Any
 from scrapy.settings import BaseSettings
 
 import cstocrawl
+from cstocrawl import verdict
 from cstocrawl.outcome import Outcome
 from cstocrawl.run import Run, iso_utc
 
 
 def run_counts(stats: Mapping[str, Any]) -> dict[str, int]:
-    """Articles by fate; `failed` are those fetched or listed but not written, for any reason but
-    the state's own (unchanged, already emitted): a pipeline error (`cstocrawl/failed/item`) too."""
-    dropped_by_others = stats.get("item_dropped_count", 0) - stats.get("cstocrawl/state/dropped", 0)
+    """Articles by fate; `held` are doubtful ones not written (cstocrawl/verdict.py); `failed`
+    are those fetched or listed but not written, for any other reason but the state's own
+    (unchanged, already emitted): a pipeline error (`cstocrawl/failed/item`) too."""
+    held = stats.get(verdict.HELD, 0)
+    dropped_by_others = (
+        stats.get("item_dropped_count", 0) - stats.get("cstocrawl/state/dropped", 0) - held
+    )
     return {
         "new": stats.get("cstocrawl/state/new", 0),
         "changed": stats.get("cstocrawl/state/changed", 0),
         "unchanged": stats.get("cstocrawl/state/unchanged", 0),
+        "held": held,
         "failed": stats.get("cstocrawl/failed/article", 0)
         + stats.get("cstocrawl/article/not_html", 0)
         + stats.get("cstocrawl/failed/item", 0)
@@ -98,12 +104,19 @@ def manifest(
         "state": {"outcome": state["outcome"], "articles": state["articles"]},
         "outcome": outcome.asdict(),
         "counts": dict(counts),
+        # Each {"url", "title", "reason"}: what the run held back, and the articles it failed.
+        "held": stats.get(verdict.HELD_LIST, []),
+        "failed_articles": stats.get(verdict.FAILED_LIST, []),
         "errors": stats.get("log_count/ERROR", 0),
         "health": {
             "verdict": stats.get("cstocrawl/health"),
             "failures": stats.get("cstocrawl/health/failures", []),
         },
-        "stats": dict(stats),
+        "stats": {
+            key: value
+            for key, value in stats.items()
+            if key not in (verdict.HELD_LIST, verdict.FAILED_LIST)
+        },
         "schema_version": state["schema_version"],
         "code_version": {"cstocrawl": cstocrawl.__version__, "git": git_describe()},
     }

@@ -17,14 +17,16 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
+from cstocrawl import verdict as articles
+
 
 class Exit(IntEnum):
     """Exit codes; the refusals (nothing was started) use the BSD sysexits values. 2 is never
     ours: make exits 2 when a recipe fails, and Python's argparse on a usage error."""
 
-    OK = 0  # finished, healthy, errors within CSTOCRAWL_MAX_ERRORS, promoted
+    OK = 0  # finished, healthy, few articles held or failed, promoted
     FAILED = 1  # crashed, killed, interrupted, or its articles could not be recorded
-    ERRORS = 3  # too many errors: pages lost after retries, items that failed
+    ERRORS = 3  # too many failed things: pages lost after retries, attachments, items
     MARKUP = 4  # health check failed: pages fetched, nothing (or too little) extracted
     USAGE = os.EX_USAGE  # 64: bad arguments or settings, an output dir of the other language
     STATE = os.EX_DATAERR  # 65: state.sqlite unreadable
@@ -80,8 +82,55 @@ def _unreachable(stats: Mapping[str, Any]) -> str | None:
     return f"site unreachable: none of the {failed} listing {pages} could be fetched{cause}"
 
 
-def judge(stats: Mapping[str, Any], reason: str | None, max_errors: int) -> Outcome:
-    """The outcome of a closing run from its stats: OK only when it may be promoted."""
+def _fetched_articles(stats: Mapping[str, Any]) -> int:
+    """Article pages this run asked for and got an answer to, or lost: a version that lost its
+    fields (`failed/downgraded`) was parsed, so it is among the pages already."""
+    return int(
+        stats.get("cstocrawl/article/pages", 0)
+        + stats.get("cstocrawl/article/not_html", 0)
+        + stats.get("cstocrawl/failed/article", 0)
+        - stats.get("cstocrawl/failed/downgraded", 0)
+    )
+
+
+def _too_doubtful(stats: Mapping[str, Any], max_share: float, minimum: int) -> Outcome | None:
+    """Many of the fetched articles held or failed, not counting those an earlier run held or
+    failed already (a fault that persists is listed every run, judged once)."""
+    held, failed = stats.get(articles.HELD, 0), stats.get(articles.FAILED, 0)
+    doubtful = held + failed - stats.get(articles.AGAIN, 0)
+    fetched = _fetched_articles(stats)
+    if not articles.too_many(doubtful, fetched, max_share, minimum):
+        return None
+    return Outcome(
+        Exit.MARKUP if held >= failed else Exit.ERRORS,
+        f"{doubtful} of {fetched} articles held or failed ({held} held, {failed} failed; "
+        f"at most {max_share:.0%} allowed)",
+    )
+
+
+def _too_many_failed(stats: Mapping[str, Any], max_share: float, minimum: int) -> Outcome | None:
+    """Many of the pages and files this run tried lost: each failed thing counts once, whatever
+    it logged, and one an earlier run failed too not at all."""
+    failed = stats.get(articles.THINGS_FAILED, 0) + stats.get("cstocrawl/invalid", 0)
+    tried = (
+        stats.get("cstocrawl/listing/pages", 0)
+        + stats.get("cstocrawl/failed/listing", 0)
+        + _fetched_articles(stats)
+        + stats.get(articles.ATTACHMENTS, 0)
+    )
+    if not articles.too_many(failed, tried, max_share, minimum):
+        return None
+    return Outcome(
+        Exit.ERRORS,
+        f"{failed} of {tried} pages and files failed (at most {max_share:.0%} allowed)",
+    )
+
+
+def judge(
+    stats: Mapping[str, Any], reason: str | None, max_share: float, minimum: int
+) -> Outcome:
+    """The outcome of a closing run from its stats: OK only when it may be promoted.
+    `max_share` and `minimum`: CSTOCRAWL_MAX_DOUBT_SHARE and CSTOCRAWL_MIN_DOUBTFUL."""
     if reason != "finished":
         return Outcome(Exit.FAILED, f"the crawl closed with {reason!r}")
     if write_error := stats.get("cstocrawl/failed/dataset"):  # set by the writer (a full disk)
@@ -91,10 +140,8 @@ def judge(stats: Mapping[str, Any], reason: str | None, max_errors: int) -> Outc
     if stats.get("cstocrawl/health") != "ok":
         failures = stats.get("cstocrawl/health/failures") or ["the health check did not run"]
         return Outcome(Exit.MARKUP, "health check failed: " + "; ".join(failures))
-    errors = stats.get("log_count/ERROR", 0)
-    if errors > max_errors:
-        return Outcome(Exit.ERRORS, f"{errors} errors logged (at most {max_errors} allowed)")
-    return OK
+    doubtful = _too_doubtful(stats, max_share, minimum)
+    return doubtful or _too_many_failed(stats, max_share, minimum) or OK
 
 
 def verdict(manifest: Mapping[str, Any] | None, returncode: int | None = None) -> Outcome:
@@ -115,11 +162,12 @@ def summary(prog: str, run_id: str, manifest: Mapping[str, Any] | None, outcome:
     if manifest is None:
         return f"{head} (exit {int(outcome.code)})"
     counts, errors = manifest["counts"], manifest["errors"]
+    doubtful = f"{counts.get('held', 0)} held, {counts['failed']} failed"
     if manifest["state"]["outcome"] != "promoted":
-        recorded = f"nothing recorded, {counts['failed']} failed"
+        recorded = f"nothing recorded, {doubtful}"
     else:
         recorded = (
             f"{counts['new']} new, {counts['changed']} changed, {counts['unchanged']} unchanged, "
-            f"{counts['failed']} failed, {counts['attachments_downloaded']} attachments downloaded"
+            f"{doubtful}, {counts['attachments_downloaded']} attachments downloaded"
         )
     return f"{head}; {recorded}, {errors} errors (exit {int(outcome.code)})"

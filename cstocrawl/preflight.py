@@ -28,10 +28,12 @@ from cstocrawl.state import SCHEMA_VERSION, TABLES, state_path
 # Settings whose value must be a whole number at least this large.
 MINIMUM_INTS = {
     "CSTOCRAWL_MAX_PAGES": 1,
-    "CSTOCRAWL_MAX_ERRORS": 0,
+    "CSTOCRAWL_MIN_DOUBTFUL": 0,
     "CSTOCRAWL_RECHECK_DAYS": 0,
 }
 
+# Settings that are a share, from 0 to 1.
+SHARES = ("CSTOCRAWL_MAX_PROBLEM_RATIO", "CSTOCRAWL_MAX_DOUBT_SHARE")
 
 # Settings that name classes by import path: a typo would fail the crawl's start with a traceback.
 COMPONENT_SETTINGS = (
@@ -68,15 +70,14 @@ def check_settings(settings: BaseSettings) -> None:
             raise Refused(
                 Exit.USAGE, f"-s {name}={value}: expected a whole number of at least {minimum}"
             )
-    ratio = settings.get("CSTOCRAWL_MAX_PROBLEM_RATIO")
-    try:
-        valid_ratio = ratio is None or 0 <= float(ratio) <= 1
-    except (TypeError, ValueError):
-        valid_ratio = False
-    if not valid_ratio:
-        raise Refused(
-            Exit.USAGE, f"-s CSTOCRAWL_MAX_PROBLEM_RATIO={ratio}: expected a number from 0 to 1"
-        )
+    for name in SHARES:
+        ratio = settings.get(name)
+        try:
+            valid_ratio = ratio is None or 0 <= float(ratio) <= 1
+        except (TypeError, ValueError):
+            valid_ratio = False
+        if not valid_ratio:
+            raise Refused(Exit.USAGE, f"-s {name}={ratio}: expected a number from 0 to 1")
     if today := settings.get("CSTOCRAWL_TODAY"):
         try:
             date.fromisoformat(today)

@@ -153,6 +153,8 @@ class Known:
     first_seen: date | None = None  # the crawler's own date: a page cannot lose it
     has_title: bool = True
     has_body: bool = True  # a text or an attachment
+    text_chars: int = 0  # the stored text's length: a new one cut to a line is held (verdict.py)
+    title: str | None = None  # an alias page with another title is another article (split)
 
 
 @dataclass(frozen=True)
@@ -260,12 +262,13 @@ class State:
             "SELECT url, content_sha256, published, first_seen,"
             " json_extract(item, '$.title') IS NOT NULL,"
             " coalesce(json_extract(item, '$.text'), '') != ''"
-            "  OR coalesce(json_array_length(item, '$.attachments'), 0) > 0"
+            "  OR coalesce(json_array_length(item, '$.attachments'), 0) > 0,"
+            " length(coalesce(json_extract(item, '$.text'), '')), json_extract(item, '$.title')"
             " FROM articles"
         )
         return {
-            url: _known(sha, published, first_seen, bool(title), bool(body))
-            for url, sha, published, first_seen, title, body in rows
+            url: _known(sha, published, first_seen, bool(title), bool(body), chars, text)
+            for url, sha, published, first_seen, title, body, chars, text in rows
         }
 
     def aliases(self) -> dict[str, str]:
@@ -465,6 +468,8 @@ class State:
             for url, sha, published, seen_at, item in rows:  # streamed: no run held in memory
                 promoted += 1
                 self._db.execute("DELETE FROM retries WHERE url = ?", (url,))  # fetched
+                # An alias written as an article of its own split off (pipelines/state.py).
+                self._db.execute("DELETE FROM aliases WHERE alias = ?", (url,))
                 if item is None:
                     self._db.execute(
                         "UPDATE articles SET last_seen = ? WHERE url = ?", (seen_at, url)
@@ -612,7 +617,13 @@ def _retry(row: tuple[Any, ...]) -> Retry:
 
 
 def _known(
-    content_sha256: str, published: str | None, first_seen: str, has_title: bool, has_body: bool
+    content_sha256: str,
+    published: str | None,
+    first_seen: str,
+    has_title: bool,
+    has_body: bool,
+    text_chars: int,
+    title: str | None,
 ) -> Known:
     return Known(
         content_sha256,
@@ -620,6 +631,8 @@ def _known(
         _date_of(first_seen),
         has_title,
         has_body,
+        text_chars,
+        title,
     )
 
 

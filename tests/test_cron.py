@@ -107,16 +107,19 @@ def test_a_site_whose_article_pages_changed_fails_the_health_check(tmp_path: Pat
     # No body on any page; what else the health check says is the extraction's business.
     failures = run["health"]["failures"]
     assert run["health"]["verdict"] == "failed"
-    assert "48 of 48 articles had missing_body: the site's markup may have changed" in failures
+    assert "48 of 48 articles have a body under 50 characters: the site's markup may have changed" in (
+        failures
+    )
     # Nothing recorded: the articles are fetched again once the parser is fixed.
     assert result.stderr == (
         f"cstocrawl.cron {run_id}: FAILED, health check failed: {'; '.join(failures)}; "
-        f"nothing recorded, 0 failed, {run['errors']} errors (exit 4)\n"
+        f"nothing recorded, 48 held, 0 failed, {run['errors']} errors (exit 4)\n"
     )
-    assert run["counts"]["discarded"] == 48
+    # Each article was held on its own (no body), the run failed on them all together.
+    assert (run["counts"]["held"], run["counts"]["discarded"]) == (48, 0)
     assert (tmp_path / "logs" / f"{run_id}.log").exists()
+    # Every article held, none written: no .jsonl.tmp either.
     assert sorted(path.name for path in (tmp_path / "news").iterdir()) == [
-        f"{run_id}.jsonl.tmp",
         f"{run_id}.manifest.json",
     ]
     with State(state_path(tmp_path)) as state:
@@ -129,7 +132,8 @@ def test_pages_that_cannot_be_fetched_fail_the_run_and_are_fetched_by_the_next(
 ) -> None:
     site = ReplicaSite(lang="en", variant="bitrix")
     newest = site.articles[0]
-    strict = {"CSTOCRAWL_MAX_ERRORS": "0", "RETRY_TIMES": "1"}
+    # Strict: any article held or failed fails the run (the defaults let a few through).
+    strict = {"CSTOCRAWL_MAX_DOUBT_SHARE": "0", "CSTOCRAWL_MIN_DOUBTFUL": "0", "RETRY_TIMES": "1"}
     with serve(site) as base_url:
         site.set_fault(newest.path, Fault(503))
         failing = run_cron(base_url, tmp_path, settings={**strict, "CSTOCRAWL_RUN_ID": "r1"})
@@ -137,10 +141,10 @@ def test_pages_that_cannot_be_fetched_fail_the_run_and_are_fetched_by_the_next(
         site.set_fault(newest.path, None)
         retried = run_cron(base_url, tmp_path, settings={**strict, "CSTOCRAWL_RUN_ID": "r2"})
     assert failing.returncode == Exit.ERRORS == 3
-    # Two ERROR lines for the page: Scrapy's "Gave up retrying" and the spider's "Failed article".
+    # The page counts once, whatever it logged (two ERROR lines: "Gave up retrying", "Failed").
     assert failing.stderr == (
-        "cstocrawl.cron r1: FAILED, 2 errors logged (at most 0 allowed); nothing recorded, "
-        "1 failed, 2 errors (exit 3)\n"
+        "cstocrawl.cron r1: FAILED, 1 of 48 articles held or failed (0 held, 1 failed; at most "
+        "0% allowed); nothing recorded, 0 held, 1 failed, 2 errors (exit 3)\n"
     )
     first = read_manifest(tmp_path, "r1")
     assert first["counts"]["failed"] == 1 and first["counts"]["discarded"] == 47

@@ -17,7 +17,8 @@ def test_failed_counts_lost_pages_and_items_dropped_by_other_pipelines() -> None
         "cstocrawl/state/changed": 1,
         "cstocrawl/state/unchanged": 3,
         "cstocrawl/state/dropped": 3,  # the unchanged ones, dropped by the state pipeline
-        "item_dropped_count": 5,  # ... and 2 dropped by another pipeline (validation)
+        "cstocrawl/verdict/held": 2,  # held by the verdict pipeline: not failed
+        "item_dropped_count": 7,  # ... and 2 dropped by another pipeline (validation)
         "cstocrawl/failed/article": 1,
         "cstocrawl/article/not_html": 1,
         "file_status_count/downloaded": 2,
@@ -26,11 +27,12 @@ def test_failed_counts_lost_pages_and_items_dropped_by_other_pipelines() -> None
         "new": 4,
         "changed": 1,
         "unchanged": 3,
+        "held": 2,
         "failed": 4,
         "attachments_downloaded": 2,
     }
     assert run_counts({}) == dict.fromkeys(
-        ("new", "changed", "unchanged", "failed", "attachments_downloaded"), 0
+        ("new", "changed", "unchanged", "held", "failed", "attachments_downloaded"), 0
     )
 
 

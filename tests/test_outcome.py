@@ -21,6 +21,9 @@ from cstocrawl.state import SCHEMA_VERSION, State, state_path
 from tests.crawling import project_settings
 
 HEALTHY = {"cstocrawl/listing/pages": 5, "cstocrawl/health": "ok", "log_count/ERROR": 0}
+ARTICLES = {"cstocrawl/article/pages": 12}
+# 5 listing pages, 12 article pages and 3 lost: 20 things tried.
+FAILED_PAGES = {**ARTICLES, "cstocrawl/failed/article": 3}
 
 
 # --- spider arguments ------------------------------------------------------------------------------
@@ -88,9 +91,14 @@ def refusal(call: Any, *args: Any) -> Outcome:
             "-s CSTOCRAWL_MAX_PAGES=0: expected a whole number of at least 1",
         ),
         (
-            "CSTOCRAWL_MAX_ERRORS",
+            "CSTOCRAWL_MIN_DOUBTFUL",
             "x",
-            "-s CSTOCRAWL_MAX_ERRORS=x: expected a whole number of at least 0",
+            "-s CSTOCRAWL_MIN_DOUBTFUL=x: expected a whole number of at least 0",
+        ),
+        (
+            "CSTOCRAWL_MAX_DOUBT_SHARE",
+            "-1",
+            "-s CSTOCRAWL_MAX_DOUBT_SHARE=-1: expected a number from 0 to 1",
         ),
         (
             "CSTOCRAWL_MAX_PROBLEM_RATIO",
@@ -237,25 +245,60 @@ def test_the_state_of_the_other_language_is_refused(tmp_path: Path) -> None:
             "finished",
             Outcome(Exit.OK, "ok"),
         ),
-        ({**HEALTHY, "log_count/ERROR": 3}, "finished", Outcome(Exit.OK, "ok")),
+        # ERROR lines no longer count (issue 18): 3 failed pages of 20 things tried are not many.
+        ({**HEALTHY, "log_count/ERROR": 30, **FAILED_PAGES}, "finished", Outcome(Exit.OK, "ok")),
         (
             {**HEALTHY, "log_count/ERROR": 9, "cstocrawl/failed/dataset": "[Errno 28] No space"},
             "finished",
             Outcome(Exit.OUTPUT, "the dataset could not be written: [Errno 28] No space"),
         ),
         (
-            {**HEALTHY, "log_count/ERROR": 4},
+            {**HEALTHY, **FAILED_PAGES, "cstocrawl/verdict/things_failed": 5},
             "finished",
-            Outcome(Exit.ERRORS, "4 errors logged (at most 3 allowed)"),
+            Outcome(Exit.ERRORS, "5 of 20 pages and files failed (at most 20% allowed)"),
+        ),
+        # Failed before, failed again: listed every run, judged once.
+        (
+            {**HEALTHY, **FAILED_PAGES, "cstocrawl/verdict/things_failed_again": 5},
+            "finished",
+            Outcome(Exit.OK, "ok"),
+        ),
+        ({**HEALTHY, **ARTICLES, "cstocrawl/verdict/held": 2}, "finished", Outcome(Exit.OK, "ok")),
+        (
+            {**HEALTHY, **ARTICLES, "cstocrawl/verdict/held": 3, "cstocrawl/verdict/failed": 1},
+            "finished",
+            Outcome(
+                Exit.MARKUP,
+                "4 of 12 articles held or failed (3 held, 1 failed; at most 20% allowed)",
+            ),
+        ),
+        (
+            {
+                **HEALTHY,
+                **ARTICLES,
+                "cstocrawl/verdict/held": 3,
+                "cstocrawl/verdict/failed": 1,
+                "cstocrawl/verdict/again": 2,
+            },
+            "finished",
+            Outcome(Exit.OK, "ok"),
         ),
     ],
 )
 def test_judge(stats: dict[str, Any], reason: str, expected: Outcome) -> None:
-    assert judge(stats, reason, max_errors=3) == expected
+    """Held and failed articles, and failed things, as shares with a minimum (here 0.2 and 4)."""
+    assert judge(stats, reason, max_share=0.2, minimum=4) == expected
 
 
 def manifest(outcome: Outcome, state: str = "promoted") -> dict[str, Any]:
-    counts = {"new": 19, "changed": 1, "unchanged": 2, "failed": 0, "attachments_downloaded": 3}
+    counts = {
+        "new": 19,
+        "changed": 1,
+        "unchanged": 2,
+        "held": 1,
+        "failed": 0,
+        "attachments_downloaded": 3,
+    }
     return {"outcome": outcome.asdict(), "state": {"outcome": state}, "counts": counts, "errors": 1}
 
 
@@ -268,13 +311,15 @@ def test_verdict_and_summary() -> None:
     assert verdict(manifest(ok), 0) == ok
     assert verdict(manifest(ok), -15) == Outcome(Exit.FAILED, "scrapy exited with -15")
     assert summary("p", "r1", manifest(ok), ok) == (
-        "p r1: ok; 19 new, 1 changed, 2 unchanged, 0 failed, 3 attachments downloaded, 1 errors "
+        "p r1: ok; 19 new, 1 changed, 2 unchanged, 1 held, 0 failed, 3 attachments downloaded, "
+        "1 errors "
         "(exit 0)"
     )
     # A discarded run counts nothing as recorded, whatever it had written to its .tmp.
     failed = Outcome(Exit.FAILED, "the crawl closed with 'shutdown'")
     assert summary("p", "r1", manifest(failed, "discarded"), failed) == (
-        "p r1: FAILED, the crawl closed with 'shutdown'; nothing recorded, 0 failed, 1 errors "
+        "p r1: FAILED, the crawl closed with 'shutdown'; nothing recorded, 1 held, 0 failed, "
+        "1 errors "
         "(exit 1)"
     )
     assert summary("p", "r1", None, verdict(None, -9)) == (

@@ -2,9 +2,11 @@
 
 The run's end (cstocrawl/extensions/run.py) calls `check` before it judges the run.
 
-Missing fields are the easy failure. The dangerous one is confident nonsense: every article with
-the same title (a sidebar heading), dates taken from a sidebar, bodies that shrank to a line. Those
-show across articles, so the check also looks at what every parsed article said.
+A few articles without a title, date or body are held one by one (cstocrawl/verdict.py), and
+the run judged on how many were (cstocrawl/outcome.py): they fail no run here. What fails it here
+is confident nonsense: every article with the same title (a sidebar heading), dates taken from a
+sidebar, bodies that shrank to a line, for most articles. Those show across articles, so the check
+also looks at what every parsed article said.
 """
 
 from __future__ import annotations
@@ -23,11 +25,11 @@ from scrapy.crawler import Crawler
 
 from cstocrawl.incremental import FailedFetch
 from cstocrawl.parsing.evidence import normalise
+from cstocrawl.verdict import too_many
 
 logger = logging.getLogger(__name__)
 _DIGITS_RE = re.compile(r"\d+")
 
-EXTRACTION_PROBLEMS = ("missing_title", "missing_date", "missing_body")
 # One title, date or body shared by more than this share of the articles (and by at least
 # SHARED_MIN of them) is not the site's: real articles differ.
 SHARED_SHARE = {"title": 0.2, "date": 0.5, "body": 0.2, "summary ending": 0.5}
@@ -77,7 +79,7 @@ class Observed:
         for problem in ItemAdapter(item).get("problems") or []:
             self.failed_fetch_problems[problem.partition(":")[0]] += 1
 
-    def failures(self, max_problem_ratio: float) -> list[str]:
+    def failures(self, max_problem_ratio: float, minimum: int) -> list[str]:
         found = []
         for name, counts in self.shared.items():
             if not counts:
@@ -89,7 +91,7 @@ class Observed:
                     f"{count} of {self.articles} articles share one {name} ({shown!r}): "
                     "the extraction is reading a part of the page every article shows"
                 )
-        if self.articles and self.short_bodies / self.articles > max_problem_ratio:
+        if too_many(self.short_bodies, self.articles, max_problem_ratio, minimum):
             found.append(
                 f"{self.short_bodies} of {self.articles} articles have a body under "
                 f"{SHORT_BODY} characters: the site's markup may have changed"
@@ -105,9 +107,13 @@ def _ending(summary: str) -> str:
 
 
 def assess(
-    stats: Mapping[str, Any], max_problem_ratio: float, observed: Observed | None = None
+    stats: Mapping[str, Any],
+    max_problem_ratio: float,
+    observed: Observed | None = None,
+    minimum: int = 5,
 ) -> list[str]:
-    """Reasons to distrust a finished crawl, from its stats; empty when it looks healthy."""
+    """Reasons to distrust a finished crawl, from its stats; empty when it looks healthy.
+    `minimum` (CSTOCRAWL_MIN_DOUBTFUL): fewer articles than this never fail it."""
     pages = stats.get("cstocrawl/listing/pages", 0)
     # Article pages parsed, written or not: an incremental run drops the unchanged ones; pages
     # that were failed fetches are not the parser's to answer for.
@@ -122,25 +128,21 @@ def assess(
         failures.append(f"{pages} listing pages yielded no articles")
     elif empty := stats.get("cstocrawl/listing/empty", 0):
         failures.append(f"{empty} of {pages} listing pages showed no articles")
-    for problem in EXTRACTION_PROBLEMS:
-        count = stats.get(f"cstocrawl/problems/{problem}", 0) - discounted[problem]
-        if articles > 0 and count / articles > max_problem_ratio:
-            failures.append(
-                f"{count} of {articles} articles had {problem}: the site's markup may have changed"
-            )
     titled = stats.get("cstocrawl/evidence/titled", 0)
-    wrong_titles = stats.get("cstocrawl/problems/title_disagrees_with_listing", 0)
-    if titled and wrong_titles / titled > max_problem_ratio:
+    problem = "title_disagrees_with_listing"
+    wrong_titles = stats.get(f"cstocrawl/problems/{problem}", 0) - discounted[problem]
+    if too_many(wrong_titles, titled, max_problem_ratio, minimum):
         failures.append(
             f"{wrong_titles} of {titled} article titles disagree with their listing's link text"
         )
-    wrong_dates = stats.get("cstocrawl/problems/date_disagrees_with_listing", 0)
-    if articles and wrong_dates / articles > max_problem_ratio:
+    problem = "date_disagrees_with_listing"
+    wrong_dates = stats.get(f"cstocrawl/problems/{problem}", 0) - discounted[problem]
+    if too_many(wrong_dates, articles, max_problem_ratio, minimum):
         failures.append(
             f"{wrong_dates} of {articles} article dates disagree with their listing's date"
         )
     if observed is not None:
-        failures += observed.failures(max_problem_ratio)
+        failures += observed.failures(max_problem_ratio, minimum)
     return failures
 
 
@@ -148,6 +150,7 @@ class HealthCheck:
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
         self.max_problem_ratio = crawler.settings.getfloat("CSTOCRAWL_MAX_PROBLEM_RATIO")
+        self.minimum = crawler.settings.getint("CSTOCRAWL_MIN_DOUBTFUL", 5)
         self.observed = Observed()
 
     @classmethod
@@ -171,7 +174,8 @@ class HealthCheck:
     def check(self) -> list[str]:
         """The run's health, in its stats (`cstocrawl/health`, `.../failures`); the failures."""
         assert self.stats is not None
-        failures = assess(self.stats.get_stats(), self.max_problem_ratio, self.observed)
+        stats = self.stats.get_stats()
+        failures = assess(stats, self.max_problem_ratio, self.observed, self.minimum)
         for failure in failures:
             logger.error("Health check failed: %s", failure)
         self.stats.set_value("cstocrawl/health", "failed" if failures else "ok")

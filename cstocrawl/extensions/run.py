@@ -9,7 +9,8 @@ as pending (`RunLifecycle.of(crawler)` gives them the run and the state).
 End (`spider_closed`, after the pipelines closed and the dataset file was fsynced), in this order:
 1. the health check judges what was extracted, and the WARC files are closed
    (`close_before_judging`);
-2. the run is judged (cstocrawl/outcome.py): finished, written, reachable, healthy, few errors;
+2. the run is judged (cstocrawl/outcome.py): finished, written, reachable, healthy, few articles
+   held or failed, few pages and files failed;
 3. promoted: the dataset renamed into place, then the run's articles marked seen in the state in
    one transaction (cstocrawl/state.py says why in this order); or discarded: the dataset keeps its
    `.tmp` name and the state keeps nothing the run fetched, only the failures it met (retry list);
@@ -53,7 +54,8 @@ class RunLifecycle:
         self.known = state.known_articles()
         self.aliases = state.aliases()  # alias URL -> article URL
         self.retries = state.retries()
-        self.max_errors = crawler.settings.getint("CSTOCRAWL_MAX_ERRORS")
+        self.max_doubt_share = crawler.settings.getfloat("CSTOCRAWL_MAX_DOUBT_SHARE")
+        self.min_doubtful = crawler.settings.getint("CSTOCRAWL_MIN_DOUBTFUL")
         self.max_attempts = crawler.settings.getint("CSTOCRAWL_RETRY_RUNS")
         self.manifest: dict[str, Any] | None = None  # once written
         self._closed_before_judging: list[Callable[[], None]] = []
@@ -98,7 +100,7 @@ class RunLifecycle:
             health.check()
         for close in self._closed_before_judging:
             close()
-        outcome = judge(self.stats.get_stats(), reason, self.max_errors)
+        outcome = judge(self.stats.get_stats(), reason, self.max_doubt_share, self.min_doubtful)
         if outcome.ok:
             outcome = self._promote()
         if not outcome.ok:

@@ -28,12 +28,15 @@ from cstocrawl.parsing.dates import (
     after_leading_date,
     date_beside,
     date_only,
+    find_date,
     leading_date,
     parse_date,
     trailing_date,
 )
 from cstocrawl.parsing.evidence import (
     ListingEvidence,
+    document_titles,
+    names_title,
     normalise,
     title_candidates,
     titles_agree,
@@ -356,6 +359,7 @@ def parse_detail(
     title = found.text
     located = _locate_article(layout, found, opening)
     if located is None:
+        problems += only_from_listing(root, found, evidence, page_dated=False)
         return DetailPage(title, evidence.date_text, paragraphs=[], problems=problems)
     header, article, core = located
 
@@ -367,6 +371,10 @@ def parse_detail(
     body, back_links = _body(layout, header, article, core, title)
     paragraphs = ([header.glued] if header.glued else []) + [line.text for line in body]
     region = [line for line in lines if inside(line.element, article)] + header.lines
+    page_dated = _page_date(layout, found, header, core, None)[0] is not None or _prints_date(
+        layout, evidence.date_text
+    )
+    problems += only_from_listing(root, found, evidence, page_dated)
     return DetailPage(
         title=title,
         date_text=date_text,
@@ -377,6 +385,38 @@ def parse_detail(
         problems=problems,
         declared_url=declared_url(root, url),
     )
+
+
+def only_from_listing(
+    root: etree._Element, found: TitleLine, evidence: ListingEvidence, page_dated: bool
+) -> list[str]:
+    """What the page never showed itself and the listing filled in: an error or maintenance page
+    read with its listing's evidence looks like the article (cstocrawl/verdict.py holds it)."""
+    problems = []
+    listed_title = evidence.title
+    if (
+        found.index is None
+        and listed_title
+        and found.text == listed_title.strip()
+        and not any(names_title(text, listed_title) for text in document_titles(root))
+    ):
+        problems.append("title_only_from_listing")
+    if evidence.date_text and not page_dated:
+        problems.append("date_only_from_listing")
+    return problems
+
+
+def _prints_date(layout: Layout, listed: str | None) -> bool:
+    """Whether the page prints the listing's date anywhere outside links and the site's frame
+    (some templates print it under the pictures, where no date is taken from)."""
+    day = parse_date(listed) if listed else None
+    if day is None:
+        return False
+    for line in layout.lines:
+        found = find_date(line.text)
+        if found and found[0] == day and not line.links and not layout.in_frame(line):
+            return True
+    return False
 
 
 def declared_url(root: etree._Element, url: str) -> str | None:

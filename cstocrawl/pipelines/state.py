@@ -2,8 +2,10 @@
 
 Two moments here, a third at the run's end (cstocrawl/state.py says why in this order):
 - process_item, before attachments: one article, one record: an item fetched under a known alias
-  is its article, and an unknown URL repeating an article's (section, content) is merged into it
-  as an alias (docs/dataset.md); in incremental mode an article whose content_sha256 the state
+  is its article (unless it now shows another title and content: then it splits off as an article
+  of its own; and one showing the stored version is never written in the article's place), and an
+  unknown URL repeating an article's (section, content) is merged into it as an alias
+  (docs/dataset.md); in incremental mode an article whose content_sha256 the state
   already has is dropped (logged at DEBUG: it is the normal case, not a problem); in any mode a
   version that lost the title, date or body the stored one had is a failed fetch, never a change:
   dropped, counted in `cstocrawl/failed/article` and logged, the stored version kept;
@@ -44,6 +46,8 @@ class StatePipeline:
         self.run = lifecycle.run
         self.state = lifecycle.state
         self._emitted: set[str] = set()  # URLs this run let through, to never write one twice
+        # What each emitted article showed (content_sha256, title): an alias must agree with it.
+        self._emitted_content: dict[str, tuple[str, str | None]] = {}
         self._known = lifecycle.known
         # Alias URL -> article URL, known or met by this run; (section, content_sha256) -> URL.
         self._aliases = dict(lifecycle.aliases)
@@ -66,6 +70,7 @@ class StatePipeline:
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
+        fetched_as = adapter["url"]
         url = self._as_article(adapter)
         if url in self._emitted:
             self._record_aliases(adapter)  # another URL of it may have led here
@@ -77,6 +82,8 @@ class StatePipeline:
         if lost := lost_fields(known, adapter):
             self._downgraded(adapter, lost)
         kind = kind_of(known, adapter["content_sha256"])
+        if kind == "unchanged" and url != fetched_as:
+            self._stale_alias(adapter, fetched_as)
         if kind == "unchanged" and url in self._attachment_articles:
             self.stats.inc_value("cstocrawl/retry/attachment_articles")  # re-written, to retry
         elif kind == "unchanged" and not self.run.full:
@@ -85,6 +92,7 @@ class StatePipeline:
             self.stats.inc_value("cstocrawl/state/dropped")
             raise DropItem(f"Unchanged since it was last written: {url}", log_level="DEBUG")
         self._emitted.add(url)
+        self._emitted_content[url] = (adapter["content_sha256"], adapter.get("title"))
         if self._has_content(adapter):
             self._by_content.setdefault((adapter["section"], adapter["content_sha256"]), url)
         # The record lists every other URL the article is known under, not only this page's.
@@ -102,12 +110,38 @@ class StatePipeline:
             self._aliases[alias] = adapter["url"]  # for later items of this run
         url: str = adapter["url"]
         if (article := self._aliases.get(url)) is not None and article != url:
+            if self._diverged(adapter, article):
+                del self._aliases[url]
+                self.stats.inc_value("cstocrawl/state/split")
+                logger.info("Split %s from %s: it shows another article now", url, article)
+                return url
             adapter["url"] = article
             adapter["section"] = Site.section_of(article) or ""
             adapter["aliases"] = [*aliases, url]
             self.stats.inc_value("cstocrawl/state/alias_fetched")
             return article
         return url
+
+    def _stale_alias(self, adapter: ItemAdapter, alias: str) -> None:
+        """Another URL of an article showing its stored version is never written in its place:
+        the article itself may have changed since, and its own fetch writes it (issue 18)."""
+        self._record_aliases(adapter)
+        self.stats.inc_value("cstocrawl/state/dropped")
+        raise DropItem(f"Another URL of {adapter['url']}, as stored: {alias}", log_level="DEBUG")
+
+    def _diverged(self, adapter: ItemAdapter, article: str) -> bool:
+        """An alias whose page shows another title and content than its article's (stored, or
+        emitted by this run) is another article now: merged once on equal content, the two split
+        again, so no page writes its text under the other's URL (issue 18). An error page
+        proves nothing; an edit of the article keeps its title."""
+        if not self._has_content(adapter):
+            return False
+        known = self._known.get(article)
+        stored = (known.content_sha256, known.title) if known else None
+        shown = self._emitted_content.get(article) or stored  # what the article shows now
+        if shown is None:
+            return False
+        return adapter["content_sha256"] != shown[0] and adapter.get("title") != shown[1]
 
     def _merge_by_content(self, adapter: ItemAdapter) -> None:
         """An unknown URL whose page repeats an article this run emitted, or the state knows,

@@ -306,13 +306,16 @@ class NewsSpider(scrapy.Spider):
         response: Response,
         canonical_url: str | None = None,
         listing: ListingEvidence | None = None,
+        claimed_by: Article | None = None,
     ) -> AsyncIterator[Article | scrapy.Request]:
-        """An article page, read with what its listing entry showed (none under `scrapy parse`)."""
+        """An article page, read with what its listing entry showed (none under `scrapy parse`);
+        `claimed_by`: the article whose page named this one its canonical URL (`_checked_claim`)."""
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("cstocrawl/article/not_html")
             self.logger.error("Article is not an HTML page: %s", response.url)
             return
-        self.crawler.stats.inc_value("cstocrawl/article/pages")
+        if claimed_by is None:  # a claim's check is not another article page
+            self.crawler.stats.inc_value("cstocrawl/article/pages")
         url = self.site.canonical(response.url) or canonical_url or response.url
         page = await self.parsed(
             "article", response, parse_detail, response.text, response.url, listing
@@ -321,15 +324,15 @@ class NewsSpider(scrapy.Spider):
             return
         published, date_problem = published_date(page.date_text)
         problems = [*page.problems, *filter(None, [date_problem])]
-        self._record_evidence(url, problems, page, listing)
+        if claimed_by is None:
+            self._record_evidence(url, problems, page, listing)
         for request in self.follow_listings(page.back_links):
             yield request
-        url, aliases = self._declared(url, page)
         attachments = []
         for linked in page.attachments:
             if (file_url := self.site.canonical(linked.url)) is not None:
                 attachments.append(Attachment(file_url, linked.name))
-        yield Article(
+        article = Article(
             url=url,
             lang=self.site.lang,
             section=self.site.section_of(url) or "",
@@ -341,25 +344,65 @@ class NewsSpider(scrapy.Spider):
             images=list(dict.fromkeys(filter(None, map(self.site.canonical, page.images)))),
             problems=problems,
             crawled_at=iso_utc(utc_now()),
-            aliases=aliases,
         )
+        if claimed_by is not None:
+            yield self._checked_claim(claimed_by, article)
+        elif (declared := self._declared(url, page)) is None:
+            yield article
+        else:
+            yield self._claim_request(declared, listing, article)
 
-    def _declared(self, url: str, page: DetailPage) -> tuple[str, list[str]]:
-        """The item's URL and aliases: the page's declared canonical URL when it is another
-        article of this site (the fetched URL is then an alias); anything else is ignored."""
+    def _declared(self, url: str, page: DetailPage) -> str | None:
+        """Another article of this site the page declares its canonical URL, or None: only a
+        claim, checked before the two URLs are taken for one article (`_claim_request`)."""
         if not page.declared_url:
-            return url, []
+            return None
         try:
             declared = self.site.canonical(page.declared_url)
         except ValueError:  # unparsable (a bad IPv6 host)
             declared = None
         if declared == url:
-            return url, []
+            return None
         if declared is None or self.site.classify(declared) is not UrlKind.ARTICLE:
-            self.crawler.stats.inc_value("cstocrawl/article/canonical_ignored")
-            self.logger.info("Ignored canonical %s declared by %s", page.declared_url, url)
-            return url, []
-        return declared, [url]
+            self._canonical_ignored(url, page.declared_url, "not an article of this site")
+            return None
+        return declared
+
+    def _claim_request(
+        self, declared: str, listing: ListingEvidence | None, article: Article
+    ) -> scrapy.Request:
+        """The declared article, fetched to check the claim (issue 18): a page's own say-so never
+        makes it another article's record. Fetched even if this run fetched it already."""
+        return scrapy.Request(
+            self.site.fetch_url(declared),
+            callback=self.parse_article,
+            errback=self.claim_unchecked,
+            cb_kwargs={"canonical_url": declared, "listing": listing, "claimed_by": article},
+            dont_filter=True,
+            priority=1,
+        )
+
+    def _checked_claim(self, claimed_by: Article, declared: Article) -> Article:
+        """The declared article with the claiming URL as an alias when both pages say the same;
+        else the claiming page as an article of its own."""
+        if _content(claimed_by) == _content(declared):
+            self.crawler.stats.inc_value("cstocrawl/article/canonical_confirmed")
+            declared.aliases = [claimed_by.url]
+            return declared
+        self._canonical_ignored(claimed_by.url, declared.url, "its page says something else")
+        return claimed_by
+
+    def claim_unchecked(self, failure: Failure) -> Iterator[Article]:
+        """The declared article could not be fetched: the claiming page stays its own article."""
+        request: scrapy.Request = failure.request  # type: ignore[attr-defined]  # set by Scrapy
+        claimed_by: Article = request.cb_kwargs["claimed_by"]
+        error = f"it could not be fetched ({type(failure.value).__name__})"
+        self._canonical_ignored(claimed_by.url, request.cb_kwargs["canonical_url"], error)
+        yield claimed_by
+
+    def _canonical_ignored(self, url: str, declared: str, why: str) -> None:
+        self.crawler.stats.inc_value("cstocrawl/article/canonical_ignored")
+        self.logger.info("Ignored canonical %s declared by %s: %s", declared, url, why)
 
     def _record_evidence(
         self, url: str, problems: list[str], page: DetailPage, listing: ListingEvidence | None
@@ -373,6 +416,12 @@ class NewsSpider(scrapy.Spider):
             self.logger.warning("%s on %s%s", kind, url, f" ({detail})" if detail else "")
         if listing is not None and listing.title and page.title:
             stats.inc_value("cstocrawl/evidence/titled")
+
+
+def _content(article: Article) -> tuple[object, ...]:
+    """What two pages must share to be one article: what `content_sha256` hashes."""
+    files = [(attachment.url, attachment.name) for attachment in article.attachments]
+    return (article.title, article.published, article.text, files, article.images)
 
 
 def published_date(text: str | None) -> tuple[str | None, str | None]:

@@ -94,27 +94,38 @@ def test_summaries_that_all_end_alike_carry_the_listing_template() -> None:
     assert assess(HEALTHY_STATS, 0.2, observed(items)) == []  # at most 2 of 12 end alike
 
 
-def test_shrunken_bodies_fail() -> None:
+def test_shrunken_bodies_fail_when_most_shrank() -> None:
+    items = [article(n) for n in range(12)]
+    for number, item in enumerate(items[:7]):
+        item.text = f"(Video {number})"
+    failures = assess(HEALTHY_STATS, 0.5, observed(items))
+    assert failures == [
+        "7 of 12 articles have a body under 50 characters: the site's markup may have changed"
+    ]
+
+
+def test_a_few_shrunken_bodies_are_held_not_a_failed_run() -> None:
+    """Issue 18: 4 of 12 (1 of 4 before) failed the run; those articles are held instead."""
     items = [article(n) for n in range(12)]
     for number, item in enumerate(items[:4]):
         item.text = f"(Video {number})"
-    failures = assess(HEALTHY_STATS, 0.2, observed(items))
-    assert failures == [
-        "4 of 12 articles have a body under 50 characters: the site's markup may have changed"
-    ]
+    assert assess(HEALTHY_STATS, 0.2, observed(items)) == []
 
 
 def test_titles_and_dates_that_disagree_with_the_listings_fail() -> None:
     stats = {
         **HEALTHY_STATS,
         "cstocrawl/evidence/titled": 10,
-        "cstocrawl/problems/title_disagrees_with_listing": 5,
-        "cstocrawl/problems/date_disagrees_with_listing": 4,
+        "cstocrawl/problems/title_disagrees_with_listing": 6,
+        "cstocrawl/problems/date_disagrees_with_listing": 7,
     }
-    assert assess(stats, 0.2) == [
-        "5 of 10 article titles disagree with their listing's link text",
-        "4 of 12 article dates disagree with their listing's date",
+    assert assess(stats, 0.5) == [
+        "6 of 10 article titles disagree with their listing's link text",
+        "7 of 12 article dates disagree with their listing's date",
     ]
+    # Fewer than CSTOCRAWL_MIN_DOUBTFUL, or not most: those articles are held, the run goes on.
+    assert assess(stats, 0.5, minimum=8) == []
+    assert assess(stats, 0.6) == []
 
 
 def test_the_extension_sees_kept_dropped_and_failed_items() -> None:
@@ -137,13 +148,15 @@ def test_the_extension_sees_kept_dropped_and_failed_items() -> None:
 
 def test_a_failed_fetch_is_not_taken_for_a_markup_change() -> None:
     """A re-check that got a maintenance page (dropped by the state pipeline as a failed fetch)
-    says nothing of the markup: its missing date does not count against the parser."""
-    stats = {**HEALTHY_STATS, "cstocrawl/article/pages": 2, "cstocrawl/problems/missing_date": 1}
+    says nothing of the markup: its disagreeing date does not count against the parser."""
+    problem = "date_disagrees_with_listing"
+    stats = {**HEALTHY_STATS, "cstocrawl/article/pages": 2, f"cstocrawl/problems/{problem}": 1}
     maintenance = article(0, title="Service unavailable")
-    maintenance.problems = ["missing_date"]
+    maintenance.problems = [f"{problem}: page 01.01.2020, listing 01.03.2024"]
 
     def verdict(exception: Exception) -> Any:
-        crawler = get_crawler(settings_dict={"CSTOCRAWL_MAX_PROBLEM_RATIO": 0.2})
+        settings = {"CSTOCRAWL_MAX_PROBLEM_RATIO": 0.2, "CSTOCRAWL_MIN_DOUBTFUL": 1}
+        crawler = get_crawler(settings_dict=settings)
         crawler.stats.open_spider()
         check = HealthCheck.from_crawler(crawler)
         crawler.stats.set_stats(dict(stats))
@@ -154,7 +167,7 @@ def test_a_failed_fetch_is_not_taken_for_a_markup_change() -> None:
 
     assert verdict(FailedFetch("Lost its date")) == []
     assert verdict(DropItem("Unchanged")) == [
-        "1 of 2 articles had missing_date: the site's markup may have changed"
+        "1 of 2 article dates disagree with their listing's date"
     ]
 
 
@@ -208,7 +221,7 @@ def test_a_site_whose_pages_all_print_one_date_fails_the_run(tmp_path: Path) -> 
     assert stats.get_value("cstocrawl/health") == "failed"
     failures = stats.get_value("cstocrawl/health/failures")
     assert "48 of 48 article dates disagree with their listing's date" in failures
-    assert judge(stats.get_stats(), "finished", max_errors=5).code == Exit.MARKUP
+    assert judge(stats.get_stats(), "finished", max_share=0.2, minimum=5).code == Exit.MARKUP
 
 
 def test_a_site_whose_pages_all_print_one_title_fails_the_run(tmp_path: Path) -> None:
@@ -226,7 +239,7 @@ def test_a_site_whose_pages_all_print_one_title_fails_the_run(tmp_path: Path) ->
     assert stats.get_value("cstocrawl/health") == "failed"
     failures = stats.get_value("cstocrawl/health/failures")
     assert any(f.startswith("48 of 48 articles share one title ('latest news')") for f in failures)
-    assert judge(stats.get_stats(), "finished", max_errors=5).code == Exit.MARKUP
+    assert judge(stats.get_stats(), "finished", max_share=0.2, minimum=5).code == Exit.MARKUP
 
 
 def test_the_unchanged_site_is_healthy_in_process(tmp_path: Path) -> None:
@@ -237,4 +250,4 @@ def test_the_unchanged_site_is_healthy_in_process(tmp_path: Path) -> None:
         stats = crawled_in_process(site, tmp_path / variant).stats
         assert stats.get_value("cstocrawl/article/pages") == 48, variant
         assert stats.get_value("cstocrawl/health/failures") == [], variant
-        assert judge(stats.get_stats(), "finished", max_errors=5).code == Exit.OK, variant
+        assert judge(stats.get_stats(), "finished", max_share=0.2, minimum=5).code == Exit.OK, variant

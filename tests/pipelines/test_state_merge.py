@@ -46,39 +46,61 @@ def page(canonical: str | None) -> str:
     </body></html>"""
 
 
-def parse(crawler: Crawler, fetched: str, html: str) -> Article:
+def parse(
+    crawler: Crawler, fetched: str, html: str, claimed_by: Article | None = None
+) -> list[Any]:
+    """What the spider's article callback yields for `html` served at `fetched`."""
     spider = crawler.spider
     url = MIRROR + fetched.removeprefix(SITE)
     response = HtmlResponse(url, body=html.encode(), encoding="utf-8", request=Request(url))
 
     async def gather() -> list[Any]:
-        return [result async for result in spider.parse_article(response)]
+        return [result async for result in spider.parse_article(response, claimed_by=claimed_by)]
 
-    [item] = [result for result in asyncio.run(gather()) if isinstance(result, Article)]
-    return item
+    return asyncio.run(gather())
 
 
 @pytest.mark.parametrize(
-    ("fetched", "declared", "url", "aliases"),
+    ("fetched", "declared", "claim"),
     [
-        (A_ID, "/news/news_odkb/meeting-in-minsk/", A, [A_ID]),  # root-relative
-        (A_ID, f"{MIRROR}/news/news_odkb/meeting-in-minsk/", A, [A_ID]),  # the mirror's host
-        (A_ID, f"{SITE}/news/news_odkb/meeting-in-minsk?sphrase_id=7", A, [A_ID]),  # canonicalised
-        (A, A, A, []),  # its own URL
-        (A, "http://en.odkb-csto.org/news/news_odkb/meeting-in-minsk/index.php", A, []),
-        (A_ID, None, A_ID, []),  # none declared
-        (A_ID, "https://example.org/news/news_odkb/meeting-in-minsk/", A_ID, []),  # offsite
-        (A_ID, "/news/news_odkb/", A_ID, []),  # a listing, not an article
-        (A_ID, "/about/", A_ID, []),  # not an article
-        (A_ID, "http://[::1/x/", A_ID, []),  # unparsable
+        (A_ID, "/news/news_odkb/meeting-in-minsk/", A),  # root-relative
+        (A_ID, f"{MIRROR}/news/news_odkb/meeting-in-minsk/", A),  # the mirror's host
+        (A_ID, f"{SITE}/news/news_odkb/meeting-in-minsk?sphrase_id=7", A),  # canonicalised
+        (A, A, None),  # its own URL
+        (A, "http://en.odkb-csto.org/news/news_odkb/meeting-in-minsk/index.php", None),
+        (A_ID, None, None),  # none declared
+        (A_ID, "https://example.org/news/news_odkb/meeting-in-minsk/", None),  # offsite
+        (A_ID, "/news/news_odkb/", None),  # a listing, not an article
+        (A_ID, "/about/", None),  # not an article
+        (A_ID, "http://[::1/x/", None),  # unparsable
     ],
 )
-def test_a_declared_canonical_article_url_is_the_items_url(
-    tmp_path: Path, fetched: str, declared: str | None, url: str, aliases: list[str]
+def test_a_declared_canonical_article_url_is_a_claim_to_check(
+    tmp_path: Path, fetched: str, declared: str | None, claim: str | None
 ) -> None:
-    item = parse(crawler_for(tmp_path), fetched, page(declared))
-    assert (item.url, item.aliases, item.section) == (url, aliases, "news_odkb")
-    assert item.title == "A meeting in Minsk"
+    """Issue 18: the page naming another article is not taken at its word (before, its item
+    became that article's at once): the declared article is fetched to compare."""
+    results = parse(crawler_for(tmp_path), fetched, page(declared))
+    if claim is None:
+        [item] = results
+        assert (item.url, item.aliases, item.section) == (fetched, [], "news_odkb")
+        assert item.title == "A meeting in Minsk"
+        return
+    [request] = results
+    assert request.url == MIRROR + claim.removeprefix(SITE) and request.dont_filter
+    assert request.cb_kwargs["claimed_by"].url == fetched
+
+
+def test_a_claim_is_confirmed_only_by_the_same_page(tmp_path: Path) -> None:
+    crawler = crawler_for(tmp_path)
+    [request] = parse(crawler, A_ID, page(A))
+    claimed = request.cb_kwargs["claimed_by"]
+    [same] = parse(crawler, A, page(None), claimed_by=claimed)
+    assert (same.url, same.aliases) == (A, [A_ID])
+    [own] = parse(crawler, A, page(None).replace("in Minsk on", "in Astana on"), claimed_by=claimed)
+    assert own is claimed and (own.url, own.aliases) == (A_ID, [])
+    assert crawler.stats.get_value("cstocrawl/article/canonical_confirmed") == 1
+    assert crawler.stats.get_value("cstocrawl/article/canonical_ignored") == 1
 
 
 # --- the state pipeline ---
@@ -150,9 +172,10 @@ def test_another_spelling_with_the_same_content_is_merged_in_the_run_and_later(
     first.promote()
     assert latest(tmp_path) == {A: [A_CASE], B: []}
 
-    # A full run fetching the alias first: it is the article, written once, listing its alias.
+    # A full run fetching the alias first: it is the article, written once (from its own fetch:
+    # the alias showing the stored version never stands in for it), listing its alias.
     second = Run(tmp_path, "r2", full=True)
-    assert second.feed(article(A_CASE), article(A)) == [f"Already emitted by this run: {A}"]
+    assert second.feed(article(A_CASE), article(A)) == [f"Another URL of {A}, as stored: {A_CASE}"]
     assert [(item.url, item.aliases) for item in second.written] == [(A, [A_CASE])]
     assert second.stat("cstocrawl/state/merged") is None
     second.promote()

@@ -247,6 +247,26 @@ class ReplicaSite:
             self.article(url).body = list(paragraphs)
             self._changed()
 
+    def duplicate_article(self, url: str, source_url: str) -> Callable[[], None]:
+        """Publish the article at `url` with the title, date, teaser, body and files of the one at
+        `source_url` (two URLs, one text); the function returned gives it its own back."""
+        fields = ("title", "published", "summary", "body", "picture", "attachment",
+                  "date_style", "download_gap")  # fmt: skip
+        with self._lock:
+            article, source = self.article(url), self.article(source_url)
+            own = {name: getattr(article, name) for name in fields}
+            for name in fields:
+                setattr(article, name, getattr(source, name))
+            self._changed()
+
+        def restore() -> None:
+            with self._lock:
+                for name, value in own.items():
+                    setattr(article, name, value)
+                self._changed()
+
+        return restore
+
     def add_alias(self, alias: Alias) -> None:
         """Serve the article's page under `alias.path` too, and link it so in `alias.listings`."""
         with self._lock:

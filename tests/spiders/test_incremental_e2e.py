@@ -75,7 +75,7 @@ def test_daily_runs_emit_only_new_and_changed_articles(tmp_path: Path) -> None:
     assert day1.stdout.startswith("cstocrawl.cron day1: ok; 48 new, 0 changed, 0 unchanged")
     first = read_manifest(tmp_path, "day1")
     assert first["counts"] == {
-        "new": 48, "changed": 0, "unchanged": 0, "failed": 0, "attachments_downloaded": 11
+        "new": 48, "changed": 0, "unchanged": 0, "held": 0, "failed": 0, "attachments_downloaded": 11
     }
     assert first["finish_reason"] == "finished"
     assert first["state"] == {"outcome": "promoted", "articles": 48}
@@ -88,7 +88,7 @@ def test_daily_runs_emit_only_new_and_changed_articles(tmp_path: Path) -> None:
     assert read_dataset(tmp_path, "day2") == []
     second = read_manifest(tmp_path, "day2")
     assert second["counts"] == {
-        "new": 0, "changed": 0, "unchanged": 2, "failed": 0, "attachments_downloaded": 0
+        "new": 0, "changed": 0, "unchanged": 2, "held": 0, "failed": 0, "attachments_downloaded": 0
     }
     assert second["stats"]["downloader/request_count"] == ROBOTS_TXT + len(LISTINGS) + 2 == 8
     # 5 entries on each first page, minus the window's 2 (one shown by 2 listings): not asked.
@@ -102,7 +102,7 @@ def test_daily_runs_emit_only_new_and_changed_articles(tmp_path: Path) -> None:
     assert_equal_to_truth(read_dataset(tmp_path, "day3"), {u: truth[u] for u in [*added, edited]})
     third = read_manifest(tmp_path, "day3")
     assert third["counts"] == {
-        "new": 3, "changed": 1, "unchanged": 1, "failed": 0, "attachments_downloaded": 0
+        "new": 3, "changed": 1, "unchanged": 1, "held": 0, "failed": 0, "attachments_downloaded": 0
     }
     assert third["stats"]["downloader/request_count"] == ROBOTS_TXT + len(LISTINGS) + 2 + 3 + 2
     assert third["state"] == {"outcome": "promoted", "articles": 51}
@@ -241,7 +241,7 @@ def test_what_a_run_failed_is_retried_by_the_next_runs_then_given_up(tmp_path: P
     site.set_fault(attachment_path, Fault(503))
     # The statements listing answers its first page, then fails: pages 2 and 3 are never seen.
     site.set_fault("/documents/statements/", Fault(None, times=1, then=Fault(500)))
-    runs = {**DAY, "CSTOCRAWL_RETRY_RUNS": "2", "CSTOCRAWL_MAX_ERRORS": "100", "RETRY_TIMES": "1"}
+    runs = {**DAY, "CSTOCRAWL_RETRY_RUNS": "2", "CSTOCRAWL_MAX_DOUBT_SHARE": "1", "RETRY_TIMES": "1"}
     with serve(site) as base_url:
         day1 = crawl(base_url, tmp_path, run_id="day1", settings=runs)
         for path in (lost_once.path, attachment_path, "/documents/statements/"):

@@ -54,7 +54,8 @@ def test_crawl_equals_ground_truth(variant: str, lang: str, tmp_path: Path) -> N
     assert not (tmp_path / "news" / "run1.jsonl.tmp").exists()
     # Both spellings were fetched; the second to answer was merged, not failed.
     assert site.hits[cased.path] == site.hits[cased.article] == 1
-    assert site.hits[by_id.path] == 1 and site.hits[by_id.article] == 0
+    # The page under the id declares the article's own path: fetched to check the claim.
+    assert site.hits[by_id.path] == 1 and site.hits[by_id.article] == 1
     stats = run_stats(tmp_path)
     assert stats["cstocrawl/state/merged"] == 1
     assert "cstocrawl/failed/article" not in stats

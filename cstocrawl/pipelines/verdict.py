@@ -1,0 +1,153 @@
+"""A verdict per fetched article (cstocrawl/verdict.py): a held article is never written.
+
+Its own pipeline, between cleaning and state: the verdict needs the cleaned text, and must come
+before the state pipeline, which would record the article as new or changed and merge it into
+another by its content. The stored version it is compared with is what the state knew as the run
+began (`RunLifecycle.known`), read through the known aliases as the state pipeline reads it.
+
+- accepted: passed on (`cstocrawl/verdict/accepted`);
+- held (a problem of a kind in `verdict.HOLD`, or a body that is an error page or shrank to a
+  line): dropped, its stored version kept, put on the retry list with its reason so the next run
+  fetches it again, counted (`cstocrawl/verdict/held`) and logged once at WARNING;
+- failed: a page lost after retries, a version that lost what the stored one had (the state
+  pipeline drops it as a `FailedFetch`), an item a pipeline raised on (`cstocrawl/verdict/failed`).
+
+Held and failed articles are listed, with their reason, in the stats the manifest moves to its
+top-level `held` and `failed_articles`. So that a fault that persists is reported every run but
+judged only once, the held and failed things that earlier runs already failed (the retry list)
+are also counted apart (`.../again`); cstocrawl/outcome.py judges the run on the others.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, NoReturn
+
+from itemadapter import ItemAdapter
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+from twisted.python.failure import Failure
+
+from cstocrawl.extensions.run import RunLifecycle
+from cstocrawl.incremental import page_failed
+from cstocrawl.run import iso_utc, utc_now
+from cstocrawl.state import RetryKind, lost_fields
+from cstocrawl.verdict import (
+    ACCEPTED,
+    AGAIN,
+    ATTACHMENTS,
+    FAILED,
+    FAILED_LIST,
+    HELD,
+    HELD_LIST,
+    THINGS_FAILED,
+    THINGS_FAILED_AGAIN,
+    Judgement,
+    doubts,
+    judge,
+    kind_of,
+)
+
+logger = logging.getLogger(__name__)
+
+class HeldArticle(DropItem):
+    """A doubtful article: not written, its stored version kept, fetched again next run."""
+
+
+class VerdictPipeline:
+    def __init__(self, crawler: Crawler, lifecycle: RunLifecycle) -> None:
+        assert crawler.stats is not None
+        self.stats = crawler.stats
+        self.run = lifecycle.run
+        self.state = lifecycle.state
+        self.known = lifecycle.known
+        self.aliases = lifecycle.aliases
+        self.retried = {(retry.kind, retry.url) for retry in lifecycle.retries}
+        self._failed_things: set[tuple[str, str]] = set()
+        self.stats.set_value(HELD_LIST, [])
+        self.stats.set_value(FAILED_LIST, [])
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> VerdictPipeline:
+        pipeline = cls(crawler, RunLifecycle.of(crawler))
+        crawler.signals.connect(pipeline.page_failed, signal=page_failed)
+        crawler.signals.connect(pipeline.item_error, signal=signals.item_error)
+        crawler.signals.connect(pipeline.item_scraped, signal=signals.item_scraped)
+        return pipeline
+
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        url: str = adapter["url"]
+        known = self.known.get(self.aliases.get(url, url))
+        if lost := lost_fields(known, adapter):  # the state pipeline drops it as a failed fetch
+            self._failed(url, adapter.get("title"), f"lost its {', '.join(lost)}", "article")
+            return item
+        for problem in doubts(adapter, known.text_chars if known else None):
+            adapter["problems"].append(problem)
+            self.stats.inc_value(f"cstocrawl/problems/{kind_of(problem)}")
+        judgement = judge(adapter["problems"])
+        if judgement.accepted:
+            self.stats.inc_value(ACCEPTED)
+            return item
+        self._held(adapter, judgement)
+
+    def _held(self, adapter: ItemAdapter, judgement: Judgement) -> NoReturn:
+        url = adapter["url"]
+        self.stats.inc_value(HELD)
+        if ("article", url) in self.retried:
+            self.stats.inc_value(AGAIN)
+        self._list(HELD_LIST, url, adapter.get("title"), judgement.reason)
+        self.state.record_outcome(
+            self.run.id,
+            url,
+            "article",
+            ok=False,
+            seen_at=iso_utc(utc_now()),
+            summary=adapter.get("summary"),
+            error=f"held: {judgement.reason}",
+        )
+        logger.warning(
+            "Held article %s: %s (not written, the stored version kept, fetched again next run)",
+            url,
+            judgement.reason,
+        )
+        raise HeldArticle(f"Held: {judgement.reason}: {url}", log_level="DEBUG")
+
+    def _failed(self, url: str, title: str | None, reason: str, kind: RetryKind) -> None:
+        """A thing this run failed, counted once (a file two articles link fails on both); an
+        article is also listed."""
+        if (kind, url) in self._failed_things:
+            return
+        self._failed_things.add((kind, url))
+        again = (kind, url) in self.retried
+        self.stats.inc_value(THINGS_FAILED_AGAIN if again else THINGS_FAILED)
+        if kind != "article":
+            return
+        self.stats.inc_value(FAILED)
+        if again:
+            self.stats.inc_value(AGAIN)
+        self._list(FAILED_LIST, url, title, reason)
+
+    def _list(self, key: str, url: str, title: str | None, reason: str) -> None:
+        listed: list[dict[str, Any]] = self.stats.get_value(key, [])
+        listed.append({"url": url, "title": title, "reason": reason})
+        self.stats.set_value(key, listed)
+
+    def page_failed(self, url: str, kind: RetryKind, reason: str, summary: str | None) -> None:
+        """A page the spider lost after Scrapy's retries, or could not read."""
+        self._failed(url, None, reason, kind)
+
+    def item_error(self, item: Any, failure: Failure) -> None:
+        """A pipeline raised on the article: not written."""
+        adapter = ItemAdapter(item)
+        error = f"{type(failure.value).__name__}: {failure.getErrorMessage()}"
+        self._failed(adapter["url"], adapter.get("title"), error, "article")
+
+    def item_scraped(self, item: Any) -> None:
+        """A written article's attachments: how many, and the downloads that failed."""
+        for attachment in map(ItemAdapter, ItemAdapter(item).get("attachments") or ()):
+            self.stats.inc_value(ATTACHMENTS)
+            if attachment.get("status") == "failed" and not attachment.get("path"):
+                error = attachment.get("error") or "failed"
+                self._failed(attachment["url"], None, error, "attachment")
