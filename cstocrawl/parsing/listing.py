@@ -95,13 +95,19 @@ def _links(
     anchors that link an article, with the article's key."""
     links: list[str] = []
     keys: dict[etree._Element, str] = {}
+    # A page links most places twice or more (title, picture, "Read more"): resolve each once.
+    absolute_of: dict[str, str] = {}
+    key_of: dict[str, str | None] = {}
     for anchor in root.iter("a"):
         href = (anchor.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
             continue
-        absolute = urljoin(url, href)
+        if (absolute := absolute_of.get(href)) is None:
+            absolute = absolute_of[href] = urljoin(url, href)
         links.append(absolute)
-        if (key := article_key(absolute)) is not None:
+        if absolute not in key_of:
+            key_of[absolute] = article_key(absolute)
+        if (key := key_of[absolute]) is not None:
             keys[anchor] = key
     return list(dict.fromkeys(links)), keys
 
