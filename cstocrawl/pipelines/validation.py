@@ -25,6 +25,7 @@ from scrapy.exceptions import DropItem
 from twisted.python.failure import Failure
 
 from cstocrawl.extensions.run import RunLifecycle
+from cstocrawl.items import as_record
 from cstocrawl.pipelines.cleaning import sanitise_item
 from cstocrawl.schema import article_schema
 
@@ -64,7 +65,7 @@ class ValidationPipeline:
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
         sanitise_item(adapter, self.crawler)
-        record = adapter.asdict()
+        record = as_record(item)
         error = validation_error(record)
         if error is None:
             return item
@@ -76,7 +77,7 @@ class ValidationPipeline:
 
     def item_error(self, item: Any, failure: Failure) -> None:
         """A pipeline raised on the item (Scrapy logs "Error processing"): reject and count it."""
-        record = ItemAdapter(item).asdict()
+        record = as_record(item)
         url = record.get("url")
         error = f"{type(failure.value).__name__}: {failure.getErrorMessage()}"
         self.crawler.stats.inc_value("cstocrawl/failed/item")
