@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
+import fastjsonschema
 from itemadapter import ItemAdapter
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
@@ -34,8 +36,11 @@ logger = logging.getLogger(__name__)
 
 def validation_error(record: dict[str, Any]) -> str | None:
     """The most relevant schema violation of `record` ("where: what"), or None when it is valid."""
-    if _validator().is_valid(record):  # the common case, without building any error
+    try:
+        _compiled()(record)  # the common case: valid, in a twentieth of jsonschema's time
         return None
+    except fastjsonschema.JsonSchemaValueException:
+        pass  # jsonschema decides, and says why
     error = best_match(_validator().iter_errors(record))
     if error is None:
         return None
@@ -46,6 +51,15 @@ def validation_error(record: dict[str, Any]) -> str | None:
 @cache
 def _validator() -> Draft202012Validator:
     return Draft202012Validator(article_schema())
+
+
+@cache
+def _compiled() -> Callable[[Any], Any]:
+    """The schema as Python code (fastjsonschema), read as draft-07, which has every keyword it
+    uses with the same meaning; it raises on an invalid record."""
+    draft_07 = {**article_schema(), "$schema": "http://json-schema.org/draft-07/schema#"}
+    check: Callable[[Any], Any] = fastjsonschema.compile(draft_07)
+    return check
 
 
 class ValidationPipeline:
