@@ -280,10 +280,16 @@ def _text_of(element: etree._Element) -> str:
 
 
 def max_depth(root: etree._Element) -> int:
-    """How deep the tree goes; past the parser's limit a page would lose its end."""
-    depth, stack = 0, [(root, 1)]
-    while stack:
-        element, level = stack.pop()
-        depth = max(depth, level)
-        stack.extend((child, level + 1) for child in element)
-    return depth
+    """How deep the tree goes; past the parser's limit a page would lose its end. lxml walks the
+    tree (comments and processing instructions count as one level below their parent)."""
+    depth = deepest = 0
+    for event, _ in etree.iterwalk(root, events=("start", "end", "comment", "pi")):
+        if event == "end":
+            depth -= 1
+            continue
+        level = depth + 1
+        if event == "start":
+            depth = level
+        if level > deepest:
+            deepest = level
+    return deepest
