@@ -97,14 +97,26 @@ def scrapy_command(*args: str, settings: dict[str, str] | None = None) -> list[s
     return command
 
 
-def run_scrapy(command: list[str], workdir: Path, python_args: tuple[str, ...] = ()) -> Run:
-    """Run one Scrapy process to its end, in a fresh interpreter so its peak RSS is its own."""
+def run_scrapy(
+    command: list[str],
+    workdir: Path,
+    python_args: tuple[str, ...] = (),
+    env: dict[str, str] | None = None,
+) -> Run:
+    """Run one Scrapy process to its end, in a fresh interpreter so its peak RSS is its own;
+    `env`: variables added to this process's environment."""
     workdir.mkdir(parents=True, exist_ok=True)
     stats_file, log = workdir / "stats.json", workdir / "scrapy.log"
     command = [command[0], *python_args, *command[1:], "-s", f"BENCH_STATS_FILE={stats_file}"]
     start = time.perf_counter()
     with log.open("w") as output:
-        process = subprocess.Popen(command, cwd=REPO, stdout=output, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command,
+            cwd=REPO,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **env} if env else None,
+        )
         deadline = start + CRAWL_TIMEOUT
         while (waited := os.wait4(process.pid, os.WNOHANG))[0] == 0:
             if time.perf_counter() > deadline:

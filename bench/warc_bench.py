@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import tempfile
 from pathlib import Path
 
@@ -24,18 +23,9 @@ from bench.common import (
     median,
     publish,
     run_scrapy,
-    scrapy_command,
 )
-from bench.crawl_bench import full_crawl_command, pages
+from bench.crawl_bench import full_crawl_command, pages, reextract_command
 from bench.server import serve_fast
-
-
-def reextract_command(output: Path, run_id: str) -> list[str]:
-    """`python -m cstocrawl.reextract` on an output dir's WARC files, with JSON stats."""
-    run = {"CSTOCRAWL_OUTPUT_DIR": str(output), "CSTOCRAWL_RUN_ID": run_id}
-    scrapy = scrapy_command(settings=run)
-    settings = scrapy[3:]  # the -s options scrapy_command built, politeness off included
-    return [sys.executable, "-m", "cstocrawl.reextract", *settings]
 
 
 def warc_bytes(output: Path) -> int:
@@ -113,7 +103,8 @@ def main() -> None:
         f"page_size={PAGE_SIZE})` served by bench/server.py; politeness off as in the crawl "
         f"benchmark. Load average (1 min) after each run: "
         f"{', '.join(f'{load:.1f}' for load in loads)} on {os.cpu_count()} cores.\n\n"
-        + "\n".join(rows) + "\n\n"
+        + "\n".join(rows)
+        + "\n\n"
         f"Capture costs **{slowdown:.0%}** of the crawl's pages/s (goal: at most 10%) and "
         f"{cpu_cost:+.0%} CPU time (the crawl process and its workers). "
         f"WARC: {median(sizes) / 2**20:.1f} MiB for {articles} articles ({records} records: each "

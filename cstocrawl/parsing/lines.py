@@ -135,9 +135,11 @@ def element_hint(element: etree._Element) -> str:
 
 
 def is_boilerplate_container(element: etree._Element) -> bool:
-    tag = element.tag if isinstance(element.tag, str) else ""
-    if tag in BOILERPLATE_TAGS:
+    if element.tag in BOILERPLATE_TAGS:
         return True
+    get = element.get
+    if not get("class") and not get("id"):  # most elements: no hint, nothing to format
+        return False
     hint = element_hint(element)
     return bool(hint) and _is_boilerplate_hint(hint)
 
@@ -160,113 +162,112 @@ def image_source(element: etree._Element) -> str | None:
 
 
 class _LineBuilder:
-    def __init__(self) -> None:
+    """Lines as the walk meets text: a block (or a <br>) flushes the line so far and starts one."""
+
+    __slots__ = ("_element", "_emphasised", "_flags", "_parts", "images", "lines", "links")
+
+    def __init__(self, element: etree._Element) -> None:
         self.lines: list[Line] = []
         self._parts: list[str] = []
-        self._emphasis: list[bool] = []  # per part: inside <b>/<strong>/<font>
-        self._links: list[Link] = []
-        self._images: list[str] = []
-        self._element: etree._Element | None = None
-        self._boilerplate = False
-        self._heading = 0
+        self._emphasised = True  # all of the line's text is inside <b>/<strong>/<font> so far
+        self.links: list[Link] = []
+        self.images: list[str] = []
+        self._element = element
+        self._flags: tuple[bool, int] = (False, 0)  # boilerplate, heading
 
     def start(self, element: etree._Element, boilerplate: bool, heading: int) -> None:
-        self.flush()
-        self._element, self._boilerplate, self._heading = element, boilerplate, heading
+        if self._parts or self.images:
+            self._flush()
+        elif self.links:  # most blocks: no line, so nothing to build
+            self.links = []
+        self._element, self._flags = element, (boilerplate, heading)
 
-    def enter(self, element: etree._Element, tag: str, boilerplate: bool, heading: int) -> None:
-        """What an element adds before its text: a block starts a line, <br> breaks one (but
-        in a heading), a picture or a link joins it."""
-        if tag in BLOCK_TAGS:
-            self.start(element, boilerplate, heading)
-        if tag == "br" and heading:
-            self.text(" ")  # a heading is one line, however it is broken for the eye
-        elif tag == "br":
-            parent = element.getparent()
-            self.start(parent if parent is not None else element, boilerplate, heading)
-        elif tag == "img":
-            if src := image_source(element):
-                self.image(src)
-        elif tag == "a" and element.get("href"):
-            self.link(Link(element.get("href", "").strip(), _text_of(element), element))
-
-    def leave(self, element: etree._Element, tag: str, boilerplate: bool) -> None:
-        """Leaving a block restarts the line in its parent; the text after an element joins the
-        line it is in."""
-        if tag in BLOCK_TAGS:
-            parent = element.getparent()
-            self.start(parent if parent is not None else element, boilerplate, 0)
-        self.text(element.tail, _parent_emphasised(element))
-
-    def text(self, value: str | None, emphasised: bool = False) -> None:
+    def text(self, value: str | None, emphasised: bool) -> None:
         if value:
             self._parts.append(value)
-            self._emphasis.append(emphasised or value.isspace())
+            if not emphasised and self._emphasised and not value.isspace():
+                self._emphasised = False
 
-    def link(self, link: Link) -> None:
-        self._links.append(link)
+    def finish(self) -> list[Line]:
+        self.start(self._element, *self._flags)
+        return self.lines
 
-    def image(self, src: str) -> None:
-        self._images.append(src)
-
-    def flush(self) -> None:
-        if not self._parts and not self._images:  # most blocks: no line, so nothing to build
-            self._links.clear()
-            return
+    def _flush(self) -> None:
         text = " ".join("".join(self._parts).split())  # str.split() splits where \s+ does
-        if (text or self._images) and self._element is not None:
+        if text or self.images:
+            boilerplate, heading = self._flags
+            emphasised = bool(text) and self._emphasised
             self.lines.append(
-                Line(
-                    text,
-                    self._element,
-                    self._boilerplate,
-                    self._heading,
-                    self._links,
-                    self._images,
-                    bool(text) and all(self._emphasis),
-                )
+                Line(text, self._element, boilerplate, heading, self.links, self.images, emphasised)
             )
-        self._parts, self._emphasis, self._links, self._images = [], [], [], []
+            self.links, self.images = [], []
+        else:
+            self.links = []
+        self._parts, self._emphasised = [], True
+
+
+_HEADINGS = {f"h{level}": level for level in range(1, 7)}
 
 
 def render_lines(root: etree._Element) -> list[Line]:
     """Lines of the page's body (or of any element).
 
-    The walk is iterative: a page nested thousands of elements deep must not hit a recursion limit.
+    One iterative walk, each element met once on the way in and once on the way out: a page nested
+    thousands of elements deep must not hit a recursion limit.
     """
     body = root.find(".//body")
     start = body if body is not None else root
-    builder = _LineBuilder()
-    builder.start(start, False, 0)  # an inline start (a listing entry cut to its <a>) has lines too
-    # Entries: (element, boilerplate, heading, emphasised, entering). Leaving a block, the line
-    # restarts in its parent, whose boilerplate flag the exit entry carries.
+    # Text after an element is emphasised when an ancestor is <b>/<strong>/...: above the start too.
+    above = any(ancestor.tag in EMPHASIS_TAGS for ancestor in start.iterancestors())
+    builder = _LineBuilder(start)  # an inline start (an entry cut to its <a>) has lines too
+    # (element, boilerplate, heading, emphasised, entering): the flags the element's parent passes
+    # down (emphasis from the start down); leaving a block, the line restarts in its parent.
     stack: list[tuple[etree._Element, bool, int, bool, bool]] = [(start, False, 0, False, True)]
+    pop, push = stack.pop, stack.append
     while stack:
-        element, boilerplate, heading, emphasised, entering = stack.pop()
-        tag = element.tag if isinstance(element.tag, str) else ""
+        element, boilerplate, heading, emphasised, entering = pop()
+        tag = element.tag
         if not entering:
-            builder.leave(element, tag, boilerplate)
+            if tag in BLOCK_TAGS:
+                parent = element.getparent()
+                builder.start(parent if parent is not None else element, boilerplate, 0)
+            builder.text(element.tail, emphasised or above)
             continue
-        if tag in SKIPPED_TAGS or not tag:
-            builder.text(element.tail, _parent_emphasised(element))
+        if not isinstance(tag, str) or tag in SKIPPED_TAGS:
+            builder.text(element.tail, emphasised or above)
             continue
-        inherited = boilerplate
+        push((element, boilerplate, heading, emphasised, False))
         boilerplate = boilerplate or is_boilerplate_container(element)
-        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-            heading = int(tag[1])
-        emphasised = emphasised or tag in EMPHASIS_TAGS
-        builder.enter(element, tag, boilerplate, heading)
-        builder.text(element.text, emphasised)
-        stack.append((element, inherited, heading, emphasised, False))
+        heading = _HEADINGS.get(tag, heading)
+        inner = emphasised or tag in EMPHASIS_TAGS
+        if tag in BLOCK_TAGS:
+            builder.start(element, boilerplate, heading)
+        elif tag in _INLINE_EVENTS:
+            _inline(builder, element, tag, boilerplate, heading)
+        builder.text(element.text, inner)
         for child in reversed(element):
-            stack.append((child, boilerplate, heading, emphasised, True))
-    builder.flush()
-    return builder.lines
+            push((child, boilerplate, heading, inner, True))
+    return builder.finish()
 
 
-def _parent_emphasised(element: etree._Element) -> bool:
-    """Whether a tail (text after `element`) is still inside emphasis: <b>x<br>tail</b>."""
-    return any(ancestor.tag in EMPHASIS_TAGS for ancestor in element.iterancestors())
+_INLINE_EVENTS = frozenset({"br", "img", "a"})
+
+
+def _inline(
+    builder: _LineBuilder, element: etree._Element, tag: str, boilerplate: bool, heading: int
+) -> None:
+    """What an inline element adds before its text: <br> breaks the line (but in a heading), a
+    picture or a link joins it."""
+    if tag == "br" and heading:
+        builder.text(" ", True)  # a heading is one line, however it is broken for the eye
+    elif tag == "br":
+        parent = element.getparent()
+        builder.start(parent if parent is not None else element, boilerplate, heading)
+    elif tag == "img":
+        if src := image_source(element):
+            builder.images.append(src)
+    elif href := element.get("href"):
+        builder.links.append(Link(href.strip(), _text_of(element), element))
 
 
 def text_content(element: etree._Element) -> str:
@@ -279,10 +280,16 @@ def _text_of(element: etree._Element) -> str:
 
 
 def max_depth(root: etree._Element) -> int:
-    """How deep the tree goes; past the parser's limit a page would lose its end."""
-    depth, stack = 0, [(root, 1)]
-    while stack:
-        element, level = stack.pop()
-        depth = max(depth, level)
-        stack.extend((child, level + 1) for child in element)
-    return depth
+    """How deep the tree goes; past the parser's limit a page would lose its end. lxml walks the
+    tree (comments and processing instructions count as one level below their parent)."""
+    depth = deepest = 0
+    for event, _ in etree.iterwalk(root, events=("start", "end", "comment", "pi")):
+        if event == "end":
+            depth -= 1
+            continue
+        level = depth + 1
+        if event == "start":
+            depth = level
+        if level > deepest:
+            deepest = level
+    return deepest

@@ -59,7 +59,9 @@ def parse_listing(
     root = parse_html(html)
     order = {element: position for position, element in enumerate(root.iter())}
     heading = _main_heading(root)
-    links, keys = _links(root, url, article_key)
+    # A page links most places twice or more (title, picture, "Read more"): resolve each once.
+    resolve = _Resolver(url)
+    links, keys = _links(root, resolve, article_key)
     held = _articles_held(keys)
     elsewhere = _blocks_linking_elsewhere(root, keys)
     entries: list[ListingEntry] = []
@@ -67,7 +69,7 @@ def parse_listing(
     for key, anchor in _chosen_links(keys, held, order, heading):
         container = _entry_block(anchor, key, held, elsewhere, heading)
         containers.append(container)
-        entries.append(_entry(anchor, key, container, keys, url))
+        entries.append(_entry(anchor, key, container, keys, resolve))
     return ListingPage(
         entries=entries,
         links=links,
@@ -88,20 +90,36 @@ def _in_boilerplate(element: etree._Element) -> bool:
     return any(is_boilerplate_container(e) for e in (element, *element.iterancestors()))
 
 
+class _Resolver:
+    """`urljoin(url, href)`, each href of the page resolved once."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._absolute: dict[str, str] = {}
+
+    def __call__(self, href: str) -> str:
+        if (absolute := self._absolute.get(href)) is None:
+            absolute = self._absolute[href] = urljoin(self.url, href)
+        return absolute
+
+
 def _links(
-    root: etree._Element, url: str, article_key: Callable[[str], str | None]
+    root: etree._Element, resolve: _Resolver, article_key: Callable[[str], str | None]
 ) -> tuple[list[str], dict[etree._Element, str]]:
     """Every link the crawl may follow, absolute and once (the pager's among them), and the
     anchors that link an article, with the article's key."""
     links: list[str] = []
     keys: dict[etree._Element, str] = {}
+    key_of: dict[str, str | None] = {}
     for anchor in root.iter("a"):
         href = (anchor.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
             continue
-        absolute = urljoin(url, href)
+        absolute = resolve(href)
         links.append(absolute)
-        if (key := article_key(absolute)) is not None:
+        if absolute not in key_of:
+            key_of[absolute] = article_key(absolute)
+        if (key := key_of[absolute]) is not None:
             keys[anchor] = key
     return list(dict.fromkeys(links)), keys
 
@@ -179,7 +197,7 @@ def _entry(
     key: str,
     container: etree._Element,
     keys: dict[etree._Element, str],
-    url: str,
+    resolve: _Resolver,
 ) -> ListingEntry:
     """What an entry shows of its article: the link text (the longest, "Read more" aside), the
     teaser and a date; a link wrapping the whole card is split into its parts."""
@@ -196,7 +214,7 @@ def _entry(
     if card := _card_parts(anchor):  # one link wraps the whole entry: split it
         title, teaser = card
     return ListingEntry(
-        url=urljoin(url, anchor.get("href", "")),
+        url=resolve(anchor.get("href", "")),
         key=key,
         title=title,
         teaser=teaser or title or None,

@@ -71,11 +71,26 @@ def _sanitised(value: Any) -> tuple[Any, int]:
     return value, 0
 
 
+def _unwritable(value: Any) -> bool:
+    """Whether any string in `value` needs sanitising: nearly never, so nothing is rebuilt."""
+    if isinstance(value, str):
+        return _UNWRITABLE_RE.search(value) is not None
+    if isinstance(value, Attachment):
+        return _unwritable(vars(value))
+    if isinstance(value, dict):
+        return any(_unwritable(inner) for inner in value.values())
+    if isinstance(value, list):
+        return any(_unwritable(inner) for inner in value)
+    return False
+
+
 def sanitise_item(adapter: ItemAdapter, crawler: Crawler) -> int:
     """Sanitise every string of the item in place; count and log what was changed."""
     changed = 0
     for field in list(adapter.keys()):
-        value, count = _sanitised(adapter[field])
+        if not _unwritable(value := adapter[field]):
+            continue
+        value, count = _sanitised(value)
         if count:
             adapter[field] = value
             changed += count

@@ -13,12 +13,12 @@ import os
 from pathlib import Path
 from typing import IO, Any
 
-from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
 from cstocrawl.extensions.run import RunLifecycle
+from cstocrawl.items import as_record
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ class JsonLinesWriterPipeline:
         if self.write_error is not None:  # the file is torn: no line after it is worth writing
             raise DropItem(f"The dataset cannot be written ({self.write_error})")
         # Encoded whole before any byte is written: an unencodable item never tears a line.
-        line = json.dumps(ItemAdapter(item).asdict(), ensure_ascii=False).encode("utf-8") + b"\n"
+        line = json.dumps(as_record(item), ensure_ascii=False).encode("utf-8") + b"\n"
         try:
             self._file.write(line)
             self._file.flush()

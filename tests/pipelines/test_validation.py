@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import fastjsonschema
 import pytest
 from itemadapter import ItemAdapter
 from jsonschema import Draft202012Validator
@@ -14,7 +15,7 @@ from scrapy.exceptions import DropItem
 from twisted.python.failure import Failure
 
 from cstocrawl.items import Article, Attachment
-from cstocrawl.pipelines.validation import ValidationPipeline, validation_error
+from cstocrawl.pipelines.validation import ValidationPipeline, _compiled, validation_error
 from cstocrawl.schema import article_schema
 from tests.crawling import project_crawler
 
@@ -88,7 +89,11 @@ def test_a_good_item_passes() -> None:
 @pytest.mark.parametrize(
     ("path", "value", "error"),
     [
-        ("url", "http://en.odkb-csto.org/news/x/", "url: 'http://en.odkb-csto.org/news/x/' does not match"),
+        (
+            "url",
+            "http://en.odkb-csto.org/news/x/",
+            "url: 'http://en.odkb-csto.org/news/x/' does not match",
+        ),
         ("url", "https://example.org/news/x/", "url: 'https://example.org/news/x/' does not match"),
         ("url", ..., "(item): 'url' is a required property"),
         ("lang", "de", "lang: 'de' is not one of ['en', 'ru']"),
@@ -102,7 +107,11 @@ def test_a_good_item_passes() -> None:
         ("crawled_at", "2026-01-02 03:04:05", "crawled_at: '2026-01-02 03:04:05' does not match"),
         ("content_sha256", "xyz", "content_sha256: 'xyz' does not match"),
         ("extra", 1, "(item): Additional properties are not allowed ('extra' was unexpected)"),
-        ("attachments/0/path", "../../etc/passwd", "attachments/0/path: '../../etc/passwd' does not match"),
+        (
+            "attachments/0/path",
+            "../../etc/passwd",
+            "attachments/0/path: '../../etc/passwd' does not match",
+        ),
         ("attachments/0/sha256", None, "attachments/0/sha256: None is not of type 'string'"),
         ("attachments/0/size", -1, "attachments/0/size: -1 is less than the minimum of 0"),
         ("attachments/0/status", "ok", "attachments/0/status: 'ok' is not one of"),
@@ -113,6 +122,8 @@ def test_a_good_item_passes() -> None:
 def test_each_broken_field_is_rejected(path: str, value: Any, error: str) -> None:
     found = validation_error(broken(path, value))
     assert found is not None and found.startswith(error), found
+    with pytest.raises(fastjsonschema.JsonSchemaValueException):  # the fast check agrees
+        _compiled()(broken(path, value))
 
 
 def article(record: dict[str, Any]) -> Article:
@@ -152,7 +163,9 @@ def test_an_invalid_item_is_dropped_into_the_rejects_file(
     validation.close_spider()
     lines = (tmp_path / "news" / "run7.rejects.jsonl").read_text(encoding="utf-8").splitlines()
     error = "published: '10.06.2022' does not match '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'"
-    assert [json.loads(line) for line in lines] == [{"url": GOOD["url"], "error": error, "item": bad}]
+    assert [json.loads(line) for line in lines] == [
+        {"url": GOOD["url"], "error": error, "item": bad}
+    ]
     assert crawler.stats.get_value("cstocrawl/invalid") == 1
     assert f"Invalid article {GOOD['url']}: {error}" in caplog.text
 
