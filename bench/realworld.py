@@ -123,10 +123,14 @@ def cause_of(html: str, url: str, text: str, expected: dict[str, list[str]]) -> 
     return "partial"
 
 
-def run(root: Path, limit: int | None = None) -> tuple[list[PageResult], dict[str, float]]:
-    """Every page through both extractors; per-extractor CPU seconds in the second value."""
+def run(
+    root: Path, limit: int | None = None, only: str | None = None
+) -> tuple[list[PageResult], dict[str, float]]:
+    """Every page through both extractors (or `only` one); CPU seconds of each beside."""
     data: dict[str, dict[str, list[str]]] = json.loads((root / "evaldata.json").read_text())
     extractors: dict[str, Callable[[str, str], str]] = {OURS: ours, TRAFILATURA: theirs}
+    if only:
+        extractors = {only: extractors[only]}
     cpu = dict.fromkeys(extractors, 0.0)
     results: list[PageResult] = []
     for url, expected in list(data.items())[:limit]:
@@ -153,7 +157,7 @@ def table(results: list[PageResult], cpu: dict[str, float]) -> str:
         "| pages with no passage found | CPU ms a page |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for label in (OURS, TRAFILATURA):
+    for label in cpu:
         total = Counts()
         for result in results:
             total.add(result.counts[label])
@@ -181,7 +185,7 @@ def worst(results: list[PageResult], count: int) -> str:
     rows = ["causes: " + ", ".join(f"{cause} {n}" for cause, n in ranked)]
     rows += ["| file | ours tp/fn/fp | trafilatura tp/fn/fp | cause |", "|---|---|---|---|"]
     for result in sorted(results, key=badness, reverse=True)[:count]:
-        mine, other = result.counts[OURS], result.counts[TRAFILATURA]
+        mine, other = result.counts[OURS], result.counts.get(TRAFILATURA, Counts())
         rows.append(
             f"| {result.file} | {mine.tp}/{mine.fn}/{mine.fp} | {other.tp}/{other.fn}/{other.fp} "
             f"| {result.cause} |"
@@ -194,13 +198,14 @@ def main() -> int:
     parser.add_argument("path", type=Path, help="folder holding evaldata.json and eval/")
     parser.add_argument("--worst", type=int, default=30, help="how many of the worst pages to list")
     parser.add_argument("--limit", type=int, default=None, help="only the first N pages")
+    parser.add_argument("--only", choices=(OURS, TRAFILATURA), help="one extractor alone")
     parser.add_argument("--json", type=Path, default=None, help="write per-page results here")
     args = parser.parse_args()
     if not (args.path / "evaldata.json").is_file():
         print(f"no evaldata.json in {args.path}", file=sys.stderr)
         return 64
     warnings.simplefilter("ignore")
-    results, cpu = run(args.path, args.limit)
+    results, cpu = run(args.path, args.limit, args.only)
     load = os.getloadavg()[0]
     print(f"Command: `python -m bench.realworld {args.path}`; load average {load:.2f}")
     print(f"Machine: {machine()}; trafilatura {trafilatura.__version__}\n")

@@ -1,0 +1,33 @@
+"""The article's edges on hand-written pages shaped like real ones, one defeated assumption each.
+
+No listing evidence (as under `scrapy parse`): the page alone says where the article is.
+"""
+
+from cstocrawl.parsing.detail import parse_detail
+
+URL = "https://blog.example.org/2024/05/garden-notes/"
+PROSE = [
+    "The spring was late this year, and the first sowing went into cold ground in early May.",
+    "We covered the beds with fleece at night and lifted it every morning before nine.",
+    "By the end of the month the beans had caught up with the ones sown a fortnight earlier.",
+]
+PARAGRAPHS = "".join(f"<p>{text}</p>" for text in PROSE)
+MENU = """<ul class="menu"><li><a href="/">Home</a></li><li><a href="/about/">About</a></li>
+<li><a href="/archive/">Archive</a></li></ul>"""
+
+
+def test_a_class_hint_on_body_is_not_boilerplate() -> None:
+    """`<body class="no-sidebar header-aligned-left">`: the hint names the page's layout (and no
+    heading shows where the article is)."""
+    html = f"""<html><body class="no-sidebar header-aligned-left">{MENU}
+    <div>{PARAGRAPHS}</div></body></html>"""
+    assert parse_detail(html, URL).paragraphs == PROSE
+
+
+def test_a_class_hint_on_the_block_holding_the_prose_is_not_boilerplate() -> None:
+    """A wrapper named like a header (`site-header-wrap`) that holds the whole article."""
+    html = f"""<html><body><div class="site-header-wrap">{MENU}<div class="entry">
+    <h2>Garden notes</h2>{PARAGRAPHS}</div></div>
+    <div class="widget"><p>Subscribe to our newsletter for more garden notes.</p></div>
+    </body></html>"""
+    assert parse_detail(html, URL).paragraphs == PROSE
