@@ -31,3 +31,15 @@ def test_a_class_hint_on_the_block_holding_the_prose_is_not_boilerplate() -> Non
     <div class="widget"><p>Subscribe to our newsletter for more garden notes.</p></div>
     </body></html>"""
     assert parse_detail(html, URL).paragraphs == PROSE
+
+
+def test_the_title_in_a_hero_header_and_the_text_in_a_sibling() -> None:
+    """`<header>` with the title, a dek, a byline and a caption; the prose in the next section."""
+    html = f"""<html><head><title>Garden notes</title></head><body>{MENU}
+    <article><div class="hero"><h1>Garden notes</h1>
+    <p class="dek">A late spring, and what it taught us.</p><p>By Jane Doe, 3 May 2024</p>
+    <figure><img src="/img/beds.jpg"><figcaption>The beds under fleece.</figcaption></figure>
+    </div><section class="text">{PARAGRAPHS}</section></article>
+    <footer><p>Example blog, 12 Garden Lane</p></footer></body></html>"""
+    page = parse_detail(html, URL)
+    assert (page.title, page.paragraphs) == ("Garden notes", PROSE)
