@@ -69,6 +69,8 @@ GALLERY_LABEL = 40
 _BYLINE_SEPARATOR_RE = re.compile(r"\s+[·•|/—–]\s+")
 # A label opening a byline part: "Published:", "Опубликовано:".
 _LABEL_PREFIX_RE = re.compile(r"^[^\W\d_]+(?:\s+[^\W\d_]+){0,2}\s*:\s*")
+# A block holding the title with a third of the prose beside it or less is the article's header.
+THIN_HEADER = 1
 # A line between the title and the body's known start longer than this is prose, not a header.
 HEADER_LINE = 200
 # A date this many lines above the title may still be its own ("date above the title" templates).
@@ -447,6 +449,25 @@ def _article_block(layout: Layout, title_index: int, header: _Header) -> etree._
     return parent if parent is not None else anchor
 
 
+def _beside_the_header(
+    layout: Layout, title_index: int, article: etree._Element
+) -> tuple[int, etree._Element, etree._Element] | None:
+    """Where the article's prose starts, its block and core, when the block holding the title is
+    a header or hero (the title, a dek, a byline, a caption) and the text stands after it: the
+    body starts in the block with the most prose."""
+    densest = _densest_block(layout)
+    if densest is None:
+        return None
+    _, container, core = densest
+    if inside(core, article):
+        return None
+    if layout.free_prose(article) * THIN_HEADER >= layout.free_prose(container):
+        return None
+    after = layout.lines[title_index + 1 :]
+    start = next((n for n, line in enumerate(after) if inside(line.element, core)), None)
+    return None if start is None else (title_index + 1 + start, container, core)
+
+
 def _locate_article(
     layout: Layout, found: TitleLine, opening: int | None
 ) -> tuple[_Header, etree._Element, etree._Element] | None:
@@ -455,7 +476,14 @@ def _locate_article(
     if found.index is not None:
         core = layout.lines[found.index].element
         header = _read_header(layout, found.index + 1, found.text, core, opening)
-        return header, _article_block(layout, found.index, header), core
+        article = _article_block(layout, found.index, header)
+        if (beside := _beside_the_header(layout, found.index, article)) is None:
+            return header, article, core
+        start, article, prose = beside
+        moved = _read_header(layout, start, found.text, prose, opening)
+        date_text = moved.date_text or header.date_text
+        header = _Header(moved.end, date_text, moved.glued, header.lines + moved.lines)
+        return header, article, prose
     if (densest := _densest_block(layout)) is None:
         return None
     start, article, core = densest

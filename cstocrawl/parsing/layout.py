@@ -36,6 +36,34 @@ class Layout:
         self.section_paths = _ancestor_paths(url)
         self._free: dict[etree._Element, int] | None = None
         self._holders_of: dict[etree._Element, frozenset[etree._Element]] = {}
+        self._hinted: dict[etree._Element, bool] = {}
+        for line in self.lines:
+            line.boilerplate = line.boilerplate and self.in_boilerplate(line.element)
+
+    def is_boilerplate(self, element: etree._Element) -> bool:
+        """A boilerplate container by tag or class name, unless it is the page itself or holds
+        most of the page's prose outside a link list: `<body class="no-sidebar">`, a
+        `site-header` around it all."""
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag in ("html", "body") or not is_boilerplate_container(element):
+            return False
+        return self.is_link_list(element) or self.prose(element) * 2 <= self.page_prose
+
+    def in_boilerplate(self, element: etree._Element) -> bool:
+        """Whether `element` or a block around it is boilerplate (`is_boilerplate`)."""
+        chain: list[etree._Element] = []
+        current: etree._Element | None = element
+        found = False
+        while current is not None:
+            if current in self._hinted:
+                found = self._hinted[current]
+                break
+            chain.append(current)
+            current = current.getparent()
+        for node in reversed(chain):  # from the outermost, each inherits its parent's verdict
+            found = found or self.is_boilerplate(node)
+            self._hinted[node] = found
+        return found
 
     def prose(self, element: etree._Element) -> int:
         """Visible characters outside links."""
@@ -175,11 +203,11 @@ def inside(element: etree._Element, container: etree._Element) -> bool:
     return element is container or any(a is container for a in element.iterancestors())
 
 
-def boilerplate_below(element: etree._Element, container: etree._Element) -> bool:
+def boilerplate_below(layout: Layout, element: etree._Element, container: etree._Element) -> bool:
     """A class-named or semantic boilerplate container between `element` and the article."""
     current: etree._Element | None = element
     while current is not None and current is not container:
-        if is_boilerplate_container(current):
+        if layout.is_boilerplate(current):
             return True
         current = current.getparent()
     return False
@@ -199,4 +227,4 @@ def not_the_article(layout: Layout, line: Line, anchor: etree._Element) -> bool:
     (the title, or the article's prose): a class name around the whole article never counts."""
     if layout.in_frame(line) or layout.in_link_list(line.element, anchor):
         return True
-    return boilerplate_below(line.element, common_ancestor(line.element, anchor))
+    return boilerplate_below(layout, line.element, common_ancestor(line.element, anchor))

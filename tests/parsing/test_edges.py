@@ -1,0 +1,45 @@
+"""The article's edges on hand-written pages shaped like real ones, one defeated assumption each.
+
+No listing evidence (as under `scrapy parse`): the page alone says where the article is.
+"""
+
+from cstocrawl.parsing.detail import parse_detail
+
+URL = "https://blog.example.org/2024/05/garden-notes/"
+PROSE = [
+    "The spring was late this year, and the first sowing went into cold ground in early May.",
+    "We covered the beds with fleece at night and lifted it every morning before nine.",
+    "By the end of the month the beans had caught up with the ones sown a fortnight earlier.",
+]
+PARAGRAPHS = "".join(f"<p>{text}</p>" for text in PROSE)
+MENU = """<ul class="menu"><li><a href="/">Home</a></li><li><a href="/about/">About</a></li>
+<li><a href="/archive/">Archive</a></li></ul>"""
+
+
+def test_a_class_hint_on_body_is_not_boilerplate() -> None:
+    """`<body class="no-sidebar header-aligned-left">`: the hint names the page's layout (and no
+    heading shows where the article is)."""
+    html = f"""<html><body class="no-sidebar header-aligned-left">{MENU}
+    <div>{PARAGRAPHS}</div></body></html>"""
+    assert parse_detail(html, URL).paragraphs == PROSE
+
+
+def test_a_class_hint_on_the_block_holding_the_prose_is_not_boilerplate() -> None:
+    """A wrapper named like a header (`site-header-wrap`) that holds the whole article."""
+    html = f"""<html><body><div class="site-header-wrap">{MENU}<div class="entry">
+    <h2>Garden notes</h2>{PARAGRAPHS}</div></div>
+    <div class="widget"><p>Subscribe to our newsletter for more garden notes.</p></div>
+    </body></html>"""
+    assert parse_detail(html, URL).paragraphs == PROSE
+
+
+def test_the_title_in_a_hero_header_and_the_text_in_a_sibling() -> None:
+    """`<header>` with the title, a dek, a byline and a caption; the prose in the next section."""
+    html = f"""<html><head><title>Garden notes</title></head><body>{MENU}
+    <article><div class="hero"><h1>Garden notes</h1>
+    <p class="dek">A late spring, and what it taught us.</p><p>By Jane Doe, 3 May 2024</p>
+    <figure><img src="/img/beds.jpg"><figcaption>The beds under fleece.</figcaption></figure>
+    </div><section class="text">{PARAGRAPHS}</section></article>
+    <footer><p>Example blog, 12 Garden Lane</p></footer></body></html>"""
+    page = parse_detail(html, URL)
+    assert (page.title, page.paragraphs) == ("Garden notes", PROSE)
