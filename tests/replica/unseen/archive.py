@@ -19,7 +19,7 @@ from typing import ClassVar
 
 from ..content import Article
 from ..markup import LISTING_TITLES
-from .base import FormalRenderer, Picture, Text
+from .base import FormalRenderer, Picture
 
 SKIN = "/bitrix/templates/archive/img"
 
@@ -151,14 +151,12 @@ class ArchiveRenderer(FormalRenderer):
         parts = self.blocks(article, self._rng("body", article.id))
         opening, middle, closing = self.split(article, parts)
         html = []
-        salutations: list[Text] = []
-        for line in opening:
-            if line.html.strip().isupper() or any(char.isdigit() for char in line.html):
+        for line, text in zip(opening, article.body, strict=False):  # told apart on clean text
+            assert isinstance(text, str)
+            if text.isupper() or any(char.isdigit() for char in text):
                 html.append(f"<strong>{line.html}</strong><br><br>")
-            else:
-                salutations.append(line)
-        if salutations:
-            html.append("<br><br>".join(line.html for line in salutations) + "<br><br>")
+            else:  # salutations: "Dear colleagues!<br><br>Ladies and gentlemen!<br><br>"
+                html.append(f"{line.html}<br><br>")
         for part in middle:
             if isinstance(part, Picture):
                 html.append(
