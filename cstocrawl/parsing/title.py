@@ -79,12 +79,22 @@ def find_title(layout: Layout, candidates: list[str], opening: int | None) -> Ti
         if opening is not None and named.index < opening:
             dated = _dated_heading_before(layout, opening, named.index)
             if dated is not None:
-                return _line_title(layout, dated)
+                titled = _line_title(layout, dated)
+                # Never from the listing's link text to another line ("Dear colleagues!").
+                if not _prints_link_text(layout, named) or _prints_link_text(layout, titled):
+                    return titled
         return named
     if candidates:
         return TitleLine(None, candidates[0])
     heading = _likeliest_heading(layout, opening)
     return _line_title(layout, heading) if heading is not None else TitleLine(None, None)
+
+
+def _prints_link_text(layout: Layout, found: TitleLine) -> bool:
+    """The line is the listing's link text, verbatim: the title, whatever stands after it (a
+    salutation or a dateline under a date is the body's first line, not a dated title)."""
+    listed = layout.evidence.title
+    return bool(listed and found.text) and normalise(found.text or "") == normalise(listed or "")
 
 
 def _line_title(layout: Layout, index: int) -> TitleLine:
