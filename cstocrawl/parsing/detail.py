@@ -50,7 +50,7 @@ from cstocrawl.parsing.layout import (
 )
 from cstocrawl.parsing.lines import Line, max_depth, parse_html
 from cstocrawl.parsing.text import clean_line, is_counter
-from cstocrawl.parsing.title import TitleLine, find_title, teaser_line
+from cstocrawl.parsing.title import TEASER_MIN, TitleLine, find_title, teaser_line
 from cstocrawl.site import ATTACHMENT_EXTENSIONS, IMAGE_EXTENSIONS
 
 # How many lines after the title may still hold its date or the download line.
@@ -205,10 +205,16 @@ def _header_line(
         return _HeaderLine(titled[1])
     if (download_date := _download_date(rest)) is not None:
         return _HeaderLine(download_date)
-    if before_body and len(rest) <= HEADER_LINE:
-        beside = date_beside(rest)  # "Speeches 03.06.2025", a byline before the body
+    if before_body and (len(rest) <= HEADER_LINE or _repeats_teaser(layout, rest)):
+        beside = date_beside(rest)  # "Speeches 03.06.2025", a byline, a dek before the body
         return _HeaderLine(beside[0] if beside else None)
     return _HeaderLine(None) if _is_download_line(line, rest) else None
+
+
+def _repeats_teaser(layout: Layout, text: str) -> bool:
+    """A dek: the listing's teaser printed in the header, above the paragraph it opens."""
+    teaser = normalise(layout.evidence.teaser or "").rstrip(".… ")
+    return len(teaser) >= TEASER_MIN and normalise(text).startswith(teaser)
 
 
 def _opens_text(line: Line, text: str) -> bool:

@@ -22,6 +22,8 @@ from cstocrawl.parsing.layout import Layout
 from cstocrawl.parsing.lines import Line, element_hint
 
 TITLE_HINT = re.compile(r"title|heading|caption|zagolovok|name", re.IGNORECASE)
+# A teaser shorter than this (characters) says too little to recognise its paragraph by.
+TEASER_MIN = 20
 
 
 @dataclass
@@ -108,7 +110,7 @@ def teaser_line(layout: Layout) -> int | None:
     """The line that opens with the listing's teaser: the body's first paragraph, where known.
     A sidebar repeating the teaser links it; a class-named block is passed over if need be."""
     teaser = normalise(layout.evidence.teaser or "").rstrip(".… ")
-    if len(teaser) < 20:
+    if len(teaser) < TEASER_MIN:
         return None
     found = [
         index

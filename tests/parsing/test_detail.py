@@ -305,3 +305,22 @@ def test_a_page_printing_the_listing_s_link_text_has_that_line_as_its_title() ->
     assert page.title == title and page.problems == []
     assert page.date_text == "[29.12.2025]"
     assert page.paragraphs == ["Dear colleagues!", "Ladies and gentlemen!", LEAD, NEXT]
+
+
+def test_a_long_dek_repeating_the_teaser_above_the_text_is_header() -> None:
+    """A hero header: the h1, a dek (the listing's teaser, a long sentence) and a caption, with the
+    text in a sibling <section> whose first paragraph the teaser opens."""
+    teaser = (
+        "On 24 April 2024, in Moscow, at the CSTO Secretariat, consultations of the CSTO member "
+        "states on information security were held, with representatives of the foreign ministries "
+        "and the security councils of all six member states and of the CSTO Secretariat."
+    )
+    evidence = ListingEvidence(link_text=TITLE, date_text="24.04.2024", teaser=teaser)
+    html = f"""<html><body><main><article><header><p>24.04.2024</p><h1>{TITLE}</h1>
+    <p>{teaser}</p><figure><img src="/upload/iblock/1a2/DSC_4960.JPG" width="900">
+    <figcaption>DSC_4960.JPG</figcaption></figure></header>
+    <section name="articleBody"><p>{teaser} They agreed on a plan for 2025.</p><p>{NEXT}</p>
+    </section></article></main></body></html>"""
+    page = parse_detail(html, URL, evidence)
+    assert page.title == TITLE and page.date_text == "24.04.2024"
+    assert page.paragraphs == [f"{teaser} They agreed on a plan for 2025.", NEXT]
