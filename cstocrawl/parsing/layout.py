@@ -11,7 +11,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 
 from cstocrawl.parsing.evidence import ListingEvidence, normalise
-from cstocrawl.parsing.labels import is_back_link_text, is_javascript_back
+from cstocrawl.parsing.labels import is_back_link_text, is_javascript, is_javascript_back
 from cstocrawl.parsing.lines import Line, is_boilerplate_container, render_lines
 from cstocrawl.site import ALL_NEWS_PATH
 
@@ -118,7 +118,7 @@ class Layout:
         own = urlsplit(self.url).path
         for link in line.links:
             href = link.href
-            if is_javascript_back(href) or href.startswith("#"):
+            if is_javascript(href) or href.startswith("#"):
                 continue
             if urlsplit(urljoin(self.url, href)).path != own and link.text:
                 return True
@@ -128,9 +128,10 @@ class Layout:
         """A line made only of back links, known by their words or by where they point."""
         if is_back_link_text(line.text):
             return True
-        if not line.links or not all(
-            self._is_back_link(link.href, link.text) for link in line.links
-        ):
+        # Scripts that do not go back (print, share popups) may stand beside back links.
+        links = [link for link in line.links if not is_javascript(link.href)]
+        links += [link for link in line.links if is_javascript_back(link.href)]
+        if not links or not all(self._is_back_link(link.href, link.text) for link in links):
             return False
         rest = normalise(line.text)
         for link in line.links:
