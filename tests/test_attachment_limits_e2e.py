@@ -36,7 +36,7 @@ BIG_DOCX = "/upload/iblock/445/445f13a1a614da95468ef5951f1fd1ad.docx"
 @cache
 def inflating_docx() -> bytes:
     """A .docx whose document part inflates to 180 MiB of one-letter runs: within the 200 MiB zip
-    cap, but inflating it (ours, then python-docx's) passes 250 MiB before any parsing (issue 21)."""
+    cap, but inflating it (ours, then python-docx's) passes 250 MiB before any parsing: issue 21."""
     return one_letter_runs_docx(180 * MB)
 
 
