@@ -117,7 +117,7 @@ def test_one_sigterm_stops_a_crawl_whose_worker_reads_a_file_for_hours(tmp_path:
         try:
             workers = wait_for_extraction(site, crawl_process)
             crawl_process.send_signal(signal.SIGTERM)
-            returncode = crawl_process.wait(timeout=60)
+            returncode = crawl_process.wait(timeout=120)
         finally:
             crawl_process.kill()
             crawl_process.wait()
