@@ -131,12 +131,12 @@ def upload_hits(site: ReplicaSite) -> int:
 
 
 def hold(site: ReplicaSite, *, after_articles: int = 0) -> threading.Event:
-    """Hold the replica's answers until the returned event is set: a run caught half-way cannot
-    finish meanwhile, however slow the machine (issue 21), where a delay only makes it unlikely.
+    """Hold the replica's answers until the returned event is set, so a run caught half-way cannot
+    finish first however slow the machine (a delay only made that unlikely; issue 21).
 
-    robots.txt and attachments always answer, and so does everything until `after_articles`
-    article pages (of the site's articles now) were answered. A request is counted in `hits` when
-    it arrives. Set the event before the server stops (`try`/`finally`).
+    robots.txt and attachments always answer, and everything does until `after_articles` of the
+    site's articles were answered; `hits` counts a request when it arrives. Set the event in a
+    `finally`, before the server stops.
     """
     released = threading.Event()
     answer = site.respond

@@ -73,7 +73,7 @@ def test_a_second_run_exits_at_once_while_the_lock_is_held(tmp_path: Path) -> No
             cwd=REPO,
             capture_output=True,
             text=True,
-            timeout=60,
+            timeout=120,
             check=False,
         )
     assert second.returncode == Exit.LOCKED == 75

@@ -235,7 +235,7 @@ def test_a_bad_argument_to_the_cron_runner_creates_nothing(
         cwd=REPO,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=120,
         check=False,
     )
     assert (result.returncode, result.stdout) == (64, "")
@@ -285,7 +285,7 @@ def test_an_output_dir_that_cannot_be_written_is_one_line(tmp_path: Path) -> Non
         cwd=REPO,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=120,
         check=False,
     )
     assert result.returncode == 73
@@ -474,7 +474,7 @@ def test_scrapy_shell_works_and_records_nothing(
         code,
         "-s",
         f"CSTOCRAWL_OUTPUT_DIR={output}",
-        timeout=60,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout == f"{(200, base_url + article.path)}\n"
@@ -523,7 +523,7 @@ def test_scrapy_fetch_works_and_records_nothing(
 
 def test_scrapy_check_works_and_records_nothing(output: Path) -> None:
     before, paths = on_disk(output), tree(output)
-    result = scrapy("check", "-s", f"CSTOCRAWL_OUTPUT_DIR={output}", timeout=60)
+    result = scrapy("check", "-s", f"CSTOCRAWL_OUTPUT_DIR={output}", timeout=120)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Ran 0 contracts" in result.stderr
     assert_nothing_recorded(output, before, paths)

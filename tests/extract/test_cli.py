@@ -22,7 +22,7 @@ def cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
         encoding="utf-8",
         cwd=ROOT,
         check=False,
-        timeout=60,
+        timeout=120,
     )
 
 
