@@ -292,7 +292,9 @@ class State:
 
     def latest_items(self) -> Iterator[str]:
         """The latest version of every article (JSON), newest publication first, with all the
-        aliases ever recorded for it (sorted), whichever version first showed them."""
+        aliases ever recorded for it (sorted), whichever version first showed them, but those
+        that split off as articles of their own."""
+        articles = {url for (url,) in self._db.execute("SELECT url FROM articles")}
         rows = self._db.execute(
             "SELECT item, (SELECT json_group_array(alias) FROM"
             "  (SELECT alias FROM aliases WHERE article = articles.url ORDER BY alias))"
@@ -300,7 +302,8 @@ class State:
         )
         for item, aliases in rows:
             record = json.loads(item)
-            record["aliases"] = sorted(set(record.get("aliases") or []) | set(json.loads(aliases)))
+            known = set(record.get("aliases") or []) | set(json.loads(aliases))
+            record["aliases"] = sorted(known - articles)
             yield json.dumps(record, ensure_ascii=False)
 
     def attachment(self, url: str) -> tuple[str, str] | None:

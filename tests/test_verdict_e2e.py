@@ -202,6 +202,9 @@ def test_an_error_body_or_a_maintenance_page_never_replaces_a_known_article(
         day2 = crawl(base_url, tmp_path, run_id="day2", settings=DAY)
     assert day1.returncode == 0, day1.stderr[-3000:]
     assert day2.returncode == 0, day2.stderr[-3000:]
+    # Nothing written, the stored versions kept (before: both replaced, exit 0).
+    assert read_dataset(tmp_path, "day2") == []
+    assert_records(read_latest(tmp_path), truth)
     manifest = read_manifest(tmp_path, "day2")
     held = {entry["url"]: entry for entry in manifest["held"]}
     assert held == {
@@ -216,8 +219,6 @@ def test_an_error_body_or_a_maintenance_page_never_replaces_a_known_article(
             "reason": "title_only_from_listing",
         },
     }
-    assert read_dataset(tmp_path, "day2") == []
-    assert_records(read_latest(tmp_path), truth)
 
 
 # --- No page overwrites another's record on its own say-so ---------------------------------------

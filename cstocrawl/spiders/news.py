@@ -393,11 +393,20 @@ class NewsSpider(scrapy.Spider):
         return claimed_by
 
     def claim_unchecked(self, failure: Failure) -> Iterator[Article]:
-        """The declared article could not be fetched: the claiming page stays its own article."""
+        """The declared article could not be fetched: the claiming page stays its own article.
+        A re-extraction of WARC files written before claims were checked lacks the declared page:
+        the declaration is taken as the run that archived them took it."""
         request: scrapy.Request = failure.request  # type: ignore[attr-defined]  # set by Scrapy
         claimed_by: Article = request.cb_kwargs["claimed_by"]
+        declared: str = request.cb_kwargs["canonical_url"]
+        if isinstance(failure.value, NotArchived):
+            self.crawler.stats.inc_value("cstocrawl/replay/not_archived/claim")
+            claimed_by.aliases = [claimed_by.url]
+            claimed_by.url, claimed_by.section = declared, self.site.section_of(declared) or ""
+            yield claimed_by
+            return
         error = f"it could not be fetched ({type(failure.value).__name__})"
-        self._canonical_ignored(claimed_by.url, request.cb_kwargs["canonical_url"], error)
+        self._canonical_ignored(claimed_by.url, declared, error)
         yield claimed_by
 
     def _canonical_ignored(self, url: str, declared: str, why: str) -> None:

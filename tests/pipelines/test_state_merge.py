@@ -11,14 +11,16 @@ from typing import Any
 
 import pytest
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
+from scrapy.exceptions import DropItem, IgnoreRequest
 from scrapy.http import HtmlResponse, Request
+from twisted.python.failure import Failure
 
 from cstocrawl.extensions.run import RunLifecycle
 from cstocrawl.items import Article
 from cstocrawl.pipelines.cleaning import content_sha256
 from cstocrawl.pipelines.state import StatePipeline
 from cstocrawl.state import State, state_path
+from cstocrawl.warc import NotArchived
 from tests.crawling import project_crawler
 
 MIRROR = "http://127.0.0.1:8800"
@@ -101,6 +103,25 @@ def test_a_claim_is_confirmed_only_by_the_same_page(tmp_path: Path) -> None:
     assert own is claimed and (own.url, own.aliases) == (A_ID, [])
     assert crawler.stats.get_value("cstocrawl/article/canonical_confirmed") == 1
     assert crawler.stats.get_value("cstocrawl/article/canonical_ignored") == 1
+
+
+def test_a_claim_that_cannot_be_checked_leaves_the_page_its_own_article(tmp_path: Path) -> None:
+    """The declared article answers 404: the claim is ignored. A re-extraction whose WARC files
+    (written before claims were checked) lack the declared page takes it as that run did."""
+    crawler = crawler_for(tmp_path)
+    spider = crawler.spider
+
+    def unchecked(error: Exception) -> list[Article]:
+        [request] = parse(crawler, A_ID, page(A))
+        failure = Failure(error)
+        failure.request = request  # type: ignore[attr-defined]  # as Scrapy sets it
+        return list(spider.claim_unchecked(failure))
+
+    [own] = unchecked(IgnoreRequest("HTTP 404"))
+    assert (own.url, own.aliases) == (A_ID, [])
+    assert crawler.stats.get_value("cstocrawl/article/canonical_ignored") == 1
+    [replayed] = unchecked(NotArchived("not in the WARC files"))
+    assert (replayed.url, replayed.aliases, replayed.section) == (A, [A_ID], "news_odkb")
 
 
 # --- the state pipeline ---
