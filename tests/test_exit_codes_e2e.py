@@ -268,6 +268,48 @@ def test_bad_usage_is_one_line_too(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+BAD_SETTINGS = [
+    (
+        "CSTOCRAWL_OUTPT_DIR=/data/csto",
+        "unknown setting CSTOCRAWL_OUTPT_DIR; did you mean CSTOCRAWL_OUTPUT_DIR?",
+    ),
+    ("DOWNLOAD_DELAY=abc", "-s DOWNLOAD_DELAY=abc: expected a number of at least 0"),
+    ("CSTOCRAWL_WARC=maybe", "-s CSTOCRAWL_WARC=maybe: expected True or False (or 1 or 0)"),
+    ("LOG_LEVEL=LOUD", "-s LOG_LEVEL=LOUD: expected one of CRITICAL, ERROR, WARNING, INFO, DEBUG"),
+    (
+        "CSTOCRAWL_ATTACHMENT_TIMEOUT=-5",
+        "-s CSTOCRAWL_ATTACHMENT_TIMEOUT=-5: expected a number of at least 0",
+    ),
+]
+
+
+@pytest.mark.parametrize("runner", ["scrapy crawl", "cron"])
+@pytest.mark.parametrize(("setting", "message"), BAD_SETTINGS)
+def test_a_bad_setting_is_one_line_and_nothing_on_disk(
+    tmp_path: Path, runner: str, setting: str, message: str
+) -> None:
+    """Run where a user stands (the default output dir is ./output): nothing appears there."""
+    command = [
+        sys.executable,
+        "-m",
+        *(["scrapy", "crawl"] if runner == "scrapy crawl" else ["cstocrawl.cron"]),
+    ]
+    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "cstocrawl.settings", "PYTHONPATH": str(REPO)}
+    result = subprocess.run(
+        [*command, "news", "-s", setting],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    prog = "cstocrawl" if runner == "scrapy crawl" else "cstocrawl.cron"
+    assert (result.returncode, result.stdout) == (64, "")
+    assert result.stderr == f"{prog}: {message} (exit 64)\n"
+    assert list(tmp_path.iterdir()) == []  # no output/, state.sqlite, cron.lock or log
+
+
 # --- row 7: an output dir that cannot be written --------------------------------------------------
 
 

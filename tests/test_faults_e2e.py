@@ -312,7 +312,7 @@ def test_bad_attachments_invalid_items_and_hostile_names(tmp_path: Path) -> None
         "CSTOCRAWL_ATTACHMENT_MAXSIZE": "100000",
         "CSTOCRAWL_ATTACHMENT_MAX_UNCOMPRESSED": "1000000",
         "ITEM_PIPELINES": json.dumps(pipelines),
-        "CSTOCRAWL_TEST_CORRUPT_URL": invalid.url,
+        "TESTS_CORRUPT_URL": invalid.url,
     }
     with serve(site) as base:
         result = crawl(base, tmp_path, settings=settings)
@@ -387,7 +387,7 @@ def test_item_errors_are_rejected_and_counted_and_bad_text_is_sanitised(tmp_path
     site.set_fault(pdf_article.attachment.path, Fault(200, surrogate_pdf(), content_type=PDF_TYPE))
     failing = next(a for a in site.articles if a.section == "smi")
     pipelines = {**project_settings.ITEM_PIPELINES, "tests.pipelines.corrupting.FailOne": 250}
-    settings = {"ITEM_PIPELINES": json.dumps(pipelines), "CSTOCRAWL_TEST_FAIL_URL": failing.url}
+    settings = {"ITEM_PIPELINES": json.dumps(pipelines), "TESTS_FAIL_URL": failing.url}
     with serve(site) as base:
         result = crawl(base, tmp_path, settings=settings)
     assert result.returncode == 0, result.stderr[-3000:]

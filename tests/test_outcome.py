@@ -14,7 +14,7 @@ from scrapy.utils.test import get_crawler
 
 from cstocrawl.lock import RunLock
 from cstocrawl.outcome import Exit, Outcome, Refused, judge, summary, verdict
-from cstocrawl.preflight import check_run, check_state, check_writable
+from cstocrawl.preflight import RULES, check_run, check_settings, check_state, check_writable
 from cstocrawl.spiders.news import Arguments, NewsSpider
 from cstocrawl.state import State, state_path
 from tests.crawling import project_settings
@@ -98,6 +98,34 @@ def refusal(call: Any, *args: Any) -> Outcome:
         ),
         ("CSTOCRAWL_TODAY", "today", "-s CSTOCRAWL_TODAY=today: expected a date, YYYY-MM-DD"),
         (
+            "CSTOCRAWL_OUTPT_DIR",
+            "/data/csto",
+            "unknown setting CSTOCRAWL_OUTPT_DIR; did you mean CSTOCRAWL_OUTPUT_DIR?",
+        ),
+        ("DOWNLOAD_DELAY", "abc", "-s DOWNLOAD_DELAY=abc: expected a number of at least 0"),
+        ("DOWNLOAD_DELAY", "-1", "-s DOWNLOAD_DELAY=-1: expected a number of at least 0"),
+        ("CSTOCRAWL_WARC", "maybe", "-s CSTOCRAWL_WARC=maybe: expected True or False (or 1 or 0)"),
+        (
+            "LOG_LEVEL",
+            "LOUD",
+            "-s LOG_LEVEL=LOUD: expected one of CRITICAL, ERROR, WARNING, INFO, DEBUG",
+        ),
+        (
+            "CSTOCRAWL_ATTACHMENT_TIMEOUT",
+            "-5",
+            "-s CSTOCRAWL_ATTACHMENT_TIMEOUT=-5: expected a number of at least 0",
+        ),
+        (
+            "CONCURRENT_REQUESTS",
+            "2.5",
+            "-s CONCURRENT_REQUESTS=2.5: expected a whole number of at least 1",
+        ),
+        (
+            "CSTOCRAWL_MAX_PAGES",
+            "",
+            "-s CSTOCRAWL_MAX_PAGES=: expected a whole number of at least 1",
+        ),
+        (
             "EXTENSIONS",
             {"nonexistent.Ext": 1},
             "-s EXTENSIONS: cannot load nonexistent.Ext (No module named 'nonexistent')",
@@ -108,6 +136,22 @@ def test_a_bad_setting_is_refused(tmp_path: Path, name: str, value: Any, message
     settings = Settings({"CSTOCRAWL_OUTPUT_DIR": str(tmp_path / "out"), name: value})
     assert refusal(check_run, NewsSpider, {}, settings) == Outcome(Exit.USAGE, message)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_project_settings_and_what_a_user_may_type_pass(tmp_path: Path) -> None:
+    check_settings(Settings(project_settings(tmp_path)))
+    typed = {"DOWNLOAD_DELAY": "2", "CSTOCRAWL_WARC": "false", "LOG_LEVEL": "WARNING"}
+    check_settings(Settings(project_settings(tmp_path, **typed, CSTOCRAWL_TODAY="2026-01-02")))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_every_project_setting_with_a_value_to_check_has_a_rule() -> None:
+    """A setting added to settings.py without a rule would go unchecked."""
+    import cstocrawl.settings as project
+
+    checked_elsewhere = {"CSTOCRAWL_OUTPUT_DIR", "CSTOCRAWL_RUN_ID", "CSTOCRAWL_REPLAY_WARCS"}
+    names = {name for name in vars(project) if name.startswith("CSTOCRAWL_")}
+    assert names - checked_elsewhere == {name for name in RULES if name.startswith("CSTOCRAWL_")}
 
 
 def test_an_output_dir_that_is_a_file_or_cannot_be_written_is_refused(tmp_path: Path) -> None:
