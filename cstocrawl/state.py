@@ -296,6 +296,23 @@ class State:
         run["counts"] = json.loads(run["counts"]) if run["counts"] else None
         return run
 
+    def run_failures(self, run_id: str) -> list[tuple[str, str, str | None]]:
+        """What the run failed so far and did not fetch after all: (kind, url, error). Read before
+        the run is promoted or discarded, which settle them into the retry list."""
+        rows = self._db.execute(
+            "SELECT kind, url, error FROM pending_outcomes WHERE run_id = ?1 AND ok = 0"
+            " AND url NOT IN (SELECT url FROM pending WHERE run_id = ?1) ORDER BY kind, url",
+            (run_id,),
+        )
+        return [(kind, url, error) for kind, url, error in rows]
+
+    def run_changes(self, run_id: str) -> dict[str, str]:
+        """The run's written articles so far, new or changed, by URL (read before it is settled)."""
+        rows = self._db.execute(
+            "SELECT url, kind FROM pending WHERE run_id = ? AND item IS NOT NULL", (run_id,)
+        )
+        return dict(rows.fetchall())
+
     def pending_count(self) -> int:
         return self._count("SELECT count(*) FROM pending")
 

@@ -117,6 +117,7 @@ def test_a_site_whose_article_pages_changed_fails_the_health_check(tmp_path: Pat
     assert sorted(path.name for path in (tmp_path / "news").iterdir()) == [
         f"{run_id}.jsonl.tmp",
         f"{run_id}.manifest.json",
+        f"{run_id}.report.md",
     ]
     with State(state_path(tmp_path)) as state:
         assert state.article_count() == 0

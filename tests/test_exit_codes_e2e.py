@@ -80,6 +80,7 @@ def assert_unchanged(before: dict[str, bytes], output: Path, run_id: str) -> Non
     assert set(after) - set(before) <= {
         f"news/{run_id}.jsonl.tmp",
         f"news/{run_id}.manifest.json",
+        f"news/{run_id}.report.md",
     }
 
 
@@ -180,7 +181,8 @@ def test_a_refused_connection_fails_and_promotes_nothing(tmp_path: Path) -> None
         last_line(result.stderr),
     )
     news = tmp_path / "news"
-    assert sorted(path.name for path in news.iterdir()) == ["r1.manifest.json"]  # no empty .tmp
+    # No empty .tmp.
+    assert sorted(path.name for path in news.iterdir()) == ["r1.manifest.json", "r1.report.md"]
     manifest = json.loads((news / "r1.manifest.json").read_text(encoding="utf-8"))
     assert manifest["state"] == {"outcome": "discarded", "articles": 0}
     assert manifest["outcome"]["code"] == 69 and manifest["dataset"] is None

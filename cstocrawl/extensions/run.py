@@ -12,7 +12,9 @@ End (`spider_closed`, after the pipelines closed and the dataset file was fsynce
    one transaction (cstocrawl/state.py says why in this order); or discarded: the dataset keeps its
    `.tmp` name and the state keeps nothing the run fetched, only the failures it met (retry list);
 4. the run closed in the state, and `latest.jsonl` rebuilt from it when the run was promoted;
-5. the manifest written: `scrapy crawl` and the cron runner exit with its outcome.
+5. the manifest written: `scrapy crawl` and the cron runner exit with its outcome;
+6. the report for a person beside it (cstocrawl/report.py), from the manifest, the run's dataset
+   and the failures read before the run was settled (step 3 empties them into the retry list).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from cstocrawl.extensions import required
 from cstocrawl.extensions.health import HealthCheck
 from cstocrawl.manifest import manifest, recorded_counts, run_counts, to_json
 from cstocrawl.outcome import OK, STAT, Exit, Outcome, judge
+from cstocrawl.report import Failure, read_articles, render
 from cstocrawl.run import Run, iso_utc, utc_now
 from cstocrawl.state import Retry, State
 
@@ -89,6 +92,8 @@ class RunLifecycle:
 
     def spider_closed(self, reason: str) -> None:
         self.state.flush()  # what the state pipeline recorded, before anything is decided
+        failures = [Failure(*failure) for failure in self.state.run_failures(self.run.id)]
+        changes = self.state.run_changes(self.run.id)
         if (health := self.crawler.get_extension(HealthCheck)) is not None:
             health.check()
         for close in self._closed_before_judging:
@@ -100,6 +105,7 @@ class RunLifecycle:
             self._discard(outcome)
         self.stats.set_value(STAT, outcome.asdict())
         self._close(outcome)
+        self._write_report(failures, changes)
 
     def _promote(self) -> Outcome:
         """The dataset under its final name, then the run's articles known to the state."""
@@ -170,6 +176,21 @@ class RunLifecycle:
         write_atomically(files.manifest, [to_json(record)])
         self.manifest = record
         logger.info("Run %s closed (%s): %s", self.run.id, verdict, counts)
+
+    def _write_report(self, failures: list[Failure], changes: dict[str, str]) -> None:
+        """Never fails the run: it was judged and recorded already."""
+        files = self.run.files
+        dataset = files.dataset if files.dataset.exists() else files.partial_dataset
+        assert self.manifest is not None
+        try:
+            text = render(
+                self.manifest, read_articles(dataset, changes), failures, files.output_dir
+            )
+            write_atomically(files.report, [text.removesuffix("\n")])
+        except OSError as error:
+            logger.warning("Report %s not written: %s", files.report, error)
+            return
+        logger.info("Report: %s", files.report)
 
     def engine_stopped(self) -> None:
         self.state.close()

@@ -158,7 +158,10 @@ def test_a_discarded_run_that_wrote_nothing_leaves_no_empty_dataset(tmp_path: Pa
     crawl = Crawl(project_crawler(tmp_path))
     manifest = crawl.close(listing_pages=0)
     assert manifest["outcome"]["code"] == Exit.MARKUP
-    assert sorted(path.name for path in (tmp_path / "news").iterdir()) == ["run1.manifest.json"]
+    assert sorted(path.name for path in (tmp_path / "news").iterdir()) == [
+        "run1.manifest.json",
+        "run1.report.md",
+    ]
 
 
 def test_a_run_judged_ok_whose_articles_cannot_be_recorded_failed(
@@ -222,3 +225,27 @@ def test_components_that_record_a_run_need_its_extension(tmp_path: Path) -> None
     crawler = get_crawler(settings_dict={"CSTOCRAWL_OUTPUT_DIR": str(tmp_path)})
     with pytest.raises(NotConfigured, match="RunLifecycle is not in EXTENSIONS"):
         JsonLinesWriterPipeline.from_crawler(crawler)
+
+
+def test_the_report_is_written_beside_the_manifest_with_what_the_run_did(tmp_path: Path) -> None:
+    first = Crawl(project_crawler(tmp_path))
+    first.scrape(article(1))
+    first.close()
+
+    second = Crawl(project_crawler(tmp_path, CSTOCRAWL_RUN_ID="run2"))
+    edited = article(1)
+    edited.title = "Article 1, edited"
+    second.scrape(edited)
+    second.scrape(article(2))
+    second.state.page_failed(f"{SECTION}?PAGEN_1=2", "listing", "HTTP 500", None)
+    second.close()
+    report = (tmp_path / "news" / "run2.report.md").read_text("utf-8")
+    assert report.startswith("# Run run2: ok\n\n`cstocrawl run2: ok; 1 new, 1 changed, ")
+    assert (
+        "## New articles (1)\n\n"
+        f"- 2025-12-02 [Article 2 on collective security]({SECTION}article-2/) (news_odkb)\n\n"
+        "## Changed articles (1)\n\n"
+        f"- 2025-12-01 [Article 1, edited]({SECTION}article-1/) (news_odkb)\n\n"
+        "## Failed pages (1)\n\n"
+        f"- listing <{SECTION}?PAGEN_1=2>: HTTP 500\n\n"
+    ) in report
