@@ -17,7 +17,7 @@ from typing import Any
 from scrapy.settings import BaseSettings
 
 import cstocrawl
-from cstocrawl.outcome import Outcome
+from cstocrawl.outcome import ATTACHMENT_STATUSES, ATTACHMENTS_STAT, Outcome
 from cstocrawl.run import Run, iso_utc
 
 
@@ -33,7 +33,13 @@ def run_counts(stats: Mapping[str, Any]) -> dict[str, int]:
         + stats.get("cstocrawl/article/not_html", 0)
         + stats.get("cstocrawl/failed/item", 0)
         + dropped_by_others,
+        # Every attachment of the run's articles, those fetched now, and those that failed to
+        # download or to be read.
+        "attachments": sum(
+            stats.get(f"{ATTACHMENTS_STAT}/{status}", 0) for status in ATTACHMENT_STATUSES
+        ),
         "attachments_downloaded": stats.get("file_status_count/downloaded", 0),
+        "attachments_failed": stats.get(f"{ATTACHMENTS_STAT}/failed", 0),
     }
 
 

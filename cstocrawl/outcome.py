@@ -62,6 +62,9 @@ class Refused(Exception):
 
 
 STAT = "cstocrawl/outcome"
+# Attachments by status (cstocrawl/pipelines/attachments.py), and the downloads that failed.
+ATTACHMENTS_STAT = "cstocrawl/attachments"
+ATTACHMENT_STATUSES = ("downloaded", "stored", "failed", "unsupported")
 
 
 def _unreachable(stats: Mapping[str, Any]) -> str | None:
@@ -80,7 +83,30 @@ def _unreachable(stats: Mapping[str, Any]) -> str | None:
     return f"site unreachable: none of the {failed} listing {pages} could be fetched{cause}"
 
 
-def judge(stats: Mapping[str, Any], reason: str | None, max_errors: int) -> Outcome:
+# Fewer failed attachments than this never fail a run, whatever their share: one broken file
+# must not keep a day's articles out of the dataset.
+MIN_ATTACHMENT_FAILURES = 3
+
+
+def _attachments_lost(stats: Mapping[str, Any], max_ratio: float) -> str | None:
+    """Why the run lost too many attachments (not downloaded, or not read): the file host is
+    down, or the extraction limits are wrong; never an "ok" run with every file failed."""
+    failed = stats.get(f"{ATTACHMENTS_STAT}/failed", 0)
+    total = sum(stats.get(f"{ATTACHMENTS_STAT}/{status}", 0) for status in ATTACHMENT_STATUSES)
+    if failed < MIN_ATTACHMENT_FAILURES or failed <= max_ratio * total:
+        return None
+    return (
+        f"{failed} of {total} attachments failed (at most {max_ratio:.0%} allowed, "
+        "CSTOCRAWL_MAX_ATTACHMENT_FAILURE_RATIO)"
+    )
+
+
+def judge(
+    stats: Mapping[str, Any],
+    reason: str | None,
+    max_errors: int,
+    max_attachment_failures: float = 1.0,
+) -> Outcome:
     """The outcome of a closing run from its stats: OK only when it may be promoted."""
     if reason != "finished":
         return Outcome(Exit.FAILED, f"the crawl closed with {reason!r}")
@@ -94,6 +120,8 @@ def judge(stats: Mapping[str, Any], reason: str | None, max_errors: int) -> Outc
     errors = stats.get("log_count/ERROR", 0)
     if errors > max_errors:
         return Outcome(Exit.ERRORS, f"{errors} errors logged (at most {max_errors} allowed)")
+    if lost := _attachments_lost(stats, max_attachment_failures):
+        return Outcome(Exit.ERRORS, lost)
     return OK
 
 
@@ -116,10 +144,15 @@ def summary(prog: str, run_id: str, manifest: Mapping[str, Any] | None, outcome:
         return f"{head} (exit {int(outcome.code)})"
     counts, errors = manifest["counts"], manifest["errors"]
     if manifest["state"]["outcome"] != "promoted":
-        recorded = f"nothing recorded, {counts['failed']} failed"
+        # The reason names what failed; "0 failed" beside an unreachable site would mislead.
+        lost = {"failed": counts["failed"], "attachments failed": counts.get("attachments_failed")}
+        said = [f"{count} {what}" for what, count in lost.items() if count]
+        recorded = ", ".join(["nothing recorded", *said])
     else:
         recorded = (
             f"{counts['new']} new, {counts['changed']} changed, {counts['unchanged']} unchanged, "
-            f"{counts['failed']} failed, {counts['attachments_downloaded']} attachments downloaded"
+            f"{counts['failed']} failed; {counts.get('attachments', 0)} attachments: "
+            f"{counts['attachments_downloaded']} downloaded, "
+            f"{counts.get('attachments_failed', 0)} failed"
         )
-    return f"{head}; {recorded}, {errors} errors (exit {int(outcome.code)})"
+    return f"{head}; {recorded}; {errors} errors (exit {int(outcome.code)})"

@@ -94,6 +94,7 @@ RULES = {
     "CSTOCRAWL_RETRY_RUNS": Rule("int", 1),
     "CSTOCRAWL_MAX_PROBLEM_RATIO": Rule("float", 0, 1),
     "CSTOCRAWL_MAX_ERRORS": Rule("int", 0),
+    "CSTOCRAWL_MAX_ATTACHMENT_FAILURE_RATIO": Rule("float", 0, 1),
     "CSTOCRAWL_WORKERS": Rule("int", 0),
     "CSTOCRAWL_ATTACHMENT_WORKERS": Rule("int", 1),
     "CSTOCRAWL_PAGE_TIMEOUT": Rule("float", 0),

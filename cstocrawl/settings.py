@@ -36,6 +36,11 @@ CSTOCRAWL_MAX_PROBLEM_RATIO = 0.2
 # More ERROR log lines than this fail the run (exit 3, not promoted): a page lost after retries
 # logs two (Scrapy's "Gave up retrying" and the spider's "Failed ..."), a failed item two.
 CSTOCRAWL_MAX_ERRORS = 5
+# Share of the run's attachments that failed (not downloaded, or not read) above which the run
+# fails (exit 3, not promoted): the file host is down or the extraction limits are wrong, and the
+# next run fetches the articles again with their files. Fewer than three failed files never fail
+# a run (cstocrawl/outcome.py); each is in the summary line, and a failed download is retried.
+CSTOCRAWL_MAX_ATTACHMENT_FAILURE_RATIO = 0.5
 
 # --- Politeness: the site is an old CMS on a government network --------------------------------
 ROBOTSTXT_OBEY = True

@@ -110,7 +110,7 @@ def test_a_site_whose_article_pages_changed_fails_the_health_check(tmp_path: Pat
     # Nothing recorded: the articles are fetched again once the parser is fixed.
     assert result.stderr == (
         f"cstocrawl.cron {run_id}: FAILED, health check failed: {'; '.join(failures)}; "
-        f"nothing recorded, 0 failed, {run['errors']} errors (exit 4)\n"
+        f"nothing recorded; {run['errors']} errors (exit 4)\n"
     )
     assert run["counts"]["discarded"] == 48
     assert (tmp_path / "logs" / f"{run_id}.log").exists()
@@ -140,7 +140,7 @@ def test_pages_that_cannot_be_fetched_fail_the_run_and_are_fetched_by_the_next(
     # Two ERROR lines for the page: Scrapy's "Gave up retrying" and the spider's "Failed article".
     assert failing.stderr == (
         "cstocrawl.cron r1: FAILED, 2 errors logged (at most 0 allowed); nothing recorded, "
-        "1 failed, 2 errors (exit 3)\n"
+        "1 failed; 2 errors (exit 3)\n"
     )
     first = read_manifest(tmp_path, "r1")
     assert first["counts"]["failed"] == 1 and first["counts"]["discarded"] == 47

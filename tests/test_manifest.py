@@ -18,17 +18,22 @@ def test_failed_counts_lost_pages_and_items_dropped_by_other_pipelines() -> None
         "cstocrawl/failed/article": 1,
         "cstocrawl/article/not_html": 1,
         "file_status_count/downloaded": 2,
+        "cstocrawl/attachments/downloaded": 2,
+        "cstocrawl/attachments/stored": 1,
+        "cstocrawl/attachments/failed": 1,
     }
     assert run_counts(stats) == {
         "new": 4,
         "changed": 1,
         "unchanged": 3,
         "failed": 4,
+        "attachments": 4,
         "attachments_downloaded": 2,
+        "attachments_failed": 1,
     }
     assert run_counts({}) == dict.fromkeys(
-        ("new", "changed", "unchanged", "failed", "attachments_downloaded"), 0
-    )
+        ("new", "changed", "unchanged", "failed", "attachments"), 0
+    ) | {"attachments_downloaded": 0, "attachments_failed": 0}
 
 
 def test_write_atomically_replaces_the_whole_file(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
 from cstocrawl.lock import RunLock
-from cstocrawl.outcome import Exit, Outcome, Refused, judge, summary, verdict
+from cstocrawl.outcome import OK, Exit, Outcome, Refused, judge, summary, verdict
 from cstocrawl.preflight import RULES, check_run, check_settings, check_state, check_writable
 from cstocrawl.spiders.news import Arguments, NewsSpider
 from cstocrawl.state import State, state_path
@@ -253,8 +253,43 @@ def test_judge(stats: dict[str, Any], reason: str, expected: Outcome) -> None:
     assert judge(stats, reason, max_errors=3) == expected
 
 
+@pytest.mark.parametrize(
+    ("attachments", "expected"),
+    [
+        # 12 of 12 failed (issue 19: every extraction over its memory limit): never "ok".
+        (
+            {"cstocrawl/attachments/failed": 12},
+            Outcome(
+                Exit.ERRORS,
+                "12 of 12 attachments failed (at most 50% allowed, "
+                "CSTOCRAWL_MAX_ATTACHMENT_FAILURE_RATIO)",
+            ),
+        ),
+        (
+            {"cstocrawl/attachments/downloaded": 1, "cstocrawl/attachments/failed": 3},
+            Outcome(
+                Exit.ERRORS,
+                "3 of 4 attachments failed (at most 50% allowed, "
+                "CSTOCRAWL_MAX_ATTACHMENT_FAILURE_RATIO)",
+            ),
+        ),
+        # Two broken files of two: too few to judge; a failed download is retried anyway.
+        ({"cstocrawl/attachments/failed": 2}, OK),
+        # Half of them: within the share.
+        ({"cstocrawl/attachments/stored": 3, "cstocrawl/attachments/failed": 3}, OK),
+    ],
+)
+def test_a_run_that_lost_most_attachment_downloads_fails(
+    attachments: dict[str, int], expected: Outcome
+) -> None:
+    assert judge({**HEALTHY, **attachments}, "finished", 3, max_attachment_failures=0.5) == (
+        expected
+    )
+
+
 def manifest(outcome: Outcome, state: str = "promoted") -> dict[str, Any]:
     counts = {"new": 19, "changed": 1, "unchanged": 2, "failed": 0, "attachments_downloaded": 3}
+    counts |= {"attachments": 5, "attachments_failed": 2}
     return {"outcome": outcome.asdict(), "state": {"outcome": state}, "counts": counts, "errors": 1}
 
 
@@ -267,14 +302,14 @@ def test_verdict_and_summary() -> None:
     assert verdict(manifest(ok), 0) == ok
     assert verdict(manifest(ok), -15) == Outcome(Exit.FAILED, "scrapy exited with -15")
     assert summary("p", "r1", manifest(ok), ok) == (
-        "p r1: ok; 19 new, 1 changed, 2 unchanged, 0 failed, 3 attachments downloaded, 1 errors "
-        "(exit 0)"
+        "p r1: ok; 19 new, 1 changed, 2 unchanged, 0 failed; 5 attachments: 3 downloaded, "
+        "2 failed; 1 errors (exit 0)"
     )
     # A discarded run counts nothing as recorded, whatever it had written to its .tmp.
     failed = Outcome(Exit.FAILED, "the crawl closed with 'shutdown'")
     assert summary("p", "r1", manifest(failed, "discarded"), failed) == (
-        "p r1: FAILED, the crawl closed with 'shutdown'; nothing recorded, 0 failed, 1 errors "
-        "(exit 1)"
+        "p r1: FAILED, the crawl closed with 'shutdown'; nothing recorded, 2 attachments failed; "
+        "1 errors (exit 1)"
     )
     assert summary("p", "r1", None, verdict(None, -9)) == (
         "p r1: FAILED, the crawl died without a manifest (scrapy exit -9) (exit 1)"

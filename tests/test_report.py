@@ -58,8 +58,8 @@ def test_the_report_says_what_the_run_did(tmp_path: Path) -> None:
     news = tmp_path / "news"
     assert text == (
         "# Run r2: ok\n\n"
-        "`cstocrawl r2: ok; 2 new, 1 changed, 9 unchanged, 1 failed, 1 attachments downloaded, "
-        "2 errors (exit 0)`\n\n"
+        "`cstocrawl r2: ok; 2 new, 1 changed, 9 unchanged, 1 failed; 0 attachments: "
+        "1 downloaded, 0 failed; 2 errors (exit 0)`\n\n"
         "- mode: incremental, started 2026-12-01T05:17:00Z, ended 2026-12-01T05:20:00Z\n"
         f"- the run's articles: {news / 'r2.jsonl'}\n"
         f"- every article, current version: {news / 'latest.jsonl'}\n"
@@ -103,8 +103,8 @@ def test_a_failed_run_says_nothing_was_recorded(tmp_path: Path) -> None:
     del manifest["held"], manifest["failed_articles"]  # as before the verdicts
     text = render(manifest, read_articles(tmp_path / "none.jsonl"), [], tmp_path)
     assert text.startswith(
-        "# Run r2: FAILED\n\n`cstocrawl r2: FAILED, site unreachable; nothing recorded, "
-        "0 failed, 2 errors (exit 69)`\n"
+        "# Run r2: FAILED\n\n`cstocrawl r2: FAILED, site unreachable; nothing recorded; "
+        "2 errors (exit 69)`\n"
     )
     assert "- the run's articles: none written (not promoted)\n" in text
     assert "Not promoted: nothing below was recorded; the next run fetches it again.\n" in text

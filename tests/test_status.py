@@ -16,11 +16,17 @@ from tests.crawling import REPO, crawl, read_manifest
 from tests.replica import Fault, ReplicaSite, serve
 from tests.replica.content import LISTINGS
 
-GOOD = "ok; 48 new, 0 changed, 0 unchanged, 0 failed, 11 attachments downloaded, 0 errors; 0 held"
-AGAIN = "ok; 0 new, 0 changed, 0 unchanged, 0 failed, 0 attachments downloaded, 0 errors; 0 held"
+GOOD = (
+    "ok; 48 new, 0 changed, 0 unchanged, 0 failed; 12 attachments: 11 downloaded, 0 failed; "
+    "0 errors; 0 held"
+)
+AGAIN = (
+    "ok; 0 new, 0 changed, 0 unchanged, 0 failed; 0 attachments: 0 downloaded, 0 failed; "
+    "0 errors; 0 held"
+)
 DOWN = (
     "FAILED, site unreachable: none of the 5 listing pages could be fetched (HTTP 503); "
-    "nothing recorded, 0 failed, 11 errors; 0 held"
+    "nothing recorded; 11 errors; 0 held"
 )
 
 
@@ -124,7 +130,7 @@ def test_held_articles_are_counted_from_the_verdicts(output: Path) -> None:
     manifest = read_manifest(output, "good1")
     manifest["counts"]["held"] = 2
     line = RunRecord("good1", manifest).line()
-    assert line.endswith("0 errors; 2 held")
+    assert line.endswith("; 0 errors; 2 held")
     del manifest["counts"]["held"]
     manifest["held"] = [{"url": "u", "title": "t", "reason": "missing_date"}]
     assert RunRecord("good1", manifest).line().endswith("0 errors; 1 held")

@@ -54,6 +54,9 @@ class RunLifecycle:
         self.retries = state.retries()
         self.max_errors = crawler.settings.getint("CSTOCRAWL_MAX_ERRORS")
         self.max_attempts = crawler.settings.getint("CSTOCRAWL_RETRY_RUNS")
+        self.max_attachment_failures = crawler.settings.getfloat(
+            "CSTOCRAWL_MAX_ATTACHMENT_FAILURE_RATIO"
+        )
         self.manifest: dict[str, Any] | None = None  # once written
         self._closed_before_judging: list[Callable[[], None]] = []
 
@@ -98,7 +101,9 @@ class RunLifecycle:
             health.check()
         for close in self._closed_before_judging:
             close()
-        outcome = judge(self.stats.get_stats(), reason, self.max_errors)
+        outcome = judge(
+            self.stats.get_stats(), reason, self.max_errors, self.max_attachment_failures
+        )
         if outcome.ok:
             outcome = self._promote()
         if not outcome.ok:
