@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import scrapy
 from scrapy.settings import BaseSettings
 
 import cstocrawl
@@ -86,13 +87,16 @@ def manifest(
     outcome: Outcome,
     counts: Mapping[str, int],
     state: Mapping[str, Any],
+    source: Mapping[str, Any],
 ) -> dict[str, Any]:
     """The run's record; `state` is what the state says of it: `outcome` (promoted or
-    discarded), `articles` (how many it holds now), `schema_version`, `ended_at`."""
+    discarded), `articles` (how many it holds now), `schema_version`, `ended_at`; `source` where
+    its pages came from: `lang`, `base_url` (the origin fetched), `official` (the real site)."""
     dataset = run.files.dataset
     return {
         "run_id": run.id,
         "spider": spider,
+        "source": dict(source),
         # full or incremental; `reextract` for a run rebuilt from WARC files (issue 12).
         "mode": run.mode,
         "today": run.today.isoformat(),
@@ -111,5 +115,14 @@ def manifest(
         },
         "stats": dict(stats),
         "schema_version": state["schema_version"],
-        "code_version": {"cstocrawl": cstocrawl.__version__, "git": git_describe()},
+        "code_version": {
+            "cstocrawl": cstocrawl.__version__,
+            "git": git_describe(),
+            "scrapy": scrapy.__version__,
+        },
     }
+
+
+def source_of(lang: str, fetch_origin: str, official_origin: str) -> dict[str, Any]:
+    """Where a run's pages came from, as its manifest records it (preflight reads it back)."""
+    return {"lang": lang, "base_url": fetch_origin, "official": fetch_origin == official_origin}

@@ -64,7 +64,7 @@ class Refused(Exception):
 STAT = "cstocrawl/outcome"
 # Attachments by status (cstocrawl/pipelines/attachments.py), and the downloads that failed.
 ATTACHMENTS_STAT = "cstocrawl/attachments"
-ATTACHMENT_STATUSES = ("downloaded", "stored", "failed", "unsupported")
+ATTACHMENT_STATUSES = ("stored", "failed", "unsupported")
 
 
 def _unreachable(stats: Mapping[str, Any]) -> str | None:

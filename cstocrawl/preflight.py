@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import difflib
+import json
 import logging
 import re
 import sqlite3
@@ -15,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from scrapy import Spider
 from scrapy.settings import BaseSettings
@@ -26,6 +27,7 @@ from cstocrawl import settings as project
 from cstocrawl.lock import acquire
 from cstocrawl.outcome import Exit, Refused
 from cstocrawl.run import LOGS_DIR, NEWS_DIR, RunFiles, output_dir
+from cstocrawl.site import Site
 from cstocrawl.state import state_path
 
 PREFIX = "CSTOCRAWL_"
@@ -106,6 +108,7 @@ RULES = {
     "CSTOCRAWL_WARC": Rule("bool"),
     "CSTOCRAWL_WARC_MAX_SIZE": Rule("int", 0),
     "CSTOCRAWL_WARC_ATTACHMENTS": Rule("bool"),
+    "CSTOCRAWL_MIX_SOURCES": Rule("bool"),
     "LOG_LEVEL": Rule("level"),
     "LOG_ENABLED": Rule("bool"),
     "ROBOTSTXT_OBEY": Rule("bool"),
@@ -262,6 +265,47 @@ def check_state(directory: Path, lang: str | None) -> None:
         )
 
 
+def recorded_source(directory: Path) -> dict[str, Any] | None:
+    """The source of the output dir's last promoted run that recorded one (manifests newest
+    first), or None: what the dir's datasets hold."""
+    manifests = sorted((directory / NEWS_DIR).glob("*.manifest.json"), key=_mtime, reverse=True)
+    for path in manifests:
+        try:
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        promoted = manifest.get("state", {}).get("outcome") == "promoted"
+        if promoted and isinstance(source := manifest.get("source"), dict):
+            return source
+    return None
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def check_source(directory: Path, parsed: object, settings: BaseSettings) -> None:
+    """Refused unless the run crawls the kind of source (official site or mirror) the dir holds,
+    or CSTOCRAWL_MIX_SOURCES says to mix them."""
+    recorded = recorded_source(directory)
+    if recorded is None or settings.getbool("CSTOCRAWL_MIX_SOURCES"):
+        return
+    site = Site(getattr(parsed, "lang", "en"), getattr(parsed, "base_url", None))
+    official = site.fetch_origin == site.official_origin
+    if bool(recorded.get("official")) == official:
+        return
+    held = "the official site's" if recorded.get("official") else "a mirror's"
+    crawled = "the official site" if official else f"the mirror {site.fetch_origin}"
+    raise Refused(
+        Exit.USAGE,
+        f"{directory} holds {held} pages ({recorded.get('base_url')}) and this run crawls "
+        f"{crawled}: give it an output dir of its own, or -s CSTOCRAWL_MIX_SOURCES=True",
+    )
+
+
 def prepare_run(
     settings: BaseSettings, spider: str, arguments: Mapping[str, str], prog: str
 ) -> tuple[IO[str], object]:
@@ -277,6 +321,7 @@ def prepare_run(
     lock = acquire(directory, prog)
     try:
         check_state(directory, getattr(parsed, "lang", None))
+        check_source(directory, parsed, settings)
     except Refused:
         lock.close()
         raise

@@ -111,8 +111,9 @@ def _facts(manifest: Mapping[str, Any], where: Path) -> Iterator[str]:
     news = where / "news"
     started, ended = manifest["started_at"], manifest["ended_at"]
     yield f"- mode: {manifest['mode']}, started {started}, ended {ended}"
-    if manifest.get("base_url"):
-        yield f"- fetched from: {manifest['base_url']}"
+    if source := manifest.get("source"):
+        kind = "the official site" if source.get("official") else "a mirror"
+        yield f"- fetched from: {source.get('base_url')} ({kind}, lang={source.get('lang')})"
     yield f"- the run's articles: {where / dataset if dataset else 'none written (not promoted)'}"
     yield f"- every article, current version: {news / 'latest.jsonl'}"
     yield f"- manifest: {news / (manifest['run_id'] + '.manifest.json')}"

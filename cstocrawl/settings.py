@@ -15,6 +15,10 @@ COMMANDS_MODULE = "cstocrawl.commands"
 CSTOCRAWL_OUTPUT_DIR = "output"
 # The run id names every file a run writes; empty means the UTC start time, YYYYMMDDTHHMMSSZ.
 CSTOCRAWL_RUN_ID = ""
+# A run of a mirror (-a base_url=..., the replica) refuses an output dir whose last recorded run
+# crawled the official site, and the reverse (exit 64): a mirror's pages would pass for the
+# site's. True: mix them all the same (a mirror known to be a faithful copy).
+CSTOCRAWL_MIX_SOURCES = False
 
 # --- Crawl scope ----------------------------------------------------------------------------------
 # A listing is never paged further than this, whatever its pager says (Bitrix answers any PAGEN_1).
@@ -161,4 +165,6 @@ REMOTE_CONTROL_ENABLED = False
 
 # --- Misc ----------------------------------------------------------------------------------------
 FEED_EXPORT_ENCODING = "utf-8"
+# `-o x.csv`: nested fields (attachments, images, problems, aliases) as JSON cells, not a repr.
+FEED_EXPORTERS = {"csv": "cstocrawl.exporters.CsvJsonItemExporter"}
 LOG_LEVEL = "INFO"

@@ -135,6 +135,9 @@ class Known:
     first_seen: date | None = None  # the crawler's own date: a page cannot lose it
     has_title: bool = True
     has_body: bool = True  # a text or an attachment
+    # crawled_at of the first version and of the last one with other content (the records say)
+    first_seen_at: str | None = None
+    last_changed_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -240,12 +243,13 @@ class State:
             "SELECT url, content_sha256, published, first_seen,"
             " json_extract(item, '$.title') IS NOT NULL,"
             " coalesce(json_extract(item, '$.text'), '') != ''"
-            "  OR coalesce(json_array_length(item, '$.attachments'), 0) > 0"
+            "  OR coalesce(json_array_length(item, '$.attachments'), 0) > 0,"
+            " last_changed"
             " FROM articles"
         )
         return {
-            url: _known(sha, published, first_seen, bool(title), bool(body))
-            for url, sha, published, first_seen, title, body in rows
+            url: _known(sha, published, first_seen, bool(title), bool(body), last_changed)
+            for url, sha, published, first_seen, title, body, last_changed in rows
         }
 
     def aliases(self) -> dict[str, str]:
@@ -272,12 +276,20 @@ class State:
         aliases ever recorded for it (sorted), whichever version first showed them."""
         rows = self._db.execute(
             "SELECT item, (SELECT json_group_array(alias) FROM"
-            "  (SELECT alias FROM aliases WHERE article = articles.url ORDER BY alias))"
+            "  (SELECT alias FROM aliases WHERE article = articles.url ORDER BY alias)),"
+            " first_seen, last_changed"
             " FROM articles ORDER BY published DESC NULLS LAST, url"
         )
-        for item, aliases in rows:
+        for item, aliases, first_seen, last_changed in rows:
             record = json.loads(item)
             record["aliases"] = sorted(set(record.get("aliases") or []) | set(json.loads(aliases)))
+            # Every line as the state knows it now, whichever run wrote its version: when it was
+            # first seen and last changed; no `change` (that is a run's), a stored file `stored`.
+            record["first_seen"], record["last_changed"] = first_seen, last_changed
+            record.pop("change", None)
+            for attachment in record.get("attachments") or []:
+                if attachment.get("status") == "downloaded":
+                    attachment["status"] = "stored"
             yield json.dumps(record, ensure_ascii=False)
 
     def attachment(self, url: str) -> tuple[str, str] | None:
@@ -569,7 +581,12 @@ def _retry(row: tuple[Any, ...]) -> Retry:
 
 
 def _known(
-    content_sha256: str, published: str | None, first_seen: str, has_title: bool, has_body: bool
+    content_sha256: str,
+    published: str | None,
+    first_seen: str,
+    has_title: bool,
+    has_body: bool,
+    last_changed: str,
 ) -> Known:
     return Known(
         content_sha256,
@@ -577,6 +594,8 @@ def _known(
         _date_of(first_seen),
         has_title,
         has_body,
+        first_seen,
+        last_changed,
     )
 
 

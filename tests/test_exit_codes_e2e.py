@@ -453,6 +453,41 @@ def test_russian_into_an_english_output_dir_is_refused(output: Path) -> None:
     assert on_disk(output) == before
 
 
+@pytest.mark.parametrize("runner", ["scrapy crawl", "cron"])
+def test_the_official_site_into_a_mirrors_output_dir_is_refused(output: Path, runner: str) -> None:
+    """The good output dir holds the replica's pages: the official site's must not join them."""
+    before = sorted(output.rglob("*"))
+    command = ["crawl"] if runner == "scrapy crawl" else []
+    result = (
+        scrapy(*command, "news", "-s", f"CSTOCRAWL_OUTPUT_DIR={output}")
+        if command
+        else subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "cstocrawl.cron",
+                "news",
+                "-s",
+                f"CSTOCRAWL_OUTPUT_DIR={output}",
+            ],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    )
+    manifest = json.loads((output / "news" / "good.manifest.json").read_text(encoding="utf-8"))
+    prog = "cstocrawl" if command else "cstocrawl.cron"
+    assert (result.returncode, result.stdout) == (64, "")
+    assert result.stderr == (
+        f"{prog}: {output} holds a mirror's pages ({manifest['source']['base_url']}) and this run "
+        "crawls the official site: give it an output dir of its own, or "
+        "-s CSTOCRAWL_MIX_SOURCES=True (exit 64)\n"
+    )
+    assert sorted(output.rglob("*")) == before  # nothing written, not even a log
+
+
 def test_russian_into_its_own_output_dir_under_the_english_one_works(output: Path) -> None:
     with serve(ReplicaSite(lang="ru", variant="bitrix")) as base_url:
         result = crawl(base_url, output / "ru", "lang=ru", CSTOCRAWL_RUN_ID="ru1")

@@ -349,7 +349,7 @@ def test_bad_attachments_invalid_items_and_hostile_names(tmp_path: Path) -> None
 
     # The name shown on the page never becomes a path: files are stored by hash only.
     stored = attachment(named)
-    assert stored["status"] == "downloaded" and stored["name"] == hostile
+    assert stored["status"] == "stored" and stored["name"] == hostile
     assert stored["path"] == f"files/by-sha256/{stored['sha256'][:2]}/{stored['sha256']}.docx"
     assert not (tmp_path / "etc").exists() and not (tmp_path.parent / "etc").exists()
     for path in (tmp_path / "files").rglob("*"):

@@ -18,8 +18,7 @@ def test_failed_counts_lost_pages_and_items_dropped_by_other_pipelines() -> None
         "cstocrawl/failed/article": 1,
         "cstocrawl/article/not_html": 1,
         "file_status_count/downloaded": 2,
-        "cstocrawl/attachments/downloaded": 2,
-        "cstocrawl/attachments/stored": 1,
+        "cstocrawl/attachments/stored": 3,
         "cstocrawl/attachments/failed": 1,
     }
     assert run_counts(stats) == {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import json
 import re
 import sqlite3
 from pathlib import Path
@@ -14,7 +15,14 @@ from scrapy.utils.test import get_crawler
 
 from cstocrawl.lock import RunLock
 from cstocrawl.outcome import OK, Exit, Outcome, Refused, judge, summary, verdict
-from cstocrawl.preflight import RULES, check_run, check_settings, check_state, check_writable
+from cstocrawl.preflight import (
+    RULES,
+    check_run,
+    check_settings,
+    check_source,
+    check_state,
+    check_writable,
+)
 from cstocrawl.spiders.news import Arguments, NewsSpider
 from cstocrawl.state import State, state_path
 from tests.crawling import project_settings
@@ -266,7 +274,7 @@ def test_judge(stats: dict[str, Any], reason: str, expected: Outcome) -> None:
             ),
         ),
         (
-            {"cstocrawl/attachments/downloaded": 1, "cstocrawl/attachments/failed": 3},
+            {"cstocrawl/attachments/stored": 1, "cstocrawl/attachments/failed": 3},
             Outcome(
                 Exit.ERRORS,
                 "3 of 4 attachments failed (at most 50% allowed, "
@@ -394,3 +402,43 @@ def test_a_run_id_given_by_hand_is_a_plain_name_never_used_before(tmp_path: Path
     assert refusal(check, "../day3").reason == (
         "-s CSTOCRAWL_RUN_ID=../day3: expected letters, digits, '_', '.', '-'"
     )
+
+
+# --- provenance: the official site's data and a mirror's never mix unnoticed -----------------------
+
+
+def recorded(directory: Path, run_id: str, official: bool, outcome: str = "promoted") -> None:
+    base_url = "https://en.odkb-csto.org" if official else "http://127.0.0.1:8800"
+    source = {"lang": "en", "base_url": base_url, "official": official}
+    news = directory / "news"
+    news.mkdir(parents=True, exist_ok=True)
+    manifest = {"run_id": run_id, "state": {"outcome": outcome}, "source": source}
+    (news / f"{run_id}.manifest.json").write_text(json.dumps(manifest), "utf-8")
+
+
+def test_a_mirror_run_refuses_the_official_sites_data_and_the_reverse(tmp_path: Path) -> None:
+    mirror = Arguments(base_url="http://127.0.0.1:9999")
+    official, named = Arguments(), Arguments(base_url="https://en.odkb-csto.org")
+    settings = Settings()
+    recorded(tmp_path / "site", "r1", official=True)
+    assert refusal(check_source, tmp_path / "site", mirror, settings) == Outcome(
+        Exit.USAGE,
+        f"{tmp_path / 'site'} holds the official site's pages (https://en.odkb-csto.org) and this "
+        "run crawls the mirror http://127.0.0.1:9999: give it an output dir of its own, or "
+        "-s CSTOCRAWL_MIX_SOURCES=True",
+    )
+    check_source(tmp_path / "site", official, settings)
+    check_source(tmp_path / "site", named, settings)  # the official origin, named
+    check_source(tmp_path / "site", mirror, Settings({"CSTOCRAWL_MIX_SOURCES": "True"}))
+
+    recorded(tmp_path / "copy", "r1", official=False)
+    assert refusal(check_source, tmp_path / "copy", official, settings).reason.startswith(
+        f"{tmp_path / 'copy'} holds a mirror's pages (http://127.0.0.1:8800) and this run crawls "
+        "the official site: "
+    )
+    check_source(tmp_path / "copy", mirror, settings)  # another mirror, another port: fine
+
+    # Only what was recorded counts: a discarded run's, or no manifest at all, holds nothing.
+    recorded(tmp_path / "failed", "r1", official=True, outcome="discarded")
+    check_source(tmp_path / "failed", mirror, settings)
+    check_source(tmp_path / "new", mirror, settings)

@@ -134,6 +134,12 @@ def assess(
         failures.append(
             f"{wrong_titles} of {titled} article titles disagree with their listing's link text"
         )
+    wrong_lang = stats.get("cstocrawl/problems/language_mismatch", 0)
+    if articles and wrong_lang / articles > max_problem_ratio:
+        failures.append(
+            f"{wrong_lang} of {articles} article pages declare another language than the run's: "
+            "a mirror of the other language, or the wrong -a lang"
+        )
     wrong_dates = stats.get("cstocrawl/problems/date_disagrees_with_listing", 0)
     if articles and wrong_dates / articles > max_problem_ratio:
         failures.append(

@@ -31,10 +31,11 @@ from scrapy.statscollectors import StatsCollector
 from cstocrawl.durable import fsync_directory, write_atomically
 from cstocrawl.extensions import required
 from cstocrawl.extensions.health import HealthCheck
-from cstocrawl.manifest import manifest, recorded_counts, run_counts, to_json
+from cstocrawl.manifest import manifest, recorded_counts, run_counts, source_of, to_json
 from cstocrawl.outcome import OK, STAT, Exit, Outcome, judge
 from cstocrawl.report import Failure, read_articles, render
 from cstocrawl.run import Run, iso_utc, utc_now
+from cstocrawl.site import Site
 from cstocrawl.state import Retry, State
 
 logger = logging.getLogger(__name__)
@@ -177,7 +178,8 @@ class RunLifecycle:
             "ended_at": ended_at,
         }
         spider = self.crawler.spidercls.name
-        record = manifest(self.run, spider, self.crawler.settings, stats, outcome, counts, state)
+        settings = self.crawler.settings
+        record = manifest(self.run, spider, settings, stats, outcome, counts, state, self._source())
         write_atomically(files.manifest, [to_json(record)])
         self.manifest = record
         logger.info("Run %s closed (%s): %s", self.run.id, verdict, counts)
@@ -197,15 +199,24 @@ class RunLifecycle:
             return
         logger.info("Report: %s", files.report)
 
+    def _source(self) -> dict[str, Any]:
+        """The spider's site; a crawler made without a spider (tests) crawled the official one."""
+        site = getattr(_spider(self.crawler), "site", None) or Site()
+        return source_of(site.lang, site.fetch_origin, site.official_origin)
+
     def engine_stopped(self) -> None:
         self.state.close()
 
 
-def _full(crawler: Crawler) -> bool:
-    """The spider's checked `full` argument. Scrapy makes the spider just before the extensions;
-    a crawler from `scrapy.utils.test.get_crawler` has none (an incremental run then)."""
+def _spider(crawler: Crawler) -> object:
+    """The crawl's spider. Scrapy makes it just before the extensions; a crawler from
+    `scrapy.utils.test.get_crawler` has none."""
     try:
-        spider = crawler.spider
+        return crawler.spider
     except RuntimeError:
-        return False
-    return bool(getattr(spider, "full", False))
+        return None
+
+
+def _full(crawler: Crawler) -> bool:
+    """The spider's checked `full` argument; without a spider, an incremental run."""
+    return bool(getattr(_spider(crawler), "full", False))

@@ -30,9 +30,10 @@ from cstocrawl.items import Article, Attachment
 from cstocrawl.parsing.dates import parse_date
 from cstocrawl.parsing.detail import DetailPage, parse_detail
 from cstocrawl.parsing.evidence import ListingEvidence
+from cstocrawl.parsing.language import language_problem
 from cstocrawl.parsing.listing import ListingEntry, ListingPage, parse_listing
 from cstocrawl.run import iso_utc, utc_now
-from cstocrawl.site import ALL_NEWS_PATH, KNOWN_SECTIONS, LANGS, Site, UrlKind
+from cstocrawl.site import ALL_NEWS_PATH, KNOWN_SECTIONS, LANGS, SECTION_TITLES, Site, UrlKind
 from cstocrawl.warc import NotArchived
 from cstocrawl.workers import WorkerError
 
@@ -320,7 +321,8 @@ class NewsSpider(scrapy.Spider):
         if page is None:
             return
         published, date_problem = published_date(page.date_text)
-        problems = [*page.problems, *filter(None, [date_problem])]
+        language = language_problem(response.text, self.site.lang)
+        problems = [*page.problems, *filter(None, [date_problem, language])]
         self._record_evidence(url, problems, page, listing)
         for request in self.follow_listings(page.back_links):
             yield request
@@ -329,10 +331,12 @@ class NewsSpider(scrapy.Spider):
         for linked in page.attachments:
             if (file_url := self.site.canonical(linked.url)) is not None:
                 attachments.append(Attachment(file_url, linked.name))
+        section = self.site.section_of(url) or ""
         yield Article(
             url=url,
             lang=self.site.lang,
-            section=self.site.section_of(url) or "",
+            section=section,
+            section_title=SECTION_TITLES[self.site.lang].get(section),
             title=page.title,
             published=published,
             text="\n\n".join(page.paragraphs),

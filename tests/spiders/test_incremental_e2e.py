@@ -270,12 +270,12 @@ def test_what_a_run_failed_is_retried_by_the_next_runs_then_given_up(tmp_path: P
     second = by_url(read_dataset(tmp_path, "day2"))
     assert lost_once.url in second
     assert set(deep_statements) <= set(second)
-    assert second[with_attachment.url]["attachments"][0]["status"] == "downloaded"
+    assert second[with_attachment.url]["attachments"][0]["status"] == "stored"
     assert run_stats(tmp_path, "day2")["cstocrawl/retry/listed"] == 4
     latest = by_url(read_latest(tmp_path))
     assert_equal_to_truth(list(latest.values()), {u: t for u, t in truth.items()
                                                   if u != lost_for_good.url})
-    assert all(a["status"] in ("downloaded", "stored")
+    assert all(a["status"] == "stored"
                for record in latest.values() for a in record["attachments"])
 
     # The article that always fails was tried on day 2 too, then given up (2 runs) and reported.
