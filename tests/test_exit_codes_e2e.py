@@ -588,6 +588,21 @@ def test_scrapy_parse_works_on_an_article_and_a_listing_and_records_nothing(
     assert_nothing_recorded(output, before, paths)
 
 
+def test_scrapy_parse_of_a_mirror_without_base_url_says_why_nothing_was_parsed(
+    site_and_output: tuple[str, ReplicaSite, Path],
+) -> None:
+    base_url, _, output = site_and_output
+    result = scrapy(
+        "parse", "--spider", "news", "-s", f"CSTOCRAWL_OUTPUT_DIR={output}", f"{base_url}/news/"
+    )
+    assert result.returncode == 1
+    assert last_line(result.stderr) == (
+        f"cstocrawl: {base_url}/news/ is not on the site the spider crawls, so it was not "
+        f"requested: for a mirror, add -a base_url={base_url}"
+    )
+    assert "WarcCapture" not in result.stderr  # the tools do not load it, so say nothing of it
+
+
 def test_scrapy_fetch_works_and_records_nothing(
     site_and_output: tuple[str, ReplicaSite, Path],
 ) -> None:

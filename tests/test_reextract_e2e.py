@@ -31,7 +31,9 @@ from tests.crawling import comparable as as_truth
 from tests.crawling import read_manifest as manifest_of
 from tests.replica import Fault, ReplicaSite, serve
 
-VOLATILE = ("crawled_at",)
+# When a run met the article and how it stood to the state then (a rebuilt output dir first saw
+# every article at its rebuild).
+VOLATILE = ("crawled_at", "first_seen", "last_changed", "change")
 CORRECTED = "A corrected first paragraph, long enough to be an article's body on its own."
 
 
@@ -176,6 +178,9 @@ def test_a_parser_fix_reaches_every_archived_article(tmp_path: Path) -> None:
         same["attachments"] = [{**a, "status": "stored"} for a in before["attachments"]]
         same.pop("content_sha256")
         assert {k: v for k, v in comparable(after).items() if k != "content_sha256"} == same
+        # An edit of a known article to the state: first seen by the live run, changed now.
+        assert (after["change"], after["first_seen"]) == ("changed", before["first_seen"])
+        assert after["last_changed"] == after["crawled_at"] > before["last_changed"]
     latest = by_url(read_latest(tmp_path))
     assert {url: r["title"] for url, r in latest.items()} == {
         url: r["title"].upper() for url, r in live.items()
