@@ -40,6 +40,9 @@ def run_counts(stats: Mapping[str, Any]) -> dict[str, int]:
             stats.get(f"{ATTACHMENTS_STAT}/{status}", 0) for status in ATTACHMENT_STATUSES
         ),
         "attachments_downloaded": stats.get("file_status_count/downloaded", 0),
+        # Pages read when a stop (SIGTERM, Ctrl-C) began: not failed, not read.
+        "cancelled": stats.get("cstocrawl/cancelled/article", 0)
+        + stats.get("cstocrawl/cancelled/listing", 0),
         "attachments_failed": stats.get(f"{ATTACHMENTS_STAT}/failed", 0),
     }
 

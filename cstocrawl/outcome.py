@@ -145,7 +145,11 @@ def summary(prog: str, run_id: str, manifest: Mapping[str, Any] | None, outcome:
     counts, errors = manifest["counts"], manifest["errors"]
     if manifest["state"]["outcome"] != "promoted":
         # The reason names what failed; "0 failed" beside an unreachable site would mislead.
-        lost = {"failed": counts["failed"], "attachments failed": counts.get("attachments_failed")}
+        lost = {
+            "failed": counts["failed"],
+            "cancelled": counts.get("cancelled"),
+            "attachments failed": counts.get("attachments_failed"),
+        }
         said = [f"{count} {what}" for what, count in lost.items() if count]
         recorded = ", ".join(["nothing recorded", *said])
     else:

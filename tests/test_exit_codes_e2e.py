@@ -429,7 +429,7 @@ def test_sigterm_to_the_cron_runner_discards_the_run_and_says_so(
     assert stdout == ""
     assert re.fullmatch(
         r"cstocrawl\.cron slow: FAILED, the crawl closed with 'shutdown'; nothing recorded"
-        r"(, \d+ failed)?; \d+ errors \(exit 1\)\n",
+        r"(, \d+ cancelled)?; 0 errors \(exit 1\)\n",
         stderr,
     )
     assert " new" not in stderr
@@ -437,6 +437,10 @@ def test_sigterm_to_the_cron_runner_discards_the_run_and_says_so(
     assert manifest["counts"]["new"] == manifest["counts"]["changed"] == 0
     assert manifest["state"]["outcome"] == "discarded"
     assert_unchanged(before, output, "slow")
+    # What the stop cut short is cancelled, not failed: no ERROR, nothing on the retry list.
+    log = (output / "logs" / "slow.log").read_text(encoding="utf-8")
+    assert "ERROR: Failed" not in log
+    assert manifest["counts"]["failed"] == 0
 
 
 # --- row 9: `-a lang=ru` into the output dir of an English run -----------------------------------

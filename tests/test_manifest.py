@@ -29,10 +29,11 @@ def test_failed_counts_lost_pages_and_items_dropped_by_other_pipelines() -> None
         "attachments": 4,
         "attachments_downloaded": 2,
         "attachments_failed": 1,
+        "cancelled": 0,
     }
     assert run_counts({}) == dict.fromkeys(
         ("new", "changed", "unchanged", "failed", "attachments"), 0
-    ) | {"attachments_downloaded": 0, "attachments_failed": 0}
+    ) | {"attachments_downloaded": 0, "attachments_failed": 0, "cancelled": 0}
 
 
 def test_write_atomically_replaces_the_whole_file(tmp_path: Path) -> None:

@@ -35,7 +35,7 @@ from cstocrawl.parsing.listing import ListingEntry, ListingPage, parse_listing
 from cstocrawl.run import iso_utc, utc_now
 from cstocrawl.site import ALL_NEWS_PATH, KNOWN_SECTIONS, LANGS, SECTION_TITLES, Site, UrlKind
 from cstocrawl.warc import NotArchived
-from cstocrawl.workers import WorkerError
+from cstocrawl.workers import WorkerError, WorkersStopped
 
 T = TypeVar("T")
 ROBOTS_FORBIDDEN = "Forbidden by robots.txt"  # RobotsTxtMiddleware's IgnoreRequest message
@@ -242,9 +242,15 @@ class NewsSpider(scrapy.Spider):
         self, kind: str, response: TextResponse, function: Callable[..., T], *args: Any
     ) -> T | None:
         """`function(*args)` in a worker; None, and the page recorded as lost, when the worker
-        died, ran out of time or memory, or the crawl is stopping."""
+        died or ran out of time or memory; as cancelled when the crawl is stopping."""
         try:
             return await Workers.of(self.crawler).run(function, *args)
+        except WorkersStopped:
+            # SIGTERM or Ctrl-C: not a fault of the page, nor of the site; the run is discarded
+            # and the next one reads the page (issue 19).
+            self.crawler.stats.inc_value(f"cstocrawl/cancelled/{kind}")
+            self.logger.info("Cancelled %s %s: the crawl was stopping", kind, response.url)
+            return None
         except WorkerError as error:
             request = response.request or scrapy.Request(response.url)
             self.page_lost(request, kind, response.url, f"{type(error).__name__}: {error}")

@@ -76,6 +76,7 @@ def test_daily_runs_emit_only_new_and_changed_articles(tmp_path: Path) -> None:
     assert first["counts"] == {
         "new": 48, "changed": 0, "unchanged": 0, "failed": 0,
         "attachments": 12, "attachments_downloaded": 11, "attachments_failed": 0,
+        "cancelled": 0,
     }
     assert first["finish_reason"] == "finished"
     assert first["state"] == {"outcome": "promoted", "articles": 48}
@@ -90,6 +91,7 @@ def test_daily_runs_emit_only_new_and_changed_articles(tmp_path: Path) -> None:
     assert second["counts"] == {
         "new": 0, "changed": 0, "unchanged": 2, "failed": 0,
         "attachments": 0, "attachments_downloaded": 0, "attachments_failed": 0,
+        "cancelled": 0,
     }
     assert second["stats"]["downloader/request_count"] == ROBOTS_TXT + len(LISTINGS) + 2 == 8
     # 5 entries on each first page, minus the window's 2 (one shown by 2 listings): not asked.
@@ -106,6 +108,7 @@ def test_daily_runs_emit_only_new_and_changed_articles(tmp_path: Path) -> None:
         "new": 3, "changed": 1, "unchanged": 1, "failed": 0,
         # The edited article's file, stored by day 1: not downloaded again.
         "attachments": 1, "attachments_downloaded": 0, "attachments_failed": 0,
+        "cancelled": 0,
     }
     assert third["stats"]["downloader/request_count"] == ROBOTS_TXT + len(LISTINGS) + 2 + 3 + 2
     assert third["state"] == {"outcome": "promoted", "articles": 51}
