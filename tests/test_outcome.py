@@ -287,7 +287,7 @@ def test_judge(stats: dict[str, Any], reason: str, expected: Outcome) -> None:
         ({"cstocrawl/attachments/stored": 3, "cstocrawl/attachments/failed": 3}, OK),
     ],
 )
-def test_a_run_that_lost_most_attachment_downloads_fails(
+def test_a_run_that_lost_most_attachments_fails(
     attachments: dict[str, int], expected: Outcome
 ) -> None:
     assert judge({**HEALTHY, **attachments}, "finished", 3, max_attachment_failures=0.5) == (
