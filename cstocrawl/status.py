@@ -85,7 +85,7 @@ def read_runs(output_dir: Path) -> list[RunRecord]:
 def age(moment: datetime, now: datetime) -> str:
     minutes = (now - moment).total_seconds() / 60
     if minutes < 120:
-        return f"{minutes:.0f} minutes"
+        return f"{minutes:.0f} minute" + ("" if round(minutes) == 1 else "s")
     return f"{minutes / 60:.1f} hours" if minutes < 48 * 60 else f"{minutes / 1440:.1f} days"
 
 
