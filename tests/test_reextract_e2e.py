@@ -8,6 +8,7 @@ re-extraction must make none.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import signal
 import socket
@@ -100,6 +101,27 @@ def warcio_check(path: Path) -> int:
     return int(exit.value.code or 0)
 
 
+def readme_steps_find_a_page(warc: Path) -> str:
+    """README's `warcio index` command, as written, then `warcio extract --payload` at the
+    offset it printed for the first listing page: the page as served (issue 19)."""
+    readme = (REPO / "README.md").read_text("utf-8")
+    pattern = r"^\.venv/bin/warcio (index .+) output/warc/<run id>\.warc\.gz$"
+    [command] = re.findall(pattern, readme, flags=re.MULTILINE)
+    warcio = str(Path(sys.executable).parent / "warcio")
+
+    def run(*args: str) -> str:
+        done = subprocess.run([warcio, *args], capture_output=True, text=True, check=True)
+        return done.stdout
+
+    records = [json.loads(line) for line in run(*command.split(), str(warc)).splitlines()]
+    [offset] = [
+        record["offset"]
+        for record in records
+        if record["warc-type"] == "response" and record["warc-target-uri"].endswith("/news/")
+    ]
+    return run("extract", "--payload", str(warc), offset)
+
+
 def small_site() -> ReplicaSite:
     """Two listing pages a section, statements with attachments, one page answering 503 first."""
     site = ReplicaSite(lang="en", variant="bitrix", articles_per_section=6, page_size=4)
@@ -123,6 +145,7 @@ def test_a_dataset_rebuilt_from_the_warc_equals_the_live_one_with_no_network(
     assert not list((live / "warc").glob("*.open"))
     assert all(warcio_check(path) == 0 for path in warcs)
     assert live_stats["cstocrawl/warc/records"] == 2 * live_stats["downloader/response_count"]
+    assert readme_steps_find_a_page(warcs[0]).startswith("<!DOCTYPE html>")
 
     # Only the WARC files go to the new output dir: no state, no files/, no replica.
     shutil.copytree(live / "warc", rebuilt / "warc")
