@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 OUTPUT ?= output
 
-.PHONY: install crawl daily demo test test-fast lint typecheck bench clean
+.PHONY: install crawl daily status demo test test-fast lint typecheck bench clean
 
 install: $(VENV)/.installed
 
@@ -22,6 +22,11 @@ crawl: install
 ## it went (docs/operations.md)
 daily: install
 	$(BIN)/python -m cstocrawl.cron news -s CSTOCRAWL_OUTPUT_DIR=$(OUTPUT)
+
+## Whether the daily runs happen: the last runs, the age of latest.jsonl; exit 1 (STALE) when no
+## run was promoted for 2 days (docs/operations.md, "Is it running?")
+status: install
+	$(BIN)/python -m cstocrawl.status $(OUTPUT)
 
 ## Crawl the bundled replica of the site on 127.0.0.1, offline, and show the dataset
 demo: install

@@ -7,9 +7,12 @@ from typing import Any, Literal
 
 from itemadapter import ItemAdapter
 
-# `downloaded` by this run, `stored` by an earlier one, `failed` (why: `error`), or `unsupported`
-# (kept, not read).
-AttachmentStatus = Literal["downloaded", "stored", "failed", "unsupported"]
+# What the file is, whichever run fetched it: `stored` (under `path`, its text read), `failed`
+# (why: `error`), or `unsupported` (kept, not read). Runs before issue 19 wrote `downloaded` for a
+# file stored by that very run; latest.jsonl says `stored` for it too.
+AttachmentStatus = Literal["stored", "failed", "unsupported"]
+# How a run's record stands to what the state knew: every record of a run's file says.
+Change = Literal["new", "changed", "unchanged"]
 
 
 @dataclass
@@ -33,6 +36,9 @@ class Article:
     url: str
     lang: str
     section: str
+    # The section's name as the site's menu shows it (cstocrawl/site.py); None for a section the
+    # crawler discovered and does not know.
+    section_title: str | None = field(default=None, kw_only=True)
     title: str | None
     published: str | None  # ISO date (YYYY-MM-DD)
     text: str
@@ -41,6 +47,11 @@ class Article:
     images: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     crawled_at: str = ""
+    # From the state, when the state pipeline wrote the record: `crawled_at` of the first version,
+    # of the last version with other content, and how this record stands to the one known before.
+    first_seen: str | None = None
+    last_changed: str | None = None
+    change: Change | None = None
     content_sha256: str = ""
     # Other canonical URLs of the same article (not part of content_sha256: not what one reads)
     aliases: list[str] = field(default_factory=list)

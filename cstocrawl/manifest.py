@@ -14,11 +14,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import scrapy
 from scrapy.settings import BaseSettings
 
 import cstocrawl
 from cstocrawl import verdict
-from cstocrawl.outcome import Outcome
+from cstocrawl.outcome import ATTACHMENT_STATUSES, ATTACHMENTS_STAT, Outcome
 from cstocrawl.run import Run, iso_utc
 
 
@@ -39,7 +40,16 @@ def run_counts(stats: Mapping[str, Any]) -> dict[str, int]:
         + stats.get("cstocrawl/article/not_html", 0)
         + stats.get("cstocrawl/failed/item", 0)
         + dropped_by_others,
+        # Every attachment of the run's articles, those fetched now, and those that failed to
+        # download or to be read.
+        "attachments": sum(
+            stats.get(f"{ATTACHMENTS_STAT}/{status}", 0) for status in ATTACHMENT_STATUSES
+        ),
         "attachments_downloaded": stats.get("file_status_count/downloaded", 0),
+        # Pages read when a stop (SIGTERM, Ctrl-C) began: not failed, not read.
+        "cancelled": stats.get("cstocrawl/cancelled/article", 0)
+        + stats.get("cstocrawl/cancelled/listing", 0),
+        "attachments_failed": stats.get(f"{ATTACHMENTS_STAT}/failed", 0),
     }
 
 
@@ -86,13 +96,16 @@ def manifest(
     outcome: Outcome,
     counts: Mapping[str, int],
     state: Mapping[str, Any],
+    source: Mapping[str, Any],
 ) -> dict[str, Any]:
     """The run's record; `state` is what the state says of it: `outcome` (promoted or
-    discarded), `articles` (how many it holds now), `schema_version`, `ended_at`."""
+    discarded), `articles` (how many it holds now), `schema_version`, `ended_at`; `source` where
+    its pages came from: `lang`, `base_url` (the origin fetched), `official` (the real site)."""
     dataset = run.files.dataset
     return {
         "run_id": run.id,
         "spider": spider,
+        "source": dict(source),
         # full or incremental; `reextract` for a run rebuilt from WARC files (issue 12).
         "mode": run.mode,
         "today": run.today.isoformat(),
@@ -118,5 +131,14 @@ def manifest(
             if key not in (verdict.HELD_LIST, verdict.FAILED_LIST)
         },
         "schema_version": state["schema_version"],
-        "code_version": {"cstocrawl": cstocrawl.__version__, "git": git_describe()},
+        "code_version": {
+            "cstocrawl": cstocrawl.__version__,
+            "git": git_describe(),
+            "scrapy": scrapy.__version__,
+        },
     }
+
+
+def source_of(lang: str, fetch_origin: str, official_origin: str) -> dict[str, Any]:
+    """Where a run's pages came from, as its manifest records it (preflight reads it back)."""
+    return {"lang": lang, "base_url": fetch_origin, "official": fetch_origin == official_origin}

@@ -64,6 +64,9 @@ class Refused(Exception):
 
 
 STAT = "cstocrawl/outcome"
+# Attachments by status (cstocrawl/pipelines/attachments.py), and the downloads that failed.
+ATTACHMENTS_STAT = "cstocrawl/attachments"
+ATTACHMENT_STATUSES = ("stored", "failed", "unsupported")
 
 
 def _unreachable(stats: Mapping[str, Any]) -> str | None:
@@ -126,11 +129,36 @@ def _too_many_failed(stats: Mapping[str, Any], max_share: float, minimum: int) -
     )
 
 
+# Fewer failed attachments than this never fail a run, whatever their share: one broken file
+# must not keep a day's articles out of the dataset.
+MIN_ATTACHMENT_FAILURES = 3
+
+
+def _attachments_lost(stats: Mapping[str, Any], max_ratio: float) -> str | None:
+    """Why the run lost too many attachments (not downloaded, or not read): the file host is
+    down, or the extraction limits are wrong; never an "ok" run with every file failed."""
+    # A file an earlier run failed too is listed again, not counted: a fault that persists is
+    # judged once, and the next runs publish their articles with the file marked failed.
+    failed = stats.get(f"{ATTACHMENTS_STAT}/failed", 0) - stats.get(articles.ATTACHMENTS_AGAIN, 0)
+    total = sum(stats.get(f"{ATTACHMENTS_STAT}/{status}", 0) for status in ATTACHMENT_STATUSES)
+    if failed < MIN_ATTACHMENT_FAILURES or failed <= max_ratio * total:
+        return None
+    return (
+        f"{failed} of {total} attachments failed (at most {max_ratio:.0%} allowed, "
+        "CSTOCRAWL_MAX_ATTACHMENT_FAILURE_RATIO)"
+    )
+
+
 def judge(
-    stats: Mapping[str, Any], reason: str | None, max_share: float, minimum: int
+    stats: Mapping[str, Any],
+    reason: str | None,
+    max_share: float,
+    minimum: int,
+    max_attachment_failures: float = 1.0,
 ) -> Outcome:
     """The outcome of a closing run from its stats: OK only when it may be promoted.
-    `max_share` and `minimum`: CSTOCRAWL_MAX_DOUBT_SHARE and CSTOCRAWL_MIN_DOUBTFUL."""
+    `max_share` and `minimum`: CSTOCRAWL_MAX_DOUBT_SHARE and CSTOCRAWL_MIN_DOUBTFUL;
+    `max_attachment_failures`: CSTOCRAWL_MAX_ATTACHMENT_FAILURE_RATIO."""
     if reason != "finished":
         return Outcome(Exit.FAILED, f"the crawl closed with {reason!r}")
     if write_error := stats.get("cstocrawl/failed/dataset"):  # set by the writer (a full disk)
@@ -140,8 +168,13 @@ def judge(
     if stats.get("cstocrawl/health") != "ok":
         failures = stats.get("cstocrawl/health/failures") or ["the health check did not run"]
         return Outcome(Exit.MARKUP, "health check failed: " + "; ".join(failures))
-    doubtful = _too_doubtful(stats, max_share, minimum)
-    return doubtful or _too_many_failed(stats, max_share, minimum) or OK
+    if doubtful := _too_doubtful(stats, max_share, minimum):
+        return doubtful
+    if failed := _too_many_failed(stats, max_share, minimum):
+        return failed
+    if lost := _attachments_lost(stats, max_attachment_failures):
+        return Outcome(Exit.ERRORS, lost)
+    return OK
 
 
 def verdict(manifest: Mapping[str, Any] | None, returncode: int | None = None) -> Outcome:
@@ -164,10 +197,20 @@ def summary(prog: str, run_id: str, manifest: Mapping[str, Any] | None, outcome:
     counts, errors = manifest["counts"], manifest["errors"]
     doubtful = f"{counts.get('held', 0)} held, {counts['failed']} failed"
     if manifest["state"]["outcome"] != "promoted":
-        recorded = f"nothing recorded, {doubtful}"
+        # The reason names what failed; "0 failed" beside an unreachable site would mislead.
+        lost = {
+            "held": counts.get("held"),
+            "failed": counts["failed"],
+            "cancelled": counts.get("cancelled"),
+            "attachments failed": counts.get("attachments_failed"),
+        }
+        said = [f"{count} {what}" for what, count in lost.items() if count]
+        recorded = ", ".join(["nothing recorded", *said])
     else:
         recorded = (
             f"{counts['new']} new, {counts['changed']} changed, {counts['unchanged']} unchanged, "
-            f"{doubtful}, {counts['attachments_downloaded']} attachments downloaded"
+            f"{doubtful}; {counts.get('attachments', 0)} attachments: "
+            f"{counts['attachments_downloaded']} downloaded, "
+            f"{counts.get('attachments_failed', 0)} failed"
         )
-    return f"{head}; {recorded}, {errors} errors (exit {int(outcome.code)})"
+    return f"{head}; {recorded}; {errors} errors (exit {int(outcome.code)})"

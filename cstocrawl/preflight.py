@@ -6,34 +6,130 @@
 
 from __future__ import annotations
 
+import difflib
+import json
+import logging
 import re
 import sqlite3
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import closing
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from scrapy import Spider
 from scrapy.settings import BaseSettings
 from scrapy.spiderloader import get_spider_loader
 from scrapy.utils.misc import load_object
 
+from cstocrawl import settings as project
 from cstocrawl.lock import acquire
 from cstocrawl.outcome import Exit, Refused
 from cstocrawl.run import LOGS_DIR, NEWS_DIR, RunFiles, output_dir
+from cstocrawl.site import Site
 from cstocrawl.state import SCHEMA_VERSION, TABLES, state_path
 
-# Settings whose value must be a whole number at least this large.
-MINIMUM_INTS = {
-    "CSTOCRAWL_MAX_PAGES": 1,
-    "CSTOCRAWL_MIN_DOUBTFUL": 0,
-    "CSTOCRAWL_RECHECK_DAYS": 0,
+PREFIX = "CSTOCRAWL_"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What a setting's value must be: `kind` (int, float, bool, level, date) within a range."""
+
+    kind: str
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def expected(self) -> str:
+        if self.kind == "bool":
+            return "expected True or False (or 1 or 0)"
+        if self.kind == "level":
+            return "expected one of " + ", ".join(LOG_LEVELS)
+        if self.kind == "date":
+            return "expected a date, YYYY-MM-DD"
+        what = "a whole number" if self.kind == "int" else "a number"
+        if self.maximum is not None:
+            return f"expected {what} from {self.minimum:g} to {self.maximum:g}"
+        return f"expected {what} of at least {self.minimum:g}"
+
+    def accepts(self, settings: BaseSettings, name: str) -> bool:
+        """Read as the code reads it (Scrapy's own getters), then the range."""
+        try:
+            value: float = READERS[self.kind](settings, name)
+        except (TypeError, ValueError):
+            return False
+        if self.minimum is not None and value < self.minimum:
+            return False
+        return self.maximum is None or value <= self.maximum
+
+
+LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+
+
+def _level(settings: BaseSettings, name: str) -> int:
+    value = settings.get(name)
+    if not isinstance(value, int) and value not in logging.getLevelNamesMapping():
+        raise ValueError(value)  # what logging's setLevel refuses, as Scrapy passes it on
+    return 0
+
+
+def _date(settings: BaseSettings, name: str) -> int:
+    date.fromisoformat(settings.get(name))
+    return 0
+
+
+READERS: dict[str, Callable[[BaseSettings, str], float]] = {
+    "int": BaseSettings.getint,
+    "float": BaseSettings.getfloat,
+    "bool": BaseSettings.getbool,
+    "level": _level,
+    "date": _date,
 }
 
-# Settings that are a share, from 0 to 1.
-SHARES = ("CSTOCRAWL_MAX_PROBLEM_RATIO", "CSTOCRAWL_MAX_DOUBT_SHARE")
+# Every setting whose value the crawl reads, project's and Scrapy's, with what it must be; an
+# empty CSTOCRAWL_TODAY means today. CSTOCRAWL_OUTPUT_DIR and CSTOCRAWL_RUN_ID are checked below.
+RULES = {
+    "CSTOCRAWL_MAX_PAGES": Rule("int", 1),
+    "CSTOCRAWL_RECHECK_DAYS": Rule("int", 0),
+    "CSTOCRAWL_TODAY": Rule("date"),
+    "CSTOCRAWL_RETRY_RUNS": Rule("int", 1),
+    "CSTOCRAWL_MAX_PROBLEM_RATIO": Rule("float", 0, 1),
+    "CSTOCRAWL_MAX_DOUBT_SHARE": Rule("float", 0, 1),
+    "CSTOCRAWL_MIN_DOUBTFUL": Rule("int", 0),
+    "CSTOCRAWL_MAX_ATTACHMENT_FAILURE_RATIO": Rule("float", 0, 1),
+    "CSTOCRAWL_WORKERS": Rule("int", 0),
+    "CSTOCRAWL_ATTACHMENT_WORKERS": Rule("int", 1),
+    "CSTOCRAWL_PAGE_TIMEOUT": Rule("float", 0),
+    "CSTOCRAWL_ATTACHMENT_MAXSIZE": Rule("int", 1),
+    "CSTOCRAWL_ATTACHMENT_MAX_UNCOMPRESSED": Rule("int", 1),
+    "CSTOCRAWL_ATTACHMENT_TIMEOUT": Rule("float", 0),
+    "CSTOCRAWL_ATTACHMENT_MAX_MEMORY": Rule("int", 0),
+    "CSTOCRAWL_ATTACHMENT_MAX_CHARS": Rule("int", 0),
+    "CSTOCRAWL_WARC": Rule("bool"),
+    "CSTOCRAWL_WARC_MAX_SIZE": Rule("int", 0),
+    "CSTOCRAWL_WARC_ATTACHMENTS": Rule("bool"),
+    "CSTOCRAWL_MIX_SOURCES": Rule("bool"),
+    "LOG_LEVEL": Rule("level"),
+    "LOG_ENABLED": Rule("bool"),
+    "ROBOTSTXT_OBEY": Rule("bool"),
+    "CONCURRENT_REQUESTS": Rule("int", 1),
+    "CONCURRENT_REQUESTS_PER_DOMAIN": Rule("int", 1),
+    "CONCURRENT_ITEMS": Rule("int", 1),
+    "DOWNLOAD_DELAY": Rule("float", 0),
+    "DOWNLOAD_TIMEOUT": Rule("float", 0.001),
+    "DOWNLOAD_MAXSIZE": Rule("int", 0),
+    "DOWNLOAD_WARNSIZE": Rule("int", 0),
+    "AUTOTHROTTLE_ENABLED": Rule("bool"),
+    "AUTOTHROTTLE_START_DELAY": Rule("float", 0),
+    "AUTOTHROTTLE_MAX_DELAY": Rule("float", 0),
+    "AUTOTHROTTLE_TARGET_CONCURRENCY": Rule("float", 0.001),
+    "RETRY_ENABLED": Rule("bool"),
+    "RETRY_TIMES": Rule("int", 0),
+    "FILES_EXPIRES": Rule("int", 0),
+    "MEDIA_ALLOW_REDIRECTS": Rule("bool"),
+}
 
 # Settings that name classes by import path: a typo would fail the crawl's start with a traceback.
 COMPONENT_SETTINGS = (
@@ -56,35 +152,26 @@ def check_components(settings: BaseSettings) -> None:
                 raise Refused(Exit.USAGE, f"-s {name}: cannot load {path} ({error})") from None
 
 
+def check_names(settings: BaseSettings) -> None:
+    """A CSTOCRAWL_ name the project does not define is a typo: refused, with the closest one."""
+    known = [name for name in vars(project) if name.startswith(PREFIX)]
+    for name in sorted(settings):
+        if name.startswith(PREFIX) and name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f"; did you mean {close[0]}?" if close else f"; known: {', '.join(known)}"
+            raise Refused(Exit.USAGE, f"unknown setting {name}{hint}")
+
+
 def check_settings(settings: BaseSettings) -> None:
+    """Names, components, then every value in RULES as the crawl will read it."""
+    check_names(settings)
     check_components(settings)
-    for name, minimum in MINIMUM_INTS.items():
+    for name, rule in RULES.items():
         value = settings.get(name)
-        if value is None:  # not set at all: the code's default applies
-            continue
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            number = None
-        if number is None or number < minimum:
-            raise Refused(
-                Exit.USAGE, f"-s {name}={value}: expected a whole number of at least {minimum}"
-            )
-    for name in SHARES:
-        ratio = settings.get(name)
-        try:
-            valid_ratio = ratio is None or 0 <= float(ratio) <= 1
-        except (TypeError, ValueError):
-            valid_ratio = False
-        if not valid_ratio:
-            raise Refused(Exit.USAGE, f"-s {name}={ratio}: expected a number from 0 to 1")
-    if today := settings.get("CSTOCRAWL_TODAY"):
-        try:
-            date.fromisoformat(today)
-        except ValueError:
-            raise Refused(
-                Exit.USAGE, f"-s CSTOCRAWL_TODAY={today}: expected a date, YYYY-MM-DD"
-            ) from None
+        if value is None or (value == "" and rule.kind == "date"):
+            continue  # not set: the code's default applies
+        if not rule.accepts(settings, name):
+            raise Refused(Exit.USAGE, f"-s {name}={value}: {rule.expected()}")
 
 
 def check_run_id(settings: BaseSettings, directory: Path) -> None:
@@ -196,6 +283,47 @@ def _missing_tables(version: int, tables: set[str]) -> str | None:
     return f"no table {', '.join(missing)}" if missing else None
 
 
+def recorded_source(directory: Path) -> dict[str, Any] | None:
+    """The source of the output dir's last promoted run that recorded one (manifests newest
+    first), or None: what the dir's datasets hold."""
+    manifests = sorted((directory / NEWS_DIR).glob("*.manifest.json"), key=_mtime, reverse=True)
+    for path in manifests:
+        try:
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        promoted = manifest.get("state", {}).get("outcome") == "promoted"
+        if promoted and isinstance(source := manifest.get("source"), dict):
+            return source
+    return None
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def check_source(directory: Path, parsed: object, settings: BaseSettings) -> None:
+    """Refused unless the run crawls the kind of source (official site or mirror) the dir holds,
+    or CSTOCRAWL_MIX_SOURCES says to mix them."""
+    recorded = recorded_source(directory)
+    if recorded is None or settings.getbool("CSTOCRAWL_MIX_SOURCES"):
+        return
+    site = Site(getattr(parsed, "lang", "en"), getattr(parsed, "base_url", None))
+    official = site.fetch_origin == site.official_origin
+    if bool(recorded.get("official")) == official:
+        return
+    held = "the official site's" if recorded.get("official") else "a mirror's"
+    crawled = "the official site" if official else f"the mirror {site.fetch_origin}"
+    raise Refused(
+        Exit.USAGE,
+        f"{directory} holds {held} pages ({recorded.get('base_url')}) and this run crawls "
+        f"{crawled}: give it an output dir of its own, or -s CSTOCRAWL_MIX_SOURCES=True",
+    )
+
+
 def prepare_run(
     settings: BaseSettings, spider: str, arguments: Mapping[str, str], prog: str
 ) -> tuple[IO[str], object]:
@@ -211,6 +339,7 @@ def prepare_run(
     lock = acquire(directory, prog)
     try:
         check_state(directory, getattr(parsed, "lang", None))
+        check_source(directory, parsed, settings)
     except Refused:
         lock.close()
         raise

@@ -79,6 +79,11 @@ class RunFiles:
         return self.news / f"{self.run_id}.manifest.json"
 
     @property
+    def report(self) -> Path:
+        """The run told for a person (cstocrawl/report.py), beside the manifest."""
+        return self.news / f"{self.run_id}.report.md"
+
+    @property
     def log(self) -> Path:
         return self.output_dir / LOGS_DIR / f"{self.run_id}.log"
 

@@ -15,6 +15,10 @@ COMMANDS_MODULE = "cstocrawl.commands"
 CSTOCRAWL_OUTPUT_DIR = "output"
 # The run id names every file a run writes; empty means the UTC start time, YYYYMMDDTHHMMSSZ.
 CSTOCRAWL_RUN_ID = ""
+# A run of a mirror (-a base_url=..., the replica) refuses an output dir whose last recorded run
+# crawled the official site, and the reverse (exit 64): a mirror's pages would pass for the
+# site's. True: mix them all the same (a mirror known to be a faithful copy).
+CSTOCRAWL_MIX_SOURCES = False
 
 # --- Crawl scope ----------------------------------------------------------------------------------
 # A listing is never paged further than this, whatever its pager says (Bitrix answers any PAGEN_1).
@@ -43,6 +47,11 @@ CSTOCRAWL_MIN_DOUBTFUL = 5
 # is a fragment, above which the template is broken ("confident nonsense", extensions/health.py);
 # CSTOCRAWL_MIN_DOUBTFUL of them at least. Fewer are only held.
 CSTOCRAWL_MAX_PROBLEM_RATIO = 0.5
+# Share of the run's attachments that failed (not downloaded, or not read) above which the run
+# fails (exit 3, not promoted): the file host is down or the extraction limits are wrong, and the
+# next run fetches the articles again with their files. Fewer than three failed files never fail
+# a run (cstocrawl/outcome.py); each is in the summary line, and a failed download is retried.
+CSTOCRAWL_MAX_ATTACHMENT_FAILURE_RATIO = 0.5
 
 # --- Politeness: the site is an old CMS on a government network --------------------------------
 ROBOTSTXT_OBEY = True
@@ -166,4 +175,6 @@ REMOTE_CONTROL_ENABLED = False
 
 # --- Misc ----------------------------------------------------------------------------------------
 FEED_EXPORT_ENCODING = "utf-8"
+# `-o x.csv`: nested fields (attachments, images, problems, aliases) as JSON cells, not a repr.
+FEED_EXPORTERS = {"csv": "cstocrawl.exporters.CsvJsonItemExporter"}
 LOG_LEVEL = "INFO"

@@ -34,6 +34,21 @@ KNOWN_SECTIONS = {
     "smi": "/news/smi/",
     "statements": "/documents/statements/",
 }
+# The known sections as the site's menu names them, by language: `section_title` in the dataset.
+SECTION_TITLES = {
+    "en": {
+        "news_odkb": "CSTO News",
+        "speech": "Speeches",
+        "smi": "Media about the CSTO",
+        "statements": "Statements",
+    },
+    "ru": {
+        "news_odkb": "Новости ОДКБ",
+        "speech": "Выступления",
+        "smi": "СМИ об ОДКБ",
+        "statements": "Заявления",
+    },
+}
 # Parents under which further news-like sections are discovered (menu, "Back to the section").
 SECTION_ROOTS = ("/news/", "/documents/")
 

@@ -155,6 +155,9 @@ class Known:
     has_body: bool = True  # a text or an attachment
     text_chars: int = 0  # the stored text's length: a new one cut to a line is held (verdict.py)
     title: str | None = None  # an alias page with another title is another article (split)
+    # crawled_at of the first version and of the last one with other content (the records say)
+    first_seen_at: str | None = None
+    last_changed_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -263,12 +266,13 @@ class State:
             " json_extract(item, '$.title') IS NOT NULL,"
             " coalesce(json_extract(item, '$.text'), '') != ''"
             "  OR coalesce(json_array_length(item, '$.attachments'), 0) > 0,"
-            " length(coalesce(json_extract(item, '$.text'), '')), json_extract(item, '$.title')"
+            " length(coalesce(json_extract(item, '$.text'), '')), json_extract(item, '$.title'),"
+            " last_changed"
             " FROM articles"
         )
         return {
-            url: _known(sha, published, first_seen, bool(title), bool(body), chars, text)
-            for url, sha, published, first_seen, title, body, chars, text in rows
+            url: _known(sha, published, first_seen, bool(title), bool(body), chars, text, changed)
+            for url, sha, published, first_seen, title, body, chars, text, changed in rows
         }
 
     def aliases(self) -> dict[str, str]:
@@ -297,13 +301,21 @@ class State:
         articles = {url for (url,) in self._db.execute("SELECT url FROM articles")}
         rows = self._db.execute(
             "SELECT item, (SELECT json_group_array(alias) FROM"
-            "  (SELECT alias FROM aliases WHERE article = articles.url ORDER BY alias))"
+            "  (SELECT alias FROM aliases WHERE article = articles.url ORDER BY alias)),"
+            " first_seen, last_changed"
             " FROM articles ORDER BY published DESC NULLS LAST, url"
         )
-        for item, aliases in rows:
+        for item, aliases, first_seen, last_changed in rows:
             record = json.loads(item)
             known = set(record.get("aliases") or []) | set(json.loads(aliases))
             record["aliases"] = sorted(known - articles)
+            # Every line as the state knows it now, whichever run wrote its version: when it was
+            # first seen and last changed; no `change` (that is a run's), a stored file `stored`.
+            record["first_seen"], record["last_changed"] = first_seen, last_changed
+            record.pop("change", None)
+            for attachment in record.get("attachments") or []:
+                if attachment.get("status") == "downloaded":
+                    attachment["status"] = "stored"
             yield json.dumps(record, ensure_ascii=False)
 
     def attachment(self, url: str) -> tuple[str, str] | None:
@@ -330,6 +342,23 @@ class State:
             " ORDER BY run_id"
         )
         return [row[0] for row in rows]
+
+    def run_failures(self, run_id: str) -> list[tuple[str, str, str | None]]:
+        """What the run failed so far and did not fetch after all: (kind, url, error). Read before
+        the run is promoted or discarded, which settle them into the retry list."""
+        rows = self._db.execute(
+            "SELECT kind, url, error FROM pending_outcomes WHERE run_id = ?1 AND ok = 0"
+            " AND url NOT IN (SELECT url FROM pending WHERE run_id = ?1) ORDER BY kind, url",
+            (run_id,),
+        )
+        return [(kind, url, error) for kind, url, error in rows]
+
+    def run_changes(self, run_id: str) -> dict[str, str]:
+        """The run's written articles so far, new or changed, by URL (read before it is settled)."""
+        rows = self._db.execute(
+            "SELECT url, kind FROM pending WHERE run_id = ? AND item IS NOT NULL", (run_id,)
+        )
+        return dict(rows.fetchall())
 
     def pending_count(self) -> int:
         return self._count("SELECT count(*) FROM pending")
@@ -627,6 +656,7 @@ def _known(
     has_body: bool,
     text_chars: int,
     title: str | None,
+    last_changed: str,
 ) -> Known:
     return Known(
         content_sha256,
@@ -636,6 +666,8 @@ def _known(
         has_body,
         text_chars,
         title,
+        first_seen,
+        last_changed,
     )
 
 

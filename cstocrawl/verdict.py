@@ -27,6 +27,7 @@ AGAIN = "cstocrawl/verdict/again"  # held or failed articles an earlier run fail
 THINGS_FAILED = "cstocrawl/verdict/things_failed"  # pages, attachments, items failed this run
 THINGS_FAILED_AGAIN = "cstocrawl/verdict/things_failed_again"  # ... that earlier runs failed too
 ATTACHMENTS = "cstocrawl/verdict/attachments"  # attachments of the written articles
+ATTACHMENTS_AGAIN = "cstocrawl/verdict/attachments_failed_again"  # files earlier runs failed too
 
 # Problem kinds that hold an article: what it says may be wrong, so it must not replace anything.
 HOLD = frozenset(

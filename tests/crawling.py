@@ -113,7 +113,8 @@ def run_stats(output_dir: Path, run_id: str = "run1") -> dict[str, Any]:
     return read_manifest(output_dir, run_id)["stats"]
 
 
-VOLATILE = ("crawled_at",)
+# When the crawl met the article, and how it stood to the state then: the run's, not the site's.
+VOLATILE = ("crawled_at", "first_seen", "last_changed", "change")
 ATTACHMENT_FIELDS = ("url", "name")
 
 

@@ -113,7 +113,7 @@ def test_a_site_whose_article_pages_changed_fails_the_health_check(tmp_path: Pat
     # Nothing recorded: the articles are fetched again once the parser is fixed.
     assert result.stderr == (
         f"cstocrawl.cron {run_id}: FAILED, health check failed: {'; '.join(failures)}; "
-        f"nothing recorded, 48 held, 0 failed, {run['errors']} errors (exit 4)\n"
+        f"nothing recorded, 48 held; {run['errors']} errors (exit 4)\n"
     )
     # Each article was held on its own (no body), the run failed on them all together.
     assert (run["counts"]["held"], run["counts"]["discarded"]) == (48, 0)
@@ -121,6 +121,7 @@ def test_a_site_whose_article_pages_changed_fails_the_health_check(tmp_path: Pat
     # Every article held, none written: no .jsonl.tmp either.
     assert sorted(path.name for path in (tmp_path / "news").iterdir()) == [
         f"{run_id}.manifest.json",
+        f"{run_id}.report.md",
     ]
     with State(state_path(tmp_path)) as state:
         assert state.article_count() == 0
@@ -144,7 +145,7 @@ def test_pages_that_cannot_be_fetched_fail_the_run_and_are_fetched_by_the_next(
     # The page counts once, whatever it logged (two ERROR lines: "Gave up retrying", "Failed").
     assert failing.stderr == (
         "cstocrawl.cron r1: FAILED, 1 of 48 articles held or failed (0 held, 1 failed; at most "
-        "0% allowed); nothing recorded, 0 held, 1 failed, 2 errors (exit 3)\n"
+        "0% allowed); nothing recorded, 1 failed; 2 errors (exit 3)\n"
     )
     first = read_manifest(tmp_path, "r1")
     assert first["counts"]["failed"] == 1 and first["counts"]["discarded"] == 47

@@ -81,6 +81,7 @@ def assert_unchanged(before: dict[str, bytes], output: Path, run_id: str) -> Non
     assert set(after) - set(before) <= {
         f"news/{run_id}.jsonl.tmp",
         f"news/{run_id}.manifest.json",
+        f"news/{run_id}.report.md",
     }
 
 
@@ -92,8 +93,8 @@ def good_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
         result = crawl(base_url, output, CSTOCRAWL_RUN_ID="good")
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout == (
-        "cstocrawl good: ok; 48 new, 0 changed, 0 unchanged, 0 held, 0 failed, "
-        "11 attachments downloaded, 0 errors (exit 0)\n"
+        "cstocrawl good: ok; 48 new, 0 changed, 0 unchanged, 0 held, 0 failed; "
+        "12 attachments: 11 downloaded, 0 failed; 0 errors (exit 0)\n"
     )
     return output
 
@@ -142,7 +143,7 @@ def test_the_site_answering_503_everywhere_fails_and_keeps_the_last_good_dataset
     assert result.returncode == 69
     assert result.stdout == ""
     assert re.fullmatch(
-        rf"cstocrawl down: {ALL_RUNS_FAILED} \(HTTP 503\); nothing recorded, 0 held, 0 failed, "
+        rf"cstocrawl down: {ALL_RUNS_FAILED} \(HTTP 503\); nothing recorded; "
         r"\d+ errors \(exit 69\)",
         last_line(result.stderr),
     )
@@ -161,7 +162,7 @@ def test_listings_that_time_out_are_the_site_unreachable_too(tmp_path: Path) -> 
         )
     assert result.returncode == 69
     assert re.fullmatch(
-        rf"cstocrawl r1: {ALL_RUNS_FAILED} \(\w*Timeout\w*\); nothing recorded, 0 held, 0 failed, "
+        rf"cstocrawl r1: {ALL_RUNS_FAILED} \(\w*Timeout\w*\); nothing recorded; "
         r"\d+ errors \(exit 69\)",
         last_line(result.stderr),
     )
@@ -176,12 +177,13 @@ def test_a_refused_connection_fails_and_promotes_nothing(tmp_path: Path) -> None
     result = crawl(base_url, tmp_path, CSTOCRAWL_RUN_ID="r1", RETRY_TIMES="1")
     assert result.returncode == 69
     assert re.fullmatch(
-        rf"cstocrawl r1: {ALL_RUNS_FAILED} \(\w*ConnectionRefusedError\); nothing recorded, "
-        r"0 held, 0 failed, \d+ errors \(exit 69\)",
+        rf"cstocrawl r1: {ALL_RUNS_FAILED} \(\w*ConnectionRefusedError\); nothing recorded; "
+        r"\d+ errors \(exit 69\)",
         last_line(result.stderr),
     )
     news = tmp_path / "news"
-    assert sorted(path.name for path in news.iterdir()) == ["r1.manifest.json"]  # no empty .tmp
+    # No empty .tmp.
+    assert sorted(path.name for path in news.iterdir()) == ["r1.manifest.json", "r1.report.md"]
     manifest = json.loads((news / "r1.manifest.json").read_text(encoding="utf-8"))
     assert manifest["state"] == {"outcome": "discarded", "articles": 0}
     assert manifest["outcome"]["code"] == 69 and manifest["dataset"] is None
@@ -199,7 +201,7 @@ def test_the_cron_runner_says_unreachable_not_markup(output: Path) -> None:
     assert result.returncode == 69
     assert result.stdout == ""
     assert re.fullmatch(
-        rf"cstocrawl.cron down: {ALL_RUNS_FAILED} \(HTTP 503\); nothing recorded, 0 held, 0 failed, "
+        rf"cstocrawl.cron down: {ALL_RUNS_FAILED} \(HTTP 503\); nothing recorded; "
         r"\d+ errors \(exit 69\)\n",
         result.stderr,
     )
@@ -267,6 +269,48 @@ def test_bad_usage_is_one_line_too(tmp_path: Path) -> None:
         "cstocrawl: no spider named 'nosuch'; known: news (exit 64)\n",
     )
     assert list(tmp_path.iterdir()) == []
+
+
+BAD_SETTINGS = [
+    (
+        "CSTOCRAWL_OUTPT_DIR=/data/csto",
+        "unknown setting CSTOCRAWL_OUTPT_DIR; did you mean CSTOCRAWL_OUTPUT_DIR?",
+    ),
+    ("DOWNLOAD_DELAY=abc", "-s DOWNLOAD_DELAY=abc: expected a number of at least 0"),
+    ("CSTOCRAWL_WARC=maybe", "-s CSTOCRAWL_WARC=maybe: expected True or False (or 1 or 0)"),
+    ("LOG_LEVEL=LOUD", "-s LOG_LEVEL=LOUD: expected one of CRITICAL, ERROR, WARNING, INFO, DEBUG"),
+    (
+        "CSTOCRAWL_ATTACHMENT_TIMEOUT=-5",
+        "-s CSTOCRAWL_ATTACHMENT_TIMEOUT=-5: expected a number of at least 0",
+    ),
+]
+
+
+@pytest.mark.parametrize("runner", ["scrapy crawl", "cron"])
+@pytest.mark.parametrize(("setting", "message"), BAD_SETTINGS)
+def test_a_bad_setting_is_one_line_and_nothing_on_disk(
+    tmp_path: Path, runner: str, setting: str, message: str
+) -> None:
+    """Run where a user stands (the default output dir is ./output): nothing appears there."""
+    command = [
+        sys.executable,
+        "-m",
+        *(["scrapy", "crawl"] if runner == "scrapy crawl" else ["cstocrawl.cron"]),
+    ]
+    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "cstocrawl.settings", "PYTHONPATH": str(REPO)}
+    result = subprocess.run(
+        [*command, "news", "-s", setting],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    prog = "cstocrawl" if runner == "scrapy crawl" else "cstocrawl.cron"
+    assert (result.returncode, result.stdout) == (64, "")
+    assert result.stderr == f"{prog}: {message} (exit 64)\n"
+    assert list(tmp_path.iterdir()) == []  # no output/, state.sqlite, cron.lock or log
 
 
 # --- row 7: an output dir that cannot be written --------------------------------------------------
@@ -384,8 +428,8 @@ def test_sigterm_to_the_cron_runner_discards_the_run_and_says_so(
     assert runner.returncode == 1
     assert stdout == ""
     assert re.fullmatch(
-        r"cstocrawl\.cron slow: FAILED, the crawl closed with 'shutdown'; nothing recorded, "
-        r"\d+ held, \d+ failed, \d+ errors \(exit 1\)\n",
+        r"cstocrawl\.cron slow: FAILED, the crawl closed with 'shutdown'; nothing recorded"
+        r"(, \d+ held)?(, \d+ failed)?(, \d+ cancelled)?; 0 errors \(exit 1\)\n",
         stderr,
     )
     assert " new" not in stderr
@@ -393,6 +437,10 @@ def test_sigterm_to_the_cron_runner_discards_the_run_and_says_so(
     assert manifest["counts"]["new"] == manifest["counts"]["changed"] == 0
     assert manifest["state"]["outcome"] == "discarded"
     assert_unchanged(before, output, "slow")
+    # What the stop cut short is cancelled, not failed: no ERROR, nothing on the retry list.
+    log = (output / "logs" / "slow.log").read_text(encoding="utf-8")
+    assert "ERROR: Failed" not in log
+    assert manifest["counts"]["failed"] == 0
 
 
 # --- row 9: `-a lang=ru` into the output dir of an English run -----------------------------------
@@ -407,6 +455,41 @@ def test_russian_into_an_english_output_dir_is_refused(output: Path) -> None:
         f"its own, e.g. -s CSTOCRAWL_OUTPUT_DIR={output / 'ru'} (exit 64)\n"
     )
     assert on_disk(output) == before
+
+
+@pytest.mark.parametrize("runner", ["scrapy crawl", "cron"])
+def test_the_official_site_into_a_mirrors_output_dir_is_refused(output: Path, runner: str) -> None:
+    """The good output dir holds the replica's pages: the official site's must not join them."""
+    before = sorted(output.rglob("*"))
+    command = ["crawl"] if runner == "scrapy crawl" else []
+    result = (
+        scrapy(*command, "news", "-s", f"CSTOCRAWL_OUTPUT_DIR={output}")
+        if command
+        else subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "cstocrawl.cron",
+                "news",
+                "-s",
+                f"CSTOCRAWL_OUTPUT_DIR={output}",
+            ],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    )
+    manifest = json.loads((output / "news" / "good.manifest.json").read_text(encoding="utf-8"))
+    prog = "cstocrawl" if command else "cstocrawl.cron"
+    assert (result.returncode, result.stdout) == (64, "")
+    assert result.stderr == (
+        f"{prog}: {output} holds a mirror's pages ({manifest['source']['base_url']}) and this run "
+        "crawls the official site: give it an output dir of its own, or "
+        "-s CSTOCRAWL_MIX_SOURCES=True (exit 64)\n"
+    )
+    assert sorted(output.rglob("*")) == before  # nothing written, not even a log
 
 
 def test_russian_into_its_own_output_dir_under_the_english_one_works(output: Path) -> None:
@@ -507,6 +590,21 @@ def test_scrapy_parse_works_on_an_article_and_a_listing_and_records_nothing(
     assert f"<GET {base_url}{site.listing('/news/news_odkb/')[0].path}>" in listing.stdout
     assert "ERROR" not in guessed.stderr + listing.stderr
     assert_nothing_recorded(output, before, paths)
+
+
+def test_scrapy_parse_of_a_mirror_without_base_url_says_why_nothing_was_parsed(
+    site_and_output: tuple[str, ReplicaSite, Path],
+) -> None:
+    base_url, _, output = site_and_output
+    result = scrapy(
+        "parse", "--spider", "news", "-s", f"CSTOCRAWL_OUTPUT_DIR={output}", f"{base_url}/news/"
+    )
+    assert result.returncode == 1
+    assert last_line(result.stderr) == (
+        f"cstocrawl: {base_url}/news/ is not on the site the spider crawls, so it was not "
+        f"requested: for a mirror, add -a base_url={base_url}"
+    )
+    assert "WarcCapture" not in result.stderr  # the tools do not load it, so say nothing of it
 
 
 def test_scrapy_fetch_works_and_records_nothing(

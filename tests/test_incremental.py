@@ -70,7 +70,16 @@ def test_the_plan_is_what_the_state_knew_as_the_run_began(tmp_path: Path) -> Non
         state.promote("r1")
     crawler = project_crawler(tmp_path, CSTOCRAWL_TODAY="2025-12-01")
     plan = plan_of(RunLifecycle.of(crawler), recheck_days=14)
-    known = Known("o", date(2024, 1, 1), first_seen=date(2024, 1, 2), text_chars=5, title="Old")
+    stamp = "2024-01-02T06:00:00Z"
+    known = Known(
+        "o",
+        date(2024, 1, 1),
+        first_seen=date(2024, 1, 2),
+        text_chars=5,
+        title="Old",
+        first_seen_at=stamp,
+        last_changed_at=stamp,
+    )
     assert plan == Plan({OLD: known}, recheck_from=date(2025, 11, 17), full=False)
 
 

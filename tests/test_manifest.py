@@ -22,6 +22,8 @@ def test_failed_counts_lost_pages_and_items_dropped_by_other_pipelines() -> None
         "cstocrawl/failed/article": 1,
         "cstocrawl/article/not_html": 1,
         "file_status_count/downloaded": 2,
+        "cstocrawl/attachments/stored": 3,
+        "cstocrawl/attachments/failed": 1,
     }
     assert run_counts(stats) == {
         "new": 4,
@@ -29,11 +31,14 @@ def test_failed_counts_lost_pages_and_items_dropped_by_other_pipelines() -> None
         "unchanged": 3,
         "held": 2,
         "failed": 4,
+        "attachments": 4,
         "attachments_downloaded": 2,
+        "attachments_failed": 1,
+        "cancelled": 0,
     }
     assert run_counts({}) == dict.fromkeys(
-        ("new", "changed", "unchanged", "held", "failed", "attachments_downloaded"), 0
-    )
+        ("new", "changed", "unchanged", "held", "failed", "attachments"), 0
+    ) | {"attachments_downloaded": 0, "attachments_failed": 0, "cancelled": 0}
 
 
 def test_write_atomically_replaces_the_whole_file(tmp_path: Path) -> None:

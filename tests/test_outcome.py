@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import json
 import re
 import sqlite3
 from contextlib import closing
@@ -14,8 +15,15 @@ from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
 from cstocrawl.lock import RunLock
-from cstocrawl.outcome import Exit, Outcome, Refused, judge, summary, verdict
-from cstocrawl.preflight import check_run, check_state, check_writable
+from cstocrawl.outcome import OK, Exit, Outcome, Refused, judge, summary, verdict
+from cstocrawl.preflight import (
+    RULES,
+    check_run,
+    check_settings,
+    check_source,
+    check_state,
+    check_writable,
+)
 from cstocrawl.spiders.news import Arguments, NewsSpider
 from cstocrawl.state import SCHEMA_VERSION, State, state_path
 from tests.crawling import project_settings
@@ -107,6 +115,34 @@ def refusal(call: Any, *args: Any) -> Outcome:
         ),
         ("CSTOCRAWL_TODAY", "today", "-s CSTOCRAWL_TODAY=today: expected a date, YYYY-MM-DD"),
         (
+            "CSTOCRAWL_OUTPT_DIR",
+            "/data/csto",
+            "unknown setting CSTOCRAWL_OUTPT_DIR; did you mean CSTOCRAWL_OUTPUT_DIR?",
+        ),
+        ("DOWNLOAD_DELAY", "abc", "-s DOWNLOAD_DELAY=abc: expected a number of at least 0"),
+        ("DOWNLOAD_DELAY", "-1", "-s DOWNLOAD_DELAY=-1: expected a number of at least 0"),
+        ("CSTOCRAWL_WARC", "maybe", "-s CSTOCRAWL_WARC=maybe: expected True or False (or 1 or 0)"),
+        (
+            "LOG_LEVEL",
+            "LOUD",
+            "-s LOG_LEVEL=LOUD: expected one of CRITICAL, ERROR, WARNING, INFO, DEBUG",
+        ),
+        (
+            "CSTOCRAWL_ATTACHMENT_TIMEOUT",
+            "-5",
+            "-s CSTOCRAWL_ATTACHMENT_TIMEOUT=-5: expected a number of at least 0",
+        ),
+        (
+            "CONCURRENT_REQUESTS",
+            "2.5",
+            "-s CONCURRENT_REQUESTS=2.5: expected a whole number of at least 1",
+        ),
+        (
+            "CSTOCRAWL_MAX_PAGES",
+            "",
+            "-s CSTOCRAWL_MAX_PAGES=: expected a whole number of at least 1",
+        ),
+        (
             "EXTENSIONS",
             {"nonexistent.Ext": 1},
             "-s EXTENSIONS: cannot load nonexistent.Ext (No module named 'nonexistent')",
@@ -117,6 +153,22 @@ def test_a_bad_setting_is_refused(tmp_path: Path, name: str, value: Any, message
     settings = Settings({"CSTOCRAWL_OUTPUT_DIR": str(tmp_path / "out"), name: value})
     assert refusal(check_run, NewsSpider, {}, settings) == Outcome(Exit.USAGE, message)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_project_settings_and_what_a_user_may_type_pass(tmp_path: Path) -> None:
+    check_settings(Settings(project_settings(tmp_path)))
+    typed = {"DOWNLOAD_DELAY": "2", "CSTOCRAWL_WARC": "false", "LOG_LEVEL": "WARNING"}
+    check_settings(Settings(project_settings(tmp_path, **typed, CSTOCRAWL_TODAY="2026-01-02")))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_every_project_setting_with_a_value_to_check_has_a_rule() -> None:
+    """A setting added to settings.py without a rule would go unchecked."""
+    import cstocrawl.settings as project
+
+    checked_elsewhere = {"CSTOCRAWL_OUTPUT_DIR", "CSTOCRAWL_RUN_ID", "CSTOCRAWL_REPLAY_WARCS"}
+    names = {name for name in vars(project) if name.startswith("CSTOCRAWL_")}
+    assert names - checked_elsewhere == {name for name in RULES if name.startswith("CSTOCRAWL_")}
 
 
 def test_an_output_dir_that_is_a_file_or_cannot_be_written_is_refused(tmp_path: Path) -> None:
@@ -290,6 +342,40 @@ def test_judge(stats: dict[str, Any], reason: str, expected: Outcome) -> None:
     assert judge(stats, reason, max_share=0.2, minimum=4) == expected
 
 
+@pytest.mark.parametrize(
+    ("attachments", "expected"),
+    [
+        # 12 of 12 failed (issue 19: every extraction over its memory limit): never "ok".
+        (
+            {"cstocrawl/attachments/failed": 12},
+            Outcome(
+                Exit.ERRORS,
+                "12 of 12 attachments failed (at most 50% allowed, "
+                "CSTOCRAWL_MAX_ATTACHMENT_FAILURE_RATIO)",
+            ),
+        ),
+        (
+            {"cstocrawl/attachments/stored": 1, "cstocrawl/attachments/failed": 3},
+            Outcome(
+                Exit.ERRORS,
+                "3 of 4 attachments failed (at most 50% allowed, "
+                "CSTOCRAWL_MAX_ATTACHMENT_FAILURE_RATIO)",
+            ),
+        ),
+        # Two broken files of two: too few to judge; a failed download is retried anyway.
+        ({"cstocrawl/attachments/failed": 2}, OK),
+        # Half of them: within the share.
+        ({"cstocrawl/attachments/stored": 3, "cstocrawl/attachments/failed": 3}, OK),
+    ],
+)
+def test_a_run_that_lost_most_attachments_fails(
+    attachments: dict[str, int], expected: Outcome
+) -> None:
+    assert judge({**HEALTHY, **attachments}, "finished", 3, max_attachment_failures=0.5) == (
+        expected
+    )
+
+
 def manifest(outcome: Outcome, state: str = "promoted") -> dict[str, Any]:
     counts = {
         "new": 19,
@@ -299,6 +385,7 @@ def manifest(outcome: Outcome, state: str = "promoted") -> dict[str, Any]:
         "failed": 0,
         "attachments_downloaded": 3,
     }
+    counts |= {"attachments": 5, "attachments_failed": 2}
     return {"outcome": outcome.asdict(), "state": {"outcome": state}, "counts": counts, "errors": 1}
 
 
@@ -311,16 +398,14 @@ def test_verdict_and_summary() -> None:
     assert verdict(manifest(ok), 0) == ok
     assert verdict(manifest(ok), -15) == Outcome(Exit.FAILED, "scrapy exited with -15")
     assert summary("p", "r1", manifest(ok), ok) == (
-        "p r1: ok; 19 new, 1 changed, 2 unchanged, 1 held, 0 failed, 3 attachments downloaded, "
-        "1 errors "
-        "(exit 0)"
+        "p r1: ok; 19 new, 1 changed, 2 unchanged, 1 held, 0 failed; 5 attachments: "
+        "3 downloaded, 2 failed; 1 errors (exit 0)"
     )
     # A discarded run counts nothing as recorded, whatever it had written to its .tmp.
     failed = Outcome(Exit.FAILED, "the crawl closed with 'shutdown'")
     assert summary("p", "r1", manifest(failed, "discarded"), failed) == (
-        "p r1: FAILED, the crawl closed with 'shutdown'; nothing recorded, 1 held, 0 failed, "
-        "1 errors "
-        "(exit 1)"
+        "p r1: FAILED, the crawl closed with 'shutdown'; nothing recorded, 1 held, "
+        "2 attachments failed; 1 errors (exit 1)"
     )
     assert summary("p", "r1", None, verdict(None, -9)) == (
         "p r1: FAILED, the crawl died without a manifest (scrapy exit -9) (exit 1)"
@@ -405,3 +490,43 @@ def test_a_run_id_given_by_hand_is_a_plain_name_never_used_before(tmp_path: Path
     assert refusal(check, "../day3").reason == (
         "-s CSTOCRAWL_RUN_ID=../day3: expected letters, digits, '_', '.', '-'"
     )
+
+
+# --- provenance: the official site's data and a mirror's never mix unnoticed -----------------------
+
+
+def recorded(directory: Path, run_id: str, official: bool, outcome: str = "promoted") -> None:
+    base_url = "https://en.odkb-csto.org" if official else "http://127.0.0.1:8800"
+    source = {"lang": "en", "base_url": base_url, "official": official}
+    news = directory / "news"
+    news.mkdir(parents=True, exist_ok=True)
+    manifest = {"run_id": run_id, "state": {"outcome": outcome}, "source": source}
+    (news / f"{run_id}.manifest.json").write_text(json.dumps(manifest), "utf-8")
+
+
+def test_a_mirror_run_refuses_the_official_sites_data_and_the_reverse(tmp_path: Path) -> None:
+    mirror = Arguments(base_url="http://127.0.0.1:9999")
+    official, named = Arguments(), Arguments(base_url="https://en.odkb-csto.org")
+    settings = Settings()
+    recorded(tmp_path / "site", "r1", official=True)
+    assert refusal(check_source, tmp_path / "site", mirror, settings) == Outcome(
+        Exit.USAGE,
+        f"{tmp_path / 'site'} holds the official site's pages (https://en.odkb-csto.org) and this "
+        "run crawls the mirror http://127.0.0.1:9999: give it an output dir of its own, or "
+        "-s CSTOCRAWL_MIX_SOURCES=True",
+    )
+    check_source(tmp_path / "site", official, settings)
+    check_source(tmp_path / "site", named, settings)  # the official origin, named
+    check_source(tmp_path / "site", mirror, Settings({"CSTOCRAWL_MIX_SOURCES": "True"}))
+
+    recorded(tmp_path / "copy", "r1", official=False)
+    assert refusal(check_source, tmp_path / "copy", official, settings).reason.startswith(
+        f"{tmp_path / 'copy'} holds a mirror's pages (http://127.0.0.1:8800) and this run crawls "
+        "the official site: "
+    )
+    check_source(tmp_path / "copy", mirror, settings)  # another mirror, another port: fine
+
+    # Only what was recorded counts: a discarded run's, or no manifest at all, holds nothing.
+    recorded(tmp_path / "failed", "r1", official=True, outcome="discarded")
+    check_source(tmp_path / "failed", mirror, settings)
+    check_source(tmp_path / "new", mirror, settings)

@@ -8,6 +8,7 @@ re-extraction must make none.
 from __future__ import annotations
 
 import json
+import re
 import resource
 import shutil
 import signal
@@ -32,7 +33,9 @@ from tests.crawling import comparable as as_truth
 from tests.crawling import read_manifest as manifest_of
 from tests.replica import Fault, ReplicaSite, padded, serve
 
-VOLATILE = ("crawled_at",)
+# When a run met the article and how it stood to the state then (a rebuilt output dir first saw
+# every article at its rebuild).
+VOLATILE = ("crawled_at", "first_seen", "last_changed", "change")
 CORRECTED = "A corrected first paragraph, long enough to be an article's body on its own."
 
 
@@ -112,6 +115,27 @@ def warcio_check(path: Path) -> int:
     return int(exit.value.code or 0)
 
 
+def readme_steps_find_a_page(warc: Path) -> str:
+    """README's `warcio index` command, as written, then `warcio extract --payload` at the
+    offset it printed for the first listing page: the page as served (issue 19)."""
+    readme = (REPO / "README.md").read_text("utf-8")
+    pattern = r"^\.venv/bin/warcio (index .+) output/warc/<run id>\.warc\.gz$"
+    [command] = re.findall(pattern, readme, flags=re.MULTILINE)
+    warcio = str(Path(sys.executable).parent / "warcio")
+
+    def run(*args: str) -> str:
+        done = subprocess.run([warcio, *args], capture_output=True, text=True, check=True)
+        return done.stdout
+
+    records = [json.loads(line) for line in run(*command.split(), str(warc)).splitlines()]
+    [offset] = [
+        record["offset"]
+        for record in records
+        if record["warc-type"] == "response" and record["warc-target-uri"].endswith("/news/")
+    ]
+    return run("extract", "--payload", str(warc), offset)
+
+
 def small_site() -> ReplicaSite:
     """Two listing pages a section, statements with attachments, one page answering 503 first."""
     site = ReplicaSite(lang="en", variant="bitrix", articles_per_section=6, page_size=4)
@@ -135,6 +159,7 @@ def test_a_dataset_rebuilt_from_the_warc_equals_the_live_one_with_no_network(
     assert not list((live / "warc").glob("*.open"))
     assert all(warcio_check(path) == 0 for path in warcs)
     assert live_stats["cstocrawl/warc/records"] == 2 * live_stats["downloader/response_count"]
+    assert readme_steps_find_a_page(warcs[0]).startswith("<!DOCTYPE html>")
 
     # Only the WARC files go to the new output dir: no state, no files/, no replica.
     shutil.copytree(live / "warc", rebuilt / "warc")
@@ -190,6 +215,9 @@ def test_a_parser_fix_reaches_every_archived_article(tmp_path: Path) -> None:
         same["attachments"] = [{**a, "status": "stored"} for a in before["attachments"]]
         same.pop("content_sha256")
         assert {k: v for k, v in comparable(after).items() if k != "content_sha256"} == same
+        # An edit of a known article to the state: first seen by the live run, changed now.
+        assert (after["change"], after["first_seen"]) == ("changed", before["first_seen"])
+        assert after["last_changed"] == after["crawled_at"] > before["last_changed"]
     latest = by_url(read_latest(tmp_path))
     assert {url: r["title"] for url, r in latest.items()} == {
         url: r["title"].upper() for url, r in live.items()

@@ -78,7 +78,13 @@ def test_articles_become_known_only_when_the_run_is_promoted(path: Path) -> None
         assert state.known_articles().get(A) is None
         assert state.promote("r1") == 1
         assert state.known_articles().get(A) == Known(
-            "a1", date(2025, 11, 24), first_seen=None, has_title=False, has_body=False
+            "a1",
+            date(2025, 11, 24),
+            first_seen=None,  # crawled_at "T1" is no date
+            has_title=False,
+            has_body=False,
+            first_seen_at="T1",
+            last_changed_at="T1",
         )
         assert state.pending_count() == 0
         assert state.finish_run("r1", "2025-12-01T06:05:00Z", "finished", {"new": 1}) == "promoted"
@@ -186,8 +192,13 @@ def test_known_articles_say_what_the_stored_version_has(path: Path) -> None:
         state.promote("r1")
         known = state.known_articles()
     # The stored text's length ("Body.") is what a new version that shrank is held against.
-    assert known[A] == Known("a1", date(2025, 11, 24), date(2025, 11, 30), True, True, 5, "T")
-    assert known[B] == Known("b1", None, None, has_title=False, has_body=True)
+    stamps = {"first_seen_at": "2025-11-30T06:00:00Z", "last_changed_at": "2025-11-30T06:00:00Z"}
+    assert known[A] == Known(
+        "a1", date(2025, 11, 24), date(2025, 11, 30), True, True, 5, "T", **stamps
+    )
+    assert known[B] == Known(
+        "b1", None, None, has_title=False, has_body=True, first_seen_at="T1", last_changed_at="T1"
+    )
 
 
 def test_a_version_that_lost_its_title_date_or_body_is_not_a_change() -> None:
@@ -306,7 +317,7 @@ def test_failed_attachment_downloads_are_retried_stored_files_are_not(path: Path
                      "new")
         state.promote("r1")
         assert state.retries() == [Retry(FILE, "attachment", A, "teaser", 1, "HTTP 503")]
-        stored = {**failed, "status": "downloaded", "path": "files/x.pdf", "sha256": "f" * 64,
+        stored = {**failed, "status": "stored", "path": "files/x.pdf", "sha256": "f" * 64,
                   "error": None}
         state.begin_run("r2", "S2", "incremental")
         state.record("r2", article(A, "a1", attachments=[stored, unreadable]), "unchanged")

@@ -20,6 +20,7 @@ RECORDING_EXTENSIONS = (
 
 STRICT_OFFSITE = "cstocrawl.middlewares.OffsiteMiddleware"
 SCRAPY_OFFSITE = "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware"
+WARC_CAPTURE = "cstocrawl.warc.WarcCapture"
 
 
 def record_nothing(settings: BaseSettings) -> None:
@@ -28,7 +29,8 @@ def record_nothing(settings: BaseSettings) -> None:
     extensions = dict(settings.getdict("EXTENSIONS"))
     extensions.update(dict.fromkeys(RECORDING_EXTENSIONS))
     settings.set("EXTENSIONS", extensions, priority="cmdline")
-    # Nor is a page fetched by hand kept in the run's WARC files (cstocrawl/warc.py).
+    # Nor is a page fetched by hand kept in the run's WARC files (cstocrawl/warc.py): the
+    # capture is not even loaded, so no tool prints that it was disabled.
     settings.set("CSTOCRAWL_WARC", False, priority="cmdline")
     # The URL typed on the command line is fetched wherever it is (a mirror, the replica), as
     # Scrapy's own offsite filter allows; the crawl's stricter one would drop it, and the shell
@@ -36,6 +38,7 @@ def record_nothing(settings: BaseSettings) -> None:
     middlewares = dict(settings.getdict("DOWNLOADER_MIDDLEWARES"))
     if STRICT_OFFSITE in middlewares:
         middlewares[SCRAPY_OFFSITE] = middlewares.pop(STRICT_OFFSITE)
+    middlewares[WARC_CAPTURE] = None
     settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="cmdline")
 
 

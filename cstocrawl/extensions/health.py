@@ -135,6 +135,12 @@ def assess(
         failures.append(
             f"{wrong_titles} of {titled} article titles disagree with their listing's link text"
         )
+    wrong_lang = stats.get("cstocrawl/problems/language_mismatch", 0)
+    if too_many(wrong_lang, articles, max_problem_ratio, minimum):
+        failures.append(
+            f"{wrong_lang} of {articles} article pages are in another language than the run's: "
+            "a mirror of the other language, or the wrong -a lang"
+        )
     problem = "date_disagrees_with_listing"
     wrong_dates = stats.get(f"cstocrawl/problems/{problem}", 0) - discounted[problem]
     if too_many(wrong_dates, articles, max_problem_ratio, minimum):

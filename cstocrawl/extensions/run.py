@@ -18,6 +18,8 @@ End (`spider_closed`, after the pipelines closed and the dataset file was fsynce
    marked rebuilt in the state (a kill or a failed write in between is repaired by the next run);
 5. the manifest written: `scrapy crawl` and the cron runner exit with its outcome. A write that
    fails at 3 to 5 (a full disk) is the run's outcome, exit 73 (Exit.OUTPUT), never a traceback.
+6. the report for a person beside it (cstocrawl/report.py), from the manifest, the run's dataset
+   and the failures read before the run was settled (step 3 empties them into the retry list).
 """
 
 from __future__ import annotations
@@ -34,9 +36,11 @@ from scrapy.statscollectors import StatsCollector
 from cstocrawl.durable import fsync_directory, write_atomically
 from cstocrawl.extensions import required
 from cstocrawl.extensions.health import HealthCheck
-from cstocrawl.manifest import manifest, recorded_counts, run_counts, to_json
+from cstocrawl.manifest import manifest, recorded_counts, run_counts, source_of, to_json
 from cstocrawl.outcome import OK, STAT, Exit, Outcome, judge
+from cstocrawl.report import Failure, read_articles, render
 from cstocrawl.run import Run, iso_utc, utc_now
+from cstocrawl.site import Site
 from cstocrawl.state import Retry, State
 
 logger = logging.getLogger(__name__)
@@ -57,6 +61,9 @@ class RunLifecycle:
         self.max_doubt_share = crawler.settings.getfloat("CSTOCRAWL_MAX_DOUBT_SHARE")
         self.min_doubtful = crawler.settings.getint("CSTOCRAWL_MIN_DOUBTFUL")
         self.max_attempts = crawler.settings.getint("CSTOCRAWL_RETRY_RUNS")
+        self.max_attachment_failures = crawler.settings.getfloat(
+            "CSTOCRAWL_MAX_ATTACHMENT_FAILURE_RATIO"
+        )
         self.manifest: dict[str, Any] | None = None  # once written
         self._closed_before_judging: list[Callable[[], None]] = []
 
@@ -96,17 +103,26 @@ class RunLifecycle:
 
     def spider_closed(self, reason: str) -> None:
         self.state.flush()  # what the state pipeline recorded, before anything is decided
+        failures = [Failure(*failure) for failure in self.state.run_failures(self.run.id)]
+        changes = self.state.run_changes(self.run.id)
         if (health := self.crawler.get_extension(HealthCheck)) is not None:
             health.check()
         for close in self._closed_before_judging:
             close()
-        outcome = judge(self.stats.get_stats(), reason, self.max_doubt_share, self.min_doubtful)
+        outcome = judge(
+            self.stats.get_stats(),
+            reason,
+            self.max_doubt_share,
+            self.min_doubtful,
+            self.max_attachment_failures,
+        )
         if outcome.ok:
             outcome = self._promote()
         if not outcome.ok:
             self._discard(outcome)
         self.stats.set_value(STAT, outcome.asdict())
         self._close(outcome)
+        self._write_report(failures, changes)
 
     def _promote(self) -> Outcome:
         """The dataset under its final name, then the run's articles known to the state."""
@@ -182,7 +198,8 @@ class RunLifecycle:
             "ended_at": ended_at,
         }
         spider = self.crawler.spidercls.name
-        record = manifest(self.run, spider, self.crawler.settings, stats, outcome, counts, state)
+        settings = self.crawler.settings
+        record = manifest(self.run, spider, settings, stats, outcome, counts, state, self._source())
         try:
             files.news.mkdir(parents=True, exist_ok=True)
             write_atomically(files.manifest, [to_json(record)])
@@ -219,6 +236,26 @@ class RunLifecycle:
         if self.rebuild_latest() is None:
             self.stats.set_value("cstocrawl/latest/repaired", stale or ["missing"])
 
+    def _write_report(self, failures: list[Failure], changes: dict[str, str]) -> None:
+        """Never fails the run: it was judged and recorded already."""
+        files = self.run.files
+        dataset = files.dataset if files.dataset.exists() else files.partial_dataset
+        assert self.manifest is not None
+        try:
+            text = render(
+                self.manifest, read_articles(dataset, changes), failures, files.output_dir
+            )
+            write_atomically(files.report, [text.removesuffix("\n")])
+        except OSError as error:
+            logger.warning("Report %s not written: %s", files.report, error)
+            return
+        logger.info("Report: %s", files.report)
+
+    def _source(self) -> dict[str, Any]:
+        """The spider's site; a crawler made without a spider (tests) crawled the official one."""
+        site = getattr(_spider(self.crawler), "site", None) or Site()
+        return source_of(site.lang, site.fetch_origin, site.official_origin)
+
     def engine_stopped(self) -> None:
         self.state.close()
 
@@ -239,11 +276,15 @@ def _failed(what: str, error: Exception, outcome: Outcome) -> Outcome:
     return Outcome(code, f"{what}: {error}")
 
 
-def _full(crawler: Crawler) -> bool:
-    """The spider's checked `full` argument. Scrapy makes the spider just before the extensions;
-    a crawler from `scrapy.utils.test.get_crawler` has none (an incremental run then)."""
+def _spider(crawler: Crawler) -> object:
+    """The crawl's spider. Scrapy makes it just before the extensions; a crawler from
+    `scrapy.utils.test.get_crawler` has none."""
     try:
-        spider = crawler.spider
+        return crawler.spider
     except RuntimeError:
-        return False
-    return bool(getattr(spider, "full", False))
+        return None
+
+
+def _full(crawler: Crawler) -> bool:
+    """The spider's checked `full` argument; without a spider, an incremental run."""
+    return bool(getattr(_spider(crawler), "full", False))

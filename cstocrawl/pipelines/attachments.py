@@ -185,14 +185,14 @@ class AttachmentsPipeline(FilesPipeline):
             if isinstance(result, Failure):
                 attachment.status, attachment.error = "failed", _reason(result)
             else:
-                attachment.status = "downloaded" if result["status"] == "downloaded" else "stored"
+                attachment.status = "stored"  # by this run or an earlier one: the same file
         return item
 
     async def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         item = await super().process_item(item)
         article_url: str = ItemAdapter(item)["url"]
         for attachment in _attachments(item):
-            if attachment.status in ("downloaded", "stored"):
+            if attachment.status == "stored":
                 extraction = await self._describe(attachment)
                 if extraction.truncated:
                     self.crawler.stats.inc_value("cstocrawl/attachments/truncated")
@@ -216,7 +216,7 @@ class AttachmentsPipeline(FilesPipeline):
 
         The hash is taken here (in a thread), so a remembered failure costs no worker time.
         """
-        assert attachment.status in ("downloaded", "stored")
+        assert attachment.status == "stored"
         by_url = self.store_dir / by_url_path(attachment.url)
         sha256, size, media_type = await asyncio.to_thread(identify, by_url)
         by_content = self.store_dir / sha256_path(sha256, media_type)

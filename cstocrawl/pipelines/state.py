@@ -34,7 +34,7 @@ from cstocrawl.extensions.run import RunLifecycle
 from cstocrawl.incremental import FailedFetch, page_failed, page_read
 from cstocrawl.run import iso_utc, utc_now
 from cstocrawl.site import Site
-from cstocrawl.state import RetryKind, kind_of, lost_fields
+from cstocrawl.state import Kind, Known, RetryKind, kind_of, lost_fields
 
 logger = logging.getLogger(__name__)
 
@@ -93,6 +93,7 @@ class StatePipeline:
             raise DropItem(f"Unchanged since it was last written: {url}", log_level="DEBUG")
         self._emitted.add(url)
         self._emitted_content[url] = (adapter["content_sha256"], adapter.get("title"))
+        _stamp(adapter, known, kind)
         if self._has_content(adapter):
             self._by_content.setdefault((adapter["section"], adapter["content_sha256"]), url)
         # The record lists every other URL the article is known under, not only this page's.
@@ -224,3 +225,15 @@ class StatePipeline:
         adapter = ItemAdapter(item)
         error = f"{type(failure.value).__name__}: {failure.getErrorMessage()}"
         self._outcome(adapter["url"], "article", error, adapter.get("summary"))
+
+
+def _stamp(adapter: ItemAdapter, known: Known | None, kind: Kind) -> None:
+    """What the state knows of the article on its record, as promotion will record it: the
+    record's own `crawled_at` for a first or changed version."""
+    adapter["change"] = kind
+    crawled_at = adapter["crawled_at"]
+    adapter["first_seen"] = (known.first_seen_at if known is not None else None) or crawled_at
+    if kind == "unchanged" and known is not None:
+        adapter["last_changed"] = known.last_changed_at
+    else:
+        adapter["last_changed"] = crawled_at

@@ -37,6 +37,7 @@ from cstocrawl.verdict import (
     ACCEPTED,
     AGAIN,
     ATTACHMENTS,
+    ATTACHMENTS_AGAIN,
     FAILED,
     FAILED_LIST,
     HELD,
@@ -122,6 +123,8 @@ class VerdictPipeline:
         self._failed_things.add((kind, url))
         again = (kind, url) in self.retried
         self.stats.inc_value(THINGS_FAILED_AGAIN if again else THINGS_FAILED)
+        if kind == "attachment" and again:
+            self.stats.inc_value(ATTACHMENTS_AGAIN)
         if kind != "article":
             return
         self.stats.inc_value(FAILED)

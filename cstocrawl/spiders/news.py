@@ -30,11 +30,12 @@ from cstocrawl.items import Article, Attachment
 from cstocrawl.parsing.dates import parse_date
 from cstocrawl.parsing.detail import DetailPage, parse_detail
 from cstocrawl.parsing.evidence import ListingEvidence
+from cstocrawl.parsing.language import language_problem
 from cstocrawl.parsing.listing import ListingEntry, ListingPage, parse_listing
 from cstocrawl.run import iso_utc, utc_now
-from cstocrawl.site import ALL_NEWS_PATH, KNOWN_SECTIONS, LANGS, Site, UrlKind
+from cstocrawl.site import ALL_NEWS_PATH, KNOWN_SECTIONS, LANGS, SECTION_TITLES, Site, UrlKind
 from cstocrawl.warc import NotArchived
-from cstocrawl.workers import WorkerError
+from cstocrawl.workers import WorkerError, WorkersStopped
 
 T = TypeVar("T")
 ROBOTS_FORBIDDEN = "Forbidden by robots.txt"  # RobotsTxtMiddleware's IgnoreRequest message
@@ -241,9 +242,15 @@ class NewsSpider(scrapy.Spider):
         self, kind: str, response: TextResponse, function: Callable[..., T], *args: Any
     ) -> T | None:
         """`function(*args)` in a worker; None, and the page recorded as lost, when the worker
-        died, ran out of time or memory, or the crawl is stopping."""
+        died or ran out of time or memory; as cancelled when the crawl is stopping."""
         try:
             return await Workers.of(self.crawler).run(function, *args)
+        except WorkersStopped:
+            # SIGTERM or Ctrl-C: not a fault of the page, nor of the site; the run is discarded
+            # and the next one reads the page (issue 19).
+            self.crawler.stats.inc_value(f"cstocrawl/cancelled/{kind}")
+            self.logger.info("Cancelled %s %s: the crawl was stopping", kind, response.url)
+            return None
         except WorkerError as error:
             request = response.request or scrapy.Request(response.url)
             self.page_lost(request, kind, response.url, f"{type(error).__name__}: {error}")
@@ -323,7 +330,10 @@ class NewsSpider(scrapy.Spider):
         if page is None:
             return
         published, date_problem = published_date(page.date_text)
-        problems = [*page.problems, *filter(None, [date_problem])]
+        language = language_problem(
+            response.text, f"{page.title or ''} {' '.join(page.paragraphs)}", self.site.lang
+        )
+        problems = [*page.problems, *filter(None, [date_problem, language])]
         if claimed_by is None:
             self._record_evidence(url, problems, page, listing)
         for request in self.follow_listings(page.back_links):
@@ -332,10 +342,12 @@ class NewsSpider(scrapy.Spider):
         for linked in page.attachments:
             if (file_url := self.site.canonical(linked.url)) is not None:
                 attachments.append(Attachment(file_url, linked.name))
+        section = self.site.section_of(url) or ""
         article = Article(
             url=url,
             lang=self.site.lang,
-            section=self.site.section_of(url) or "",
+            section=section,
+            section_title=SECTION_TITLES[self.site.lang].get(section),
             title=page.title,
             published=published,
             text="\n\n".join(page.paragraphs),

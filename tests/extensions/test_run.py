@@ -158,7 +158,10 @@ def test_a_discarded_run_that_wrote_nothing_leaves_no_empty_dataset(tmp_path: Pa
     crawl = Crawl(project_crawler(tmp_path))
     manifest = crawl.close(listing_pages=0)
     assert manifest["outcome"]["code"] == Exit.MARKUP
-    assert sorted(path.name for path in (tmp_path / "news").iterdir()) == ["run1.manifest.json"]
+    assert sorted(path.name for path in (tmp_path / "news").iterdir()) == [
+        "run1.manifest.json",
+        "run1.report.md",
+    ]
 
 
 def test_a_run_judged_ok_whose_articles_cannot_be_recorded_failed(
@@ -287,3 +290,27 @@ def test_a_manifest_that_cannot_be_written_is_exit_73_not_a_crash(tmp_path: Path
     assert manifest["outcome"]["reason"].startswith("the manifest could not be written: ")
     assert not (tmp_path / "news" / "run1.manifest.json").exists()
     assert len(lines(tmp_path / "news" / "latest.jsonl")) == 1  # the run itself was recorded
+
+
+def test_the_report_is_written_beside_the_manifest_with_what_the_run_did(tmp_path: Path) -> None:
+    first = Crawl(project_crawler(tmp_path))
+    first.scrape(article(1))
+    first.close()
+
+    second = Crawl(project_crawler(tmp_path, CSTOCRAWL_RUN_ID="run2"))
+    edited = article(1)
+    edited.title = "Article 1, edited"
+    second.scrape(edited)
+    second.scrape(article(2))
+    second.state.page_failed(f"{SECTION}?PAGEN_1=2", "listing", "HTTP 500", None)
+    second.close()
+    report = (tmp_path / "news" / "run2.report.md").read_text("utf-8")
+    assert report.startswith("# Run run2: ok\n\n`cstocrawl run2: ok; 1 new, 1 changed, ")
+    assert (
+        "## New articles (1)\n\n"
+        f"- 2025-12-02 [Article 2 on collective security]({SECTION}article-2/) (news_odkb)\n\n"
+        "## Changed articles (1)\n\n"
+        f"- 2025-12-01 [Article 1, edited]({SECTION}article-1/) (news_odkb)\n\n"
+        "## Failed pages (1)\n\n"
+        f"- listing <{SECTION}?PAGEN_1=2>: HTTP 500\n\n"
+    ) in report

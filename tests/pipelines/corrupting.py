@@ -9,14 +9,14 @@ from scrapy.crawler import Crawler
 
 
 class CorruptOne:
-    """Gives the article at CSTOCRAWL_TEST_CORRUPT_URL a `published` that is not an ISO date."""
+    """Gives the article at TESTS_CORRUPT_URL a `published` that is not an ISO date."""
 
     def __init__(self, url: str) -> None:
         self.url = url
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CorruptOne:
-        return cls(crawler.settings.get("CSTOCRAWL_TEST_CORRUPT_URL", ""))
+        return cls(crawler.settings.get("TESTS_CORRUPT_URL", ""))
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
@@ -26,14 +26,14 @@ class CorruptOne:
 
 
 class FailOne:
-    """Raises on the article at CSTOCRAWL_TEST_FAIL_URL, as a pipeline bug would (not a drop)."""
+    """Raises on the article at TESTS_FAIL_URL, as a pipeline bug would (not a drop)."""
 
     def __init__(self, url: str) -> None:
         self.url = url
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FailOne:
-        return cls(crawler.settings.get("CSTOCRAWL_TEST_FAIL_URL", ""))
+        return cls(crawler.settings.get("TESTS_FAIL_URL", ""))
 
     def process_item(self, item: Any) -> Any:
         if ItemAdapter(item)["url"] == self.url:

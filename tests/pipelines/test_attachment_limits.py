@@ -52,7 +52,7 @@ def describe(tmp_path: Path, data: bytes, **settings: Any) -> tuple[Attachment, 
     """What the pipeline records for a downloaded file with these bytes, in a fresh crawl (a run)."""
     crawler = project_crawler(tmp_path, **{"CSTOCRAWL_RUN_ID": f"run{next(RUNS)}", **settings})
     pipeline = AttachmentsPipeline.from_crawler(crawler)
-    attachment = Attachment(URL, "f", status="downloaded")
+    attachment = Attachment(URL, "f", status="stored")
     by_url = tmp_path / "files" / by_url_path(URL)
     by_url.parent.mkdir(parents=True, exist_ok=True)
     if not by_url.exists():
@@ -107,7 +107,7 @@ def test_a_docx_over_the_memory_limit_fails_and_a_normal_one_passes_under_it(
 
     normal, _, _ = describe(tmp_path / "normal", make_docx(["Statement", "Annex"]), **limits)
     assert (normal.status, normal.text, normal.error) == (
-        "downloaded",
+        "stored",
         "Statement\nAnnex",
         None,
     )
@@ -118,7 +118,7 @@ def test_text_over_the_character_cap_is_cut_and_says_so(tmp_path: Path) -> None:
     described, extraction, _ = describe(
         tmp_path, make_pdf(lines), CSTOCRAWL_ATTACHMENT_MAX_CHARS=100
     )
-    assert described.status == "downloaded"
+    assert described.status == "stored"
     assert described.text == "\n".join(lines)[:100]
     assert described.error == "text cut at 100 characters (CSTOCRAWL_ATTACHMENT_MAX_CHARS)"
     assert extraction.truncated is True

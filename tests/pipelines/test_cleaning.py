@@ -104,7 +104,7 @@ def test_the_content_hash_is_the_documented_one_and_ignores_what_the_download_ad
     )
     expected = hashlib.sha256(documented.encode("utf-8")).hexdigest()
     assert content_sha256(ItemAdapter(item)) == expected
-    item.attachments[0].status, item.attachments[0].text = "downloaded", "Annex text"
+    item.attachments[0].status, item.attachments[0].text = "stored", "Annex text"
     item.summary, item.crawled_at = "teaser", "2026-01-01T00:00:00Z"
     assert content_sha256(ItemAdapter(item)) == expected
     item.attachments[0].name = "Annex 2.pdf"

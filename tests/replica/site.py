@@ -31,7 +31,15 @@ from .content import (
     clean,
     initial_dates,
 )
-from .markup import STATIC_PAGES, Renderer
+from .markup import MENU, STATIC_PAGES, Renderer
+
+# Section -> its name in the site's menu, by language: the records' `section_title`.
+SECTION_MENU_TITLES = {
+    section: {"en": en, "ru": ru}
+    for path, en, ru in MENU
+    for section, section_path in SECTION_PATHS.items()
+    if path == section_path
+}
 
 HTML_TYPE = "text/html; charset=UTF-8"
 
@@ -316,6 +324,7 @@ class ReplicaSite:
         with self._lock:
             records = [article.expected() for article in self.articles]
             for record in records:
+                record["section_title"] = SECTION_MENU_TITLES[record["section"]][self.lang]
                 record["aliases"] = sorted(
                     canonical_url(self.lang, alias.path)
                     for alias in self.aliases.values()

@@ -75,7 +75,9 @@ def test_daily_runs_emit_only_new_and_changed_articles(tmp_path: Path) -> None:
     assert day1.stdout.startswith("cstocrawl.cron day1: ok; 48 new, 0 changed, 0 unchanged")
     first = read_manifest(tmp_path, "day1")
     assert first["counts"] == {
-        "new": 48, "changed": 0, "unchanged": 0, "held": 0, "failed": 0, "attachments_downloaded": 11
+        "new": 48, "changed": 0, "unchanged": 0, "held": 0, "failed": 0,
+        "attachments": 12, "attachments_downloaded": 11, "attachments_failed": 0,
+        "cancelled": 0,
     }
     assert first["finish_reason"] == "finished"
     assert first["state"] == {"outcome": "promoted", "articles": 48}
@@ -88,7 +90,9 @@ def test_daily_runs_emit_only_new_and_changed_articles(tmp_path: Path) -> None:
     assert read_dataset(tmp_path, "day2") == []
     second = read_manifest(tmp_path, "day2")
     assert second["counts"] == {
-        "new": 0, "changed": 0, "unchanged": 2, "held": 0, "failed": 0, "attachments_downloaded": 0
+        "new": 0, "changed": 0, "unchanged": 2, "held": 0, "failed": 0,
+        "attachments": 0, "attachments_downloaded": 0, "attachments_failed": 0,
+        "cancelled": 0,
     }
     assert second["stats"]["downloader/request_count"] == ROBOTS_TXT + len(LISTINGS) + 2 == 8
     # 5 entries on each first page, minus the window's 2 (one shown by 2 listings): not asked.
@@ -102,7 +106,10 @@ def test_daily_runs_emit_only_new_and_changed_articles(tmp_path: Path) -> None:
     assert_equal_to_truth(read_dataset(tmp_path, "day3"), {u: truth[u] for u in [*added, edited]})
     third = read_manifest(tmp_path, "day3")
     assert third["counts"] == {
-        "new": 3, "changed": 1, "unchanged": 1, "held": 0, "failed": 0, "attachments_downloaded": 0
+        "new": 3, "changed": 1, "unchanged": 1, "held": 0, "failed": 0,
+        # The edited article's file, stored by day 1: not downloaded again.
+        "attachments": 1, "attachments_downloaded": 0, "attachments_failed": 0,
+        "cancelled": 0,
     }
     assert third["stats"]["downloader/request_count"] == ROBOTS_TXT + len(LISTINGS) + 2 + 3 + 2
     assert third["state"] == {"outcome": "promoted", "articles": 51}
@@ -263,12 +270,12 @@ def test_what_a_run_failed_is_retried_by_the_next_runs_then_given_up(tmp_path: P
     second = by_url(read_dataset(tmp_path, "day2"))
     assert lost_once.url in second
     assert set(deep_statements) <= set(second)
-    assert second[with_attachment.url]["attachments"][0]["status"] == "downloaded"
+    assert second[with_attachment.url]["attachments"][0]["status"] == "stored"
     assert run_stats(tmp_path, "day2")["cstocrawl/retry/listed"] == 4
     latest = by_url(read_latest(tmp_path))
     assert_equal_to_truth(list(latest.values()), {u: t for u, t in truth.items()
                                                   if u != lost_for_good.url})
-    assert all(a["status"] in ("downloaded", "stored")
+    assert all(a["status"] == "stored"
                for record in latest.values() for a in record["attachments"])
 
     # The article that always fails was tried on day 2 too, then given up (2 runs) and reported.
