@@ -366,14 +366,18 @@ def test_judge(stats: dict[str, Any], reason: str, expected: Outcome) -> None:
         ({"cstocrawl/attachments/failed": 2}, OK),
         # Half of them: within the share.
         ({"cstocrawl/attachments/stored": 3, "cstocrawl/attachments/failed": 3}, OK),
+        # All 12 failed, 11 files of them failed an earlier run too: listed, judged once (issue 18).
+        (
+            {"cstocrawl/attachments/failed": 12, "cstocrawl/verdict/attachments_failed_again": 11},
+            OK,
+        ),
     ],
 )
 def test_a_run_that_lost_most_attachments_fails(
     attachments: dict[str, int], expected: Outcome
 ) -> None:
-    assert judge({**HEALTHY, **attachments}, "finished", 3, max_attachment_failures=0.5) == (
-        expected
-    )
+    stats = {**HEALTHY, **attachments}
+    assert judge(stats, "finished", 0.2, 5, max_attachment_failures=0.5) == expected
 
 
 def manifest(outcome: Outcome, state: str = "promoted") -> dict[str, Any]:

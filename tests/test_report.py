@@ -58,7 +58,7 @@ def test_the_report_says_what_the_run_did(tmp_path: Path) -> None:
     news = tmp_path / "news"
     assert text == (
         "# Run r2: ok\n\n"
-        "`cstocrawl r2: ok; 2 new, 1 changed, 9 unchanged, 1 failed; 0 attachments: "
+        "`cstocrawl r2: ok; 2 new, 1 changed, 9 unchanged, 1 held, 1 failed; 0 attachments: "
         "1 downloaded, 0 failed; 2 errors (exit 0)`\n\n"
         "- mode: incremental, started 2026-12-01T05:17:00Z, ended 2026-12-01T05:20:00Z\n"
         f"- the run's articles: {news / 'r2.jsonl'}\n"
