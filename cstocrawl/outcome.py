@@ -67,6 +67,8 @@ STAT = "cstocrawl/outcome"
 # Attachments by status (cstocrawl/pipelines/attachments.py), and the downloads that failed.
 ATTACHMENTS_STAT = "cstocrawl/attachments"
 ATTACHMENT_STATUSES = ("stored", "failed", "unsupported")
+# Extractions that overran a limit an earlier run met too (cstocrawl/pipelines/attachments.py).
+REMEMBERED_FAILURES = f"{ATTACHMENTS_STAT}/failure_remembered"
 
 
 def _unreachable(stats: Mapping[str, Any]) -> str | None:
@@ -137,9 +139,11 @@ MIN_ATTACHMENT_FAILURES = 3
 def _attachments_lost(stats: Mapping[str, Any], max_ratio: float) -> str | None:
     """Why the run lost too many attachments (not downloaded, or not read): the file host is
     down, or the extraction limits are wrong; never an "ok" run with every file failed."""
-    # A file an earlier run failed too is listed again, not counted: a fault that persists is
-    # judged once, and the next runs publish their articles with the file marked failed.
-    failed = stats.get(f"{ATTACHMENTS_STAT}/failed", 0) - stats.get(articles.ATTACHMENTS_AGAIN, 0)
+    # A file an earlier run failed too (its download, or its extraction under the same limits) is
+    # listed again, not counted: a fault that persists is judged once, and the next runs publish
+    # their articles with the file marked failed.
+    again = stats.get(articles.ATTACHMENTS_AGAIN, 0) + stats.get(REMEMBERED_FAILURES, 0)
+    failed = stats.get(f"{ATTACHMENTS_STAT}/failed", 0) - again
     total = sum(stats.get(f"{ATTACHMENTS_STAT}/{status}", 0) for status in ATTACHMENT_STATUSES)
     if failed < MIN_ATTACHMENT_FAILURES or failed <= max_ratio * total:
         return None

@@ -567,8 +567,21 @@ class State:
         """For a run that is not promoted: its failures still join the retry list (what it lost
         is worth fetching again), its successes count for nothing. What it gave up on now."""
         with self._transaction():
+            self._failed_attachments(run_id)
             self._add_failures(run_id, max_attempts)
         return self.given_up_now
+
+    def _failed_attachments(self, run_id: str) -> None:
+        """The failed downloads of a discarded run's articles, as its outcomes: the next run,
+        which fetches those articles again, knows the files failed before (listed, judged once)."""
+        rows = self._db.execute(
+            "SELECT seen_at, item FROM pending WHERE run_id = ? AND item IS NOT NULL", (run_id,)
+        )
+        for seen_at, item in rows.fetchall():
+            record = json.loads(item)
+            for attachment in record.get("attachments") or ():
+                if attachment.get("status") == "failed" and not attachment.get("path"):
+                    self._attachment_outcome(run_id, record, attachment, seen_at)
 
     def _settle_retries(self, run_id: str, max_attempts: int) -> None:
         """The run's outcomes into the retry list: a success removes, a failure counts a run."""

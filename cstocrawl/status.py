@@ -48,18 +48,15 @@ class RunRecord:
         return datetime.fromisoformat(self.manifest["ended_at"])
 
     def line(self) -> str:
-        """When, mode, exit code, and the run's one line with its counts (and held articles)."""
+        """When, mode, exit code, and the run's one line with its counts (held articles too)."""
         if self.manifest is None:
             return f"no manifest: killed, or running now (see {LOGS_DIR}/{self.run_id}.log)"
         manifest = self.manifest
         outcome = verdict(manifest)
         said = summary(PROG, self.run_id, manifest, outcome)
         said = said.removeprefix(f"{PROG} {self.run_id}: ").rsplit(" (exit ", 1)[0]
-        held = manifest["counts"].get("held", len(manifest.get("held", [])))
-        return (
-            f"{manifest['started_at']}  {manifest['mode']:<11}  exit {int(outcome.code):<2}  "
-            f"{said}; {held} held"
-        )
+        code = int(outcome.code)
+        return f"{manifest['started_at']}  {manifest['mode']:<11}  exit {code:<2}  {said}"
 
 
 def read_runs(output_dir: Path) -> list[RunRecord]:

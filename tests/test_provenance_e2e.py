@@ -3,7 +3,6 @@ English mirror crawled as Russian is told, not recorded as Russian."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import scrapy
@@ -26,10 +25,14 @@ def test_an_english_mirror_crawled_as_russian_fails_with_every_page_a_language_m
     pages = manifest["stats"]["cstocrawl/article/pages"]
     assert manifest["stats"]["cstocrawl/problems/language_mismatch"] == pages > 40  # every one
     assert (
-        f"{pages} of {pages} article pages declare another language than the run's: a mirror of "
+        f"{pages} of {pages} article pages are in another language than the run's: a mirror of "
         "the other language, or the wrong -a lang"
     ) in manifest["health"]["failures"]
-    # Nothing recorded; what was written says why, on every line.
-    lines = (tmp_path / "news" / "r1.jsonl.tmp").read_text("utf-8").splitlines()
-    problems = {problem for line in lines for problem in json.loads(line)["problems"]}
-    assert "language_mismatch: the page declares <html lang='en'>, the run is lang=ru" in problems
+    # Nothing recorded: every article was held, each with its reason in the manifest.
+    reasons = {entry["reason"] for entry in manifest["held"]}
+    assert len(manifest["held"]) == pages
+    assert reasons == {
+        "language_mismatch: the text is in 'en', the page declares <html lang='en'>, "
+        "the run is lang=ru"
+    }
+    assert not (tmp_path / "news" / "r1.jsonl").exists()

@@ -43,6 +43,7 @@ from cstocrawl.extensions.workers import Workers
 from cstocrawl.extract import EXTRACTOR_VERSION, Extraction, extract_text, sniff_media_type
 from cstocrawl.extract.sniff import DOCX, HTML, MSWORD, PDF, ZIP
 from cstocrawl.items import Attachment, AttachmentStatus
+from cstocrawl.outcome import REMEMBERED_FAILURES
 from cstocrawl.run import files_store, output_dir
 from cstocrawl.site import Site
 from cstocrawl.workers import (
@@ -236,7 +237,7 @@ class AttachmentsPipeline(FilesPipeline):
         memo = self.store_dir / failure_path(sha256)
         remembered = _remembered_failure(memo, self.failure_key)
         if remembered is not None:
-            self.crawler.stats.inc_value("cstocrawl/attachments/failure_remembered")
+            self.crawler.stats.inc_value(REMEMBERED_FAILURES)
             return _unreadable(media_type, f"{remembered} (remembered, not tried again)")
         workers = Workers.of(self.crawler)
         try:
