@@ -243,8 +243,8 @@ def main() -> None:
     peak_small = median([r.peak_rss_mb for r in small])
     peak_large = median([r.peak_rss_mb for r in full])
     memory = (
-        f"Command: `python -m bench.crawl_bench --runs {args.runs}` (peak RSS, `ru_maxrss` of the "
-        f"crawl process from `os.wait4`, median of {args.runs} runs).\n\nMachine: {machine()}.\n\n"
+        f"Command: `python -m bench.crawl_bench --runs {args.runs}` (peak RSS, VmHWM of the "
+        f"crawl process at its end, median of {args.runs} runs).\n\nMachine: {machine()}.\n\n"
         "| articles | peak RSS | runs |\n|---:|---:|---|\n"
         f"| {small[0].stat('item_scraped_count')} | {peak_small:.0f} MiB | "
         f"{', '.join(f'{r.peak_rss_mb:.0f}' for r in small)} |\n"

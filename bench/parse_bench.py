@@ -1,12 +1,15 @@
-"""Our page parsers alone, without Scrapy: parse_detail and parse_listing, pages per second.
+"""Our page parsers alone, without Scrapy: parse_detail and parse_listing, pages per CPU second.
 
 python -m bench.parse_bench [--runs 5] [--write-docs]
 Every article and listing page of a 200-article replica in each of its three markups, in-process.
+Timed in CPU seconds of this process (`time.process_time`): on a shared machine wall time also
+counts the other processes' turns.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from collections.abc import Callable
 from urllib.parse import urlsplit
@@ -33,10 +36,10 @@ def pages_of(variant: str) -> tuple[Pages, Pages]:
 def pages_per_second(parse: Callable[[str, str], object], pages: Pages, runs: int) -> float:
     timings = []
     for _ in range(runs):
-        start = time.perf_counter()
+        start = time.process_time()
         for url, html in pages:
             parse(html, url)
-        timings.append(time.perf_counter() - start)
+        timings.append(time.process_time() - start)
     return len(pages) / median(timings)
 
 
@@ -61,7 +64,9 @@ def main() -> None:
         rows.append(f"| {variant} | {detail:.0f} | {listing:.0f} |")
     summary = (
         f"Command: `python -m bench.parse_bench --runs {args.runs}` (median of {args.runs} passes "
-        f"over 200 articles and their listing pages, {PAGE_SIZE} a page, per markup).\n\n"
+        f"over 200 articles and their listing pages, {PAGE_SIZE} a page, per markup; pages per "
+        f"CPU second of the process). Load average (1 min) at the end: "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.\n\n"
         f"Machine: {machine()}.\n\n" + "\n".join(rows)
     )
     publish("parsing", summary, write_docs=args.write_docs)

@@ -1,9 +1,9 @@
 """A stats collector that also writes the final stats as JSON, so benchmarks need not parse logs.
 
 Enabled per run: `-s STATS_CLASS=bench.stats.JsonStatsCollector -s BENCH_STATS_FILE=path`.
-It also records the CPU seconds of the crawl process and of each child still alive at the end
-(page and attachment workers, the WARC writer): on a shared machine, where wall time says little,
-CPU time shows which process a change made cheaper.
+It also records the crawl process's peak RSS (VmHWM), and the CPU seconds of the crawl process and
+of each child still alive at the end (page and attachment workers, the WARC writer): on a shared
+machine, where wall time says little, CPU time shows which process a change made cheaper.
 """
 
 from __future__ import annotations
@@ -14,6 +14,15 @@ import resource
 from pathlib import Path
 
 from scrapy.statscollectors import MemoryStatsCollector, StatsT
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory since it started, in MiB (VmHWM). Not `ru_maxrss`,
+    which Linux carries over exec: a child of the benchmark reported the benchmark's own size."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def _child_name(argv: list[bytes]) -> str:
@@ -49,6 +58,7 @@ class JsonStatsCollector(MemoryStatsCollector):
             usage = resource.getrusage(resource.RUSAGE_SELF)
             stats = {
                 **stats,
+                "bench/peak_rss_mb": peak_rss_mb(),
                 "bench/cpu/crawl": usage.ru_utime + usage.ru_stime,
                 **{f"bench/cpu/{name}": cpu for name, cpu in children_cpu().items()},
             }

@@ -7,7 +7,8 @@ import io
 import docx
 import pytest
 
-from cstocrawl.extract import extract_text, word
+from cstocrawl.extract import DEFAULT_MAX_UNCOMPRESSED, extract_text, word
+from cstocrawl.extract.safety import read_zip
 from cstocrawl.extract.sniff import DOCX
 from tests.documents import (
     docx_paragraphs,
@@ -189,11 +190,19 @@ def test_lxml_fallback_gives_the_same_text_as_the_python_docx_path(name: str) ->
     assert text_of(strict_version(data)) == text_of(data)
 
 
-def test_python_docx_path_is_used_for_regular_files(monkeypatch: pytest.MonkeyPatch) -> None:
-    def no_fallback(members: object) -> None:
-        raise AssertionError("fallback used")
+@pytest.mark.parametrize("name", FEATURE_DOCUMENTS)
+def test_lxml_gives_the_text_python_docx_opening_the_package_gives(name: str) -> None:
+    data = FEATURE_DOCUMENTS[name]()
+    members = read_zip(data, max_uncompressed=DEFAULT_MAX_UNCOMPRESSED, max_members=100)
+    by_lxml = list(word._Reader(word._open_with_lxml(members)).lines())
+    assert by_lxml == list(word._Reader(word._open_with_python_docx(data)).lines())
 
-    monkeypatch.setattr(word, "_open_with_lxml", no_fallback)
+
+def test_regular_files_are_read_without_python_docx(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(data: bytes) -> None:
+        raise AssertionError("python-docx asked")
+
+    monkeypatch.setattr(word, "_open_with_python_docx", refused)
     data = make_docx(["Regular"], table=[["a", "b"]], header="H", footer="F")
     assert text_of(data) == "H\nRegular\na\tb\nF"
     assert text_of(make_docx_notes(["Body"], ["Foot note"], [])) == "Body\nFoot note"
