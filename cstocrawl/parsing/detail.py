@@ -24,6 +24,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import etree
 
+from cstocrawl.parsing import second_opinion
 from cstocrawl.parsing.dates import (
     after_leading_date,
     date_beside,
@@ -99,6 +100,7 @@ class DetailPage:
     back_links: list[str] = field(default_factory=list)  # hrefs of "Back to ..." links
     problems: list[str] = field(default_factory=list)  # what the evidence could not confirm
     declared_url: str | None = None  # <link rel="canonical">, absolute (the spider judges it)
+    second_opinion: bool = False  # whether trafilatura was asked (ours was unsure), for the stats
 
 
 def _densest_block(
@@ -356,9 +358,15 @@ def parse_detail(
     opening = teaser_line(layout)
     found = find_title(layout, title_candidates(root, evidence), opening)
     title = found.text
-    located = _locate_article(layout, found, opening)
+    located, body, opinion = _read_article(layout, html, found, opening)
     if located is None:
-        return DetailPage(title, evidence.date_text, paragraphs=[], problems=problems)
+        return DetailPage(
+            title,
+            evidence.date_text,
+            paragraphs=opinion.paragraphs if opinion else [],
+            problems=problems,
+            second_opinion=opinion is not None,
+        )
     header, article, core = located
 
     date_text, date_problem = _page_date(layout, found, header, core, evidence.date_text)
@@ -366,8 +374,10 @@ def parse_detail(
     if title and evidence.title and not titles_agree(title, evidence.title):
         problems.append(f"title_disagrees_with_listing: listing {evidence.title}")
 
-    body, back_links = _body(layout, header, article, core, title)
-    paragraphs = ([header.glued] if header.glued else []) + [line.text for line in body]
+    lines_of_body, back_links = body
+    paragraphs = ([header.glued] if header.glued else []) + [line.text for line in lines_of_body]
+    if opinion is not None and (disagreement := opinion.disagreement(paragraphs)):
+        problems.append(f"body_disagrees_with_second_opinion: {disagreement}")
     region = [line for line in lines if inside(line.element, article)] + header.lines
     return DetailPage(
         title=title,
@@ -378,6 +388,7 @@ def parse_detail(
         back_links=list(dict.fromkeys(back_links)),
         problems=problems,
         declared_url=declared_url(root, url),
+        second_opinion=opinion is not None,
     )
 
 
@@ -407,6 +418,44 @@ def _article_block(layout: Layout, title_index: int, header: _Header) -> etree._
         return common_ancestor(anchor, line.element)
     parent = anchor.getparent()
     return parent if parent is not None else anchor
+
+
+_Located = tuple["_Header", etree._Element, etree._Element]
+_Body = tuple[list[Line], list[str]]
+
+
+@dataclass(frozen=True)
+class _Opinion:
+    """Trafilatura's text of a page where ours was unsure."""
+
+    text: str
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [line for line in (" ".join(p.split()) for p in self.text.split("\n")) if line]
+
+    def disagreement(self, paragraphs: list[str]) -> str | None:
+        return second_opinion.disagreement("\n".join(paragraphs), self.text)
+
+
+def _read_article(
+    layout: Layout, html: str | bytes, found: TitleLine, opening: int | None
+) -> tuple[_Located | None, _Body, _Opinion | None]:
+    """Our article block and body; where they are unsure (no body, or a small part of the page's
+    prose), the block holding most of trafilatura's text, when ours finds it."""
+    located = _locate_article(layout, found, opening)
+    body: _Body = _body(layout, *located, found.text) if located else ([], [])
+    if not second_opinion.is_unsure(layout, sum(len(line.text) for line in body[0])):
+        return located, body, None
+    text = second_opinion.extract_text(html)
+    opinion = _Opinion(text if second_opinion.is_text(text) else "")  # not a line or two
+    if not opinion.text or (block := second_opinion.block_holding(layout, text)) is None:
+        return located, body, opinion
+    after = found.index + 1 if found.index is not None else 0
+    starts = [n for n, line in enumerate(layout.lines) if inside(line.element, block)]
+    start = next((n for n in starts if n >= after), starts[0])
+    header = _read_header(layout, start, found.text, block, opening)
+    return (header, block, block), _body(layout, header, block, block, found.text), opinion
 
 
 def _beside_the_header(

@@ -319,6 +319,8 @@ class NewsSpider(scrapy.Spider):
         )
         if page is None:
             return
+        if page.second_opinion:  # ours was unsure: how often the crawl paid for trafilatura
+            self.crawler.stats.inc_value("cstocrawl/article/second_opinion")
         published, date_problem = published_date(page.date_text)
         problems = [*page.problems, *filter(None, [date_problem])]
         self._record_evidence(url, problems, page, listing)
