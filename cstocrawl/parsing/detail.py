@@ -445,7 +445,9 @@ def _read_article(
     prose), the block holding most of trafilatura's text, when ours finds it."""
     located = _locate_article(layout, found, opening)
     body: _Body = _body(layout, *located, found.text) if located else ([], [])
-    if not second_opinion.is_unsure(layout, sum(len(line.text) for line in body[0])):
+    if _confirmed(layout, found, body) or not second_opinion.is_unsure(
+        layout, sum(len(line.text) for line in body[0])
+    ):
         return located, body, None
     text = second_opinion.extract_text(html)
     opinion = _Opinion(text if second_opinion.is_text(text) else "")  # not a line or two
@@ -458,12 +460,22 @@ def _read_article(
     return (header, block, block), _body(layout, header, block, block, found.text), opinion
 
 
+def _confirmed(layout: Layout, found: TitleLine, body: _Body) -> bool:
+    """A body under the title the listing named: short as it may be, it is the article's."""
+    evidence = layout.evidence.title
+    return bool(body[0]) and found.index is not None and evidence is not None and (
+        titles_agree(found.text or "", evidence)
+    )
+
+
 def _beside_the_header(
     layout: Layout, title_index: int, article: etree._Element
 ) -> tuple[int, etree._Element, etree._Element] | None:
     """Where the article's prose starts, its block and core, when the block holding the title is
     a header or hero (the title, a dek, a byline, a caption) and the text stands after it: the
     body starts in the block with the most prose."""
+    if layout.prose(article) * 2 >= layout.page_prose:
+        return None  # half the page's prose is in it: the article (and this check is cheap)
     densest = _densest_block(layout)
     if densest is None:
         return None
