@@ -316,7 +316,10 @@ def _download_date(text: str) -> str | None:
 
 
 def _is_file_href(href: str) -> bool:
-    path = urlsplit(href).path.lower()
+    try:
+        path = urlsplit(href).path.lower()
+    except ValueError:  # an unparsable href ("http://[x]/a.pdf") links no file we could fetch
+        return False
     extension = path.rsplit(".", 1)[-1] if "." in basename(path) else ""
     if extension in IMAGE_EXTENSIONS:
         return False
@@ -568,7 +571,15 @@ def _body(
             continue
         body.append(line)
         started = True
+    body = _without_teasers(layout, body, article)
     return _without_trailing_labels(layout, body), back_links + _back_links_after(layout, end)
+
+
+def _without_teasers(layout: Layout, body: list[Line], article: etree._Element) -> list[Line]:
+    """The body without runs of other articles' teasers beside or after it ("related news");
+    a body that is nothing but such a run (a gallery, a listicle) is kept whole."""
+    kept = [line for line in body if not layout.in_teaser_run(line.element, article)]
+    return kept or body
 
 
 def _is_body_line(layout: Layout, line: Line, core: etree._Element, title: str | None) -> bool:

@@ -10,11 +10,15 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
+from cstocrawl.parsing.dates import leading_date, trailing_date
 from cstocrawl.parsing.evidence import ListingEvidence, normalise
 from cstocrawl.parsing.labels import is_back_link_text, is_javascript_back
 from cstocrawl.parsing.lines import Line, is_boilerplate_container, render_lines
 from cstocrawl.site import ALL_NEWS_PATH
 
+# A teaser of another article is at most this long (visible characters), its date line too.
+TEASER_CHARS = 600
+TEASER_DATE_LINE = 120
 # What may stand around back links on their line: separators, arrows, icons' text.
 DECORATION = " |/•·-–—←→«»<>‹›↩⟵⬅▸►◄▶◀\u00a0"
 
@@ -37,6 +41,7 @@ class Layout:
         self._free: dict[etree._Element, int] | None = None
         self._holders_of: dict[etree._Element, frozenset[etree._Element]] = {}
         self._hinted: dict[etree._Element, bool] = {}
+        self._teasers: dict[etree._Element, int] | None = None
         for line in self.lines:
             line.boilerplate = line.boilerplate and self.in_boilerplate(line.element)
 
@@ -48,6 +53,59 @@ class Layout:
         if tag in ("html", "body") or not is_boilerplate_container(element):
             return False
         return self.is_link_list(element) or self.prose(element) * 2 <= self.page_prose
+
+    def in_teaser_run(self, element: etree._Element, article: etree._Element) -> bool:
+        """Whether `element` is in one of a run of items inside `article`, each with a date or a
+        linked heading and a link to another page, and short: other articles' teasers ("related
+        news"), prose as they may be."""
+        if self._teasers is None:
+            self._teasers = self._teaser_marks()
+        current: etree._Element | None = element
+        while current is not None and current is not article:
+            parent = current.getparent()
+            if parent is not None and self._is_teaser(current) and self._is_run(parent):
+                return True
+            current = parent
+        return False
+
+    def _teaser_marks(self) -> dict[etree._Element, int]:
+        """Per block: bit 1 a dated line or a linked heading in it, bit 2 a link elsewhere, and
+        from bit 2 on, how many lines it holds (an item is a date, a title and a teaser)."""
+        marks: dict[etree._Element, int] = {}
+        for line in self.lines:
+            mark = 4
+            if len(line.text) <= TEASER_DATE_LINE and (
+                leading_date(line.text) or trailing_date(line.text)
+            ):
+                mark |= 1
+            if self._links_another_page_here(line):
+                mark |= 2 | (1 if line.heading else 0)
+            for ancestor in (line.element, *line.element.iterancestors()):
+                had = marks.get(ancestor, 0)
+                marks[ancestor] = ((had | mark) & 3) + (had & ~3) + 4
+        return marks
+
+    def _links_another_page_here(self, line: Line) -> bool:
+        """A line linking another page of the site (another article), not another site."""
+        own = urlsplit(self.url)
+        for link in line.links:
+            try:
+                target = urlsplit(urljoin(self.url, link.href))
+            except ValueError:
+                continue
+            if target.netloc == own.netloc and target.path != own.path and link.text:
+                return True
+        return False
+
+    def _is_teaser(self, element: etree._Element) -> bool:
+        assert self._teasers is not None
+        mark = self._teasers.get(element, 0)
+        return mark & 3 == 3 and mark >> 2 >= 2 and self.chars.get(element, 0) <= TEASER_CHARS
+
+    def _is_run(self, parent: etree._Element) -> bool:
+        """Two or more items, and every child with text one of them."""
+        items = [child for child in parent if self.chars.get(child, 0)]
+        return len(items) >= 2 and all(self._is_teaser(child) for child in items)
 
     def in_boilerplate(self, element: etree._Element) -> bool:
         """Whether `element` or a block around it is boilerplate (`is_boilerplate`)."""
@@ -120,7 +178,11 @@ class Layout:
             href = link.href
             if is_javascript_back(href) or href.startswith("#"):
                 continue
-            if urlsplit(urljoin(self.url, href)).path != own and link.text:
+            try:
+                path = urlsplit(urljoin(self.url, href)).path
+            except ValueError:  # an unparsable href ("http://[ccpa-preferences]"): no page
+                continue
+            if path != own and link.text:
                 return True
         return False
 
@@ -140,8 +202,10 @@ class Layout:
     def _is_back_link(self, href: str, text: str) -> bool:
         if is_back_link_text(text) or is_javascript_back(href):
             return True
-        target = urljoin(self.url, href)
-        parts = urlsplit(target)
+        try:
+            parts = urlsplit(urljoin(self.url, href))
+        except ValueError:  # an unparsable href goes nowhere
+            return False
         return parts.netloc == urlsplit(self.url).netloc and parts.path in self.section_paths
 
 

@@ -43,3 +43,45 @@ def test_the_title_in_a_hero_header_and_the_text_in_a_sibling() -> None:
     <footer><p>Example blog, 12 Garden Lane</p></footer></body></html>"""
     page = parse_detail(html, URL)
     assert (page.title, page.paragraphs) == ("Garden notes", PROSE)
+
+
+def test_an_unparsable_link_never_stops_the_page() -> None:
+    """`http://[ccpa-preferences]` is no URL (urlsplit raises): the link is no page, no file."""
+    html = f"""<html><body>{MENU}<h1>Garden notes</h1>{PARAGRAPHS}
+    <ul><li>12.05.2024 <a href="http://[ccpa-preferences]/a.pdf">Privacy choices</a></li>
+    <li>13.05.2024 <a href="http://[x]">More</a></li></ul></body></html>"""
+    page = parse_detail(html, URL)
+    assert (page.paragraphs[:3], page.attachments) == (PROSE, [])
+
+
+def test_teasers_of_other_articles_after_the_body_are_not_body() -> None:
+    """Each item a date, a linked title and a paragraph of prose: mostly prose, yet no body."""
+    items = "".join(
+        f"""<div><span>0{day}.05.2024</span> <a href="/2024/05/{slug}/">{title}</a>
+        <p>{teaser}</p></div>"""
+        for day, slug, title, teaser in [
+            (2, "seed-swap", "The seed swap", "Forty gardeners brought their saved seeds to the "
+             "village hall on Saturday, and most went home with twice as many varieties."),
+            (1, "slugs", "Slugs, again", "A wet April brought the slugs out early; here is what "
+             "worked in our beds, and what did not work at all this time."),
+        ]
+    )  # fmt: skip
+    html = f"""<html><body>{MENU}<div><h1>Garden notes</h1>{PARAGRAPHS}
+    <div class="more">{items}</div></div></body></html>"""
+    assert parse_detail(html, URL).paragraphs == PROSE
+
+
+def test_a_body_that_is_all_items_is_kept() -> None:
+    """A gallery or a listicle: every item a linked heading and its text, nothing else."""
+    slides = "".join(
+        f'<div><h3><a href="/2024/05/garden-notes/{n}/">{n}. {name}</a></h3><p>{text}</p></div>'
+        for n, name, text in [
+            (1, "Beans", "Sow them in late May, when the soil has warmed through."),
+            (2, "Peas", "Sow them in March, under fleece if the nights are cold."),
+        ]
+    )
+    html = f"<html><body>{MENU}<h1>Garden notes</h1><div>{slides}</div></body></html>"
+    assert parse_detail(html, URL).paragraphs == [
+        "1. Beans", "Sow them in late May, when the soil has warmed through.",
+        "2. Peas", "Sow them in March, under fleece if the nights are cold.",
+    ]  # fmt: skip
