@@ -139,6 +139,41 @@ def date_beside(text: str) -> tuple[str, str] | None:
     return leading_date(text)
 
 
+# A dateline's place: after a comma or a slash, a few capitalised words ("Almaty", "Yerevan city",
+# "г. Ереван", "the Kremlin, Moscow"), these lower-case ones allowed among them.
+_PLACE_SEPARATOR_RE = re.compile(r"^\s*[,/–—-]\s*")
+_PLACE_FILLERS = frozenset({"the", "of", "city", "г.", "г", "город", "гор."})
+# A place is named in at most this many words; more is a sentence ("June 9, 2021, the meeting...").
+PLACE_WORDS = 4
+_WORDS_DATE_RES = (_DAY_MONTH_RE, _MONTH_DAY_RE)
+
+
+def is_dateline(text: str) -> bool:
+    """A place and a date as a document is signed or a speech delivered ("December 29, 2025,
+    Almaty", "10 June 2022 / Yerevan city", "22 февраля 2017 года, г. Ереван"): a line of the
+    text itself, at its start or end, never the article's publication date."""
+    stripped = text.strip().strip("()")
+    for pattern in _WORDS_DATE_RES:
+        match = pattern.match(stripped)
+        if match is not None and _to_date(match) is not None:
+            return _is_place(stripped[match.end() :])
+    return False
+
+
+def _is_place(text: str) -> bool:
+    """", Almaty", " / Yerevan city": a separator, then a place name of a few capitalised words."""
+    separator = _PLACE_SEPARATOR_RE.match(text)
+    if separator is None:
+        return False
+    words = [w for w in re.split(r"[\s,]+", text[separator.end() :].rstrip(". ")) if w]
+    names = [word for word in words if word.casefold() not in _PLACE_FILLERS]
+    return (
+        1 <= len(words) <= PLACE_WORDS
+        and bool(names)
+        and all(word[0].isupper() for word in names)
+    )
+
+
 def after_leading_date(text: str) -> str:
     """What follows a dd.mm.yyyy date opening `text`; `text` when none does."""
     dated = leading_date(text)

@@ -29,6 +29,7 @@ from cstocrawl.parsing.dates import (
     after_leading_date,
     date_beside,
     date_only,
+    is_dateline,
     leading_date,
     parse_date,
     trailing_date,
@@ -39,7 +40,7 @@ from cstocrawl.parsing.evidence import (
     title_candidates,
     titles_agree,
 )
-from cstocrawl.parsing.labels import DOWNLOAD_RE, is_javascript_back
+from cstocrawl.parsing.labels import DOWNLOAD_RE, is_javascript, is_salutation
 from cstocrawl.parsing.layout import (
     DECORATION,
     Layout,
@@ -49,8 +50,8 @@ from cstocrawl.parsing.layout import (
     not_the_article,
 )
 from cstocrawl.parsing.lines import Line, max_depth, parse_html
-from cstocrawl.parsing.text import is_counter
-from cstocrawl.parsing.title import TitleLine, find_title, teaser_line
+from cstocrawl.parsing.text import clean_line, is_counter
+from cstocrawl.parsing.title import TEASER_MIN, TitleLine, find_title, teaser_line
 from cstocrawl.site import ATTACHMENT_EXTENSIONS, IMAGE_EXTENSIONS
 
 # How many lines after the title may still hold its date or the download line.
@@ -80,6 +81,8 @@ _FILE_NAME_RE = re.compile(r"\.([A-Za-z0-9]{2,5})$")
 _FILE_TOKEN_RE = re.compile(
     r"(?:[^\s/\\:]+ ){0,2}[^\s/\\:]+\.(?:docx?|pdf|rtf|xlsx?|odt|zip)\b", re.I
 )
+# A heading in capitals: words of capital letters only ("WELCOME SPEECH", "ОБРАЩЕНИЕ").
+_CAPITALS_RE = re.compile(r"(?:[^\W\d_a-zа-яё]+[ \-–]*)+")
 # libxml2's depth limit even with huge_tree: a page this deep lost its end while parsing.
 PARSER_DEPTH_LIMIT = 2047
 
@@ -194,6 +197,8 @@ def _header_line(
         return _HeaderLine(None)  # the title again
     if (found := date_only(rest)) is not None:
         return _HeaderLine(found)
+    if _opens_text(line, rest):
+        return None  # "WELCOME SPEECH", "December 29, 2025, Almaty", "Dear colleagues!"
     if (labelled := _labelled_date(layout, rest)) is not None:
         return _HeaderLine(labelled)  # "CSTO News 24.11.2025": the section and the date
     if (dated := leading_date(rest)) is not None:
@@ -204,10 +209,27 @@ def _header_line(
         return _HeaderLine(titled[1])
     if (download_date := _download_date(rest)) is not None:
         return _HeaderLine(download_date)
-    if before_body and len(rest) <= HEADER_LINE:
-        beside = date_beside(rest)  # "Speeches 03.06.2025", a byline before the body
+    if before_body and (len(rest) <= HEADER_LINE or _repeats_teaser(layout, rest)):
+        beside = date_beside(rest)  # "Speeches 03.06.2025", a byline, a dek before the body
         return _HeaderLine(beside[0] if beside else None)
     return _HeaderLine(None) if _is_download_line(line, rest) else None
+
+
+def _repeats_teaser(layout: Layout, text: str) -> bool:
+    """A dek: the listing's teaser printed in the header, above the paragraph it opens."""
+    teaser = normalise(layout.evidence.teaser or "").rstrip(".… ")
+    return len(teaser) >= TEASER_MIN and normalise(text).startswith(teaser)
+
+
+def _opens_text(line: Line, text: str) -> bool:
+    """The first lines of a speech or a document: a dateline (place and date), a salutation, or
+    a heading in capitals in bold ("WELCOME SPEECH"). The body's, however short and emphasised."""
+    text = clean_line(text)
+    return (
+        is_dateline(text)
+        or is_salutation(text)
+        or (line.emphasised and not line.links and _CAPITALS_RE.fullmatch(text) is not None)
+    )
 
 
 def _is_linked_byline(layout: Layout, line: Line, anchor: etree._Element | None) -> bool:
@@ -589,6 +611,7 @@ def _is_body_line(layout: Layout, line: Line, core: etree._Element, title: str |
         is_header_noise(layout, line, core)
         or date_only(line.text) is not None
         or is_counter(line.text)  # "Views: 871"
+        or _is_tool_line(line)  # "Print | Share"
         or _is_download_line(line, after_leading_date(line.text))
         or (title and normalise(line.text) == normalise(title))
     )
@@ -601,6 +624,17 @@ def _without_trailing_labels(layout: Layout, body: list[Line]) -> list[Line]:
     while end and (body[end - 1].heading or _labels_pictures(layout, body[end - 1])):
         end -= 1
     return body[:end]
+
+
+def _is_tool_line(line: Line) -> bool:
+    """Only links that run a script (print, share popups, send by mail): the page's tools, which
+    neither are the article's words nor end it."""
+    if not line.links or not all(is_javascript(link.href) for link in line.links):
+        return False
+    rest = normalise(line.text)
+    for link in line.links:
+        rest = rest.replace(normalise(link.text), " ", 1)
+    return not rest.strip(DECORATION + ":")
 
 
 def _back_links_after(layout: Layout, end: int) -> list[str]:
@@ -627,7 +661,7 @@ def _labels_pictures(layout: Layout, line: Line) -> bool:
 
 
 def _hrefs(line: Line, url: str) -> list[str]:
-    return [urljoin(url, link.href) for link in line.links if not is_javascript_back(link.href)]
+    return [urljoin(url, link.href) for link in line.links if not is_javascript(link.href)]
 
 
 def _attachments(region: list[Line], url: str) -> list[LinkedFile]:

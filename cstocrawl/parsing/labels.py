@@ -52,5 +52,33 @@ def is_back_link_text(text: str) -> bool:
     return normalise_label(text) in BACK_LINK_LABELS
 
 
-def is_javascript_back(href: str) -> bool:
+def is_javascript(href: str) -> bool:
+    """A script to run, not a place to go: never another page, whatever it does."""
     return href.strip().lower().startswith("javascript:")
+
+
+# A script that goes back in the browser's history: history.back(), history.go(-1).
+_GOES_BACK_RE = re.compile(r"history\s*\.\s*(?:back\s*\(\s*\)|go\s*\(\s*-\s*1\s*\))")
+
+
+def is_javascript_back(href: str) -> bool:
+    """A `javascript:` link that goes back; print and share links (`window.print()`, popups)
+    stand beside back links but end no article."""
+    return is_javascript(href) and _GOES_BACK_RE.search(href) is not None
+
+
+# How a speech or an address opens, in the words its first line starts with: "Dear colleagues!",
+# "Ladies and gentlemen!", "Уважаемые дамы и господа!", "Дорогие друзья!".
+SALUTATION_RE = re.compile(
+    r"^(?:dear|my dear|distinguished|esteemed|excellenc|your excellenc|ladies and gentlemen"
+    r"|уважаем|дорог|глубокоуважаем|дамы и господа|господин|госпожа)",
+    re.IGNORECASE,
+)
+
+
+def is_salutation(text: str) -> bool:
+    """A line that addresses the audience: the first line of a speech, never a page's label."""
+    line = _SPACE_RE.sub(" ", text.replace("\xa0", " ")).strip()
+    return bool(line) and (
+        line.endswith("!") or (SALUTATION_RE.match(line) is not None and line[-1] in ",:!")
+    )

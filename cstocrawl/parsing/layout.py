@@ -12,7 +12,7 @@ from lxml import etree
 
 from cstocrawl.parsing.dates import leading_date, trailing_date
 from cstocrawl.parsing.evidence import ListingEvidence, normalise
-from cstocrawl.parsing.labels import is_back_link_text, is_javascript_back
+from cstocrawl.parsing.labels import is_back_link_text, is_javascript, is_javascript_back
 from cstocrawl.parsing.lines import Line, is_boilerplate_container, render_lines
 from cstocrawl.site import ALL_NEWS_PATH
 
@@ -176,7 +176,7 @@ class Layout:
         own = urlsplit(self.url).path
         for link in line.links:
             href = link.href
-            if is_javascript_back(href) or href.startswith("#"):
+            if is_javascript(href) or href.startswith("#"):
                 continue
             try:
                 path = urlsplit(urljoin(self.url, href)).path
@@ -190,9 +190,10 @@ class Layout:
         """A line made only of back links, known by their words or by where they point."""
         if is_back_link_text(line.text):
             return True
-        if not line.links or not all(
-            self._is_back_link(link.href, link.text) for link in line.links
-        ):
+        # Scripts that do not go back (print, share popups) may stand beside back links.
+        links = [link for link in line.links if not is_javascript(link.href)]
+        links += [link for link in line.links if is_javascript_back(link.href)]
+        if not links or not all(self._is_back_link(link.href, link.text) for link in links):
             return False
         rest = normalise(line.text)
         for link in line.links:

@@ -112,6 +112,8 @@ class Line:
 _PARSER = lxml.html.HTMLParser(huge_tree=True)
 _EMPTY_HTML = "<html><body></body></html>"
 EMPHASIS_TAGS = frozenset({"b", "strong", "font", "big"})
+# An <img> declared no larger than this (width and height, pixels) is an icon, never a picture.
+ICON_SIZE = 32
 # Lazy-loading templates keep the real image in one of these, and a placeholder in src.
 LAZY_IMAGE_ATTRIBUTES = ("data-src", "data-original", "data-lazy-src", "data-lazy", "data-srcset")
 _PLACEHOLDER_RE = re.compile(
@@ -159,6 +161,19 @@ def image_source(element: etree._Element) -> str | None:
     return None
 
 
+def is_icon(element: etree._Element) -> bool:
+    """A picture that only decorates: declared no larger than an icon (a file type's, a bullet),
+    or inside a link that runs a script (a print button's printer)."""
+    sizes = [(element.get(name) or "").strip() for name in ("width", "height")]
+    if all(size.isdigit() and int(size) <= ICON_SIZE for size in sizes):
+        return True
+    return any(
+        ancestor.tag == "a"
+        and (ancestor.get("href") or "").strip().lower().startswith("javascript:")
+        for ancestor in element.iterancestors()
+    )
+
+
 class _LineBuilder:
     def __init__(self) -> None:
         self.lines: list[Line] = []
@@ -185,7 +200,7 @@ class _LineBuilder:
             parent = element.getparent()
             self.start(parent if parent is not None else element, boilerplate, heading)
         elif tag == "img":
-            if src := image_source(element):
+            if (src := image_source(element)) and not is_icon(element):
                 self.image(src)
         elif tag == "a" and element.get("href"):
             self.link(Link(element.get("href", "").strip(), _text_of(element), element))

@@ -22,6 +22,8 @@ from cstocrawl.parsing.layout import Layout
 from cstocrawl.parsing.lines import Line, element_hint
 
 TITLE_HINT = re.compile(r"title|heading|caption|zagolovok|name", re.IGNORECASE)
+# A teaser shorter than this (characters) says too little to recognise its paragraph by.
+TEASER_MIN = 20
 
 
 @dataclass
@@ -79,12 +81,22 @@ def find_title(layout: Layout, candidates: list[str], opening: int | None) -> Ti
         if opening is not None and named.index < opening:
             dated = _dated_heading_before(layout, opening, named.index)
             if dated is not None:
-                return _line_title(layout, dated)
+                titled = _line_title(layout, dated)
+                # Never from the listing's link text to another line ("Dear colleagues!").
+                if not _prints_link_text(layout, named) or _prints_link_text(layout, titled):
+                    return titled
         return named
     if candidates:
         return TitleLine(None, candidates[0])
     heading = _likeliest_heading(layout, opening)
     return _line_title(layout, heading) if heading is not None else TitleLine(None, None)
+
+
+def _prints_link_text(layout: Layout, found: TitleLine) -> bool:
+    """The line is the listing's link text, verbatim: the title, whatever stands after it (a
+    salutation or a dateline under a date is the body's first line, not a dated title)."""
+    listed = layout.evidence.title
+    return bool(listed and found.text) and normalise(found.text or "") == normalise(listed or "")
 
 
 def _line_title(layout: Layout, index: int) -> TitleLine:
@@ -98,7 +110,7 @@ def teaser_line(layout: Layout) -> int | None:
     """The line that opens with the listing's teaser: the body's first paragraph, where known.
     A sidebar repeating the teaser links it; a class-named block is passed over if need be."""
     teaser = normalise(layout.evidence.teaser or "").rstrip(".… ")
-    if len(teaser) < 20:
+    if len(teaser) < TEASER_MIN:
         return None
     found = [
         index

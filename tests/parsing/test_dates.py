@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from cstocrawl.parsing.dates import leading_date, parse_date, trailing_date
+from cstocrawl.parsing.dates import is_dateline, leading_date, parse_date, trailing_date
 
 
 @pytest.mark.parametrize(
@@ -39,3 +39,22 @@ def test_leading_date_splits_a_date_glued_to_the_body() -> None:
 def test_trailing_date_splits_the_title_line() -> None:
     assert trailing_date("A meeting was held 23.11.2023") == ("A meeting was held", "23.11.2023")
     assert trailing_date("Report 2023") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("December 29, 2025, Almaty", True),
+        ("10 June 2022 / Yerevan city", True),
+        ("22 февраля 2017 года, г. Ереван", True),
+        ("29 декабря 2025 года, Алматы", True),
+        ("(17 November 2021, Moscow)", True),
+        ("December 10, 2010, the Kremlin, Moscow", True),
+        ("December 29, 2025", False),  # a date alone: the page's date line
+        ("CSTO News 24.11.2025", False),  # a byline
+        ("June 9, 2021, the meeting began", False),  # a sentence
+        ("On 10 December 2024, in Moscow, consultations were held", False),
+    ],
+)
+def test_a_dateline_is_a_date_in_words_and_a_place(text: str, expected: bool) -> None:
+    assert is_dateline(text) is expected

@@ -6,6 +6,7 @@ import pytest
 
 from cstocrawl.parsing.dates import parse_date
 from cstocrawl.parsing.detail import parse_detail
+from cstocrawl.parsing.evidence import ListingEvidence
 
 URL = "https://en.odkb-csto.org/news/news_odkb/sostoyalas-sessiya-soveta-kollektivnoy-bezopasnosti-odkb/"
 TITLE = "A meeting of the CSTO Collective Security Council was held"
@@ -223,3 +224,103 @@ def test_without_h1_the_title_line_with_its_date_gives_both() -> None:
         "23.11.2023",
         ["The Council met in Minsk."],
     )
+
+
+# --- the body's edges on real-page shapes (issue 17): one defeated assumption each -------------
+
+LEAD = "A meeting of the CSTO Collective Security Council was held in Minsk on 23 November."
+NEXT = "The next meeting of the Council will be held in Astana in the fourth quarter."
+
+
+def test_print_and_share_links_inside_the_article_end_no_body() -> None:
+    """A `javascript:` link that does not go back (print, a share popup) is no back link."""
+    html = f"""<html><body><main><article><h1>{TITLE}</h1><p>23.11.2023</p><p>{LEAD}</p>
+    <div class="tools"><a href="javascript:window.print()">Print</a> |
+    <a href="javascript:void(window.open('https://vk.com/share.php?url=x'))">VK</a></div>
+    <p>{NEXT}</p>
+    <p><a href="javascript:window.print()">Print version</a> &nbsp;
+    <a href="javascript:history.back()">&lt;&lt; Back</a> <a href="/news/">All news</a></p>
+    <p>Subscribe to our newsletter and follow the CSTO on social networks today.</p>
+    </article></main></body></html>"""
+    page = parse_detail(html, URL)
+    assert page.paragraphs == [LEAD, NEXT]
+    assert page.back_links == ["https://en.odkb-csto.org/news/"]
+
+
+def test_a_speech_s_heading_dateline_and_salutation_are_its_first_lines() -> None:
+    """Short lines in <strong> between the date and the teaser's paragraph are the body's."""
+    evidence = ListingEvidence(link_text=TITLE, date_text="24.11.2023", teaser=LEAD)
+    html = f"""<html><body><div class="news-detail"><span>24.11.2023</span><h1>{TITLE}</h1>
+    <div class="text"><p><strong>WELCOME SPEECH</strong></p>
+    <p><strong>November 23, 2023, Minsk</strong></p><p><strong>Dear colleagues!</strong></p>
+    <p>Ladies and gentlemen!</p><p>{LEAD}</p><p>{NEXT}</p></div></div></body></html>"""
+    page = parse_detail(html, URL, evidence)
+    assert page.title == TITLE and page.date_text == "24.11.2023" and page.problems == []
+    assert page.paragraphs == [
+        "WELCOME SPEECH",
+        "November 23, 2023, Minsk",
+        "Dear colleagues!",
+        "Ladies and gentlemen!",
+        LEAD,
+        NEXT,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("closing", "url"),
+    [
+        ("10 June 2022 / Yerevan city", URL),
+        ("22 февраля 2017 года, г. Ереван", "https://odkb-csto.org/news/news_odkb/zayavlenie/"),
+    ],
+)
+def test_a_statement_s_closing_place_and_date_is_its_last_line(closing: str, url: str) -> None:
+    """The place and date a document was adopted at is its text, not the page's date line."""
+    html = f"""<html><body><h1>{TITLE}</h1><p>24.02.2017</p><p>{LEAD}</p><p>{NEXT}</p>
+    <p align="right"><i>{closing}</i></p>{NAV}</body></html>"""
+    page = parse_detail(html, url)
+    assert page.date_text == "24.02.2017"
+    assert page.paragraphs == [LEAD, NEXT, closing]
+
+
+def test_an_opening_dateline_is_never_the_page_s_date() -> None:
+    html = f"""<html><body><h1>{TITLE}</h1><p>10 June 2022 / Yerevan city</p><p>{LEAD}</p>
+    {NAV}</body></html>"""
+    page = parse_detail(html, URL)
+    assert page.date_text is None
+    assert page.paragraphs == ["10 June 2022 / Yerevan city", LEAD]
+
+
+def test_a_page_printing_the_listing_s_link_text_has_that_line_as_its_title() -> None:
+    """Old table layout: the title in <font>, a date, then "Dear colleagues!" in the same <font>
+    as the text: the dated line under the link text is the body's salutation, not the title."""
+    title = "Speech by the CSTO Secretary General at the meeting of the Council"
+    evidence = ListingEvidence(link_text=title, date_text="29.12.2025", teaser=LEAD)
+    html = f"""<html><head><title>CSTO :: Speeches</title></head><body><table><tr>
+    <td class="text"><font size="3"><b>{title}</b></font><br>
+    <font size="1">[29.12.2025]</font><br><br><font face="Arial" size="2">
+    Dear colleagues!<br><br>Ladies and gentlemen!<br><br><p>{LEAD}<p>{NEXT}
+    <br><a href="javascript:history.back()">&lt;&lt; Back</a></font></td></tr></table>
+    </body></html>"""
+    page = parse_detail(html, URL, evidence)
+    assert page.title == title and page.problems == []
+    assert page.date_text == "[29.12.2025]"
+    assert page.paragraphs == ["Dear colleagues!", "Ladies and gentlemen!", LEAD, NEXT]
+
+
+def test_a_long_dek_repeating_the_teaser_above_the_text_is_header() -> None:
+    """A hero header: the h1, a dek (the listing's teaser, a long sentence) and a caption, with the
+    text in a sibling <section> whose first paragraph the teaser opens."""
+    teaser = (
+        "On 24 April 2024, in Moscow, at the CSTO Secretariat, consultations of the CSTO member "
+        "states on information security were held, with representatives of the foreign ministries "
+        "and the security councils of all six member states and of the CSTO Secretariat."
+    )
+    evidence = ListingEvidence(link_text=TITLE, date_text="24.04.2024", teaser=teaser)
+    html = f"""<html><body><main><article><header><p>24.04.2024</p><h1>{TITLE}</h1>
+    <p>{teaser}</p><figure><img src="/upload/iblock/1a2/DSC_4960.JPG" width="900">
+    <figcaption>DSC_4960.JPG</figcaption></figure></header>
+    <section name="articleBody"><p>{teaser} They agreed on a plan for 2025.</p><p>{NEXT}</p>
+    </section></article></main></body></html>"""
+    page = parse_detail(html, URL, evidence)
+    assert page.title == TITLE and page.date_text == "24.04.2024"
+    assert page.paragraphs == [f"{teaser} They agreed on a plan for 2025.", NEXT]

@@ -101,3 +101,39 @@ def test_back_links_below_the_body_s_end_are_kept_other_links_not() -> None:
         "https://en.odkb-csto.org/news/",
     ]
     assert _back_links_after(layout, 4) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<strong>WELCOME SPEECH</strong>",
+        "<b>ПРИВЕТСТВЕННОЕ СЛОВО</b>",
+        "<strong>December 29, 2025, Almaty</strong>",
+        "10 June 2022 / Yerevan city",
+        "22 февраля 2017 года, г. Ереван",
+        "Dear colleagues!",
+        "<strong>Уважаемые дамы и господа!</strong>",
+    ],
+)
+def test_a_speech_s_or_a_document_s_first_line_begins_the_body(text: str) -> None:
+    """Short as they are, and before the teaser's paragraph, these are the text's own lines."""
+    assert header_part(text, before_body=True) is None
+    assert header_part(text, before_body=False) is None
+
+
+def test_a_line_of_capitals_is_a_heading_of_the_text_only_when_emphasised() -> None:
+    assert header_part("CSTO NEWS", before_body=True) == _HeaderLine(None)  # a label
+    assert header_part("<b>CSTO NEWS</b>", before_body=True) is None
+
+
+def test_print_and_share_links_beside_back_links_are_no_back_links() -> None:
+    layout = layout_of(
+        f"""<p>{PROSE}</p><p><a href="javascript:window.print()">Print</a> <a
+        href="javascript:void(window.open('https://vk.com/share.php?url=x'))">VK</a></p>
+        <p><a href="javascript:window.print()">Print version</a> | <a
+        href="javascript:history.back()">Back</a> | <a href="/news/">All news</a></p>"""
+    )
+    tools, nav = layout.lines[1], layout.lines[2]
+    assert not layout.is_nav_line(tools)  # scripts alone: page tools, the article goes on
+    assert layout.is_nav_line(nav)  # back links, with tools beside them
+    assert _back_links_after(layout, 1) == ["https://en.odkb-csto.org/news/"]

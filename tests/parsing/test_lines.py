@@ -38,6 +38,18 @@ def test_a_line_carries_its_links_and_real_pictures() -> None:
     assert line.images == ["/upload/photo.jpg"]
 
 
+def test_icons_are_no_pictures_a_print_button_s_neither() -> None:
+    """A file type's 16-pixel icon and the printer in a `javascript:` print link decorate; a
+    picture declared larger, or without a size, is the article's."""
+    (line,) = lines_of(
+        '<p><img src="/templates/img/doc.gif" width="16" height="16"> Document: '
+        '<a href="/upload/iblock/5f2/annex.pdf">annex.pdf</a> <a href="javascript:window.print()">'
+        '<img src="/templates/img/print.gif"> Print</a><img src="/upload/a.jpg" width="300" '
+        'height="16"><img src="/upload/b.jpg"></p>'
+    )
+    assert line.images == ["/upload/a.jpg", "/upload/b.jpg"]
+
+
 def test_a_line_is_emphasised_only_when_all_of_its_text_is() -> None:
     lines = lines_of("<p><b>A title without tags</b></p><p><b>Bold</b> and not</p>")
     assert [line.emphasised for line in lines] == [True, False]

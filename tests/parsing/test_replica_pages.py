@@ -17,10 +17,24 @@ from cstocrawl.parsing.evidence import ListingEvidence
 from cstocrawl.parsing.listing import parse_listing
 from cstocrawl.parsing.text import clean_line, clean_paragraphs
 from cstocrawl.site import Site, UrlKind
-from tests.replica import ALL_VARIANTS, ReplicaSite
+from tests.replica import ALL_VARIANTS, THIRD_ROUND_VARIANTS, ReplicaSite
 
 MIRROR = "http://127.0.0.1:8800"
 CASES = [(variant, lang) for variant in ALL_VARIANTS for lang in ("en", "ru")]
+# The third blind round too; hero's article block is the block choice of issue 17 (branch edges).
+BLOCK_CHOICE = pytest.mark.xfail(strict=True, reason="the article block (issue 17, branch edges)")
+# gazette's last /news/ page holds one entry, in a `widget` block: its teaser is read as its title.
+ONE_ENTRY = pytest.mark.xfail(strict=True, reason="a lone entry's teaser in a widget block")
+ROUND_CASES = CASES + [
+    pytest.param(variant, lang, marks=[ONE_ENTRY] if variant == "gazette" else [])
+    for variant in THIRD_ROUND_VARIANTS
+    for lang in ("en", "ru")
+]
+DETAIL_CASES = CASES + [
+    pytest.param(variant, lang, marks=[BLOCK_CHOICE] if variant == "hero" else [])
+    for variant in THIRD_ROUND_VARIANTS
+    for lang in ("en", "ru")
+]
 
 
 def html_of(site: ReplicaSite, target: str) -> bytes:
@@ -47,7 +61,7 @@ def listing_evidence(site: ReplicaSite, mirror: Site) -> dict[str, ListingEviden
     return found
 
 
-@pytest.mark.parametrize(("variant", "lang"), CASES)
+@pytest.mark.parametrize(("variant", "lang"), DETAIL_CASES)
 def test_detail_pages(variant: str, lang: str) -> None:
     site = ReplicaSite(lang=lang, variant=variant)
     mirror = Site(lang, MIRROR)
@@ -66,7 +80,7 @@ def test_detail_pages(variant: str, lang: str) -> None:
         assert page.problems == [], path
 
 
-@pytest.mark.parametrize(("variant", "lang"), CASES)
+@pytest.mark.parametrize(("variant", "lang"), ROUND_CASES)
 def test_listing_pages(variant: str, lang: str) -> None:
     site = ReplicaSite(lang=lang, variant=variant)
     mirror = Site(lang, MIRROR)

@@ -6,7 +6,14 @@ with serve(site) as base_url:
 """
 
 from .content import SECTIONS, Article, clean
-from .markup import ALL_VARIANTS, HELD_OUT_VARIANTS, UNSEEN_VARIANTS, VARIANTS
+from .markup import (
+    ALL_VARIANTS,
+    HELD_OUT_VARIANTS,
+    SERVED_VARIANTS,
+    THIRD_ROUND_VARIANTS,
+    UNSEEN_VARIANTS,
+    VARIANTS,
+)
 from .server import make_server, serve
 from .site import (
     Alias,
@@ -24,6 +31,8 @@ __all__ = [
     "ALL_VARIANTS",
     "HELD_OUT_VARIANTS",
     "SECTIONS",
+    "SERVED_VARIANTS",
+    "THIRD_ROUND_VARIANTS",
     "UNSEEN_VARIANTS",
     "VARIANTS",
     "Alias",

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from . import HELD_OUT_VARIANTS, UNSEEN_VARIANTS, VARIANTS, ReplicaSite, make_server
+from . import SERVED_VARIANTS, ReplicaSite, make_server
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.replica", description=__doc__)
     parser.add_argument("--lang", choices=("en", "ru"), default="en")
-    parser.add_argument(
-        "--variant", choices=VARIANTS + UNSEEN_VARIANTS + HELD_OUT_VARIANTS, default="bitrix"
-    )
+    parser.add_argument("--variant", choices=SERVED_VARIANTS, default="bitrix")
     parser.add_argument("--port", type=int, default=8800)
     parser.add_argument("--articles-per-section", type=int, default=12)
     parser.add_argument("--page-size", type=int, default=5)

@@ -113,6 +113,10 @@ class Article:
     date_style: str = "inline"  # "inline" (Title dd.mm.yyyy) | "own_line" | "glued"
     back_links: tuple[str, ...] = ("back", "section", "all")
     download_gap: bool = True  # "Download document name" vs "Download documentname"
+    # Body lines a formal text opens or closes with (heading, dateline, salutations; the place and
+    # date it was signed): body like the rest, which a markup may print apart (formalise()).
+    opening: int = 0
+    closing: int = 0
 
     @property
     def path(self) -> str:
@@ -579,6 +583,65 @@ def initial_dates(count: int, seed: int) -> list[date]:
         NEWEST - timedelta(days=min(span, round(i * step + rng.uniform(0, step / 2))))
         for i in range(count)
     ]
+
+
+# --- formal texts: speeches and statements as delivered -----------------------------------------
+
+# From the captures: "October 7, 2020, Moscow" / "Dear colleagues!" above a speech, "Dear Mr.
+# Chairman, ... dear Ladies and Gentlemen!"; the site's statements end "10 June 2022 / Yerevan city".
+SPEECH_HEADS = {
+    "en": ("WELCOME SPEECH", "SPEECH", "ADDRESS OF THE CSTO SECRETARY GENERAL"),
+    "ru": ("ПРИВЕТСТВЕННОЕ СЛОВО", "ВЫСТУПЛЕНИЕ", "ОБРАЩЕНИЕ ГЕНЕРАЛЬНОГО СЕКРЕТАРЯ ОДКБ"),
+}
+SALUTATIONS = {
+    "en": (
+        ("Dear colleagues!", "Ladies and gentlemen!"),
+        ("Dear colleagues!",),
+        ("Dear Mr. Chairman, dear Ladies and Gentlemen!",),
+        ("Dear participants of the Conference,",),
+    ),
+    "ru": (
+        ("Уважаемые коллеги!", "Уважаемые дамы и господа!"),
+        ("Уважаемые дамы и господа!",),
+        ("Уважаемый господин Председатель, уважаемые дамы и господа!",),
+        ("Уважаемые участники конференции!",),
+    ),
+}
+
+
+def place_and_date(day: date, place: str, lang: str, style: int) -> str:
+    """A dateline as the site prints it: "December 29, 2025, Almaty", "10 June 2022 / Yerevan
+    city", "22 февраля 2017 года, г. Ереван", "29 декабря 2025 года, Алматы"."""
+    month = MONTHS[lang][day.month - 1]
+    if lang == "ru":
+        spelled = f"{day.day} {month} {day.year} года"
+        return f"{spelled}, г. {place}" if style % 2 else f"{spelled}, {place}"
+    if style % 2:
+        return f"{day.day} {month} {day.year} / {place} city"
+    return f"{month} {day.day}, {day.year}, {place}"
+
+
+def formalise(article: Article, rng: random.Random) -> None:
+    """Speeches open with a heading, a dateline and salutations; statements close with the place
+    and date of their adoption; some news open with a dateline. The day is at or before the
+    publication (a speech is put online the day after): never a date to take for the article's."""
+    lang = article.lang
+    spoken = article.published - timedelta(days=rng.choice((0, 1, 1, 2, 3)))
+    line = place_and_date(spoken, rng.choice(PLACES[lang]), lang, rng.randrange(2))
+    opening: list[str] = []
+    if article.section == "speech":
+        if rng.random() < 0.5:
+            opening.append(rng.choice(SPEECH_HEADS[lang]))
+        if rng.random() < 0.6:
+            opening.append(line)
+        opening += rng.choice(SALUTATIONS[lang])
+    elif article.section == "statements":
+        article.body = [*article.body, line]
+        article.closing = 1
+    elif rng.random() < 0.3:
+        opening.append(line)
+    article.body = [*opening, *article.body]
+    article.opening = len(opening)
 
 
 # --- attachment files ---------------------------------------------------------------------------

@@ -13,16 +13,14 @@ from pathlib import Path
 
 from tests.crawling import crawl, read_dataset
 
-from . import HELD_OUT_VARIANTS, UNSEEN_VARIANTS, VARIANTS, ReplicaSite, serve
+from . import SERVED_VARIANTS, ReplicaSite, serve
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.replica.demo", description=__doc__)
     parser.add_argument("--output", type=Path, default=Path("output/demo"))
     parser.add_argument("--lang", choices=("en", "ru"), default="en")
-    parser.add_argument(
-        "--variant", choices=VARIANTS + UNSEEN_VARIANTS + HELD_OUT_VARIANTS, default="bitrix"
-    )
+    parser.add_argument("--variant", choices=SERVED_VARIANTS, default="bitrix")
     args = parser.parse_args()
 
     site = ReplicaSite(lang=args.lang, variant=args.variant)

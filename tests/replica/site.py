@@ -186,6 +186,7 @@ class ReplicaSite:
     # --- the model ---
 
     def _add(self, article: Article) -> None:
+        self.renderer.dress(article)
         self._articles[unquote(article.path)] = article
         files = [article.attachment, article.picture, *article.body]
         for file in files:
@@ -244,7 +245,8 @@ class ReplicaSite:
         if not paragraphs:
             raise ValueError("new_text has no paragraph")
         with self._lock:
-            self.article(url).body = list(paragraphs)
+            article = self.article(url)
+            article.body, article.opening, article.closing = list(paragraphs), 0, 0
             self._changed()
 
     def add_alias(self, alias: Alias) -> None:

@@ -8,8 +8,16 @@ from typing import Any
 import pytest
 
 from tests.crawling import by_url, comparable, crawl, read_dataset, read_latest, run_stats
-from tests.replica import ALL_VARIANTS, Alias, ReplicaSite, serve
+from tests.replica import ALL_VARIANTS, THIRD_ROUND_VARIANTS, Alias, ReplicaSite, serve
 from tests.replica.content import canonical_url
+
+# The third blind round crawled too; hero's text sits beside its hero header, in containers whose
+# class names (on <body> too) read as boilerplate: the block choice of issue 17 (branch `edges`).
+BLOCK_CHOICE = pytest.mark.xfail(strict=True, reason="the article block (issue 17, branch edges)")
+CRAWLED = [
+    *ALL_VARIANTS,
+    *(pytest.param(v, marks=BLOCK_CHOICE) if v == "hero" else v for v in THIRD_ROUND_VARIANTS),
+]
 
 
 def as_met(
@@ -40,7 +48,7 @@ def assert_exact(produced: dict[str, Any], expected: dict[str, dict[str, Any]]) 
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
-@pytest.mark.parametrize("variant", ALL_VARIANTS)
+@pytest.mark.parametrize("variant", CRAWLED)
 def test_crawl_equals_ground_truth(variant: str, lang: str, tmp_path: Path) -> None:
     site = ReplicaSite(lang=lang, variant=variant)
     cased, by_id = site.add_alias_cases()  # one article, two URLs: both are met, one record

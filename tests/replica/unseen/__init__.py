@@ -6,9 +6,12 @@ same as for VARIANTS, only the HTML around it differs. Each module's docstring s
 
 from __future__ import annotations
 
-from ..markup import HELD_OUT_VARIANTS, UNSEEN_VARIANTS, Renderer
+from ..markup import HELD_OUT_VARIANTS, THIRD_ROUND_VARIANTS, UNSEEN_VARIANTS, Renderer
+from .archive import ArchiveRenderer
 from .bare import BareRenderer
 from .flat import FlatRenderer
+from .gazette import GazetteRenderer
+from .hero import HeroRenderer
 from .minimal import MinimalRenderer
 from .modern import ModernRenderer
 from .portal import PortalRenderer
@@ -29,12 +32,23 @@ HELD_OUT_RENDERERS: dict[str, type[Renderer]] = {
     "press": PressRenderer,
 }
 assert tuple(HELD_OUT_RENDERERS) == HELD_OUT_VARIANTS, "register every held-out markup twice"
+# The third round (THIRD_ROUND_VARIANTS): the article's edges and formal texts.
+THIRD_ROUND_RENDERERS: dict[str, type[Renderer]] = {
+    "hero": HeroRenderer,
+    "gazette": GazetteRenderer,
+    "archive": ArchiveRenderer,
+}
+assert tuple(THIRD_ROUND_RENDERERS) == THIRD_ROUND_VARIANTS, "register every markup twice"
 
 __all__ = [
     "HELD_OUT_RENDERERS",
     "RENDERERS",
+    "THIRD_ROUND_RENDERERS",
+    "ArchiveRenderer",
     "BareRenderer",
     "FlatRenderer",
+    "GazetteRenderer",
+    "HeroRenderer",
     "MinimalRenderer",
     "ModernRenderer",
     "PortalRenderer",

@@ -13,7 +13,7 @@ from math import ceil
 from typing import ClassVar
 from urllib.parse import quote
 
-from ..content import PRESS_CONTACT, SECTION_PATHS, Article, Image
+from ..content import PRESS_CONTACT, SECTION_PATHS, Article, Image, formalise
 from ..markup import (
     FOOTER,
     LISTING_TITLES,
@@ -167,3 +167,30 @@ class UnseenRenderer(Renderer):
     def not_found(self) -> str:
         message = escape(self.labels["not_found"])
         return self.page(self.labels["not_found"], f"{self.heading('404')}\n<p>{message}</p>")
+
+
+class FormalRenderer(UnseenRenderer):
+    """Base of the third round: its site prints speeches and statements as delivered (formalise)."""
+
+    def dress(self, article: Article) -> None:
+        formalise(article, self._rng("formal", article.id))
+
+    @staticmethod
+    def split(
+        article: Article, parts: list[Text | Picture]
+    ) -> tuple[list[Text], list[Text | Picture], list[Text]]:
+        """The body's opening lines, its middle, and its closing lines (see Article.opening)."""
+        head = parts[: article.opening]
+        tail = parts[len(parts) - article.closing :] if article.closing else []
+        middle = parts[article.opening : len(parts) - article.closing]
+        assert all(isinstance(part, Text) for part in head + tail)
+        return (
+            [p for p in head if isinstance(p, Text)],
+            middle,
+            [p for p in tail if isinstance(p, Text)],
+        )
+
+    def others(self, article: Article, latest: list[Article], count: int) -> list[Article]:
+        """`count` other articles to recommend after this one (never itself)."""
+        pool = [other for other in latest if other is not article]
+        return self._rng("others", article.id).sample(pool, min(count, len(pool)))

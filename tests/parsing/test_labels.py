@@ -1,0 +1,46 @@
+"""The site's words and link forms: which scripts go back, which lines address an audience."""
+
+from __future__ import annotations
+
+import pytest
+
+from cstocrawl.parsing.labels import is_javascript, is_javascript_back, is_salutation
+
+
+@pytest.mark.parametrize(
+    ("href", "goes_back"),
+    [
+        ("javascript:history.back()", True),
+        ("javascript:history.go(-1)", True),
+        ("JavaScript: history.go( -1 );", True),
+        ("javascript:window.print()", False),
+        ("javascript:void(0)", False),
+        ("javascript:void(window.open('https://vk.com/share.php?url=x','','width=600'))", False),
+        ("javascript:sharePopup('https://t.me/share/url?url=x')", False),
+    ],
+)
+def test_a_javascript_link_is_a_back_link_only_when_it_goes_back(href: str, goes_back: bool) -> None:
+    assert is_javascript(href)
+    assert is_javascript_back(href) is goes_back
+
+
+def test_a_link_to_a_page_is_no_script() -> None:
+    assert not is_javascript("/news/") and not is_javascript_back("/news/")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Dear colleagues!", True),
+        ("Ladies and gentlemen!", True),
+        ("Dear participants of the Conference,", True),
+        ("Уважаемые дамы и господа!", True),
+        ("Дорогие друзья!", True),
+        ("Dear\u00a0Mr. Chairman, dear Ladies and Gentlemen!", True),
+        ("Print version", False),
+        ("Share:", False),
+        ("Dear readers of our website can subscribe to the newsletter", False),  # no address
+    ],
+)
+def test_a_salutation_addresses_the_audience(text: str, expected: bool) -> None:
+    assert is_salutation(text) is expected
