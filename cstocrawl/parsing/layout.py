@@ -19,6 +19,8 @@ from cstocrawl.site import ALL_NEWS_PATH
 # A teaser of another article is at most this long (visible characters), its date line too.
 TEASER_CHARS = 600
 TEASER_DATE_LINE = 120
+# A run of teasers may have a heading this long ("Other news", "Read also").
+TEASER_LABEL = 60
 # What may stand around back links on their line: separators, arrows, icons' text.
 DECORATION = " |/•·-–—←→«»<>‹›↩⟵⬅▸►◄▶◀\u00a0"
 
@@ -78,24 +80,12 @@ class Layout:
                 leading_date(line.text) or trailing_date(line.text)
             ):
                 mark |= 1
-            if self._links_another_page_here(line):
+            if self.links_elsewhere(line):
                 mark |= 2 | (1 if line.heading else 0)
             for ancestor in (line.element, *line.element.iterancestors()):
                 had = marks.get(ancestor, 0)
                 marks[ancestor] = ((had | mark) & 3) + (had & ~3) + 4
         return marks
-
-    def _links_another_page_here(self, line: Line) -> bool:
-        """A line linking another page of the site (another article), not another site."""
-        own = urlsplit(self.url)
-        for link in line.links:
-            try:
-                target = urlsplit(urljoin(self.url, link.href))
-            except ValueError:
-                continue
-            if target.netloc == own.netloc and target.path != own.path and link.text:
-                return True
-        return False
 
     def _is_teaser(self, element: etree._Element) -> bool:
         assert self._teasers is not None
@@ -103,9 +93,12 @@ class Layout:
         return mark & 3 == 3 and mark >> 2 >= 2 and self.chars.get(element, 0) <= TEASER_CHARS
 
     def _is_run(self, parent: etree._Element) -> bool:
-        """Two or more items, and every child with text one of them."""
+        """Two or more items, and every other child with text a short label ("Other news")."""
         items = [child for child in parent if self.chars.get(child, 0)]
-        return len(items) >= 2 and all(self._is_teaser(child) for child in items)
+        teasers = [child for child in items if self._is_teaser(child)]
+        return len(teasers) >= 2 and all(
+            self._is_teaser(child) or self.chars.get(child, 0) <= TEASER_LABEL for child in items
+        )
 
     def in_boilerplate(self, element: etree._Element) -> bool:
         """Whether `element` or a block around it is boilerplate (`is_boilerplate`)."""
