@@ -19,6 +19,8 @@ from cstocrawl.site import ALL_NEWS_PATH
 # A teaser of another article is at most this long (visible characters), its date line too.
 TEASER_CHARS = 600
 TEASER_DATE_LINE = 120
+# A line this long before any link of the link lists around it is prose they swallowed.
+LEADING_PROSE = 15
 # A run of teasers may have a heading this long ("Other news", "Read also").
 TEASER_LABEL = 60
 # What may stand around back links on their line: separators, arrows, icons' text.
@@ -44,6 +46,7 @@ class Layout:
         self._holders_of: dict[etree._Element, frozenset[etree._Element]] = {}
         self._hinted: dict[etree._Element, bool] = {}
         self._teasers: dict[etree._Element, int] | None = None
+        self._first_link: dict[etree._Element, int] | None = None
         for line in self.lines:
             line.boilerplate = line.boilerplate and self.in_boilerplate(line.element)
 
@@ -152,6 +155,29 @@ class Layout:
                 return True
             current = current.getparent()
         return False
+
+    def leads_its_lists(self, line: Line, anchor: etree._Element | None) -> bool:
+        """Prose before the first link of every link list around it: a list that unclosed tags
+        (`<div>` never closed after a paragraph) wrapped around the article's end."""
+        if line.links or (line.text and (len(line.text) < LEADING_PROSE or line.heading)):
+            return False  # a list's heading ("Latest news"), not prose; a picture may be
+        if self._first_link is None:
+            self._first_link = {}
+            for index, each in enumerate(self.lines):
+                if not each.links:
+                    continue
+                for element in (each.element, *each.element.iterancestors()):
+                    if element in self._first_link:
+                        break
+                    self._first_link[element] = index
+        position = self.lines.index(line)
+        exempt = self._holders(anchor)
+        current: etree._Element | None = line.element
+        while current is not None and current not in exempt:
+            if self.is_link_list(current) and self._first_link.get(current, -1) < position:
+                return False
+            current = current.getparent()
+        return True
 
     def _holders(self, anchor: etree._Element | None) -> frozenset[etree._Element]:
         """`anchor` and its ancestors: blocks that hold the article are never its boilerplate."""
@@ -283,6 +309,8 @@ def is_header_noise(layout: Layout, line: Line, anchor: etree._Element | None) -
 def not_the_article(layout: Layout, line: Line, anchor: etree._Element) -> bool:
     """Frame text, a link list or a class-named boilerplate block that does not hold `anchor`
     (the title, or the article's prose): a class name around the whole article never counts."""
-    if layout.in_frame(line) or layout.in_link_list(line.element, anchor):
+    if layout.in_frame(line):
+        return True
+    if layout.in_link_list(line.element, anchor) and not layout.leads_its_lists(line, anchor):
         return True
     return boilerplate_below(layout, line.element, common_ancestor(line.element, anchor))
