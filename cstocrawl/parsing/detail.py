@@ -70,6 +70,8 @@ _BYLINE_SEPARATOR_RE = re.compile(r"\s+[·•|/—–]\s+")
 _LABEL_PREFIX_RE = re.compile(r"^[^\W\d_]+(?:\s+[^\W\d_]+){0,2}\s*:\s*")
 # A block holding the title with a third of the prose beside it or less is the article's header.
 THIN_HEADER = 1
+# A paragraph this long (characters, no links) left after the body's end may be its own text.
+CUT_PROSE = 80
 # A line between the title and the body's known start longer than this is prose, not a header.
 HEADER_LINE = 200
 # A date this many lines above the title may still be its own ("date above the title" templates).
@@ -401,6 +403,8 @@ def parse_detail(
 
     lines_of_body, back_links = body
     paragraphs = ([header.glued] if header.glued else []) + [line.text for line in lines_of_body]
+    if (cut := _cut_by_markup(layout, lines_of_body, article, core)) is not None:
+        problems.append(f"body_cut_by_markup: {cut}")
     if opinion is not None and (disagreement := opinion.disagreement(paragraphs)):
         problems.append(f"body_disagrees_with_second_opinion: {disagreement}")
     region = [line for line in lines if inside(line.element, article)] + header.lines
@@ -595,6 +599,46 @@ def _body(
         started = True
     body = _without_teasers(layout, body, article)
     return _without_trailing_labels(layout, body), back_links + _back_links_after(layout, end)
+
+
+def _cut_by_markup(
+    layout: Layout, body: list[Line], article: etree._Element, core: etree._Element
+) -> str | None:
+    """Prose after the body's end in the article block, left out for standing in a link list
+    that also holds the body's end: tags left open nested the text in it (kept out, but said)."""
+    if not body:
+        return None
+    left: list[Line] = []
+    for line in layout.lines[layout.lines.index(body[-1]) + 1 :]:
+        if layout.is_nav_line(line) or FOOTER_RE.search(line.text):
+            break
+        if (
+            len(line.text) >= CUT_PROSE
+            and not line.links
+            and inside(line.element, article)
+            and not layout.in_frame(line)
+            and _swallowed(layout, line.element, body[-1].element, core)
+            and not layout.in_teaser_run(line.element, article)
+        ):
+            left.append(line)
+    if not left:
+        return None
+    first = left[0].text[:60]
+    return f"{len(left)} paragraphs of prose after its end, in link lists, from {first!r}"
+
+
+def _swallowed(
+    layout: Layout, element: etree._Element, body_end: etree._Element, core: etree._Element
+) -> bool:
+    """In a link list that also holds the body's last line (not one that holds the title): text
+    and list nested together by tags left open."""
+    holders = {core, *core.iterancestors()}
+    current: etree._Element | None = element
+    while current is not None and current not in holders:
+        if layout.is_link_list(current) and inside(body_end, current):
+            return True
+        current = current.getparent()
+    return False
 
 
 def _without_teasers(layout: Layout, body: list[Line], article: etree._Element) -> list[Line]:

@@ -85,3 +85,36 @@ def test_a_body_that_is_all_items_is_kept() -> None:
         "1. Beans", "Sow them in late May, when the soil has warmed through.",
         "2. Peas", "Sow them in March, under fleece if the nights are cold.",
     ]  # fmt: skip
+
+
+def test_unclosed_divs_after_the_first_paragraph_do_not_cut_the_body() -> None:
+    """Three `<div>` never closed: the rest of the text and the page's link lists end up in one
+    block, mostly links; the prose before its first link is still the body."""
+    older = "".join(
+        f'<li><a href="/2024/04/{n}/">Older note number {n} about the garden</a></li>'
+        for n in range(1, 6)
+    )
+    html = f"""<html><body>{MENU}<div class="post"><h1>Garden notes</h1><p>{PROSE[0]}</p>
+    <div class="wp-block"><div class="inner"><div class="columns">
+    <p>{PROSE[1]}</p><p>{PROSE[2]}</p></div><ul>{older}</ul>
+    <p><a href="/">Home</a> | <a href="/archive/">Archive</a></p></div></body></html>"""
+    page = parse_detail(html, URL)
+    assert (page.paragraphs, page.problems) == (PROSE, [])
+
+
+def test_text_nested_after_a_link_list_by_unclosed_tags_is_flagged() -> None:
+    """The `<div>` left open holds the body's end, then a list of links, then the rest of the
+    text: past the list's first link it cannot be told from the list, so the item says so."""
+    older = "".join(
+        f'<li><a href="/2024/04/{n}/">Older note number {n} about the garden</a></li>'
+        for n in range(1, 6)
+    )
+    html = f"""<html><body>{MENU}<div class="post"><h1>Garden notes</h1><p>{PROSE[0]}</p>
+    <div class="wp-block"><div class="inner"><p>{PROSE[1]}</p><ul>{older}</ul>
+    <p>{PROSE[2]}</p></div></body></html>"""
+    page = parse_detail(html, URL)
+    assert page.paragraphs == PROSE[:2]
+    assert page.problems == [
+        "body_cut_by_markup: 1 paragraphs of prose after its end, in link lists, "
+        "from 'By the end of the month the beans had caught up with the one'"
+    ]
