@@ -498,7 +498,7 @@ def _confirmed(layout: Layout, found: TitleLine, body: _Body) -> bool:
 
 
 def _beside_the_header(
-    layout: Layout, title_index: int, article: etree._Element
+    layout: Layout, title_index: int, header_end: int, article: etree._Element
 ) -> tuple[int, etree._Element, etree._Element] | None:
     """Where the article's prose starts, its block and core, when the block holding the title is
     a header or hero (the title, a dek, a byline, a caption) and the text stands after it: the
@@ -511,11 +511,21 @@ def _beside_the_header(
     _, container, core = densest
     if inside(core, article):
         return None
-    if layout.free_prose(article) * THIN_HEADER >= layout.free_prose(container):
+    left = _prose_of(layout, layout.lines[header_end:], article)  # a caption, a dek
+    if left * THIN_HEADER >= _prose_of(layout, layout.lines[title_index + 1 :], container):
         return None
     after = layout.lines[title_index + 1 :]
     start = next((n for n, line in enumerate(after) if inside(line.element, core)), None)
     return None if start is None else (title_index + 1 + start, container, core)
+
+
+def _prose_of(layout: Layout, lines: list[Line], block: etree._Element) -> int:
+    """Characters outside links on `lines` in `block`, outside its link lists."""
+    return sum(
+        len(line.text) - sum(len(link.text) for link in line.links)
+        for line in lines
+        if inside(line.element, block) and not layout.in_link_list(line.element, block)
+    )
 
 
 def _locate_article(
@@ -527,7 +537,7 @@ def _locate_article(
         core = layout.lines[found.index].element
         header = _read_header(layout, found.index + 1, found.text, core, opening)
         article = _article_block(layout, found.index, header)
-        if (beside := _beside_the_header(layout, found.index, article)) is None:
+        if (beside := _beside_the_header(layout, found.index, header.end, article)) is None:
             return header, article, core
         start, article, prose = beside
         moved = _read_header(layout, start, found.text, prose, opening)

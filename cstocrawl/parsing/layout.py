@@ -45,6 +45,7 @@ class Layout:
         self._free: dict[etree._Element, int] | None = None
         self._holders_of: dict[etree._Element, frozenset[etree._Element]] = {}
         self._hinted: dict[etree._Element, bool] = {}
+        self._headed_blocks: frozenset[etree._Element] | None = None
         self._teasers: dict[etree._Element, int] | None = None
         self._first_link: dict[etree._Element, int] | None = None
         for line in self.lines:
@@ -52,12 +53,24 @@ class Layout:
 
     def is_boilerplate(self, element: etree._Element) -> bool:
         """A boilerplate container by tag or class name, unless it is the page itself or holds
-        most of the page's prose outside a link list: `<body class="no-sidebar">`, a
-        `site-header` around it all."""
+        most of the page's prose, as the article's block does (the `<h1>` with a short text and
+        related links beside it) and a link list does not: `<body class="no-sidebar">`, a
+        `widget-area-main` around it all."""
         tag = element.tag if isinstance(element.tag, str) else ""
         if tag in ("html", "body") or not is_boilerplate_container(element):
             return False
-        return self.is_link_list(element) or self.prose(element) * 2 <= self.page_prose
+        if self.prose(element) * 2 <= self.page_prose:
+            return True
+        return self.is_link_list(element) and element not in self._headed
+
+    @property
+    def _headed(self) -> frozenset[etree._Element]:
+        """The blocks holding an `<h1>`, the likeliest title."""
+        if self._headed_blocks is None:
+            self._headed_blocks = frozenset(
+                ancestor for h1 in self.root.iter("h1") for ancestor in h1.iterancestors()
+            )
+        return self._headed_blocks
 
     def in_teaser_run(self, element: etree._Element, article: etree._Element) -> bool:
         """Whether `element` is in one of a run of items inside `article`, each with a date or a
