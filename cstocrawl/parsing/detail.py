@@ -619,18 +619,22 @@ def _cut_by_markup(
     if not body:
         return None
     left: list[Line] = []
-    for line in layout.lines[layout.lines.index(body[-1]) + 1 :]:
+    rest = layout.lines[layout.lines.index(body[-1]) + 1 :]
+    for line in rest:
+        if not line.links and len(line.text) < CUT_PROSE:
+            continue  # most lines: neither prose nor the back links that end the search
         if layout.is_nav_line(line) or FOOTER_RE.search(line.text):
             break
         if (
-            len(line.text) >= CUT_PROSE
-            and not line.links
+            not line.links
             and inside(line.element, article)
             and not layout.in_frame(line)
             and _swallowed(layout, line.element, body[-1].element, core)
-            and not layout.in_teaser_run(line.element, article)
         ):
             left.append(line)
+    if left:  # other articles' teasers after the body are not its text
+        layout.mark_teasers(rest)
+        left = [line for line in left if not layout.in_teaser_run(line.element, article)]
     if not left:
         return None
     first = left[0].text[:60]
@@ -654,6 +658,11 @@ def _swallowed(
 def _without_teasers(layout: Layout, body: list[Line], article: etree._Element) -> list[Line]:
     """The body without runs of other articles' teasers beside or after it ("related news");
     a body that is nothing but such a run (a gallery, a listicle) is kept whole."""
+    if len(body) < 2:
+        return body
+    # Items of a run after the body lie between its first and last lines: read only those.
+    first, last = layout.lines.index(body[0]), layout.lines.index(body[-1])
+    layout.mark_teasers(layout.lines[first : last + 1])
     kept = [line for line in body if not layout.in_teaser_run(line.element, article)]
     return kept or body
 

@@ -77,7 +77,7 @@ class Layout:
         linked heading and a link to another page, and short: other articles' teasers ("related
         news"), prose as they may be."""
         if self._teasers is None:
-            self._teasers = self._teaser_marks()
+            self._teasers = self._teaser_marks(self.lines)
         current: etree._Element | None = element
         while current is not None and current is not article:
             parent = current.getparent()
@@ -86,11 +86,15 @@ class Layout:
             current = parent
         return False
 
-    def _teaser_marks(self) -> dict[etree._Element, int]:
+    def mark_teasers(self, lines: list[Line]) -> None:
+        """Read the teaser marks from `lines` only (a body's span): what `in_teaser_run` asks."""
+        self._teasers = self._teaser_marks(lines)
+
+    def _teaser_marks(self, lines: list[Line]) -> dict[etree._Element, int]:
         """Per block: bit 1 a dated line or a linked heading in it, bit 2 a link elsewhere, and
         from bit 2 on, how many lines it holds (an item is a date, a title and a teaser)."""
         marks: dict[etree._Element, int] = {}
-        for line in self.lines:
+        for line in lines:
             mark = 4
             if len(line.text) <= TEASER_DATE_LINE and (
                 leading_date(line.text) or trailing_date(line.text)
