@@ -24,6 +24,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import etree
 
+from cstocrawl.parsing import second_opinion
 from cstocrawl.parsing.dates import (
     after_leading_date,
     date_beside,
@@ -72,6 +73,8 @@ _BYLINE_SEPARATOR_RE = re.compile(r"\s+[·•|/—–]\s+")
 _LABEL_PREFIX_RE = re.compile(r"^[^\W\d_]+(?:\s+[^\W\d_]+){0,2}\s*:\s*")
 # A block holding the title with a third of the prose beside it or less is the article's header.
 THIN_HEADER = 1
+# A paragraph this long (characters, no links) left after the body's end may be its own text.
+CUT_PROSE = 80
 # A line between the title and the body's known start longer than this is prose, not a header.
 HEADER_LINE = 200
 # A date this many lines above the title may still be its own ("date above the title" templates).
@@ -105,6 +108,7 @@ class DetailPage:
     back_links: list[str] = field(default_factory=list)  # hrefs of "Back to ..." links
     problems: list[str] = field(default_factory=list)  # what the evidence could not confirm
     declared_url: str | None = None  # <link rel="canonical">, absolute (the spider judges it)
+    second_opinion: bool = False  # whether trafilatura was asked (ours was unsure), for the stats
 
 
 def _densest_block(
@@ -339,7 +343,10 @@ def _download_date(text: str) -> str | None:
 
 
 def _is_file_href(href: str) -> bool:
-    path = urlsplit(href).path.lower()
+    try:
+        path = urlsplit(href).path.lower()
+    except ValueError:  # an unparsable href ("http://[x]/a.pdf") links no file we could fetch
+        return False
     extension = path.rsplit(".", 1)[-1] if "." in basename(path) else ""
     if extension in IMAGE_EXTENSIONS:
         return False
@@ -381,10 +388,16 @@ def parse_detail(
     opening = teaser_line(layout)
     found = find_title(layout, title_candidates(root, evidence), opening)
     title = found.text
-    located = _locate_article(layout, found, opening)
+    located, body, opinion = _read_article(layout, html, found, opening)
     if located is None:
         problems += only_from_listing(root, found, evidence, page_dated=False)
-        return DetailPage(title, evidence.date_text, paragraphs=[], problems=problems)
+        return DetailPage(
+            title,
+            evidence.date_text,
+            paragraphs=opinion.paragraphs if opinion else [],
+            problems=problems,
+            second_opinion=opinion is not None,
+        )
     header, article, core = located
 
     date_text, date_problem = _page_date(layout, found, header, core, evidence.date_text)
@@ -392,8 +405,12 @@ def parse_detail(
     if title and evidence.title and not titles_agree(title, evidence.title):
         problems.append(f"title_disagrees_with_listing: listing {evidence.title}")
 
-    body, back_links = _body(layout, header, article, core, title)
-    paragraphs = ([header.glued] if header.glued else []) + [line.text for line in body]
+    lines_of_body, back_links = body
+    paragraphs = ([header.glued] if header.glued else []) + [line.text for line in lines_of_body]
+    if (cut := _cut_by_markup(layout, lines_of_body, article, core)) is not None:
+        problems.append(f"body_cut_by_markup: {cut}")
+    if opinion is not None and (disagreement := opinion.disagreement(paragraphs)):
+        problems.append(f"body_disagrees_with_second_opinion: {disagreement}")
     region = [line for line in lines if inside(line.element, article)] + header.lines
     page_dated = _page_date(layout, found, header, core, None)[0] is not None or _prints_date(
         layout, evidence.date_text
@@ -408,6 +425,7 @@ def parse_detail(
         back_links=list(dict.fromkeys(back_links)),
         problems=problems,
         declared_url=declared_url(root, url),
+        second_opinion=opinion is not None,
     )
 
 
@@ -471,23 +489,83 @@ def _article_block(layout: Layout, title_index: int, header: _Header) -> etree._
     return parent if parent is not None else anchor
 
 
+_Located = tuple["_Header", etree._Element, etree._Element]
+_Body = tuple[list[Line], list[str]]
+
+
+@dataclass(frozen=True)
+class _Opinion:
+    """Trafilatura's text of a page where ours was unsure."""
+
+    text: str
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [line for line in (" ".join(p.split()) for p in self.text.split("\n")) if line]
+
+    def disagreement(self, paragraphs: list[str]) -> str | None:
+        return second_opinion.disagreement("\n".join(paragraphs), self.text)
+
+
+def _read_article(
+    layout: Layout, html: str | bytes, found: TitleLine, opening: int | None
+) -> tuple[_Located | None, _Body, _Opinion | None]:
+    """Our article block and body; where they are unsure (no body, or a small part of the page's
+    prose), the block holding most of trafilatura's text, when ours finds it."""
+    located = _locate_article(layout, found, opening)
+    body: _Body = _body(layout, *located, found.text) if located else ([], [])
+    if _confirmed(layout, found, body) or not second_opinion.is_unsure(
+        layout, sum(len(line.text) for line in body[0])
+    ):
+        return located, body, None
+    text = second_opinion.extract_text(html)
+    opinion = _Opinion(text if second_opinion.is_text(text) else "")  # not a line or two
+    if not opinion.text or (block := second_opinion.block_holding(layout, text)) is None:
+        return located, body, opinion
+    after = found.index + 1 if found.index is not None else 0
+    starts = [n for n, line in enumerate(layout.lines) if inside(line.element, block)]
+    start = next((n for n in starts if n >= after), starts[0])
+    header = _read_header(layout, start, found.text, block, opening)
+    return (header, block, block), _body(layout, header, block, block, found.text), opinion
+
+
+def _confirmed(layout: Layout, found: TitleLine, body: _Body) -> bool:
+    """A body under the title the listing named: short as it may be, it is the article's."""
+    evidence = layout.evidence.title
+    return bool(body[0]) and found.index is not None and evidence is not None and (
+        titles_agree(found.text or "", evidence)
+    )
+
+
 def _beside_the_header(
-    layout: Layout, title_index: int, article: etree._Element
+    layout: Layout, title_index: int, header_end: int, article: etree._Element
 ) -> tuple[int, etree._Element, etree._Element] | None:
     """Where the article's prose starts, its block and core, when the block holding the title is
     a header or hero (the title, a dek, a byline, a caption) and the text stands after it: the
     body starts in the block with the most prose."""
+    if layout.prose(article) * 2 >= layout.page_prose:
+        return None  # half the page's prose is in it: the article (and this check is cheap)
     densest = _densest_block(layout)
     if densest is None:
         return None
     _, container, core = densest
     if inside(core, article):
         return None
-    if layout.free_prose(article) * THIN_HEADER >= layout.free_prose(container):
+    left = _prose_of(layout, layout.lines[header_end:], article)  # a caption, a dek
+    if left * THIN_HEADER >= _prose_of(layout, layout.lines[title_index + 1 :], container):
         return None
     after = layout.lines[title_index + 1 :]
     start = next((n for n, line in enumerate(after) if inside(line.element, core)), None)
     return None if start is None else (title_index + 1 + start, container, core)
+
+
+def _prose_of(layout: Layout, lines: list[Line], block: etree._Element) -> int:
+    """Characters outside links on `lines` in `block`, outside its link lists."""
+    return sum(
+        len(line.text) - sum(len(link.text) for link in line.links)
+        for line in lines
+        if inside(line.element, block) and not layout.in_link_list(line.element, block)
+    )
 
 
 def _locate_article(
@@ -499,7 +577,7 @@ def _locate_article(
         core = layout.lines[found.index].element
         header = _read_header(layout, found.index + 1, found.text, core, opening)
         article = _article_block(layout, found.index, header)
-        if (beside := _beside_the_header(layout, found.index, article)) is None:
+        if (beside := _beside_the_header(layout, found.index, header.end, article)) is None:
             return header, article, core
         start, article, prose = beside
         moved = _read_header(layout, start, found.text, prose, opening)
@@ -569,7 +647,64 @@ def _body(
             continue
         body.append(line)
         started = True
+    body = _without_teasers(layout, body, article)
     return _without_trailing_labels(layout, body), back_links + _back_links_after(layout, end)
+
+
+def _cut_by_markup(
+    layout: Layout, body: list[Line], article: etree._Element, core: etree._Element
+) -> str | None:
+    """Prose after the body's end in the article block, left out for standing in a link list
+    that also holds the body's end: tags left open nested the text in it (kept out, but said)."""
+    if not body:
+        return None
+    left: list[Line] = []
+    rest = layout.lines[layout.lines.index(body[-1]) + 1 :]
+    for line in rest:
+        if not line.links and len(line.text) < CUT_PROSE:
+            continue  # most lines: neither prose nor the back links that end the search
+        if layout.is_nav_line(line) or FOOTER_RE.search(line.text):
+            break
+        if (
+            not line.links
+            and inside(line.element, article)
+            and not layout.in_frame(line)
+            and _swallowed(layout, line.element, body[-1].element, core)
+        ):
+            left.append(line)
+    if left:  # other articles' teasers after the body are not its text
+        layout.mark_teasers(rest)
+        left = [line for line in left if not layout.in_teaser_run(line.element, article)]
+    if not left:
+        return None
+    first = left[0].text[:60]
+    return f"{len(left)} paragraphs of prose after its end, in link lists, from {first!r}"
+
+
+def _swallowed(
+    layout: Layout, element: etree._Element, body_end: etree._Element, core: etree._Element
+) -> bool:
+    """In a link list that also holds the body's last line (not one that holds the title): text
+    and list nested together by tags left open."""
+    holders = {core, *core.iterancestors()}
+    current: etree._Element | None = element
+    while current is not None and current not in holders:
+        if layout.is_link_list(current) and inside(body_end, current):
+            return True
+        current = current.getparent()
+    return False
+
+
+def _without_teasers(layout: Layout, body: list[Line], article: etree._Element) -> list[Line]:
+    """The body without runs of other articles' teasers beside or after it ("related news");
+    a body that is nothing but such a run (a gallery, a listicle) is kept whole."""
+    if len(body) < 2:
+        return body
+    # Items of a run after the body lie between its first and last lines: read only those.
+    first, last = layout.lines.index(body[0]), layout.lines.index(body[-1])
+    layout.mark_teasers(layout.lines[first : last + 1])
+    kept = [line for line in body if not layout.in_teaser_run(line.element, article)]
+    return kept or body
 
 
 def _is_body_line(layout: Layout, line: Line, core: etree._Element, title: str | None) -> bool:

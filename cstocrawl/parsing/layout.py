@@ -10,11 +10,19 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
+from cstocrawl.parsing.dates import leading_date, trailing_date
 from cstocrawl.parsing.evidence import ListingEvidence, normalise
 from cstocrawl.parsing.labels import is_back_link_text, is_javascript, is_javascript_back
 from cstocrawl.parsing.lines import Line, is_boilerplate_container, render_lines
 from cstocrawl.site import ALL_NEWS_PATH
 
+# A teaser of another article is at most this long (visible characters), its date line too.
+TEASER_CHARS = 600
+TEASER_DATE_LINE = 120
+# A line this long before any link of the link lists around it is prose they swallowed.
+LEADING_PROSE = 15
+# A run of teasers may have a heading this long ("Other news", "Read also").
+TEASER_LABEL = 60
 # What may stand around back links on their line: separators, arrows, icons' text.
 DECORATION = " |/•·-–—←→«»<>‹›↩⟵⬅▸►◄▶◀\u00a0"
 
@@ -37,17 +45,80 @@ class Layout:
         self._free: dict[etree._Element, int] | None = None
         self._holders_of: dict[etree._Element, frozenset[etree._Element]] = {}
         self._hinted: dict[etree._Element, bool] = {}
+        self._headed_blocks: frozenset[etree._Element] | None = None
+        self._teasers: dict[etree._Element, int] | None = None
+        self._first_link: dict[etree._Element, int] | None = None
         for line in self.lines:
             line.boilerplate = line.boilerplate and self.in_boilerplate(line.element)
 
     def is_boilerplate(self, element: etree._Element) -> bool:
         """A boilerplate container by tag or class name, unless it is the page itself or holds
-        most of the page's prose outside a link list: `<body class="no-sidebar">`, a
-        `site-header` around it all."""
+        most of the page's prose, as the article's block does (the `<h1>` with a short text and
+        related links beside it) and a link list does not: `<body class="no-sidebar">`, a
+        `widget-area-main` around it all."""
         tag = element.tag if isinstance(element.tag, str) else ""
         if tag in ("html", "body") or not is_boilerplate_container(element):
             return False
-        return self.is_link_list(element) or self.prose(element) * 2 <= self.page_prose
+        if self.prose(element) * 2 <= self.page_prose:
+            return True
+        return self.is_link_list(element) and element not in self._headed
+
+    @property
+    def _headed(self) -> frozenset[etree._Element]:
+        """The blocks holding an `<h1>`, the likeliest title."""
+        if self._headed_blocks is None:
+            self._headed_blocks = frozenset(
+                ancestor for h1 in self.root.iter("h1") for ancestor in h1.iterancestors()
+            )
+        return self._headed_blocks
+
+    def in_teaser_run(self, element: etree._Element, article: etree._Element) -> bool:
+        """Whether `element` is in one of a run of items inside `article`, each with a date or a
+        linked heading and a link to another page, and short: other articles' teasers ("related
+        news"), prose as they may be."""
+        if self._teasers is None:
+            self._teasers = self._teaser_marks(self.lines)
+        current: etree._Element | None = element
+        while current is not None and current is not article:
+            parent = current.getparent()
+            if parent is not None and self._is_teaser(current) and self._is_run(parent):
+                return True
+            current = parent
+        return False
+
+    def mark_teasers(self, lines: list[Line]) -> None:
+        """Read the teaser marks from `lines` only (a body's span): what `in_teaser_run` asks."""
+        self._teasers = self._teaser_marks(lines)
+
+    def _teaser_marks(self, lines: list[Line]) -> dict[etree._Element, int]:
+        """Per block: bit 1 a dated line or a linked heading in it, bit 2 a link elsewhere, and
+        from bit 2 on, how many lines it holds (an item is a date, a title and a teaser)."""
+        marks: dict[etree._Element, int] = {}
+        for line in lines:
+            mark = 4
+            if len(line.text) <= TEASER_DATE_LINE and (
+                leading_date(line.text) or trailing_date(line.text)
+            ):
+                mark |= 1
+            if self.links_elsewhere(line):
+                mark |= 2 | (1 if line.heading else 0)
+            for ancestor in (line.element, *line.element.iterancestors()):
+                had = marks.get(ancestor, 0)
+                marks[ancestor] = ((had | mark) & 3) + (had & ~3) + 4
+        return marks
+
+    def _is_teaser(self, element: etree._Element) -> bool:
+        assert self._teasers is not None
+        mark = self._teasers.get(element, 0)
+        return mark & 3 == 3 and mark >> 2 >= 2 and self.chars.get(element, 0) <= TEASER_CHARS
+
+    def _is_run(self, parent: etree._Element) -> bool:
+        """Two or more items, and every other child with text a short label ("Other news")."""
+        items = [child for child in parent if self.chars.get(child, 0)]
+        teasers = [child for child in items if self._is_teaser(child)]
+        return len(teasers) >= 2 and all(
+            self._is_teaser(child) or self.chars.get(child, 0) <= TEASER_LABEL for child in items
+        )
 
     def in_boilerplate(self, element: etree._Element) -> bool:
         """Whether `element` or a block around it is boilerplate (`is_boilerplate`)."""
@@ -102,6 +173,29 @@ class Layout:
             current = current.getparent()
         return False
 
+    def leads_its_lists(self, line: Line, anchor: etree._Element | None) -> bool:
+        """Prose before the first link of every link list around it: a list that unclosed tags
+        (`<div>` never closed after a paragraph) wrapped around the article's end."""
+        if line.links or (line.text and (len(line.text) < LEADING_PROSE or line.heading)):
+            return False  # a list's heading ("Latest news"), not prose; a picture may be
+        if self._first_link is None:
+            self._first_link = {}
+            for index, each in enumerate(self.lines):
+                if not each.links:
+                    continue
+                for element in (each.element, *each.element.iterancestors()):
+                    if element in self._first_link:
+                        break
+                    self._first_link[element] = index
+        position = self.lines.index(line)
+        exempt = self._holders(anchor)
+        current: etree._Element | None = line.element
+        while current is not None and current not in exempt:
+            if self.is_link_list(current) and self._first_link.get(current, -1) < position:
+                return False
+            current = current.getparent()
+        return True
+
     def _holders(self, anchor: etree._Element | None) -> frozenset[etree._Element]:
         """`anchor` and its ancestors: blocks that hold the article are never its boilerplate."""
         if anchor is None:
@@ -120,7 +214,11 @@ class Layout:
             href = link.href
             if is_javascript(href) or href.startswith("#"):
                 continue
-            if urlsplit(urljoin(self.url, href)).path != own and link.text:
+            try:
+                path = urlsplit(urljoin(self.url, href)).path
+            except ValueError:  # an unparsable href ("http://[ccpa-preferences]"): no page
+                continue
+            if path != own and link.text:
                 return True
         return False
 
@@ -141,8 +239,10 @@ class Layout:
     def _is_back_link(self, href: str, text: str) -> bool:
         if is_back_link_text(text) or is_javascript_back(href):
             return True
-        target = urljoin(self.url, href)
-        parts = urlsplit(target)
+        try:
+            parts = urlsplit(urljoin(self.url, href))
+        except ValueError:  # an unparsable href goes nowhere
+            return False
         return parts.netloc == urlsplit(self.url).netloc and parts.path in self.section_paths
 
 
@@ -226,6 +326,8 @@ def is_header_noise(layout: Layout, line: Line, anchor: etree._Element | None) -
 def not_the_article(layout: Layout, line: Line, anchor: etree._Element) -> bool:
     """Frame text, a link list or a class-named boilerplate block that does not hold `anchor`
     (the title, or the article's prose): a class name around the whole article never counts."""
-    if layout.in_frame(line) or layout.in_link_list(line.element, anchor):
+    if layout.in_frame(line):
+        return True
+    if layout.in_link_list(line.element, anchor) and not layout.leads_its_lists(line, anchor):
         return True
     return boilerplate_below(layout, line.element, common_ancestor(line.element, anchor))

@@ -111,6 +111,7 @@ class Line:
 # libxml2 stops building the tree at depth 256 unless told otherwise, silently dropping the rest.
 _PARSER = lxml.html.HTMLParser(huge_tree=True)
 _EMPTY_HTML = "<html><body></body></html>"
+_XML_DECLARATION_RE = re.compile(r"\A\s*<\?xml[^>]*\?>", re.IGNORECASE)
 EMPHASIS_TAGS = frozenset({"b", "strong", "font", "big"})
 # An <img> declared no larger than this (width and height, pixels) is an icon, never a picture.
 ICON_SIZE = 32
@@ -125,6 +126,10 @@ _PLACEHOLDER_RE = re.compile(
 
 def parse_html(html: str | bytes) -> etree._Element:
     """Parse a page leniently; an empty or unparsable body gives an empty document."""
+    if isinstance(html, str) and _XML_DECLARATION_RE.match(html):
+        # lxml refuses a decoded string that declares its encoding (XHTML pages): the text is
+        # already decoded, so the declaration says nothing any more.
+        html = _XML_DECLARATION_RE.sub("", html, count=1)
     try:
         root = lxml.html.document_fromstring(html, parser=_PARSER)
     except (etree.ParserError, ValueError):

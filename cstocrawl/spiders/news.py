@@ -329,21 +329,35 @@ class NewsSpider(scrapy.Spider):
         )
         if page is None:
             return
+        if page.second_opinion:  # ours was unsure: how often the crawl paid for trafilatura
+            self.crawler.stats.inc_value("cstocrawl/article/second_opinion")
+        article = self._article(url, response, page, listing)
+        if claimed_by is None:
+            self._record_evidence(url, article.problems, page, listing)
+        for request in self.follow_listings(page.back_links):
+            yield request
+        if claimed_by is not None:
+            yield self._checked_claim(claimed_by, article)
+        elif (declared := self._declared(url, page)) is None:
+            yield article
+        else:
+            yield self._claim_request(declared, listing, article)
+
+    def _article(
+        self, url: str, response: TextResponse, page: DetailPage, listing: ListingEvidence | None
+    ) -> Article:
+        """The record of a parsed article page, with every problem met reading it."""
         published, date_problem = published_date(page.date_text)
         language = language_problem(
             response.text, f"{page.title or ''} {' '.join(page.paragraphs)}", self.site.lang
         )
-        problems = [*page.problems, *filter(None, [date_problem, language])]
-        if claimed_by is None:
-            self._record_evidence(url, problems, page, listing)
-        for request in self.follow_listings(page.back_links):
-            yield request
-        attachments = []
-        for linked in page.attachments:
-            if (file_url := self.site.canonical(linked.url)) is not None:
-                attachments.append(Attachment(file_url, linked.name))
+        attachments = [
+            Attachment(file_url, linked.name)
+            for linked in page.attachments
+            if (file_url := self.site.canonical(linked.url)) is not None
+        ]
         section = self.site.section_of(url) or ""
-        article = Article(
+        return Article(
             url=url,
             lang=self.site.lang,
             section=section,
@@ -354,15 +368,9 @@ class NewsSpider(scrapy.Spider):
             summary=listing.teaser if listing else None,
             attachments=attachments,
             images=list(dict.fromkeys(filter(None, map(self.site.canonical, page.images)))),
-            problems=problems,
+            problems=[*page.problems, *filter(None, [date_problem, language])],
             crawled_at=iso_utc(utc_now()),
         )
-        if claimed_by is not None:
-            yield self._checked_claim(claimed_by, article)
-        elif (declared := self._declared(url, page)) is None:
-            yield article
-        else:
-            yield self._claim_request(declared, listing, article)
 
     def _declared(self, url: str, page: DetailPage) -> str | None:
         """Another article of this site the page declares its canonical URL, or None: only a

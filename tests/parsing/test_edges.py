@@ -43,3 +43,78 @@ def test_the_title_in_a_hero_header_and_the_text_in_a_sibling() -> None:
     <footer><p>Example blog, 12 Garden Lane</p></footer></body></html>"""
     page = parse_detail(html, URL)
     assert (page.title, page.paragraphs) == ("Garden notes", PROSE)
+
+
+def test_an_unparsable_link_never_stops_the_page() -> None:
+    """`http://[ccpa-preferences]` is no URL (urlsplit raises): the link is no page, no file."""
+    html = f"""<html><body>{MENU}<h1>Garden notes</h1>{PARAGRAPHS}
+    <ul><li>12.05.2024 <a href="http://[ccpa-preferences]/a.pdf">Privacy choices</a></li>
+    <li>13.05.2024 <a href="http://[x]">More</a></li></ul></body></html>"""
+    page = parse_detail(html, URL)
+    assert (page.paragraphs[:3], page.attachments) == (PROSE, [])
+
+
+def test_teasers_of_other_articles_after_the_body_are_not_body() -> None:
+    """Each item a date, a linked title and a paragraph of prose: mostly prose, yet no body."""
+    items = "".join(
+        f"""<div><span>0{day}.05.2024</span> <a href="/2024/05/{slug}/">{title}</a>
+        <p>{teaser}</p></div>"""
+        for day, slug, title, teaser in [
+            (2, "seed-swap", "The seed swap", "Forty gardeners brought their saved seeds to the "
+             "village hall on Saturday, and most went home with twice as many varieties."),
+            (1, "slugs", "Slugs, again", "A wet April brought the slugs out early; here is what "
+             "worked in our beds, and what did not work at all this time."),
+        ]
+    )  # fmt: skip
+    html = f"""<html><body>{MENU}<div><h1>Garden notes</h1>{PARAGRAPHS}
+    <div class="more">{items}</div></div></body></html>"""
+    assert parse_detail(html, URL).paragraphs == PROSE
+
+
+def test_a_body_that_is_all_items_is_kept() -> None:
+    """A gallery or a listicle: every item a linked heading and its text, nothing else."""
+    slides = "".join(
+        f'<div><h3><a href="/2024/05/garden-notes/{n}/">{n}. {name}</a></h3><p>{text}</p></div>'
+        for n, name, text in [
+            (1, "Beans", "Sow them in late May, when the soil has warmed through."),
+            (2, "Peas", "Sow them in March, under fleece if the nights are cold."),
+        ]
+    )
+    html = f"<html><body>{MENU}<h1>Garden notes</h1><div>{slides}</div></body></html>"
+    assert parse_detail(html, URL).paragraphs == [
+        "1. Beans", "Sow them in late May, when the soil has warmed through.",
+        "2. Peas", "Sow them in March, under fleece if the nights are cold.",
+    ]  # fmt: skip
+
+
+def test_unclosed_divs_after_the_first_paragraph_do_not_cut_the_body() -> None:
+    """Three `<div>` never closed: the rest of the text and the page's link lists end up in one
+    block, mostly links; the prose before its first link is still the body."""
+    older = "".join(
+        f'<li><a href="/2024/04/{n}/">Older note number {n} about the garden</a></li>'
+        for n in range(1, 6)
+    )
+    html = f"""<html><body>{MENU}<div class="post"><h1>Garden notes</h1><p>{PROSE[0]}</p>
+    <div class="wp-block"><div class="inner"><div class="columns">
+    <p>{PROSE[1]}</p><p>{PROSE[2]}</p></div><ul>{older}</ul>
+    <p><a href="/">Home</a> | <a href="/archive/">Archive</a></p></div></body></html>"""
+    page = parse_detail(html, URL)
+    assert (page.paragraphs, page.problems) == (PROSE, [])
+
+
+def test_text_nested_after_a_link_list_by_unclosed_tags_is_flagged() -> None:
+    """The `<div>` left open holds the body's end, then a list of links, then the rest of the
+    text: past the list's first link it cannot be told from the list, so the item says so."""
+    older = "".join(
+        f'<li><a href="/2024/04/{n}/">Older note number {n} about the garden</a></li>'
+        for n in range(1, 6)
+    )
+    html = f"""<html><body>{MENU}<div class="post"><h1>Garden notes</h1><p>{PROSE[0]}</p>
+    <div class="wp-block"><div class="inner"><p>{PROSE[1]}</p><ul>{older}</ul>
+    <p>{PROSE[2]}</p></div></body></html>"""
+    page = parse_detail(html, URL)
+    assert page.paragraphs == PROSE[:2]
+    assert page.problems == [
+        "body_cut_by_markup: 1 paragraphs of prose after its end, in link lists, "
+        "from 'By the end of the month the beans had caught up with the one'"
+    ]

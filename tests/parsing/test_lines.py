@@ -58,3 +58,14 @@ def test_a_line_is_emphasised_only_when_all_of_its_text_is() -> None:
 def test_skipped_elements_keep_their_tail() -> None:
     (line,) = lines_of("<p>Before<script>var x;</script> after</p>")
     assert line.text == "Before after"
+
+
+def test_an_xhtml_page_declaring_its_encoding_is_read_from_its_decoded_text() -> None:
+    """lxml refuses a str with an encoding declaration; Scrapy hands the spider `response.text`.
+    Before: no lines at all, so the article was empty (7 of trafilatura's 990 real pages)."""
+    page = (
+        '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>'
+        '<html xmlns="http://www.w3.org/1999/xhtml"><body><h1>Title</h1>'
+        "<p>Some text, café</p></body></html>"
+    )
+    assert [line.text for line in render_lines(parse_html(page))] == ["Title", "Some text, café"]

@@ -90,6 +90,15 @@ def test_a_good_item_passes() -> None:
     assert validation_error(nulls) is None
 
 
+def test_the_extraction_problems_of_issue_17_pass() -> None:
+    problems = [
+        "body_disagrees_with_second_opinion: 80% of our 40 words are not in its 300",
+        "body_cut_by_markup: 2 paragraphs of prose after its end, in link lists, from 'The'",
+    ]
+    assert validation_error(GOOD | {"problems": problems}) is None
+    assert validation_error(GOOD | {"problems": ["body_cut_by_markup"]}) is not None
+
+
 @pytest.mark.parametrize(
     ("path", "value", "error"),
     [

@@ -141,3 +141,20 @@ def test_a_page_whose_parsing_worker_fails_is_recorded_as_lost(monkeypatch: Any)
     assert [(entry["kind"], entry["reason"]) for entry in lost] == [
         ("article", "WorkerTimeout: parsing took longer than 120 s (CSTOCRAWL_PAGE_TIMEOUT)")
     ]
+
+
+def test_the_second_opinion_is_counted_where_it_was_asked() -> None:
+    site = ReplicaSite(lang="en", variant="bitrix")
+    news = spider()
+    listing = collect(news.parse_listing_page(response(site, "/news/news_odkb/")))
+    request = next(r for r in listing if r.callback == news.parse_article)
+    target = urlsplit(request.cb_kwargs["canonical_url"]).path
+    collect(news.parse_article(response(site, target, request), **request.cb_kwargs))
+    assert news.crawler.stats.get_value("cstocrawl/article/second_opinion") is None
+
+    verses = "".join(f"<p>{verse} line {n} of the verse</p>" for n, verse in enumerate("abcdef"))
+    url = MIRROR + "/news/news_odkb/a-poem/"  # every line too short to be prose for ours
+    page = HtmlResponse(url, body=f"<html><body>{verses}</body></html>", encoding="utf-8")
+    item = next(r for r in collect(news.parse_article(page)) if isinstance(r, Article))
+    assert item.text.split("\n\n") == [f"{v} line {n} of the verse" for n, v in enumerate("abcdef")]
+    assert news.crawler.stats.get_value("cstocrawl/article/second_opinion") == 1

@@ -1,0 +1,87 @@
+"""A second opinion on where the article is, from trafilatura, asked only where ours is unsure.
+
+Trafilatura is tuned on thousands of real sites; ours on what the site's pages share with their
+listings. Its text is evidence, not the answer: the article block is the block of our page that
+holds most of its text, read with our own rules (docs/extraction.md, "A second opinion").
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from cstocrawl.parsing.evidence import normalise
+from cstocrawl.parsing.layout import Layout
+
+# Our body holding less than this share of the page's prose is a body we are unsure of.
+UNSURE_SHARE = 0.3
+# A line shorter than this proves nothing by appearing in both texts ("Share", "Home").
+MATCHED_LINE = 15
+# The article block holds at least this share of the text both extractors see.
+HOLDS = 0.8
+# Our body disagrees when more than this share of its words are not in the second opinion's text
+# (it read another block); a body merely shorter than its (a short statement) agrees.
+DISAGREE = 0.5
+# A second opinion of fewer words is no text ("Service unavailable"); an empty body disagrees
+# with one of at least this many.
+SOME_WORDS = 20
+_WORD_RE = re.compile(r"\w+")
+
+
+def is_unsure(layout: Layout, body_chars: int) -> bool:
+    """A body that is missing, or a small part of what the page prints outside links."""
+    return body_chars < UNSURE_SHARE * layout.page_prose
+
+
+def extract_text(html: str | bytes) -> str:
+    """Trafilatura's text of the page ('' when it finds none); imported here, when first asked,
+    so a crawl that never asks never pays for the import."""
+    import trafilatura
+
+    return trafilatura.extract(html, include_comments=False) or ""
+
+
+def is_text(text: str) -> bool:
+    """Enough words to be an article's text, not a line of an error page."""
+    return len(text.split()) >= SOME_WORDS
+
+
+def block_holding(layout: Layout, text: str) -> etree._Element | None:
+    """The smallest block of the page holding most of `text`, by our lines found in it."""
+    wanted = normalise(text)
+    scores: dict[etree._Element, int] = {}
+    total = 0
+    for line in layout.lines:
+        key = normalise(line.text)
+        if len(key) < MATCHED_LINE or key not in wanted:
+            continue
+        total += len(key)
+        for element in (line.element, *line.element.iterancestors()):
+            scores[element] = scores.get(element, 0) + len(key)
+    if not total:
+        return None
+    block = layout.root
+    while True:
+        inner = [child for child in block if scores.get(child, 0) >= HOLDS * total]
+        if not inner:
+            return block
+        block = inner[0]
+
+
+def disagreement(ours: str, theirs: str) -> str | None:
+    """What tells our body from the second opinion's, when it is not the same text: ours
+    empty beside its, or mostly words that it does not hold."""
+    mine, other = _words(ours), _words(theirs)
+    if not other:
+        return None  # no opinion
+    if not mine:
+        return f"none of its {len(other)} words" if len(other) >= SOME_WORDS else None
+    foreign = len(mine - other) / len(mine)
+    if foreign <= DISAGREE:
+        return None
+    return f"{foreign:.0%} of our {len(mine)} words are not in its {len(other)}"
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD_RE.findall(text.casefold()))

@@ -1,0 +1,50 @@
+"""The second opinion (trafilatura) on hand-written pages: asked only where ours is unsure."""
+
+from cstocrawl.parsing.detail import parse_detail
+from cstocrawl.parsing.evidence import ListingEvidence
+from cstocrawl.parsing.layout import Layout
+from cstocrawl.parsing.lines import parse_html
+from cstocrawl.parsing.second_opinion import block_holding, disagreement
+from tests.parsing.test_edges import MENU, PARAGRAPHS, PROSE, URL
+
+POEM = [
+    "The beans came late",
+    "the fleece lay white",
+    "on every bed at night,",
+    "and still by June",
+    "they stood in rows",
+    "as green as any spring.",
+]
+
+
+def test_a_sure_body_never_asks() -> None:
+    html = f"<html><body>{MENU}<h1>Garden notes</h1>{PARAGRAPHS}</body></html>"
+    page = parse_detail(html, URL)
+    assert (page.paragraphs, page.second_opinion) == (PROSE, False)
+
+
+def test_where_ours_finds_no_prose_the_second_opinion_finds_the_text() -> None:
+    """Every line of a poem is too short to be prose for ours; trafilatura's text is the body."""
+    verses = "".join(f"<p>{verse}</p>" for verse in POEM)
+    html = f"""<html><body>{MENU}<div class="poem">{verses}</div>
+    <div><p>Posted in <a href="/category/poems/">Poems</a></p></div></body></html>"""
+    page = parse_detail(html, URL)
+    assert (page.paragraphs, page.second_opinion, page.problems) == (POEM, True, [])
+
+
+def test_the_block_holding_most_of_the_text() -> None:
+    html = f"""<html><body>{MENU}<div id="main"><div id="article">{PARAGRAPHS}</div>
+    <div id="aside"><p>Another story about the garden in winter, with pictures.</p></div>
+    </div></body></html>"""
+    root = parse_html(html)
+    block = block_holding(Layout(root, URL, ListingEvidence()), "\n".join(PROSE[:2]))
+    assert block is not None and block.get("id") == "article"
+
+
+def test_a_body_disagrees_when_most_of_its_words_are_not_in_the_second_opinion() -> None:
+    assert disagreement(PROSE[0], " ".join(PROSE)) is None  # shorter, the same text: agrees
+    assert disagreement("", "word " * 5) is None  # neither says much
+    assert disagreement("", " ".join(PROSE)) == "none of its 42 words"
+    assert disagreement("Subscribe to our newsletter today", PROSE[0]) == (
+        "100% of our 5 words are not in its 16"
+    )
