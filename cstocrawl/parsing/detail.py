@@ -450,13 +450,16 @@ def only_from_listing(
 
 def _prints_date(layout: Layout, listed: str | None) -> bool:
     """Whether the page prints the listing's date anywhere outside links and the site's frame
-    (some templates print it under the pictures, where no date is taken from)."""
+    (some templates print it under the pictures, where no date is taken from), or in a byline
+    whose few links (its section, "Print") are its own, never a sidebar's dated teaser."""
     day = parse_date(listed) if listed else None
     if day is None:
         return False
     for line in layout.lines:
         found = find_date(line.text)
-        if found and found[0] == day and not line.links and not layout.in_frame(line):
+        if not found or found[0] != day or layout.in_frame(line):
+            continue
+        if not line.links or _is_linked_byline(layout, line, None):
             return True
     return False
 
