@@ -152,10 +152,20 @@ def check_components(settings: BaseSettings) -> None:
                 raise Refused(Exit.USAGE, f"-s {name}: cannot load {path} ({error})") from None
 
 
+# Settings an earlier version had, and what took their place: a crontab may still pass them.
+REMOVED = {
+    "CSTOCRAWL_MAX_ERRORS": "runs are judged on the share of articles, pages and files that "
+    "failed or were held: CSTOCRAWL_MAX_DOUBT_SHARE and CSTOCRAWL_MIN_DOUBTFUL "
+    "(docs/operations.md)",
+}
+
+
 def check_names(settings: BaseSettings) -> None:
     """A CSTOCRAWL_ name the project does not define is a typo: refused, with the closest one."""
     known = [name for name in vars(project) if name.startswith(PREFIX)]
     for name in sorted(settings):
+        if name in REMOVED:
+            raise Refused(Exit.USAGE, f"setting {name} was removed: {REMOVED[name]}")
         if name.startswith(PREFIX) and name not in known:
             close = difflib.get_close_matches(name, known, n=1)
             hint = f"; did you mean {close[0]}?" if close else f"; known: {', '.join(known)}"

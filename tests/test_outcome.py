@@ -119,6 +119,13 @@ def refusal(call: Any, *args: Any) -> Outcome:
             "/data/csto",
             "unknown setting CSTOCRAWL_OUTPT_DIR; did you mean CSTOCRAWL_OUTPUT_DIR?",
         ),
+        (
+            "CSTOCRAWL_MAX_ERRORS",
+            "5",
+            "setting CSTOCRAWL_MAX_ERRORS was removed: runs are judged on the share of articles, "
+            "pages and files that failed or were held: CSTOCRAWL_MAX_DOUBT_SHARE and "
+            "CSTOCRAWL_MIN_DOUBTFUL (docs/operations.md)",
+        ),
         ("DOWNLOAD_DELAY", "abc", "-s DOWNLOAD_DELAY=abc: expected a number of at least 0"),
         ("DOWNLOAD_DELAY", "-1", "-s DOWNLOAD_DELAY=-1: expected a number of at least 0"),
         ("CSTOCRAWL_WARC", "maybe", "-s CSTOCRAWL_WARC=maybe: expected True or False (or 1 or 0)"),
