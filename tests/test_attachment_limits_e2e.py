@@ -57,8 +57,10 @@ def attachments_by_path(records: list[dict[str, Any]]) -> dict[str, dict[str, An
 
 
 def test_slow_and_huge_attachments_fail_alone_and_are_not_read_again(tmp_path: Path) -> None:
-    # No clock race (issue 21): the PDF (hours in pypdf, 166 KB on disk) always outlasts the time
-    # limit, and the .docx passes the memory cap within a second, inflating, far inside that limit.
+    # No clock race (issue 21): the .docx passes the memory cap within a second, inflating, far
+    # inside the time limit. The PDF (hours in pypdf, 166 KB on disk) overruns a limit for sure,
+    # but which one first depends on the machine's speed (its text grows while the clock runs), so
+    # either is its right failure; the time limit alone is tested in tests/test_workers.py.
     site = hostile_site(shared_stream_pdf(1000, 1_900_000))
     truth = {record["url"]: record for record in site.expected_articles()}
     good = site.expected_attachments()  # by URL
@@ -75,8 +77,9 @@ def test_slow_and_huge_attachments_fail_alone_and_are_not_read_again(tmp_path: P
         records = read_dataset(tmp_path, run_id)
         assert sorted(by_url(records)) == sorted(truth)  # every article, once
         produced = attachments_by_path(records)
-        for path, reason in ((SLOW_PDF, slow + suffix), (BIG_DOCX, big + suffix)):
-            assert (produced[path]["status"], produced[path]["error"]) == ("failed", reason)
+        assert produced[SLOW_PDF]["status"] == "failed"
+        assert produced[SLOW_PDF]["error"] in (slow + suffix, big + suffix)
+        assert (produced[BIG_DOCX]["status"], produced[BIG_DOCX]["error"]) == ("failed", big + suffix)
         for path, attachment in produced.items():
             if path not in (SLOW_PDF, BIG_DOCX):  # the others are read as ever
                 assert attachment["text"] == good[attachment["url"]]["text"], path
