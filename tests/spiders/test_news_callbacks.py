@@ -70,7 +70,8 @@ def test_an_article_is_read_with_its_evidence_and_without() -> None:
     truth = next(
         a for a in site.expected_articles() if a["url"] == request.cb_kwargs["canonical_url"]
     )
-    target = urlsplit(truth["url"]).path
+    parts = urlsplit(truth["url"])
+    target = parts.path + (f"?{parts.query}" if parts.query else "")  # ELEMENT_ID details
 
     with_evidence = collect(
         news.parse_article(response(site, target, request), **request.cb_kwargs)
