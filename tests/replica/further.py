@@ -53,7 +53,41 @@ SECRETARIAT_TEXT = {
 _TRANSLIT = dict(
     zip(
         "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-        ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "_", "y", "_", "e", "yu", "ya"],
+        [
+            "a",
+            "b",
+            "v",
+            "g",
+            "d",
+            "e",
+            "e",
+            "zh",
+            "z",
+            "i",
+            "y",
+            "k",
+            "l",
+            "m",
+            "n",
+            "o",
+            "p",
+            "r",
+            "s",
+            "t",
+            "u",
+            "f",
+            "kh",
+            "ts",
+            "ch",
+            "sh",
+            "shch",
+            "_",
+            "y",
+            "_",
+            "e",
+            "yu",
+            "ya",
+        ],
         strict=True,
     ),
     ъ="",
@@ -221,3 +255,10 @@ FURTHER_ARTICLES = {
     "en": sum(1 for item in PLAN if item.en is not None),
     "ru": len(PLAN),
 }
+
+
+def known_pairs(english: list[Article], russian: list[Article]) -> dict[str, str]:
+    """English article URL -> the URL of the Russian article it translates: the truth pairing
+    is scored on (every English article of the replica has one)."""
+    originals = {article.key: article.url for article in russian}
+    return {article.url: originals[article.key] for article in english}
