@@ -1,4 +1,4 @@
-"""The news spider: walks the news sections' listings and turns every article into an item.
+"""The news spider: walks every section's listings (site.SECTIONS), makes each article an item.
 
 Usage: scrapy crawl news [-a lang=ru] [-a base_url=http://127.0.0.1:8800]
                          [-a sections=news_odkb,statements] [-a max_pages=N] [-a full=1]
@@ -467,7 +467,7 @@ class Arguments:
 
     lang: str = "en"  # en: en.odkb-csto.org, ru: odkb-csto.org
     base_url: str | None = None  # a mirror with the site's paths (the replica, a cache)
-    sections: frozenset[str] | None = None  # None: every news section
+    sections: frozenset[str] | None = None  # None: every section of site.SECTIONS
     max_pages: int | None = None  # per listing; None: CSTOCRAWL_MAX_PAGES
     full: bool = False  # re-crawl and re-emit everything
 

@@ -37,7 +37,7 @@ DETAIL_CASES = CASES + [
     pytest.param(
         variant,
         lang,
-        marks=[BLOCK_CHOICE] if variant == "hero" else [ELEMENT_BACK] * (variant, lang) == ("archive", "en"),
+        marks=[BLOCK_CHOICE] if variant == "hero" else [ELEMENT_BACK] * ((variant, lang) == ("archive", "en")),
     )
     for variant in THIRD_ROUND_VARIANTS
     for lang in ("en", "ru")

@@ -14,9 +14,19 @@ from tests.replica.content import canonical_url
 # The third blind round crawled too; hero's text sits beside its hero header, in containers whose
 # class names (on <body> too) read as boilerplate: the block choice of issue 17 (branch `edges`).
 BLOCK_CHOICE = pytest.mark.xfail(strict=True, reason="the article block (issue 17, branch edges)")
+# archive's "To the section" under a detail addressed by ELEMENT_ID (/chairmanship/?ELEMENT_ID=n)
+# links the detail's own path, which layout.py does not take for a back link (issue 22).
+ELEMENT_BACK = pytest.mark.xfail(strict=True, reason="back link to an ELEMENT_ID detail's path")
 CRAWLED = [
-    *ALL_VARIANTS,
-    *(pytest.param(v, marks=BLOCK_CHOICE) if v == "hero" else v for v in THIRD_ROUND_VARIANTS),
+    pytest.param(
+        variant,
+        lang,
+        marks=[BLOCK_CHOICE]
+        if variant == "hero"
+        else [ELEMENT_BACK] * ((variant, lang) == ("archive", "en")),
+    )
+    for variant in (*ALL_VARIANTS, *THIRD_ROUND_VARIANTS)
+    for lang in ("en", "ru")
 ]
 
 
@@ -33,7 +43,10 @@ def as_met(
     }
     expected = {}
     for record in site.expected_articles():
-        spellings = [record["url"], *(a for a in record["aliases"] if merged.get(a) == record["url"])]
+        spellings = [
+            record["url"],
+            *(a for a in record["aliases"] if merged.get(a) == record["url"]),
+        ]
         met = next((url for url in spellings if url in produced), record["url"])
         every = {record["url"], *record["aliases"]} - {met}
         aliases = every if latest else every - set(spellings)
@@ -47,8 +60,7 @@ def assert_exact(produced: dict[str, Any], expected: dict[str, dict[str, Any]]) 
         assert comparable(produced[url]) == article, url
 
 
-@pytest.mark.parametrize("lang", ["en", "ru"])
-@pytest.mark.parametrize("variant", CRAWLED)
+@pytest.mark.parametrize(("variant", "lang"), CRAWLED)
 def test_crawl_equals_ground_truth(variant: str, lang: str, tmp_path: Path) -> None:
     site = ReplicaSite(lang=lang, variant=variant)
     cased, by_id = site.add_alias_cases()  # one article, two URLs: both are met, one record
@@ -97,7 +109,11 @@ def test_later_runs_neither_fetch_an_alias_as_new_nor_duplicate_it(tmp_path: Pat
     assert sorted(produced) == sorted(latest)
     for url, record in produced.items():
         assert comparable(record) == comparable(latest[url]), url
-    [merged] = [r for r in produced.values() if set(r["aliases"]) | {r["url"]} == spellings(site, cased)]
+    [merged] = [
+        r for r in produced.values() if set(r["aliases"]) | {r["url"]} == spellings(site, cased)
+    ]
     assert len(merged["aliases"]) == 1
-    assert produced[canonical_url("en", by_id.article)]["aliases"] == [canonical_url("en", by_id.path)]
+    assert produced[canonical_url("en", by_id.article)]["aliases"] == [
+        canonical_url("en", by_id.path)
+    ]
     assert by_url(read_latest(tmp_path)).keys() == latest.keys()
