@@ -24,7 +24,7 @@ from tests.crawling import REPO, cron_command, hold, options, read_dataset, run_
 from tests.replica import Fault, ReplicaSite, serve
 from tests.replica.content import LISTINGS
 
-ALL_RUNS_FAILED = "FAILED, site unreachable: none of the 5 listing pages could be fetched"
+ALL_RUNS_FAILED = "FAILED, site unreachable: none of the 11 listing pages could be fetched"
 
 
 def scrapy(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:

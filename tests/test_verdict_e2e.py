@@ -158,12 +158,12 @@ def test_six_dead_links_on_page_one_fail_no_run(tmp_path: Path) -> None:
 
 
 def test_every_attachment_answering_500_fails_no_run(tmp_path: Path) -> None:
-    """All 11 attachments (12 links: two statements share a file) answer 500. Before: exit 3 on every run (Scrapy's "Gave up retrying"
+    """All 12 attachments (13 links: two statements share a file) answer 500. Before: exit 3 on every run (Scrapy's "Gave up retrying"
     ERROR per file). Now each failed file counts once, a share of what the run tried, and a file
     that fails again next run is reported but not counted."""
     site = ReplicaSite(lang="en", variant="custom")
     files = {article.attachment.path for article in site.articles if article.attachment}
-    assert len(files) == 11
+    assert len(files) == 12
     for path in files:
         site.set_fault(path, Fault(500))
     with serve(site) as base_url:
@@ -172,9 +172,9 @@ def test_every_attachment_answering_500_fails_no_run(tmp_path: Path) -> None:
     for run_id, run in (("day1", day1), ("day2", day2)):
         assert run.returncode == 0, run.stderr[-3000:]
         assert read_manifest(tmp_path, run_id)["outcome"]["name"] == "ok"
-    assert run_stats(tmp_path, "day1")["cstocrawl/verdict/things_failed"] == 11
-    assert run_stats(tmp_path, "day2")["cstocrawl/verdict/things_failed_again"] == 11
-    assert len(read_dataset(tmp_path, "day1")) == 48
+    assert run_stats(tmp_path, "day1")["cstocrawl/verdict/things_failed"] == 12
+    assert run_stats(tmp_path, "day2")["cstocrawl/verdict/things_failed_again"] == 12
+    assert len(read_dataset(tmp_path, "day1")) == 65  # 48 news and statements, 17 further
 
 
 MYSQL_ERROR = "MySQL Query Error: SELECT * FROM b_iblock_element WHERE ID=4 [Too many connections]"

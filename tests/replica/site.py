@@ -313,13 +313,15 @@ class ReplicaSite:
         return cases
 
     def set_fault(self, path: str, fault: Fault | None = Fault()) -> None:
-        """Make requests to `path` (query ignored) fail with `fault`; None removes it."""
+        """Make requests to `path` (a path or URL, query ignored but an element id) fail with
+        `fault`; None removes it."""
+        key = _route(urlsplit(path))
         with self._lock:
             if fault is None:
-                self.faults.pop(unquote(path), None)
+                self.faults.pop(key, None)
             else:
-                self.faults[unquote(path)] = fault
-            self._fault_uses.pop(unquote(path), None)
+                self.faults[key] = fault
+            self._fault_uses.pop(key, None)
 
     # --- the ground truth ---
 
