@@ -215,7 +215,8 @@ BAD_ARGUMENTS = [
     ("lang=fr", "-a lang=fr: expected one of en, ru"),
     (
         "sections=nosuch",
-        "-a sections=nosuch: unknown section nosuch; known: news_odkb, speech, smi, statements",
+        "-a sections=nosuch: unknown section nosuch; known: news_odkb, speech, smi, statements, "
+        "permanent_council, secretariat, session, training, international_org, chairmanship",
     ),
     (
         "section=statements",
