@@ -302,11 +302,19 @@ class NewsSpider(scrapy.Spider):
                 continue
             if first_page in self._requested_listings:
                 continue
-            wanted = self.article_links.wants(self.site.section_of(canonical))
-            if (kind is UrlKind.SECTION and wanted) or (
-                kind is UrlKind.ALL_NEWS and self.article_links.sections is None
-            ):
+            section = self.site.section_of(canonical)
+            if kind is UrlKind.SECTION and self.article_links.wants(section):
+                if section not in KNOWN_SECTIONS:
+                    self._discovered(first_page, section)
                 yield self.listing_request(first_page)
+            elif kind is UrlKind.ALL_NEWS and self.article_links.sections is None:
+                yield self.listing_request(first_page)
+
+    def _discovered(self, listing: str, section: str | None) -> None:
+        """A listing under /news/ or /documents/ that site.SECTIONS does not name: read like the
+        others, its records' `section` its path segment; said once, so that it can be named."""
+        self.crawler.stats.inc_value("cstocrawl/listing/discovered")
+        self.logger.info("Discovered listing %s: its articles are section %r", listing, section)
 
     async def parse_article(
         self,

@@ -142,3 +142,27 @@ def test_a_page_whose_parsing_worker_fails_is_recorded_as_lost(monkeypatch: Any)
     assert [(entry["kind"], entry["reason"]) for entry in lost] == [
         ("article", "WorkerTimeout: parsing took longer than 120 s (CSTOCRAWL_PAGE_TIMEOUT)")
     ]
+
+
+def test_a_listing_no_section_names_is_discovered_named_by_its_path_and_logged(
+    caplog: Any,
+) -> None:
+    """A menu link to a listing under /news/ that site.SECTIONS lacks: requested, counted, logged
+    once with the section its records get; the known listings it links are not "discovered"."""
+    site = ReplicaSite(lang="en", variant="bitrix")
+    page = site.page("/news/news_odkb/").body.replace(
+        b"</body>", b'<a href="/news/events/">Events</a><a href="/news/events/?PAGEN_1=2">2</a></body>'
+    )
+    url = MIRROR + "/news/news_odkb/"
+    news = spider()
+    with caplog.at_level("INFO"):
+        requests = collect(
+            news.parse_listing_page(HtmlResponse(url, body=page, request=Request(url)))
+        )
+    listings = [r.url for r in requests if r.callback == news.parse_listing_page]
+    assert f"{MIRROR}/news/events/" in listings
+    assert news.crawler.stats.get_value("cstocrawl/listing/discovered") == 1
+    discovered = [r.getMessage() for r in caplog.records if "Discovered" in r.getMessage()]
+    assert discovered == [
+        "Discovered listing https://en.odkb-csto.org/news/events/: its articles are section 'events'"
+    ]
