@@ -27,29 +27,64 @@ HOST_LANGS = {
 }
 
 ALL_NEWS_PATH = "/news/"
-# Listings of the news-like sections, by the name used in the dataset's `section` field.
-KNOWN_SECTIONS = {
-    "news_odkb": "/news/news_odkb/",
-    "speech": "/news/speech/",
-    "smi": "/news/smi/",
-    "statements": "/documents/statements/",
-}
-# The known sections as the site's menu names them, by language: `section_title` in the dataset.
+
+
+@dataclass(frozen=True)
+class Section:
+    """A listing of dated articles: its name in the dataset's `section` field, the path of its
+    first page, the paths of its articles, and its name in the site's menu by language."""
+
+    name: str
+    listing: str
+    article: re.Pattern[str]  # matched against the path (and, for ELEMENT_ID details, the query)
+    titles: tuple[str, str]  # (en, ru): `section_title` in the dataset
+
+
+_SEGMENT = r"[^/?#]+"
+# Every section whose listing the crawl starts from, in the order it requests them: the news
+# sections, then the other parts of the site that publish dated news (site-map.md, issue 22).
+SECTIONS = (
+    Section("news_odkb", "/news/news_odkb/",
+            re.compile(rf"^/news/news_odkb/{_SEGMENT}/$"), ("CSTO News", "Новости ОДКБ")),
+    Section("speech", "/news/speech/",
+            re.compile(rf"^/news/speech/{_SEGMENT}/$"), ("Speeches", "Выступления")),
+    Section("smi", "/news/smi/",
+            re.compile(rf"^/news/smi/{_SEGMENT}/$"), ("Media about the CSTO", "СМИ об ОДКБ")),
+    Section("statements", "/documents/statements/",
+            re.compile(rf"^/documents/statements/{_SEGMENT}/$"), ("Statements", "Заявления")),
+    Section("permanent_council", "/authorized_organs/permanent_council/",
+            re.compile(rf"^/authorized_organs/permanent_council/{_SEGMENT}/$"),
+            ("Permanent Council", "Постоянный совет")),
+    Section("secretariat", "/authorized_organs/secretariat/",
+            re.compile(rf"^/authorized_organs/secretariat/{_SEGMENT}/$"),
+            ("CSTO Secretariat", "Секретариат ОДКБ")),
+    # /session/<YYYY>/session<YYYY>[MM]/: one page per session of the Collective Security Council.
+    Section("session", "/session/", re.compile(r"^/session/\d{4}/session\d{4,6}/$"),
+            ("Sessions of the Collective Security Council",
+             "Сессии Совета коллективной безопасности")),
+    # /training/<exercise>/<slug>/: mixed-case exercise folders (CSTO_collective_forces).
+    Section("training", "/training/", re.compile(rf"^/training/{_SEGMENT}/{_SEGMENT}/$"),
+            ("Joint training", "Совместные учения")),
+    # /international_org/<org>/<slug>/: cooperation with the UN, OSCE, SCO.
+    Section("international_org", "/international_org/",
+            re.compile(rf"^/international_org/{_SEGMENT}/{_SEGMENT}/$"),
+            ("International organisations", "Международные организации")),
+    # Details addressed by element id only: /chairmanship/?ELEMENT_ID=23867.
+    Section("chairmanship", "/chairmanship/", re.compile(r"^/chairmanship/\?ELEMENT_ID=\d+$"),
+            ("Chairmanship", "Председательство")),
+)  # fmt: skip
+# The sections under /news/ and /documents/, which the shapes of SECTION_ROOTS already know.
+NEWS_SECTIONS = ("news_odkb", "speech", "smi", "statements")
+SECTIONS_BY_NAME = {section.name: section for section in SECTIONS}
+# Listings of the sections, by the name used in the dataset's `section` field.
+KNOWN_SECTIONS = {section.name: section.listing for section in SECTIONS}
+# The sections as the site's menu names them, by language: `section_title` in the dataset.
 SECTION_TITLES = {
-    "en": {
-        "news_odkb": "CSTO News",
-        "speech": "Speeches",
-        "smi": "Media about the CSTO",
-        "statements": "Statements",
-    },
-    "ru": {
-        "news_odkb": "Новости ОДКБ",
-        "speech": "Выступления",
-        "smi": "СМИ об ОДКБ",
-        "statements": "Заявления",
-    },
+    lang: {section.name: section.titles[index] for section in SECTIONS}
+    for index, lang in enumerate(LANGS)
 }
-# Parents under which further news-like sections are discovered (menu, "Back to the section").
+# Parents under which further news-like sections are discovered (menu, "Back to the section"):
+# a listing found there is named by its path's last segment.
 SECTION_ROOTS = ("/news/", "/documents/")
 
 PAGE_PARAM = "PAGEN_1"
@@ -86,11 +121,15 @@ ATTACHMENT_EXTENSIONS = frozenset(
 )
 IMAGE_EXTENSIONS = frozenset({"jpg", "jpeg", "png", "gif", "webp", "bmp", "tif", "tiff", "svg"})
 
-_SEGMENT = r"[^/?#]+"
 _SECTION_PATH_RE = re.compile(rf"^/(?:news|documents)/({_SEGMENT})/$")
 _DETAIL_PATH_RE = re.compile(rf"^/(?:news|documents)/({_SEGMENT})/({_SEGMENT})/?$")
-# `/news`, `/documents/statements`, `/news/speech/slug`: Bitrix redirects them to the slash.
-_SLASHLESS_PATH_RE = re.compile(rf"^/(?:news|documents)(?:/{_SEGMENT}){{0,2}}$")
+# `/news`, `/documents/statements`, `/news/speech/slug`, `/session/2015/session201509`: Bitrix
+# redirects them to the slash.
+_SLASHLESS_PATH_RE = re.compile(
+    rf"^/(?:news|documents|authorized_organs|session|training|international_org|chairmanship)"
+    rf"(?:/{_SEGMENT}){{0,2}}$"
+)
+_LISTING_SECTIONS = {section.listing: section.name for section in SECTIONS}
 
 
 class UrlKind(Enum):
@@ -124,7 +163,7 @@ def normalise(url: str) -> str:
     normalised and the query sorted (w3lib). Letter case is kept: the site has mixed-case paths."""
     parts = urlsplit(url)
     path = _slashed(parts.path or "/")
-    article = bool(_DETAIL_PATH_RE.match(path))
+    article = bool(_DETAIL_PATH_RE.match(path) or _further_section(path, parts.query, 0))
     query = [
         (k, v)
         for k, v in parse_qsl(parts.query, keep_blank_values=True)
@@ -132,6 +171,19 @@ def normalise(url: str) -> str:
     ]
     rebuilt = urlunsplit((parts.scheme, parts.netloc, path, urlencode(query), ""))
     return w3lib_canonicalize_url(rebuilt, keep_blank_values=True)
+
+
+def _further_section(path: str, query: str, index: int) -> str | None:
+    """The section other than /news/ and /documents/ whose listing (`index` 1) or article
+    (`index` 0) this path is, by the shapes in SECTIONS; an ELEMENT_ID detail is matched with it."""
+    if index:
+        return None if "ELEMENT_ID" in query else _LISTING_SECTIONS.get(path)
+    element = [v for k, v in parse_qsl(query, keep_blank_values=True) if k == "ELEMENT_ID"]
+    target = f"{path}?ELEMENT_ID={element[0]}" if len(element) == 1 else path
+    for section in SECTIONS[len(NEWS_SECTIONS) :]:
+        if section.article.match(target):
+            return section.name
+    return None
 
 
 def _slashed(path: str) -> str:
@@ -223,18 +275,25 @@ class Site:
         query = {k for k, _ in parse_qsl(parts.query, keep_blank_values=True)}
         if path == ALL_NEWS_PATH:
             return UrlKind.ALL_NEWS
-        if _SECTION_PATH_RE.match(path):
+        if _SECTION_PATH_RE.match(path) or _further_section(path, parts.query, 1):
             return UrlKind.SECTION
-        if _DETAIL_PATH_RE.match(path) and PAGE_PARAM not in query:
+        if PAGE_PARAM in query:
+            return UrlKind.OTHER
+        if _DETAIL_PATH_RE.match(path) or _further_section(path, parts.query, 0):
             return UrlKind.ARTICLE
         return UrlKind.OTHER
 
     @staticmethod
     def section_of(canonical_url: str) -> str | None:
-        """The `section` of a listing or article URL: the segment after /news/ or /documents/."""
-        path = urlsplit(canonical_url).path
-        match = _SECTION_PATH_RE.match(path) or _DETAIL_PATH_RE.match(path)
-        return match.group(1) if match else None
+        """The `section` of a listing or article URL: the segment after /news/ or /documents/,
+        or the name of the further section (SECTIONS) whose shape it has."""
+        parts = urlsplit(canonical_url)
+        match = _SECTION_PATH_RE.match(parts.path) or _DETAIL_PATH_RE.match(parts.path)
+        if match:
+            return match.group(1)
+        return _further_section(parts.path, parts.query, 0) or _further_section(
+            parts.path, parts.query, 1
+        )
 
     def listing_page(self, canonical_url: str) -> tuple[str, int]:
         """A listing URL's identity (its path: other pager parameters do not make a new listing)

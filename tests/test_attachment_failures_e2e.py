@@ -20,21 +20,21 @@ def test_every_attachment_failing_fails_the_run_and_the_next_run_reads_them(
 
     assert lost.returncode == 3
     assert lost.stderr.rstrip("\n").rsplit("\n", 1)[-1] == (
-        "cstocrawl r1: FAILED, 12 of 12 attachments failed (at most 50% allowed, "
-        "CSTOCRAWL_MAX_ATTACHMENT_FAILURE_RATIO); nothing recorded, 12 attachments failed; "
+        "cstocrawl r1: FAILED, 13 of 13 attachments failed (at most 50% allowed, "
+        "CSTOCRAWL_MAX_ATTACHMENT_FAILURE_RATIO); nothing recorded, 13 attachments failed; "
         "0 errors (exit 3)"
     )
     counts = read_manifest(tmp_path, "r1")["counts"]
-    assert counts["attachments_failed"] == counts["attachments"] == 12
+    assert counts["attachments_failed"] == counts["attachments"] == 13
     report = (tmp_path / "news" / "r1.report.md").read_text("utf-8")
-    assert "## Failed attachments (12)\n" in report
-    assert report.count("extraction needed more than 28.6102 MiB") == 12
+    assert "## Failed attachments (13)\n" in report
+    assert report.count("extraction needed more than 28.6102 MiB") == 13
 
     # The failures are remembered for those limits only: with the project's, every file is read.
     assert again.returncode == 0, again.stderr[-3000:]
     assert again.stdout == (
-        "cstocrawl r2: ok; 48 new, 0 changed, 0 unchanged, 0 held, 0 failed; "
-        "12 attachments: 0 downloaded, 0 failed; 0 errors (exit 0)\n"
+        "cstocrawl r2: ok; 65 new, 0 changed, 0 unchanged, 0 held, 0 failed; "
+        "13 attachments: 0 downloaded, 0 failed; 0 errors (exit 0)\n"
     )
     files = [a for record in read_dataset(tmp_path, "r2") for a in record["attachments"]]
-    assert len(files) == 12 and all(a["text"] and a["error"] is None for a in files)
+    assert len(files) == 13 and all(a["text"] and a["error"] is None for a in files)

@@ -17,8 +17,11 @@ from cstocrawl.outcome import Exit, Outcome
 from cstocrawl.state import SCHEMA_VERSION, State, state_path
 from tests.crawling import REPO, read_dataset, read_latest, read_manifest, run_cron
 from tests.replica import Fault, ReplicaSite, Response, serve
+from tests.replica.content import LISTINGS
 
-ARTICLE_PATH = re.compile(r"^/(?:news|documents)/[^/]+/[^/?]+/")
+# Article pages of every section: not a listing (a chairmanship detail is its listing's path with
+# an ELEMENT_ID), not a file, not robots.txt.
+OTHER_THAN_ARTICLES = ("/upload/", "/robots.txt")
 SHELL = (
     b'<!DOCTYPE html><html><head><title>CSTO</title></head><body><div id="app"></div></body></html>'
 )
@@ -90,7 +93,8 @@ class RedesignedSite(ReplicaSite):
 
     def respond(self, target: str) -> Response:
         response = super().respond(target)
-        if not ARTICLE_PATH.match(target) or target.startswith("/upload/"):
+        listing = target.split("?")[0] in LISTINGS and "ELEMENT_ID=" not in target
+        if listing or target.startswith(OTHER_THAN_ARTICLES):
             return response
         return replace(response, body=SHELL)
 
@@ -107,16 +111,16 @@ def test_a_site_whose_article_pages_changed_fails_the_health_check(tmp_path: Pat
     # No body on any page; what else the health check says is the extraction's business.
     failures = run["health"]["failures"]
     assert run["health"]["verdict"] == "failed"
-    assert "48 of 48 articles have a body under 50 characters: the site's markup may have changed" in (
+    assert "65 of 65 articles have a body under 50 characters: the site's markup may have changed" in (
         failures
     )
     # Nothing recorded: the articles are fetched again once the parser is fixed.
     assert result.stderr == (
         f"cstocrawl.cron {run_id}: FAILED, health check failed: {'; '.join(failures)}; "
-        f"nothing recorded, 48 held; {run['errors']} errors (exit 4)\n"
+        f"nothing recorded, 65 held; {run['errors']} errors (exit 4)\n"
     )
     # Each article was held on its own (no body), the run failed on them all together.
-    assert (run["counts"]["held"], run["counts"]["discarded"]) == (48, 0)
+    assert (run["counts"]["held"], run["counts"]["discarded"]) == (65, 0)
     assert (tmp_path / "logs" / f"{run_id}.log").exists()
     # Every article held, none written: no .jsonl.tmp either.
     assert sorted(path.name for path in (tmp_path / "news").iterdir()) == [
@@ -144,15 +148,15 @@ def test_pages_that_cannot_be_fetched_fail_the_run_and_are_fetched_by_the_next(
     assert failing.returncode == Exit.ERRORS == 3
     # The page counts once, whatever it logged (two ERROR lines: "Gave up retrying", "Failed").
     assert failing.stderr == (
-        "cstocrawl.cron r1: FAILED, 1 of 48 articles held or failed (0 held, 1 failed; at most "
+        "cstocrawl.cron r1: FAILED, 1 of 65 articles held or failed (0 held, 1 failed; at most "
         "0% allowed); nothing recorded, 1 failed; 2 errors (exit 3)\n"
     )
     first = read_manifest(tmp_path, "r1")
-    assert first["counts"]["failed"] == 1 and first["counts"]["discarded"] == 47
+    assert first["counts"]["failed"] == 1 and first["counts"]["discarded"] == 64
     assert not latest_after_r1
     # Nothing of r1 was recorded: r2 fetches and emits the whole site.
     assert retried.returncode == Exit.OK, retried.stderr
-    assert len(read_dataset(tmp_path, "r2")) == len(read_latest(tmp_path)) == 48
+    assert len(read_dataset(tmp_path, "r2")) == len(read_latest(tmp_path)) == 65
     assert newest.url in {record["url"] for record in read_dataset(tmp_path, "r2")}
 
 

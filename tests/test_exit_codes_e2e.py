@@ -24,7 +24,7 @@ from tests.crawling import REPO, cron_command, hold, options, read_dataset, run_
 from tests.replica import Fault, ReplicaSite, serve
 from tests.replica.content import LISTINGS
 
-ALL_RUNS_FAILED = "FAILED, site unreachable: none of the 5 listing pages could be fetched"
+ALL_RUNS_FAILED = "FAILED, site unreachable: none of the 11 listing pages could be fetched"
 
 
 def scrapy(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
@@ -93,8 +93,8 @@ def good_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
         result = crawl(base_url, output, CSTOCRAWL_RUN_ID="good")
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout == (
-        "cstocrawl good: ok; 48 new, 0 changed, 0 unchanged, 0 held, 0 failed; "
-        "12 attachments: 11 downloaded, 0 failed; 0 errors (exit 0)\n"
+        "cstocrawl good: ok; 65 new, 0 changed, 0 unchanged, 0 held, 0 failed; "
+        "13 attachments: 12 downloaded, 0 failed; 0 errors (exit 0)\n"
     )
     return output
 
@@ -215,7 +215,8 @@ BAD_ARGUMENTS = [
     ("lang=fr", "-a lang=fr: expected one of en, ru"),
     (
         "sections=nosuch",
-        "-a sections=nosuch: unknown section nosuch; known: news_odkb, speech, smi, statements",
+        "-a sections=nosuch: unknown section nosuch; known: news_odkb, speech, smi, statements, "
+        "permanent_council, secretariat, session, training, international_org, chairmanship",
     ),
     (
         "section=statements",
@@ -642,7 +643,7 @@ def test_feed_exports_get_what_each_run_emits_and_the_log_says_so(
     full = crawl(base_url, output, "full=1", extra=("-O", str(items)), CSTOCRAWL_RUN_ID="full")
     assert full.returncode == 0, full.stderr[-3000:]
     assert FEEDS_NOTE not in full.stderr
-    assert len(items.read_text(encoding="utf-8").splitlines()) == 48
+    assert len(items.read_text(encoding="utf-8").splitlines()) == 65  # every section
 
 
 # --- row 13: no remote control, no listening port ----------------------------------------------
@@ -692,4 +693,4 @@ def test_a_run_opens_no_listening_port(tmp_path: Path) -> None:
     assert run.returncode == 0, stderr[-3000:]
     assert "Remote control" not in stderr
     assert "Telnet console listening" not in stderr
-    assert stdout.startswith("cstocrawl r1: ok; 48 new")
+    assert stdout.startswith("cstocrawl r1: ok; 65 new")

@@ -51,7 +51,8 @@ FAILED_PAGES = {**ARTICLES, "cstocrawl/failed/article": 3}
         ({"lang": "fr"}, "-a lang=fr: expected one of en, ru"),
         (
             {"sections": "nosuch"},
-            "-a sections=nosuch: unknown section nosuch; known: news_odkb, speech, smi, statements",
+            "-a sections=nosuch: unknown section nosuch; known: news_odkb, speech, smi, statements, "
+            "permanent_council, secretariat, session, training, international_org, chairmanship",
         ),
         ({"full": "maybe"}, "-a full=maybe: expected 1 or 0"),
         (
@@ -79,6 +80,10 @@ def test_good_spider_arguments_are_parsed(tmp_path: Path) -> None:
     assert (spider.site.lang, spider.max_pages, spider.full) == ("ru", 3, True)
     default = NewsSpider.from_crawler(get_crawler(NewsSpider, project_settings(tmp_path)))
     assert (default.site.lang, default.max_pages, default.full) == ("en", 500, False)
+    # The further sections of issue 22 are taken as well (every section is the default).
+    further = NewsSpider.check_arguments({"sections": "session,chairmanship,secretariat"})
+    assert further.sections == frozenset({"session", "chairmanship", "secretariat"})
+    assert default.article_links.sections is None
 
 
 # --- settings and the output dir -------------------------------------------------------------------

@@ -26,7 +26,8 @@ from tests.replica import (
     ReplicaSite,
     clean,
 )
-from tests.replica.content import SECTION_PATHS, attachment_content
+from tests.replica.content import NEWS_SECTIONS, SECTION_PATHS, attachment_content
+from tests.replica.further import FURTHER_ARTICLES
 from tests.replica.markup import Renderer
 from tests.replica.reading import (
     LANGS,
@@ -72,12 +73,12 @@ def test_every_expected_field_is_on_the_detail_page_or_its_listing_entry(
 ) -> None:
     site, details, entries = crawl(variant, lang)
     records = {record["url"]: record for record in site.expected_articles()}
-    assert len(records) == 4 * 6
+    assert len(records) == 4 * 6 + FURTHER_ARTICLES[lang]
     for article in site.articles:
         record = records[article.url]
         section_entry = entries[SECTION_PATHS[article.section]].get(article.path)
         assert section_entry is not None, f"{article.path} is not in its section listing"
-        if article.section != "statements":
+        if article.section in NEWS_SECTIONS:
             assert article.path in entries["/news/"], f"{article.path} is not in /news/"
         doc = lxml.html.fromstring(details[article.path])
         page = text_of(doc.find("body"))

@@ -22,7 +22,8 @@ from tests.replica import (
     ReplicaSite,
     clean,
 )
-from tests.replica.content import LISTINGS, SECTION_PATHS
+from tests.replica.content import LISTINGS, NEWS_SECTIONS, SECTION_PATHS
+from tests.replica.further import FURTHER_ARTICLES
 from tests.replica.markup import LISTING_TITLES, Renderer
 from tests.replica.reading import (
     LANGS,
@@ -53,12 +54,12 @@ def test_every_expected_field_is_on_the_detail_page_or_its_listing_entry(
 ) -> None:
     site, details, entries = crawl(variant, lang)
     records = {record["url"]: record for record in site.expected_articles()}
-    assert len(records) == 4 * 6
+    assert len(records) == 4 * 6 + FURTHER_ARTICLES[lang]
     for article in site.articles:
         record = records[article.url]
         section_entry = entries[SECTION_PATHS[article.section]].get(article.path)
         assert section_entry is not None, f"{article.path} is not in its section listing"
-        if article.section != "statements":
+        if article.section in NEWS_SECTIONS:
             assert article.path in entries["/news/"], f"{article.path} is not in /news/"
         doc = lxml.html.fromstring(details[article.path])
         page = text_of(doc)

@@ -32,6 +32,16 @@ RU = Site("ru")
             "https://en.odkb-csto.org/news/?PAGEN_1=3",
         ),
         ("https://en.odkb-csto.org/training/CSTO_collective_forces/x/", None),
+        # letter case is kept: near-identical slugs are different items
+        (
+            "http://en.odkb-csto.org/training/CSTO_collective_forces/x",
+            "https://en.odkb-csto.org/training/CSTO_collective_forces/x/",
+        ),
+        # an element id is the item: the pager and junk go, the id stays
+        (
+            "https://en.odkb-csto.org/chairmanship/index.php?PAGEN_1=2&ELEMENT_ID=23867&bxajaxid=1",
+            "https://en.odkb-csto.org/chairmanship/?ELEMENT_ID=23867",
+        ),
     ],
 )
 def test_canonical_on_official_host(url: str, expected: str | None) -> None:
@@ -77,9 +87,26 @@ def test_near_identical_slugs_stay_different() -> None:
         ("/documents/statements/zayavlenie%2019.05.2021%20-%201/", UrlKind.ARTICLE, "statements"),
         ("/upload/iblock/393/39357fa0b754c4c5529e0bcf4d007437.docx", UrlKind.ATTACHMENT, None),
         ("/upload/iblock/abc/DSC_4960.JPG", UrlKind.IMAGE, None),
-        ("/authorized_organs/secretariat/", UrlKind.OTHER, None),
-        ("/chairmanship/?ELEMENT_ID=23867", UrlKind.OTHER, None),
-        ("/session/2015/session201509/", UrlKind.OTHER, None),
+        # The further sections (issue 22): their listings and their articles' shapes.
+        ("/authorized_organs/secretariat/", UrlKind.SECTION, "secretariat"),
+        ("/authorized_organs/secretariat/?PAGEN_1=2", UrlKind.SECTION, "secretariat"),
+        ("/authorized_organs/permanent_council/postoyannyy_sovet/", UrlKind.ARTICLE,
+         "permanent_council"),
+        ("/authorized_organs/", UrlKind.OTHER, None),
+        ("/chairmanship/", UrlKind.SECTION, "chairmanship"),
+        ("/chairmanship/?ELEMENT_ID=23867", UrlKind.ARTICLE, "chairmanship"),
+        ("/chairmanship/?ELEMENT_ID=x", UrlKind.OTHER, None),
+        ("/session/", UrlKind.SECTION, "session"),
+        ("/session/?PAGEN_1=2", UrlKind.SECTION, "session"),
+        ("/session/2015/session201509/", UrlKind.ARTICLE, "session"),
+        ("/session/2015/", UrlKind.OTHER, None),
+        ("/training/", UrlKind.SECTION, "training"),
+        ("/training/CSTO_collective_forces/zavershaetsya-4883/", UrlKind.ARTICLE, "training"),
+        ("/international_org/", UrlKind.SECTION, "international_org"),
+        ("/international_org/un/o_sotrudnichestve_odkb_s_oon_/", UrlKind.ARTICLE,
+         "international_org"),
+        ("/structure/", UrlKind.OTHER, None),
+        ("/institute", UrlKind.OTHER, None),
     ],
 )
 def test_classify(path: str, kind: UrlKind, section: str | None) -> None:

@@ -158,13 +158,13 @@ def test_six_dead_links_on_page_one_fail_no_run(tmp_path: Path) -> None:
 
 
 def test_every_attachment_answering_500_fails_one_run_not_every_run(tmp_path: Path) -> None:
-    """All 11 attachments (12 links: two statements share a file) answer 500. Before: exit 3 on
+    """All 12 attachments (13 links: two statements share a file) answer 500. Before: exit 3 on
     every run (Scrapy's "Gave up retrying" ERROR per file). Now each failed file counts once: the
     first run that meets the failure fails loudly (issue 19: more than half of its attachments),
     and a file that fails again next run is listed but not counted, so that run publishes."""
     site = ReplicaSite(lang="en", variant="custom")
     files = {article.attachment.path for article in site.articles if article.attachment}
-    assert len(files) == 11
+    assert len(files) == 12
     for path in files:
         site.set_fault(path, Fault(500))
     with serve(site) as base_url:
@@ -172,13 +172,13 @@ def test_every_attachment_answering_500_fails_one_run_not_every_run(tmp_path: Pa
         day2 = crawl(base_url, tmp_path, run_id="day2", settings=day("day2", RETRY_TIMES="1"))
     assert day1.returncode == 3, day1.stderr[-3000:]
     assert read_manifest(tmp_path, "day1")["outcome"]["reason"] == (
-        "12 of 12 attachments failed (at most 50% allowed, CSTOCRAWL_MAX_ATTACHMENT_FAILURE_RATIO)"
+        "13 of 13 attachments failed (at most 50% allowed, CSTOCRAWL_MAX_ATTACHMENT_FAILURE_RATIO)"
     )
-    assert run_stats(tmp_path, "day1")["cstocrawl/verdict/things_failed"] == 11
+    assert run_stats(tmp_path, "day1")["cstocrawl/verdict/things_failed"] == 12
     assert day2.returncode == 0, day2.stderr[-3000:]
     assert read_manifest(tmp_path, "day2")["outcome"]["name"] == "ok"
-    assert run_stats(tmp_path, "day2")["cstocrawl/verdict/things_failed_again"] == 11
-    assert len(read_dataset(tmp_path, "day2")) == 48
+    assert run_stats(tmp_path, "day2")["cstocrawl/verdict/things_failed_again"] == 12
+    assert len(read_dataset(tmp_path, "day2")) == 65  # 48 news and statements, 17 further
 
 
 MYSQL_ERROR = "MySQL Query Error: SELECT * FROM b_iblock_element WHERE ID=4 [Too many connections]"

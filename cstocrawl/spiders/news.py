@@ -1,4 +1,4 @@
-"""The news spider: walks the news sections' listings and turns every article into an item.
+"""The news spider: walks every section's listings (site.SECTIONS), makes each article an item.
 
 Usage: scrapy crawl news [-a lang=ru] [-a base_url=http://127.0.0.1:8800]
                          [-a sections=news_odkb,statements] [-a max_pages=N] [-a full=1]
@@ -302,11 +302,19 @@ class NewsSpider(scrapy.Spider):
                 continue
             if first_page in self._requested_listings:
                 continue
-            wanted = self.article_links.wants(self.site.section_of(canonical))
-            if (kind is UrlKind.SECTION and wanted) or (
-                kind is UrlKind.ALL_NEWS and self.article_links.sections is None
-            ):
+            section = self.site.section_of(canonical)
+            if kind is UrlKind.SECTION and self.article_links.wants(section):
+                if section not in KNOWN_SECTIONS:
+                    self._discovered(first_page, section)
                 yield self.listing_request(first_page)
+            elif kind is UrlKind.ALL_NEWS and self.article_links.sections is None:
+                yield self.listing_request(first_page)
+
+    def _discovered(self, listing: str, section: str | None) -> None:
+        """A listing under /news/ or /documents/ that site.SECTIONS does not name: read like the
+        others, its records' `section` its path segment; said once, so that it can be named."""
+        self.crawler.stats.inc_value("cstocrawl/listing/discovered")
+        self.logger.info("Discovered listing %s: its articles are section %r", listing, section)
 
     async def parse_article(
         self,
@@ -475,7 +483,7 @@ class Arguments:
 
     lang: str = "en"  # en: en.odkb-csto.org, ru: odkb-csto.org
     base_url: str | None = None  # a mirror with the site's paths (the replica, a cache)
-    sections: frozenset[str] | None = None  # None: every news section
+    sections: frozenset[str] | None = None  # None: every section of site.SECTIONS
     max_pages: int | None = None  # per listing; None: CSTOCRAWL_MAX_PAGES
     full: bool = False  # re-crawl and re-emit everything
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.crawler import Crawler
@@ -26,6 +25,9 @@ from cstocrawl.site import canonicalize_url
 from cstocrawl.spiders.news import NewsSpider
 from tests.crawling import project_crawler
 from tests.replica import Fault, ReplicaSite, rewritten
+from tests.replica.further import FURTHER_ARTICLES
+
+ARTICLES = 48 + FURTHER_ARTICLES["en"]  # the replica's English articles, every section
 
 HEALTHY_STATS = {
     "cstocrawl/listing/pages": 3,
@@ -215,12 +217,12 @@ def test_a_site_whose_pages_all_print_one_date_fails_the_run(tmp_path: Path) -> 
     site = ReplicaSite(lang="en", variant="bitrix")
     for truth in site.expected_articles():
         fault = Fault(status=None, edit=rewritten(r"\d\d\.\d\d\.\d{4}", "13.02.2026"))
-        site.set_fault(urlsplit(truth["url"]).path, fault)
+        site.set_fault(truth["url"], fault)
     stats = crawled_in_process(site, tmp_path).stats
-    assert stats.get_value("cstocrawl/article/pages") == 48
+    assert stats.get_value("cstocrawl/article/pages") == ARTICLES
     assert stats.get_value("cstocrawl/health") == "failed"
     failures = stats.get_value("cstocrawl/health/failures")
-    assert "48 of 48 article dates disagree with their listing's date" in failures
+    assert f"{ARTICLES} of {ARTICLES} article dates disagree with their listing's date" in failures
     assert judge(stats.get_stats(), "finished", max_share=0.2, minimum=5).code == Exit.MARKUP
 
 
@@ -233,12 +235,12 @@ def test_a_site_whose_pages_all_print_one_title_fails_the_run(tmp_path: Path) ->
             status=None,
             edit=rewritten(r"<(h1|title|b)>.*?</\1>", r"<\1>Latest news</\1>"),
         )
-        site.set_fault(urlsplit(truth["url"]).path, fault)
+        site.set_fault(truth["url"], fault)
     stats = crawled_in_process(site, tmp_path).stats
-    assert stats.get_value("cstocrawl/article/pages") == 48
+    assert stats.get_value("cstocrawl/article/pages") == ARTICLES
     assert stats.get_value("cstocrawl/health") == "failed"
     failures = stats.get_value("cstocrawl/health/failures")
-    assert any(f.startswith("48 of 48 articles share one title ('latest news')") for f in failures)
+    assert any(f.startswith(f"{ARTICLES} of {ARTICLES} articles share one title ('latest news')") for f in failures)
     assert judge(stats.get_stats(), "finished", max_share=0.2, minimum=5).code == Exit.MARKUP
 
 
@@ -248,6 +250,6 @@ def test_the_unchanged_site_is_healthy_in_process(tmp_path: Path) -> None:
     for variant in ("bitrix", "plain"):
         site = ReplicaSite(lang="en", variant=variant)
         stats = crawled_in_process(site, tmp_path / variant).stats
-        assert stats.get_value("cstocrawl/article/pages") == 48, variant
+        assert stats.get_value("cstocrawl/article/pages") == ARTICLES, variant
         assert stats.get_value("cstocrawl/health/failures") == [], variant
         assert judge(stats.get_stats(), "finished", max_share=0.2, minimum=5).code == Exit.OK, variant

@@ -31,8 +31,12 @@ ROUND_CASES = CASES + [
     for variant in THIRD_ROUND_VARIANTS
     for lang in ("en", "ru")
 ]
+# archive's "To the section" under a detail addressed by ELEMENT_ID (/chairmanship/?ELEMENT_ID=n)
+# links the detail's own path: layout.py takes only the paths above it for back links (issue 22).
+ELEMENT_BACK = pytest.mark.xfail(strict=True, reason="back link to an ELEMENT_ID detail's path")
+EXPECTED_FAILURES = {("hero", "ru"): [BLOCK_CHOICE], ("archive", "en"): [ELEMENT_BACK]}
 DETAIL_CASES = CASES + [
-    pytest.param(variant, lang, marks=[BLOCK_CHOICE] if (variant, lang) == ("hero", "ru") else [])
+    pytest.param(variant, lang, marks=EXPECTED_FAILURES.get((variant, lang), []))
     for variant in THIRD_ROUND_VARIANTS
     for lang in ("en", "ru")
 ]
@@ -68,7 +72,8 @@ def test_detail_pages(variant: str, lang: str) -> None:
     mirror = Site(lang, MIRROR)
     evidence = listing_evidence(site, mirror)
     for truth in site.expected_articles():
-        path = urlsplit(truth["url"]).path
+        parts = urlsplit(truth["url"])
+        path = parts.path + (f"?{parts.query}" if parts.query else "")  # ELEMENT_ID details
         page = parse_detail(html_of(site, path), MIRROR + path, evidence[truth["url"]])
         assert clean_line(page.title or "") == truth["title"], path
         parsed = parse_date(page.date_text or "")

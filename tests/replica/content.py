@@ -25,11 +25,21 @@ CAPTURES = Path(__file__).resolve().parent.parent / "data" / "page_texts.jsonl"
 HOSTS = {"en": "en.odkb-csto.org", "ru": "odkb-csto.org"}
 NEWS_SECTIONS = ("news_odkb", "speech", "smi")
 SECTIONS = (*NEWS_SECTIONS, "statements")
+# The site's further news-bearing sections (issue 22, tests/replica/further.py).
+FURTHER_SECTION_PATHS = {
+    "permanent_council": "/authorized_organs/permanent_council/",
+    "secretariat": "/authorized_organs/secretariat/",
+    "session": "/session/",
+    "training": "/training/",
+    "international_org": "/international_org/",
+    "chairmanship": "/chairmanship/",
+}
 SECTION_PATHS = {
     "news_odkb": "/news/news_odkb/",
     "speech": "/news/speech/",
     "smi": "/news/smi/",
     "statements": "/documents/statements/",
+    **FURTHER_SECTION_PATHS,
 }
 # Listing path -> sections whose articles it lists ("/news/" is the all-news feed).
 LISTINGS: dict[str, tuple[str, ...]] = {
@@ -87,6 +97,7 @@ class Attachment:
     kind: str  # "docx" | "pdf"
     variant: int
     served_type: str  # Content-Type the server sends (one file gets a wrong generic one)
+    shared: bool = False  # the same bytes on both languages' sites
 
     @property
     def media_type(self) -> str:
@@ -117,9 +128,12 @@ class Article:
     # date it was signed): body like the rest, which a markup may print apart (formalise()).
     opening: int = 0
     closing: int = 0
+    key: str = ""  # the same article in the other language has the same key (further.py)
 
     @property
     def path(self) -> str:
+        if self.section == "chairmanship":  # details addressed by element id
+            return f"{SECTION_PATHS[self.section]}?ELEMENT_ID={self.slug}"
         return f"{SECTION_PATHS[self.section]}{self.slug}/"
 
     @property
@@ -464,6 +478,7 @@ class Generator:
             back_links=rng.choice(
                 (("back", "section", "all"),) * 3 + (("section", "all"), ("back", "all"))
             ),
+            key=f"core{self.next_id}",
         )
         if is_statement:
             article.attachment = self._attachment(index)
@@ -660,7 +675,8 @@ DOCX_DISTINCT = 64  # past this many, .docx/.pdf contents repeat (fast builds of
 
 def attachment_content(lang: str, seed: int, attachment: Attachment) -> FileContent:
     """The file behind an attachment (contents repeat every DOCX_DISTINCT files)."""
-    return _file_content(lang, seed, attachment.kind, attachment.variant % DOCX_DISTINCT)
+    source = "ru" if attachment.shared else lang
+    return _file_content(source, seed, attachment.kind, attachment.variant % DOCX_DISTINCT)
 
 
 @cache

@@ -25,6 +25,7 @@ from .content import (
     clean,
     pools,
 )
+from .further import FURTHER_LISTING_TITLES, SECRETARIAT_TEXT
 
 VARIANTS = ("bitrix", "custom", "plain")
 # Markups written blind (tests/replica/unseen/): by someone who never read the extraction code,
@@ -103,6 +104,7 @@ LISTING_TITLES = {
     ),
     "/news/smi/": ("Media about the CSTO", "СМИ об ОДКБ"),
     "/documents/statements/": ("Statements", "Заявления"),
+    **FURTHER_LISTING_TITLES,
 }
 # Static (non-news) pages: path -> (en title, ru title, child pages linked from it).
 STATIC_PAGES: dict[str, tuple[str, str, tuple[str, ...]]] = {
@@ -110,43 +112,26 @@ STATIC_PAGES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "/authorized_organs/": (
         "Authorized organs",
         "Уставные органы",
-        ("/authorized_organs/secretariat/", "/authorized_organs/collective_security_council/"),
+        (
+            "/authorized_organs/secretariat/",
+            "/authorized_organs/permanent_council/",
+            "/authorized_organs/collective_security_council/",
+        ),
     ),
-    "/authorized_organs/secretariat/": ("CSTO Secretariat", "Секретариат ОДКБ", ()),
     "/authorized_organs/collective_security_council/": (
         "Collective Security Council",
         "Совет коллективной безопасности",
         (),
     ),
-    "/session/": (
-        "Sessions of the Collective Security Council",
-        "Сессии Совета коллективной безопасности",
-        ("/session/2013/session201309/", "/session/2015/session201509/"),
-    ),
-    "/session/2013/session201309/": (
-        "Session of the CSTO Collective Security Council. Sochi, September 23, 2013",
-        "Сессия Совета коллективной безопасности ОДКБ. Сочи, 23 сентября 2013 года",
-        (),
-    ),
-    "/session/2015/session201509/": (
-        "Session of the CSTO Collective Security Council September 15, 2015, Dushanbe",
-        "Сессия Совета коллективной безопасности ОДКБ 15 сентября 2015 года, Душанбе",
-        (),
-    ),
     "/structure/": ("Structure", "Структура", ()),
     "/countries/belarus/": ("Republic of Belarus", "Республика Беларусь", ()),
-    "/international_org/": (
-        "International organisations",
-        "Международные организации",
-        ("/international_org/un/o_sotrudnichestve_odkb_s_oon_/",),
-    ),
+    # An article's shape under /international_org/, but a static page no listing links.
     "/international_org/un/o_sotrudnichestve_odkb_s_oon_/": (
         "About CSTO Cooperation with the UN",
         "О сотрудничестве ОДКБ с ООН",
         (),
     ),
     "/institute": ("Partners and observers", "Партнеры и наблюдатели", ()),
-    "/training/": ("Joint training", "Совместные учения", ()),
 }
 # The menu printed on every page: news sections and other parts of the site.
 MENU = (
@@ -268,7 +253,8 @@ class Renderer:
                 host = "www." + host
             return f"http://{host}{path}"
         if form < 0.3:
-            return f"{path}?bxajaxid={rng.choice(BXAJAXIDS)}"
+            joint = "&" if "?" in path else "?"  # an ELEMENT_ID detail has a query already
+            return f"{path}{joint}bxajaxid={rng.choice(BXAJAXIDS)}"
         return path
 
     # --- page frame ---
@@ -543,6 +529,8 @@ class Renderer:
             )
         else:
             main = f"<h1>{heading}</h1>\n<ul>\n" + "\n".join(parts) + f"\n</ul>\n{pager}"
+        if path == "/authorized_organs/secretariat/":  # the body's static text below its news
+            main += f"\n<p>{escape(SECRETARIAT_TEXT[self.lang])}</p>"
         return self.page(self._pick(LISTING_TITLES[path]), main)
 
     def _pager(self, path: str, page: int, last: int, total: int, page_size: int) -> str:

@@ -34,8 +34,11 @@ def site_of(variant: str, lang: str, seed: int = 0) -> ReplicaSite:
 
 
 def article_path(page_url: str, href: str | None) -> str:
-    """The site path an href points to (any host, query dropped), as article paths are written."""
-    return urlsplit(urljoin(page_url, href or "")).path
+    """The site path an href points to (any host, query dropped but an element id), as article
+    paths are written."""
+    parts = urlsplit(urljoin(page_url, href or ""))
+    element = [p for p in parts.query.split("&") if p.startswith("ELEMENT_ID=")]
+    return parts.path + (f"?{element[0]}" if element else "")
 
 
 def listing_entries(page_url: str, html: str, paths: set[str]) -> dict[str, str]:

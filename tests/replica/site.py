@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from math import ceil
-from urllib.parse import parse_qs, unquote, urljoin, urlsplit
+from urllib.parse import SplitResult, parse_qs, unquote, urljoin, urlsplit
 
 from .content import (
     LISTINGS,
@@ -31,14 +31,18 @@ from .content import (
     clean,
     initial_dates,
 )
+from .further import FURTHER_TITLES, further_articles
 from .markup import MENU, STATIC_PAGES, Renderer
 
 # Section -> its name in the site's menu, by language: the records' `section_title`.
 SECTION_MENU_TITLES = {
-    section: {"en": en, "ru": ru}
-    for path, en, ru in MENU
-    for section, section_path in SECTION_PATHS.items()
-    if path == section_path
+    **{
+        section: {"en": en, "ru": ru}
+        for path, en, ru in MENU
+        for section, section_path in SECTION_PATHS.items()
+        if path == section_path
+    },
+    **{section: {"en": en, "ru": ru} for section, (en, ru) in FURTHER_TITLES.items()},
 }
 
 HTML_TYPE = "text/html; charset=UTF-8"
@@ -190,6 +194,8 @@ class ReplicaSite:
         random.Random(f"sections:{seed}").shuffle(order)
         for section, published in zip(order, initial_dates(len(order), seed), strict=True):
             self._add(self._generator.article(section, published))
+        for article in further_articles(self._generator):  # after: the others stay as they were
+            self._add(article)
 
     # --- the model ---
 
@@ -231,7 +237,7 @@ class ReplicaSite:
 
     def article(self, url: str) -> Article:
         """The article at a canonical URL, a mirror URL or a path."""
-        return self._articles[unquote(urlsplit(url).path)]
+        return self._articles[_route(urlsplit(url))]
 
     def add_articles(self, section: str, n: int) -> list[str]:
         """Publish `n` new articles at the top of `section`; their canonical URLs, newest first."""
@@ -307,13 +313,15 @@ class ReplicaSite:
         return cases
 
     def set_fault(self, path: str, fault: Fault | None = Fault()) -> None:
-        """Make requests to `path` (query ignored) fail with `fault`; None removes it."""
+        """Make requests to `path` (a path or URL, query ignored but an element id) fail with
+        `fault`; None removes it."""
+        key = _route(urlsplit(path))
         with self._lock:
             if fault is None:
-                self.faults.pop(unquote(path), None)
+                self.faults.pop(key, None)
             else:
-                self.faults[unquote(path)] = fault
-            self._fault_uses.pop(unquote(path), None)
+                self.faults[key] = fault
+            self._fault_uses.pop(key, None)
 
     # --- the ground truth ---
 
@@ -351,7 +359,7 @@ class ReplicaSite:
 
     def respond(self, target: str) -> Response:
         """The response to a request target (`/path?query`), as the real site would answer."""
-        path = unquote(urlsplit(target).path)
+        path = _route(urlsplit(target))
         with self._lock:
             self.hits[target] += 1
             fault, uses = self.faults.get(path), self._fault_uses[path]
@@ -363,7 +371,7 @@ class ReplicaSite:
     def page(self, target: str) -> Response:
         """The normal answer to a request target, without faults (and not counted in hits)."""
         split = urlsplit(target)
-        path = unquote(split.path)
+        path = _route(split)
         with self._lock:
             known = (*self._articles, *LISTINGS, *self.aliases)
             if _needs_slash(path) and path + "/" in known:
@@ -438,6 +446,17 @@ class ReplicaSite:
 
 def _newest_first(article: Article) -> tuple:
     return (-article.published.toordinal(), article.id)
+
+
+def _route(split: SplitResult) -> str:
+    """The unquoted path a request target is served from: a detail addressed by element id
+    (`/chairmanship/?ELEMENT_ID=23867`) keeps its id, any other query is dropped."""
+    path = unquote(split.path)
+    if path == "/chairmanship/":
+        element = parse_qs(split.query).get("ELEMENT_ID", [""])[0]
+        if element.isdigit():
+            return f"{path}?ELEMENT_ID={element}"
+    return path
 
 
 def _needs_slash(path: str) -> bool:

@@ -26,7 +26,8 @@ from tests.crawling import (
     upload_hits,
 )
 from tests.replica import Fault, ReplicaSite, serve
-from tests.replica.content import LISTINGS
+from tests.replica.content import LISTINGS, NEWS_SECTIONS
+from tests.replica.further import FURTHER_ARTICLES
 
 TODAY = date(2025, 12, 1)
 RECHECK_DAYS = 60
@@ -72,20 +73,21 @@ def test_daily_runs_emit_only_new_and_changed_articles(tmp_path: Path) -> None:
 
     # Day 1: the whole site, as the ground truth.
     assert day1.returncode == 0, day1.stderr
-    assert day1.stdout.startswith("cstocrawl.cron day1: ok; 48 new, 0 changed, 0 unchanged")
+    assert day1.stdout.startswith("cstocrawl.cron day1: ok; 65 new, 0 changed, 0 unchanged")
     first = read_manifest(tmp_path, "day1")
     assert first["counts"] == {
-        "new": 48, "changed": 0, "unchanged": 0, "held": 0, "failed": 0,
-        "attachments": 12, "attachments_downloaded": 11, "attachments_failed": 0,
+        "new": 65, "changed": 0, "unchanged": 0, "held": 0, "failed": 0,
+        "attachments": 13, "attachments_downloaded": 12, "attachments_failed": 0,
         "cancelled": 0,
     }
     assert first["finish_reason"] == "finished"
-    assert first["state"] == {"outcome": "promoted", "articles": 48}
+    assert first["state"] == {"outcome": "promoted", "articles": 48 + FURTHER_ARTICLES["en"]}
     assert_equal_to_truth(read_dataset(tmp_path, "day1"), truth_day1)
     assert (tmp_path / "logs" / "day1.log").stat().st_size > 0
 
     # Day 2, nothing changed: nothing emitted, no attachment fetched, and only the first page of
-    # each of the 5 listings plus the 2 articles of the re-check window requested.
+    # each of the 11 listings (the news sections', /news/ and the further sections') plus the 2
+    # articles of the re-check window requested.
     assert day2.returncode == 0, day2.stderr
     assert read_dataset(tmp_path, "day2") == []
     second = read_manifest(tmp_path, "day2")
@@ -94,10 +96,11 @@ def test_daily_runs_emit_only_new_and_changed_articles(tmp_path: Path) -> None:
         "attachments": 0, "attachments_downloaded": 0, "attachments_failed": 0,
         "cancelled": 0,
     }
-    assert second["stats"]["downloader/request_count"] == ROBOTS_TXT + len(LISTINGS) + 2 == 8
-    # 5 entries on each first page, minus the window's 2 (one shown by 2 listings): not asked.
-    assert second["stats"]["cstocrawl/incremental/skipped"] == 5 * 5 - 3
-    assert uploads_after_day2 == uploads_after_day1 == 11
+    assert second["stats"]["downloader/request_count"] == ROBOTS_TXT + len(LISTINGS) + 2 == 14
+    # 5 entries on each first page of the news listings, the further sections' first pages (3 + 5
+    # + 2 + 2 + 2 + 2), minus the window's 2 (one shown by 2 listings): not asked.
+    assert second["stats"]["cstocrawl/incremental/skipped"] == 5 * 5 + 16 - 3
+    assert uploads_after_day2 == uploads_after_day1 == 12
 
     # Day 3: 3 new articles and 1 edit inside the window: exactly those 4 emitted. The listings
     # showing the new articles (/news/ and /news/news_odkb/) are paged once more.
@@ -112,7 +115,7 @@ def test_daily_runs_emit_only_new_and_changed_articles(tmp_path: Path) -> None:
         "cancelled": 0,
     }
     assert third["stats"]["downloader/request_count"] == ROBOTS_TXT + len(LISTINGS) + 2 + 3 + 2
-    assert third["state"] == {"outcome": "promoted", "articles": 51}
+    assert third["state"] == {"outcome": "promoted", "articles": 51 + FURTHER_ARTICLES["en"]}
 
     # latest.jsonl: every article once, in its current version (the edit applied).
     latest = read_latest(tmp_path)
@@ -124,7 +127,7 @@ def test_daily_runs_emit_only_new_and_changed_articles(tmp_path: Path) -> None:
 
 
 # Articles the killed run may fetch before the replica holds it: enough for the 10 lines it must
-# have written when killed, too few for all 48.
+# have written when killed, too few for all 65.
 ARTICLES_BEFORE_HOLD = 20
 
 
@@ -183,7 +186,7 @@ def test_a_killed_run_loses_nothing(tmp_path: Path) -> None:
     # The next run emits every article again, the ones the killed run had written included.
     assert after.returncode == 0, after.stderr
     assert_equal_to_truth(read_dataset(tmp_path, "after"), truth)
-    assert read_manifest(tmp_path, "after")["counts"]["new"] == 48
+    assert read_manifest(tmp_path, "after")["counts"]["new"] == 48 + FURTHER_ARTICLES["en"]
     assert_equal_to_truth(read_latest(tmp_path), truth)
     with State(state_path(tmp_path)) as state:
         assert state.run("killed")["outcome"] == "abandoned"
@@ -236,7 +239,7 @@ def test_what_a_run_failed_is_retried_by_the_next_runs_then_given_up(tmp_path: P
     state's retry list; the next incremental runs fetch them, a bounded number of times."""
     site = ReplicaSite(lang="en", variant="custom")
     truth = expected_by_url(site)
-    news = [a for a in site.articles if a.section != "statements"]
+    news = [a for a in site.articles if a.section in NEWS_SECTIONS]
     statements = [a for a in site.articles if a.section == "statements"]
     lost_for_good, lost_once = news[-1], news[-2]  # the oldest: deep in their listings
     with_attachment = statements[1]  # on the first page of its listing, its file its own

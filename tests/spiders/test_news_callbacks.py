@@ -70,7 +70,8 @@ def test_an_article_is_read_with_its_evidence_and_without() -> None:
     truth = next(
         a for a in site.expected_articles() if a["url"] == request.cb_kwargs["canonical_url"]
     )
-    target = urlsplit(truth["url"]).path
+    parts = urlsplit(truth["url"])
+    target = parts.path + (f"?{parts.query}" if parts.query else "")  # ELEMENT_ID details
 
     with_evidence = collect(
         news.parse_article(response(site, target, request), **request.cb_kwargs)
@@ -158,3 +159,27 @@ def test_the_second_opinion_is_counted_where_it_was_asked() -> None:
     item = next(r for r in collect(news.parse_article(page)) if isinstance(r, Article))
     assert item.text.split("\n\n") == [f"{v} line {n} of the verse" for n, v in enumerate("abcdef")]
     assert news.crawler.stats.get_value("cstocrawl/article/second_opinion") == 1
+
+
+def test_a_listing_no_section_names_is_discovered_named_by_its_path_and_logged(
+    caplog: Any,
+) -> None:
+    """A menu link to a listing under /news/ that site.SECTIONS lacks: requested, counted, logged
+    once with the section its records get; the known listings it links are not "discovered"."""
+    site = ReplicaSite(lang="en", variant="bitrix")
+    page = site.page("/news/news_odkb/").body.replace(
+        b"</body>", b'<a href="/news/events/">Events</a><a href="/news/events/?PAGEN_1=2">2</a></body>'
+    )
+    url = MIRROR + "/news/news_odkb/"
+    news = spider()
+    with caplog.at_level("INFO"):
+        requests = collect(
+            news.parse_listing_page(HtmlResponse(url, body=page, request=Request(url)))
+        )
+    listings = [r.url for r in requests if r.callback == news.parse_listing_page]
+    assert f"{MIRROR}/news/events/" in listings
+    assert news.crawler.stats.get_value("cstocrawl/listing/discovered") == 1
+    discovered = [r.getMessage() for r in caplog.records if "Discovered" in r.getMessage()]
+    assert discovered == [
+        "Discovered listing https://en.odkb-csto.org/news/events/: its articles are section 'events'"
+    ]

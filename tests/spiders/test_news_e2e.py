@@ -12,15 +12,16 @@ from tests.replica import ALL_VARIANTS, THIRD_ROUND_VARIANTS, Alias, ReplicaSite
 from tests.replica.content import canonical_url
 
 # The third blind round crawled too; hero's Russian speech opens with a short line ("ВЫСТУПЛЕНИЕ")
-# before the teaser's paragraph, read as header (_read_header, branch `blind`).
+# before the teaser's paragraph, read as header (_read_header).
 BLOCK_CHOICE = pytest.mark.xfail(strict=True, reason="a short first line read as header")
+# archive's "To the section" under a detail addressed by ELEMENT_ID (/chairmanship/?ELEMENT_ID=n)
+# links the detail's own path, which layout.py does not take for a back link (issue 22).
+ELEMENT_BACK = pytest.mark.xfail(strict=True, reason="back link to an ELEMENT_ID detail's path")
+EXPECTED_FAILURES = {("hero", "ru"): [BLOCK_CHOICE], ("archive", "en"): [ELEMENT_BACK]}
 CRAWLED = [
-    *((v, lang) for v in ALL_VARIANTS for lang in ("en", "ru")),
-    *(
-        pytest.param(v, lang, marks=BLOCK_CHOICE) if (v, lang) == ("hero", "ru") else (v, lang)
-        for v in THIRD_ROUND_VARIANTS
-        for lang in ("en", "ru")
-    ),
+    pytest.param(variant, lang, marks=EXPECTED_FAILURES.get((variant, lang), []))
+    for variant in (*ALL_VARIANTS, *THIRD_ROUND_VARIANTS)
+    for lang in ("en", "ru")
 ]
 
 
@@ -37,7 +38,10 @@ def as_met(
     }
     expected = {}
     for record in site.expected_articles():
-        spellings = [record["url"], *(a for a in record["aliases"] if merged.get(a) == record["url"])]
+        spellings = [
+            record["url"],
+            *(a for a in record["aliases"] if merged.get(a) == record["url"]),
+        ]
         met = next((url for url in spellings if url in produced), record["url"])
         every = {record["url"], *record["aliases"]} - {met}
         aliases = every if latest else every - set(spellings)
@@ -100,7 +104,11 @@ def test_later_runs_neither_fetch_an_alias_as_new_nor_duplicate_it(tmp_path: Pat
     assert sorted(produced) == sorted(latest)
     for url, record in produced.items():
         assert comparable(record) == comparable(latest[url]), url
-    [merged] = [r for r in produced.values() if set(r["aliases"]) | {r["url"]} == spellings(site, cased)]
+    [merged] = [
+        r for r in produced.values() if set(r["aliases"]) | {r["url"]} == spellings(site, cased)
+    ]
     assert len(merged["aliases"]) == 1
-    assert produced[canonical_url("en", by_id.article)]["aliases"] == [canonical_url("en", by_id.path)]
+    assert produced[canonical_url("en", by_id.article)]["aliases"] == [
+        canonical_url("en", by_id.path)
+    ]
     assert by_url(read_latest(tmp_path)).keys() == latest.keys()
