@@ -243,7 +243,13 @@ class Layout:
             parts = urlsplit(urljoin(self.url, href))
         except ValueError:  # an unparsable href goes nowhere
             return False
-        return parts.netloc == urlsplit(self.url).netloc and parts.path in self.section_paths
+        own = urlsplit(self.url)
+        if parts.netloc != own.netloc:
+            return False
+        # A detail addressed by its element id (/chairmanship/?ELEMENT_ID=23867) stands at its
+        # listing's own path: a link there without an id goes back to the listing.
+        by_id = bool(own.query) and parts.path == own.path and not parts.query
+        return by_id or parts.path in self.section_paths
 
 
 def _ancestor_paths(url: str) -> frozenset[str]:

@@ -118,3 +118,17 @@ def test_text_nested_after_a_link_list_by_unclosed_tags_is_flagged() -> None:
         "body_cut_by_markup: 1 paragraphs of prose after its end, in link lists, "
         "from 'By the end of the month the beans had caught up with the one'"
     ]
+
+
+def test_a_detail_addressed_by_element_id_goes_back_to_its_own_path() -> None:
+    """/chairmanship/?ELEMENT_ID=23867 is listed at /chairmanship/: a link there without an id is
+    its back link (before: read as body), a link to another element is not."""
+    body = " ".join(["The Chairmanship of the Republic of Belarus set out its priorities."] * 4)
+    page = (
+        "<html><body><h1>Priorities of the Chairmanship</h1><p>05.12.2025</p>"
+        f"<p>{body}</p><p><a href='/chairmanship/'>To the section</a></p>"
+        "<p><a href='/chairmanship/?ELEMENT_ID=2'>Priorities of 2024</a></p></body></html>"
+    )
+    parsed = parse_detail(page, "https://en.odkb-csto.org/chairmanship/?ELEMENT_ID=23867")
+    assert parsed.paragraphs == [body]
+    assert parsed.back_links == ["https://en.odkb-csto.org/chairmanship/"]

@@ -31,10 +31,7 @@ ROUND_CASES = CASES + [
     for variant in THIRD_ROUND_VARIANTS
     for lang in ("en", "ru")
 ]
-# archive's "To the section" under a detail addressed by ELEMENT_ID (/chairmanship/?ELEMENT_ID=n)
-# links the detail's own path: layout.py takes only the paths above it for back links (issue 22).
-ELEMENT_BACK = pytest.mark.xfail(strict=True, reason="back link to an ELEMENT_ID detail's path")
-EXPECTED_FAILURES = {("hero", "ru"): [BLOCK_CHOICE], ("archive", "en"): [ELEMENT_BACK]}
+EXPECTED_FAILURES = {("hero", "ru"): [BLOCK_CHOICE]}
 DETAIL_CASES = CASES + [
     pytest.param(variant, lang, marks=EXPECTED_FAILURES.get((variant, lang), []))
     for variant in THIRD_ROUND_VARIANTS

@@ -14,10 +14,7 @@ from tests.replica.content import canonical_url
 # The third blind round crawled too; hero's Russian speech opens with a short line ("ВЫСТУПЛЕНИЕ")
 # before the teaser's paragraph, read as header (_read_header).
 BLOCK_CHOICE = pytest.mark.xfail(strict=True, reason="a short first line read as header")
-# archive's "To the section" under a detail addressed by ELEMENT_ID (/chairmanship/?ELEMENT_ID=n)
-# links the detail's own path, which layout.py does not take for a back link (issue 22).
-ELEMENT_BACK = pytest.mark.xfail(strict=True, reason="back link to an ELEMENT_ID detail's path")
-EXPECTED_FAILURES = {("hero", "ru"): [BLOCK_CHOICE], ("archive", "en"): [ELEMENT_BACK]}
+EXPECTED_FAILURES = {("hero", "ru"): [BLOCK_CHOICE]}
 CRAWLED = [
     pytest.param(variant, lang, marks=EXPECTED_FAILURES.get((variant, lang), []))
     for variant in (*ALL_VARIANTS, *THIRD_ROUND_VARIANTS)
