@@ -179,7 +179,8 @@ def _entry_block(
     heading: etree._Element | None,
 ) -> etree._Element:
     """The entry: the largest block around the article's link that links nothing else and does
-    not hold the H1, whatever its tags."""
+    not hold the H1, whatever its tags; never the list's own wrapper named like boilerplate (a
+    `widget` holding a page's lone entry), whose name would make the entry's text boilerplate."""
     container = anchor
     while (
         (parent := container.getparent()) is not None
@@ -187,6 +188,7 @@ def _entry_block(
         and parent not in elsewhere
         and parent.tag not in ("body", "html")
         and (heading is None or heading not in parent.iterdescendants())
+        and not (container is not anchor and is_boilerplate_container(parent))
     ):
         container = parent
     return container

@@ -90,3 +90,20 @@ def test_the_only_item_of_a_last_page_does_not_take_the_pager_as_teaser() -> Non
     assert entries(html) == [
         ("https://en.odkb-csto.org/news/news_odkb/z/", "Title Z", "15 May marks the anniversary.")
     ]
+
+
+def test_a_lone_entry_in_a_widget_keeps_its_teaser() -> None:
+    """A listing's last page with one entry in a `widget` wrapper: the entry never grows into the
+    wrapper, whose name would make its teaser boilerplate (before: the teaser was the title)."""
+    page = (
+        "<html><body><h1>CSTO Secretariat</h1><div class='widget widget-news-list'>"
+        "<div class='news-list'><div class='news-item'><span>17.02.2021</span>"
+        "<a href='/news/news_odkb/itogi/'><b>The Secretariat summed up its work</b></a><br>"
+        "<div>The member states express their deep concern.</div></div></div></div>"
+        "</body></html>"
+    )
+    [entry] = parse_listing(page, "https://en.odkb-csto.org/news/news_odkb/", str).entries
+    assert (entry.title, entry.teaser) == (
+        "The Secretariat summed up its work",
+        "The member states express their deep concern.",
+    )
