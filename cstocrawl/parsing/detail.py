@@ -181,7 +181,10 @@ def _read_header(
             position += 1
             continue
         examined += 1
-        part = _header_line(layout, line, title, opening is not None and position < opening)
+        before_body = opening is not None and position < opening
+        if before_body and _in_the_text(layout, start, position, opening):
+            before_body = False  # "ВЫСТУПЛЕНИЕ" beside the text, after the title's block
+        part = _header_line(layout, line, title, before_body)
         if part is None:
             break
         date_text = date_text or part.date_text
@@ -218,6 +221,16 @@ def _header_line(
         beside = date_beside(rest)  # "Speeches 03.06.2025", a byline, a dek before the body
         return _HeaderLine(beside[0] if beside else None)
     return _HeaderLine(None) if _is_download_line(line, rest) else None
+
+
+def _in_the_text(layout: Layout, start: int, position: int, opening: int | None) -> bool:
+    """Whether a line without links stands in the block holding the text's first paragraph, apart
+    from the title's (the line before the header): the text's own first line, however short."""
+    lines = layout.lines
+    if opening is None or start == 0 or lines[position].links:
+        return False
+    block = common_ancestor(lines[position].element, lines[opening].element)
+    return not inside(lines[start - 1].element, block)
 
 
 def _repeats_teaser(layout: Layout, text: str) -> bool:
