@@ -170,6 +170,7 @@ def _read_header(
     date_text: str | None = None
     header: list[Line] = []
     position, examined = start, 0
+    printed = _title_above(layout, start, title) if opening is not None else None
     while position < len(lines) and examined < HEADER_ZONE:
         line = lines[position]
         if is_header_noise(layout, line, anchor):
@@ -182,7 +183,7 @@ def _read_header(
             continue
         examined += 1
         before_body = opening is not None and position < opening
-        if before_body and _in_the_text(layout, start, position, opening):
+        if before_body and printed is not None and _in_the_text(layout, printed, line, opening):
             before_body = False  # "ВЫСТУПЛЕНИЕ" beside the text, after the title's block
         part = _header_line(layout, line, title, before_body)
         if part is None:
@@ -223,14 +224,23 @@ def _header_line(
     return _HeaderLine(None) if _is_download_line(line, rest) else None
 
 
-def _in_the_text(layout: Layout, start: int, position: int, opening: int | None) -> bool:
+def _title_above(layout: Layout, start: int, title: str | None) -> etree._Element | None:
+    """The title's own line nearest above the header, where the page prints it."""
+    target = normalise(title or "")
+    if not target:
+        return None
+    return next(
+        (line.element for line in reversed(layout.lines[:start]) if normalise(line.text) == target),
+        None,
+    )
+
+
+def _in_the_text(layout: Layout, title: etree._Element, line: Line, opening: int | None) -> bool:
     """Whether a line without links stands in the block holding the text's first paragraph, apart
-    from the title's (the line before the header): the text's own first line, however short."""
-    lines = layout.lines
-    if opening is None or start == 0 or lines[position].links:
+    from the title's line: the text's own first line, however short."""
+    if opening is None or line.links:
         return False
-    block = common_ancestor(lines[position].element, lines[opening].element)
-    return not inside(lines[start - 1].element, block)
+    return not inside(title, common_ancestor(line.element, layout.lines[opening].element))
 
 
 def _repeats_teaser(layout: Layout, text: str) -> bool:
