@@ -170,6 +170,7 @@ def _read_header(
     date_text: str | None = None
     header: list[Line] = []
     position, examined = start, 0
+    printed = _title_above(layout, start, title) if opening is not None else None
     while position < len(lines) and examined < HEADER_ZONE:
         line = lines[position]
         if is_header_noise(layout, line, anchor):
@@ -181,7 +182,10 @@ def _read_header(
             position += 1
             continue
         examined += 1
-        part = _header_line(layout, line, title, opening is not None and position < opening)
+        before_body = opening is not None and position < opening
+        if before_body and printed is not None and _in_the_text(layout, printed, line, opening):
+            before_body = False  # "ВЫСТУПЛЕНИЕ" beside the text, after the title's block
+        part = _header_line(layout, line, title, before_body)
         if part is None:
             break
         date_text = date_text or part.date_text
@@ -218,6 +222,25 @@ def _header_line(
         beside = date_beside(rest)  # "Speeches 03.06.2025", a byline, a dek before the body
         return _HeaderLine(beside[0] if beside else None)
     return _HeaderLine(None) if _is_download_line(line, rest) else None
+
+
+def _title_above(layout: Layout, start: int, title: str | None) -> etree._Element | None:
+    """The title's own line nearest above the header, where the page prints it."""
+    target = normalise(title or "")
+    if not target:
+        return None
+    return next(
+        (line.element for line in reversed(layout.lines[:start]) if normalise(line.text) == target),
+        None,
+    )
+
+
+def _in_the_text(layout: Layout, title: etree._Element, line: Line, opening: int | None) -> bool:
+    """Whether a line without links stands in the block holding the text's first paragraph, apart
+    from the title's line: the text's own first line, however short."""
+    if opening is None or line.links:
+        return False
+    return not inside(title, common_ancestor(line.element, layout.lines[opening].element))
 
 
 def _repeats_teaser(layout: Layout, text: str) -> bool:

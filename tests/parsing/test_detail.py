@@ -266,6 +266,21 @@ def test_a_speech_s_heading_dateline_and_salutation_are_its_first_lines() -> Non
     ]
 
 
+@pytest.mark.parametrize("first", ["ВЫСТУПЛЕНИЕ", "Opening remarks"])
+def test_a_short_plain_first_line_beside_the_text_is_body(first: str) -> None:
+    """A hero header (the title, a byline) and the text in a sibling block opening with a short
+    line, neither bold nor a salutation: it stands with the text, not with the title, so it is
+    body; the byline in the title's block stays header."""
+    evidence = ListingEvidence(link_text=TITLE, date_text="24.11.2023", teaser=LEAD)
+    html = f"""<html><body><main><article><header><h1>{TITLE}</h1>
+    <p>24.11.2023</p><p>Press Service of the CSTO Secretariat</p></header>
+    <section name="articleBody"><p>{first}</p><p>{LEAD}</p><p>{NEXT}</p></section>
+    </article></main></body></html>"""
+    page = parse_detail(html, URL, evidence)
+    assert page.title == TITLE and page.date_text == "24.11.2023" and page.problems == []
+    assert page.paragraphs == [first, LEAD, NEXT]
+
+
 @pytest.mark.parametrize(
     ("closing", "url"),
     [

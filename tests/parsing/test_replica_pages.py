@@ -21,16 +21,9 @@ from tests.replica import ALL_VARIANTS, THIRD_ROUND_VARIANTS, ReplicaSite
 
 MIRROR = "http://127.0.0.1:8800"
 CASES = [(variant, lang) for variant in ALL_VARIANTS for lang in ("en", "ru")]
-# The third blind round too; hero's Russian speech opens with a short line ("ВЫСТУПЛЕНИЕ") before
-# the teaser's paragraph, read as header (_read_header, branch blind).
-BLOCK_CHOICE = pytest.mark.xfail(strict=True, reason="a short first line read as header")
+# The third blind round too.
 ROUND_CASES = CASES + [(variant, lang) for variant in THIRD_ROUND_VARIANTS for lang in ("en", "ru")]
-EXPECTED_FAILURES = {("hero", "ru"): [BLOCK_CHOICE]}
-DETAIL_CASES = CASES + [
-    pytest.param(variant, lang, marks=EXPECTED_FAILURES.get((variant, lang), []))
-    for variant in THIRD_ROUND_VARIANTS
-    for lang in ("en", "ru")
-]
+DETAIL_CASES = ROUND_CASES
 
 
 def html_of(site: ReplicaSite, target: str) -> bytes:

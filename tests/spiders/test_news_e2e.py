@@ -11,14 +11,9 @@ from tests.crawling import by_url, comparable, crawl, read_dataset, read_latest,
 from tests.replica import ALL_VARIANTS, THIRD_ROUND_VARIANTS, Alias, ReplicaSite, serve
 from tests.replica.content import canonical_url
 
-# The third blind round crawled too; hero's Russian speech opens with a short line ("ВЫСТУПЛЕНИЕ")
-# before the teaser's paragraph, read as header (_read_header).
-BLOCK_CHOICE = pytest.mark.xfail(strict=True, reason="a short first line read as header")
-EXPECTED_FAILURES = {("hero", "ru"): [BLOCK_CHOICE]}
+# The third blind round crawled too.
 CRAWLED = [
-    pytest.param(variant, lang, marks=EXPECTED_FAILURES.get((variant, lang), []))
-    for variant in (*ALL_VARIANTS, *THIRD_ROUND_VARIANTS)
-    for lang in ("en", "ru")
+    (variant, lang) for variant in (*ALL_VARIANTS, *THIRD_ROUND_VARIANTS) for lang in ("en", "ru")
 ]
 
 
