@@ -88,6 +88,7 @@ def load_page(root: Path, name: str) -> str | None:
     return None
 
 
+# Pages on which ours asked the second opinion: what widening its doubt costs in calls.
 ASKED = [0]
 
 
