@@ -14,8 +14,10 @@ from lxml import etree
 from cstocrawl.parsing.evidence import normalise
 from cstocrawl.parsing.layout import Layout
 
-# Our body holding less than this share of the page's prose is a body we are unsure of.
+# Our body holding less than this share of the page's prose is a body we are unsure of; without a
+# listing's evidence (`scrapy parse`, a page from elsewhere) a larger share: nothing else backs it.
 UNSURE_SHARE = 0.3
+UNSURE_SHARE_UNLISTED = 0.45
 # A line shorter than this proves nothing by appearing in both texts ("Share", "Home").
 MATCHED_LINE = 15
 # The article block holds at least this share of the text both extractors see.
@@ -31,7 +33,8 @@ _WORD_RE = re.compile(r"\w+")
 
 def is_unsure(layout: Layout, body_chars: int) -> bool:
     """A body that is missing, or a small part of what the page prints outside links."""
-    return body_chars < UNSURE_SHARE * layout.page_prose
+    unlisted = layout.evidence.link_text is None
+    return body_chars < (UNSURE_SHARE_UNLISTED if unlisted else UNSURE_SHARE) * layout.page_prose
 
 
 def extract_text(html: str | bytes) -> str:

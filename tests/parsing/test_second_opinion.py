@@ -4,7 +4,7 @@ from cstocrawl.parsing.detail import parse_detail
 from cstocrawl.parsing.evidence import ListingEvidence
 from cstocrawl.parsing.layout import Layout
 from cstocrawl.parsing.lines import parse_html
-from cstocrawl.parsing.second_opinion import block_holding, disagreement
+from cstocrawl.parsing.second_opinion import block_holding, disagreement, is_unsure
 from tests.parsing.test_edges import MENU, PARAGRAPHS, PROSE, URL
 
 POEM = [
@@ -48,3 +48,12 @@ def test_a_body_disagrees_when_most_of_its_words_are_not_in_the_second_opinion()
     assert disagreement("Subscribe to our newsletter today", PROSE[0]) == (
         "100% of our 5 words are not in its 16"
     )
+
+
+def test_without_a_listing_a_body_of_two_fifths_of_the_prose_is_unsure() -> None:
+    """Nothing but the page backs a body read without a listing: a wider doubt asks sooner."""
+    root = parse_html(f"<html><body>{MENU}<h1>Garden notes</h1>{PARAGRAPHS}</body></html>")
+    unlisted = Layout(root, URL, ListingEvidence())
+    listed = Layout(root, URL, ListingEvidence(link_text="Garden notes"))
+    two_fifths = int(0.4 * unlisted.page_prose)
+    assert (is_unsure(unlisted, two_fifths), is_unsure(listed, two_fifths)) == (True, False)
