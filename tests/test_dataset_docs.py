@@ -4,8 +4,9 @@ the answers equal what the replica published, so the docs cannot drift from the 
 from __future__ import annotations
 
 import re
+import time
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,11 @@ def replica(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ReplicaSite
     site = ReplicaSite(lang="en", variant="custom")
     with serve(site) as base_url:
         assert crawl(base_url, output, run_id="day1").returncode == 0
+        # Timestamps are whole seconds: day 2 begins after the second day 1 ended in, as a day
+        # later would (no race: the wait ends on the clock's reading, not on a duration).
+        ended = datetime.fromisoformat(read_manifest(output, "day1")["ended_at"])
+        while datetime.now(UTC) < ended + timedelta(seconds=1):
+            time.sleep(0.05)
         edited = site.articles[5].url
         site.edit_article(edited, EDITED)
         added = site.add_articles("smi", 2)
