@@ -21,12 +21,12 @@ crawl: install
 ## What cron runs every day: new and changed articles only, one run at a time, exit code says how
 ## it went (docs/operations.md)
 daily: install
-	$(BIN)/python -m cstocrawl.cron news -s CSTOCRAWL_OUTPUT_DIR=$(OUTPUT)
+	$(BIN)/python -m cstocrawl.runs.cron news -s CSTOCRAWL_OUTPUT_DIR=$(OUTPUT)
 
 ## Whether the daily runs happen: the last runs, the age of latest.jsonl; exit 1 (STALE) when no
 ## run was promoted for 2 days (docs/operations.md, "Is it running?")
 status: install
-	$(BIN)/python -m cstocrawl.status $(OUTPUT)
+	$(BIN)/python -m cstocrawl.runs.status $(OUTPUT)
 
 ## Crawl the bundled replica of the site on 127.0.0.1, offline, and show the dataset
 demo: install

@@ -3,11 +3,11 @@
 python -m bench.crawl_bench [--runs 3] [--write-docs] [--setting NAME=VALUE ...]
 Each round: `scrapy crawl news -a full=1` with every pipeline on; the floor, a replay of exactly
 the requests that crawl made with nothing done and Scrapy's own settings (bench/replay.py);
-bench/bare.py over the same pages; then `python -m cstocrawl.reextract` of the crawl's output dir
-(its WARC files, offline). Politeness off, the same concurrency. CPU seconds of every process
-(user + system), since on a shared machine wall time says little. Memory: peak RSS of the crawl
-process at 1,000 and at 5,000 articles. `--setting` (repeatable) changes one setting of the full
-crawl only, to attribute its cost one toggle at a time (`--setting CSTOCRAWL_WARC=0`: then no
+bench/bare.py over the same pages; then `python -m cstocrawl.archive.reextract` of the crawl's
+output dir (its WARC files, offline). Politeness off, the same concurrency. CPU seconds of every
+process (user + system), since on a shared machine wall time says little. Memory: peak RSS of the
+crawl process at 1,000 and at 5,000 articles. `--setting` (repeatable) changes one setting of the
+full crawl only, to attribute its cost one toggle at a time (`--setting CSTOCRAWL_WARC=0`: then no
 floor and no re-extraction, which need its WARC files); such runs are never written into the docs.
 """
 
@@ -66,11 +66,11 @@ REPLAY_ENV = {"SCRAPY_SETTINGS_MODULE": "bench.replay"}
 
 
 def reextract_command(output: Path, run_id: str) -> list[str]:
-    """`python -m cstocrawl.reextract` on an output dir's WARC files, with JSON stats."""
+    """`python -m cstocrawl.archive.reextract` on an output dir's WARC files, with JSON stats."""
     run = {"CSTOCRAWL_OUTPUT_DIR": str(output), "CSTOCRAWL_RUN_ID": run_id}
     scrapy = scrapy_command(settings=run)
     settings = scrapy[3:]  # the -s options scrapy_command built, politeness off included
-    return [sys.executable, "-m", "cstocrawl.reextract", *settings]
+    return [sys.executable, "-m", "cstocrawl.archive.reextract", *settings]
 
 
 def pages(run: Run) -> int:
@@ -166,7 +166,7 @@ def throughput_table(rounds: Rounds) -> str:
         ("`scrapy crawl news -a full=1` (all pipelines)", rounds.full),
         ("bench/replay.py (its requests, nothing done: the floor)", rounds.replay),
         ("bench/bare.py", rounds.bare),
-        ("`python -m cstocrawl.reextract` (its WARC files)", rounds.reextract),
+        ("`python -m cstocrawl.archive.reextract` (its WARC files)", rounds.reextract),
     ):
         if not runs:
             continue

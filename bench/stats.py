@@ -26,12 +26,14 @@ def peak_rss_mb() -> float:
 
 
 def _child_name(argv: list[bytes]) -> str:
-    """What a child of the crawl is, from its command line (cstocrawl/children.py starts them)."""
+    """What a child of the crawl is, from its command line (started by
+    cstocrawl/processes/children.py)."""
     code = next((a.decode() for a in argv if a.startswith(b"import ")), "")
-    if "cstocrawl.workers" in code:
-        # The attachment pool preloads the extractors (cstocrawl/workers.py): its last argument.
+    if "cstocrawl.processes.workers" in code:
+        # The attachment pool preloads the extractors (cstocrawl/processes/workers.py): its
+        # last argument.
         return "attachment-worker" if b"cstocrawl.extract" in argv else "page-worker"
-    if "cstocrawl.warcwriter" in code:
+    if "cstocrawl.archive.warcwriter" in code:
         return "warc-writer"
     return "other"
 

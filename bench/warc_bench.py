@@ -3,8 +3,8 @@
 python -m bench.warc_bench [--runs 3] [--write-docs]
 The full crawl of the large replica with WARC capture on (the default) and off
 (`-s CSTOCRAWL_WARC=False`), alternated, each into a fresh output dir; then the WARC bytes per
-article, and `python -m cstocrawl.reextract` over the captured files (the same output dir, so the
-attachments are already stored, as after a parser fix).
+article, and `python -m cstocrawl.archive.reextract` over the captured files (the same output dir,
+so the attachments are already stored, as after a parser fix).
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ def main() -> None:
     for name, runs in (
         ("`scrapy crawl news -a full=1`, capture on (default)", on),
         ("the same, `-s CSTOCRAWL_WARC=False`", off),
-        ("`python -m cstocrawl.reextract` (the WARC of a capture run)", replays),
+        ("`python -m cstocrawl.archive.reextract` (the WARC of a capture run)", replays),
     ):
         rows.append(
             f"| {name} | {pages(runs[0])} | {runs[0].stat('item_scraped_count')} "

@@ -24,7 +24,7 @@ CSTOCRAWL_MIX_SOURCES = False
 # A listing is never paged further than this, whatever its pager says (Bitrix answers any PAGEN_1).
 CSTOCRAWL_MAX_PAGES = 500
 
-# --- Incremental runs (cstocrawl/incremental.py, state in <output dir>/state.sqlite) -------------
+# --- Incremental runs (cstocrawl/store/incremental.py, state in <output dir>/state.sqlite) --------
 # Known articles published this many days before the run's date are fetched again to catch edits;
 # older known ones are not requested. `-a full=1` re-crawls and re-emits everything.
 CSTOCRAWL_RECHECK_DAYS = 14
@@ -35,11 +35,11 @@ CSTOCRAWL_TODAY = ""
 CSTOCRAWL_RETRY_RUNS = 3
 
 # --- Health: when a run is a failure (read at close; the cron runner makes it an exit code) ---
-# Each article is judged on its own (cstocrawl/verdict.py): a doubtful one is held, not written,
-# and fetched again next run, so one bad page never fails the run. The run fails (not promoted)
-# only when more than this share of the articles it fetched were held or failed (exit 4, or 3 when
-# failed ones are the most), or of the pages and files it tried failed (exit 3): then the markup
-# or the site is broken, not a page. Held or failed again after an earlier run: not counted.
+# Each article is judged on its own (cstocrawl/runs/verdict.py): a doubtful one is held, not
+# written, and fetched again next run, so one bad page never fails the run. The run fails (not
+# promoted) only when more than this share of the articles it fetched were held or failed (exit 4,
+# or 3 when failed ones are the most), or of the pages and files it tried failed (exit 3): then the
+# markup or the site is broken, not a page. Held or failed again after an earlier run: not counted.
 CSTOCRAWL_MAX_DOUBT_SHARE = 0.2
 # ... and only when at least this many were: 1 bad article of 3 is a bad page, not a broken site.
 CSTOCRAWL_MIN_DOUBTFUL = 5
@@ -50,7 +50,7 @@ CSTOCRAWL_MAX_PROBLEM_RATIO = 0.5
 # Share of the run's attachments that failed (not downloaded, or not read) above which the run
 # fails (exit 3, not promoted): the file host is down or the extraction limits are wrong, and the
 # next run fetches the articles again with their files. Fewer than three failed files never fail
-# a run (cstocrawl/outcome.py); each is in the summary line, and a failed download is retried.
+# a run (cstocrawl/runs/outcome.py); each is in the summary line, and a failed download is retried.
 CSTOCRAWL_MAX_ATTACHMENT_FAILURE_RATIO = 0.5
 
 # --- Politeness: the site is an old CMS on a government network --------------------------------
@@ -76,7 +76,7 @@ DOWNLOAD_WARNSIZE = 5 * 2**20
 
 # --- CPU ------------------------------------------------------------------------------------------
 # Worker processes that parse listing and article pages beside the crawl's own process
-# (cstocrawl/workers.py); 0 does that work inline. One fills a 2-core machine.
+# (cstocrawl/processes/workers.py); 0 does that work inline. One fills a 2-core machine.
 CSTOCRAWL_WORKERS = 1
 # Worker processes that extract attachment text, apart from the page workers so a slow file never
 # holds up page parsing (issue 13). At least one: the limits below are enforced on a process.
@@ -111,9 +111,10 @@ CSTOCRAWL_ATTACHMENT_MAX_MEMORY = 2**30
 # About 400 pages of prose, far beyond any statement, protocol or treaty the site publishes.
 CSTOCRAWL_ATTACHMENT_MAX_CHARS = 1_000_000
 
-# --- WARC: every response kept as received (cstocrawl/warc.py, issue 12) -------------------------
+# --- WARC: every response kept as received (cstocrawl/archive/warc.py, issue 12) ------------------
 # Every response and its request go to <output dir>/warc/<run id>.warc.gz, for citing what the site
-# said and for re-extracting datasets offline (python -m cstocrawl.reextract). False: no capture.
+# said and for re-extracting datasets offline (python -m cstocrawl.archive.reextract).
+# False: no capture.
 CSTOCRAWL_WARC = True
 # A WARC file is closed and the next (<run id>-1.warc.gz, ...) begun past this many bytes; 0: never.
 # 1 GiB, the size web archives and their tools commonly expect.
@@ -121,14 +122,14 @@ CSTOCRAWL_WARC_MAX_SIZE = 2**30
 # Attachments are stored under files/ already: the WARC keeps their headers and a revisit record
 # naming the stored file by SHA-256. True: their bytes go into the WARC too.
 CSTOCRAWL_WARC_ATTACHMENTS = False
-# WARC files a run replays instead of fetching (set by python -m cstocrawl.reextract, which also
-# swaps the download handlers); empty: a live crawl.
+# WARC files a run replays instead of fetching (set by python -m cstocrawl.archive.reextract, which
+# also swaps the download handlers); empty: a live crawl.
 CSTOCRAWL_REPLAY_WARCS: list[str] = []
 
 # --- Pipelines: one job each, in this order ------------------------------------------------------
 ITEM_PIPELINES = {
     "cstocrawl.pipelines.cleaning.CleaningPipeline": 100,
-    # Accepted, held or failed (cstocrawl/verdict.py): a held article goes no further. After
+    # Accepted, held or failed (cstocrawl/runs/verdict.py): a held article goes no further. After
     # cleaning (it reads the cleaned text), before the state records or merges anything.
     "cstocrawl.pipelines.verdict.VerdictPipeline": 140,
     # Before attachments, so an unchanged article costs no attachment work in incremental runs.
@@ -143,17 +144,17 @@ EXTENSIONS = {
     # A cron job has no use for a telnet console, and it is an open port.
     "scrapy.extensions.telnet.TelnetConsole": None,
     # One run at a time per output dir, also for a crawl started without `scrapy crawl`
-    # (cstocrawl/lock.py); `scrapy crawl` and the cron runner took it already. Before the run
+    # (cstocrawl/runs/lock.py); `scrapy crawl` and the cron runner took it already. Before the run
     # begins, so no second run touches the state.
-    "cstocrawl.lock.RunLock": 0,
+    "cstocrawl.runs.lock.RunLock": 0,
     # The run's life: on record in the state before anything is fetched; at the end, judged, then
-    # promoted or discarded, `latest.jsonl`, the manifest (cstocrawl/extensions/run.py). The
+    # promoted or discarded, `latest.jsonl`, the manifest (cstocrawl/runs/extension.py). The
     # components that record the run reach it with `RunLifecycle.of(crawler)`.
-    "cstocrawl.extensions.run.RunLifecycle": 100,
+    "cstocrawl.runs.extension.RunLifecycle": 100,
     # What the run extracted, judged at its end (cstocrawl/extensions/health.py).
     "cstocrawl.extensions.health.HealthCheck": 500,
-    # The page and attachment worker processes (cstocrawl/extensions/workers.py).
-    "cstocrawl.extensions.workers.Workers": 0,
+    # The page and attachment worker processes (cstocrawl/processes/extension.py).
+    "cstocrawl.processes.extension.Workers": 0,
     # A redirect chain that returns to a URL it passed is followed, not dropped as a duplicate.
     "cstocrawl.extensions.redirects.RedirectRevisits": 500,
 }
@@ -165,8 +166,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "cstocrawl.middlewares.RobotsTxtMiddleware": 100,
     # Next to the downloader, after HttpCache (900): the bytes as received, before decompression,
-    # redirects and retries (cstocrawl/warc.py says why here).
-    "cstocrawl.warc.WarcCapture": 950,
+    # redirects and retries (cstocrawl/archive/warc.py says why here).
+    "cstocrawl.archive.warc.WarcCapture": 950,
 }
 TELNETCONSOLE_ENABLED = False
 # Scrapy 2.19's remote control is an HTTP server on localhost that runs the Python code sent to
@@ -176,5 +177,5 @@ REMOTE_CONTROL_ENABLED = False
 # --- Misc ----------------------------------------------------------------------------------------
 FEED_EXPORT_ENCODING = "utf-8"
 # `-o x.csv`: nested fields (attachments, images, problems, aliases) as JSON cells, not a repr.
-FEED_EXPORTERS = {"csv": "cstocrawl.exporters.CsvJsonItemExporter"}
+FEED_EXPORTERS = {"csv": "cstocrawl.store.exporters.CsvJsonItemExporter"}
 LOG_LEVEL = "INFO"

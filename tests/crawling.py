@@ -61,8 +61,8 @@ def crawl(
 def cron_command(
     base_url: str, output_dir: Path, *args: str, settings: dict[str, str] | None = None
 ) -> list[str]:
-    """The cron runner (python -m cstocrawl.cron news) on the replica; it makes the run id."""
-    command = [sys.executable, "-m", "cstocrawl.cron", "news"]
+    """The cron runner (python -m cstocrawl.runs.cron news) on the replica; it makes the run id."""
+    command = [sys.executable, "-m", "cstocrawl.runs.cron", "news"]
     return command + options(base_url, output_dir, args, settings or {})
 
 

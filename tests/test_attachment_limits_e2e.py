@@ -60,7 +60,7 @@ def test_slow_and_huge_attachments_fail_alone_and_are_not_read_again(tmp_path: P
     # No clock race (issue 21): the .docx passes the memory cap within a second, inflating, far
     # inside the time limit. The PDF (hours in pypdf, 166 KB on disk) overruns a limit for sure,
     # but which one first depends on the machine's speed (its text grows while the clock runs), so
-    # either is its right failure; the time limit alone is tested in tests/test_workers.py.
+    # either is its right failure; the time limit alone is tested in tests/processes/test_workers.py.
     site = hostile_site(shared_stream_pdf(1000, 1_900_000))
     truth = {record["url"]: record for record in site.expected_articles()}
     good = site.expected_attachments()  # by URL

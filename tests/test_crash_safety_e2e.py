@@ -20,7 +20,7 @@ from threading import Event
 
 import pytest
 
-from cstocrawl.state import State, state_path
+from cstocrawl.store.state import State, state_path
 from tests.crawling import REPO, by_url, comparable, crawl, hold, options, read_latest, run_cron
 from tests.replica import Fault, ReplicaSite, serve
 from tests.replica.content import LISTINGS

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from cstocrawl.state import State, state_path
+from cstocrawl.store.state import State, state_path
 from tests.crawling import REPO, by_url, comparable, crawl, options, read_latest, read_manifest
 from tests.replica import ReplicaSite, serve
 

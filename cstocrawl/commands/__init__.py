@@ -12,15 +12,15 @@ from scrapy.settings import BaseSettings
 
 # Extensions that judge and record a run (the pipelines write it): off in the tools.
 RECORDING_EXTENSIONS = (
-    "cstocrawl.lock.RunLock",
-    "cstocrawl.extensions.run.RunLifecycle",
+    "cstocrawl.runs.lock.RunLock",
+    "cstocrawl.runs.extension.RunLifecycle",
     "cstocrawl.extensions.health.HealthCheck",
 )
 
 
 STRICT_OFFSITE = "cstocrawl.middlewares.OffsiteMiddleware"
 SCRAPY_OFFSITE = "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware"
-WARC_CAPTURE = "cstocrawl.warc.WarcCapture"
+WARC_CAPTURE = "cstocrawl.archive.warc.WarcCapture"
 
 
 def record_nothing(settings: BaseSettings) -> None:
@@ -29,7 +29,7 @@ def record_nothing(settings: BaseSettings) -> None:
     extensions = dict(settings.getdict("EXTENSIONS"))
     extensions.update(dict.fromkeys(RECORDING_EXTENSIONS))
     settings.set("EXTENSIONS", extensions, priority="cmdline")
-    # Nor is a page fetched by hand kept in the run's WARC files (cstocrawl/warc.py): the
+    # Nor is a page fetched by hand kept in the run's WARC files (cstocrawl/archive/warc.py): the
     # capture is not even loaded, so no tool prints that it was disabled.
     settings.set("CSTOCRAWL_WARC", False, priority="cmdline")
     # The URL typed on the command line is fetched wherever it is (a mirror, the replica), as

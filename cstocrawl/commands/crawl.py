@@ -1,9 +1,9 @@
 """`scrapy crawl news` with an exit code that tells the truth, and one line saying how it went.
 
 Scrapy's own `crawl` exits 0 whatever happened. This one checks the arguments, settings, output
-dir and state before anything is created, takes the output dir's lock (cstocrawl/lock.py), runs
-the crawl, and exits with the run's outcome (cstocrawl/outcome.py, docs/operations.md): the same
-codes and lines as the cron runner.
+dir and state before anything is created, takes the output dir's lock (cstocrawl/runs/lock.py), runs
+the crawl, and exits with the run's outcome (cstocrawl/runs/outcome.py, docs/operations.md): the
+same codes and lines as the cron runner.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from typing import IO, NoReturn
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 
-from cstocrawl.extensions.run import RunLifecycle
-from cstocrawl.outcome import Exit, Outcome, Refused, summary, verdict
-from cstocrawl.preflight import prepare_run
+from cstocrawl.runs.extension import RunLifecycle
+from cstocrawl.runs.outcome import Exit, Outcome, Refused, summary, verdict
+from cstocrawl.runs.preflight import prepare_run
 
 logger = logging.getLogger(__name__)
 

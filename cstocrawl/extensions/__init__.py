@@ -1,5 +1,6 @@
-"""The project's Scrapy extensions: the run's life, the health check, the worker processes and
-redirect revisits (each module says why it exists)."""
+"""The project's Scrapy extensions that belong to no other concern: the health check and redirect
+revisits (the run's life is cstocrawl/runs/extension.py, the worker pools
+cstocrawl/processes/extension.py), and `required`, how one component finds another."""
 
 from __future__ import annotations
 

@@ -1,11 +1,11 @@
 """Say loudly, at the end of a crawl, when the site stopped yielding what we extract.
 
-The run's end (cstocrawl/extensions/run.py) calls `check` before it judges the run.
+The run's end (cstocrawl/runs/extension.py) calls `check` before it judges the run.
 
-A few articles without a title, date or body are held one by one (cstocrawl/verdict.py), and
-the run judged on how many were (cstocrawl/outcome.py): they fail no run here. What fails it here
-is confident nonsense: every article with the same title (a sidebar heading), dates taken from a
-sidebar, bodies that shrank to a line, for most articles. Those show across articles, so the check
+A few articles without a title, date or body are held one by one (cstocrawl/runs/verdict.py), and
+the run judged on how many were (cstocrawl/runs/outcome.py): they fail no run here. What fails it
+here is confident nonsense: every article with the same title (a sidebar heading), dates taken from
+a sidebar, bodies that shrank to a line, for most articles. Those show across articles, so the check
 also looks at what every parsed article said.
 """
 
@@ -23,9 +23,9 @@ from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.crawler import Crawler
 
-from cstocrawl.incremental import FailedFetch
 from cstocrawl.parsing.evidence import normalise
-from cstocrawl.verdict import too_many
+from cstocrawl.runs.verdict import too_many
+from cstocrawl.store.incremental import FailedFetch
 
 logger = logging.getLogger(__name__)
 _DIGITS_RE = re.compile(r"\d+")

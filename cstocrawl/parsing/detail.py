@@ -456,7 +456,7 @@ def only_from_listing(
     root: etree._Element, found: TitleLine, evidence: ListingEvidence, page_dated: bool
 ) -> list[str]:
     """What the page never showed itself and the listing filled in: an error or maintenance page
-    read with its listing's evidence looks like the article (cstocrawl/verdict.py holds it)."""
+    read with its listing's evidence looks like the article (cstocrawl/runs/verdict.py holds it)."""
     problems = []
     listed_title = evidence.title
     if (

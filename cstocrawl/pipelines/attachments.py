@@ -4,8 +4,8 @@ Scrapy's FilesPipeline does the downloading and the "already stored, do not fetc
 keyed by URL (`files/by-url/`). Each stored file is also hard-linked under the SHA-256 of its bytes
 (`files/by-sha256/`), so the same bytes reached from two URLs are kept once and reported alike.
 
-Text is extracted in an attachment worker (cstocrawl/workers.py) under a wall-time and a memory
-limit, and cut at a number of characters. A file that overran a limit or killed its worker is
+Text is extracted in an attachment worker (cstocrawl/processes/workers.py) under a wall-time and a
+memory limit, and cut at a number of characters. A file that overran a limit or killed its worker is
 `failed`, and that failure is remembered beside the stored file (`<sha256>.failed.json`), so later
 runs do not spend the same time again until the extractor or the limits change.
 
@@ -38,21 +38,21 @@ from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
-from cstocrawl.extensions.run import RunLifecycle
-from cstocrawl.extensions.workers import Workers
 from cstocrawl.extract import EXTRACTOR_VERSION, Extraction, extract_text, sniff_media_type
 from cstocrawl.extract.sniff import DOCX, HTML, MSWORD, PDF, ZIP
 from cstocrawl.items import Attachment, AttachmentStatus
-from cstocrawl.outcome import REMEMBERED_FAILURES
-from cstocrawl.run import files_store, output_dir
-from cstocrawl.site import Site
-from cstocrawl.workers import (
+from cstocrawl.processes.extension import Workers
+from cstocrawl.processes.workers import (
     WorkerDied,
     WorkerError,
     WorkerOutOfMemory,
     WorkersStopped,
     WorkerTimeout,
 )
+from cstocrawl.runs.extension import RunLifecycle
+from cstocrawl.runs.outcome import REMEMBERED_FAILURES
+from cstocrawl.runs.run import files_store, output_dir
+from cstocrawl.site import Site
 
 logger = logging.getLogger(__name__)
 

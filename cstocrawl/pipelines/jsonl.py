@@ -1,6 +1,6 @@
 """Write the run's dataset, one line per article, to `<run id>.jsonl.tmp`.
 
-The file gets its final name from the run's end (cstocrawl/extensions/run.py), and only when the
+The file gets its final name from the run's end (cstocrawl/runs/extension.py), and only when the
 run is judged OK, which it is not once a write, flush or fsync here failed: a full disk leaves
 `<run id>.jsonl.tmp`, never a torn `<run id>.jsonl`.
 """
@@ -17,8 +17,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
-from cstocrawl.extensions.run import RunLifecycle
 from cstocrawl.items import as_record
+from cstocrawl.runs.extension import RunLifecycle
 
 logger = logging.getLogger(__name__)
 

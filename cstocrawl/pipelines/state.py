@@ -1,6 +1,6 @@
 """Compare each article with the crawl state: drop the unchanged ones, record what was written.
 
-Two moments here, a third at the run's end (cstocrawl/state.py says why in this order):
+Two moments here, a third at the run's end (cstocrawl/store/state.py says why in this order):
 - process_item, before attachments: one article, one record: an item fetched under a known alias
   is its article (unless it now shows another title and content: then it splits off as an article
   of its own; and one showing the stored version is never written in the article's place), and an
@@ -11,12 +11,12 @@ Two moments here, a third at the run's end (cstocrawl/state.py says why in this 
   dropped, counted in `cstocrawl/failed/article` and logged, the stored version kept;
 - item_scraped, after every pipeline, the writer included: the line is in `<run id>.jsonl.tmp`, so
   the article is recorded as pending for this run, as new, changed or (full mode) unchanged;
-- the run's end (cstocrawl/extensions/run.py) promotes the run once the file has its final name.
+- the run's end (cstocrawl/runs/extension.py) promotes the run once the file has its final name.
 
-It also keeps the run's side of the retry list (cstocrawl/state.py): pages the spider lost
+It also keeps the run's side of the retry list (cstocrawl/store/state.py): pages the spider lost
 (`page_failed`) or read (`page_read`), and items that lost their content or broke a pipeline, are
 the run's outcomes; an unchanged article with a failed attachment download is let through to the
-attachments pipeline. The spider requests what earlier runs failed (cstocrawl/incremental.py).
+attachments pipeline. The spider requests what earlier runs failed (cstocrawl/store/incremental.py).
 """
 
 from __future__ import annotations
@@ -30,11 +30,11 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from twisted.python.failure import Failure
 
-from cstocrawl.extensions.run import RunLifecycle
-from cstocrawl.incremental import FailedFetch, page_failed, page_read
-from cstocrawl.run import iso_utc, utc_now
+from cstocrawl.runs.extension import RunLifecycle
+from cstocrawl.runs.run import iso_utc, utc_now
 from cstocrawl.site import Site
-from cstocrawl.state import Kind, Known, RetryKind, kind_of, lost_fields
+from cstocrawl.store.incremental import FailedFetch, page_failed, page_read
+from cstocrawl.store.state import Kind, Known, RetryKind, kind_of, lost_fields
 
 logger = logging.getLogger(__name__)
 

@@ -26,9 +26,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from twisted.python.failure import Failure
 
-from cstocrawl.extensions.run import RunLifecycle
 from cstocrawl.items import as_record
 from cstocrawl.pipelines.cleaning import sanitise_item
+from cstocrawl.runs.extension import RunLifecycle
 from cstocrawl.schema import article_schema
 
 logger = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""A verdict per fetched article (cstocrawl/verdict.py): a held article is never written.
+"""A verdict per fetched article (cstocrawl/runs/verdict.py): a held article is never written.
 
 Its own pipeline, between cleaning and state: the verdict needs the cleaned text, and must come
 before the state pipeline, which would record the article as new or changed and merge it into
@@ -15,7 +15,7 @@ began (`RunLifecycle.known`), read through the known aliases as the state pipeli
 Held and failed articles are listed, with their reason, in the stats the manifest moves to its
 top-level `held` and `failed_articles`. So that a fault that persists is reported every run but
 judged only once, the held and failed things that earlier runs already failed (the retry list)
-are also counted apart (`.../again`); cstocrawl/outcome.py judges the run on the others.
+are also counted apart (`.../again`); cstocrawl/runs/outcome.py judges the run on the others.
 """
 
 from __future__ import annotations
@@ -29,11 +29,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from twisted.python.failure import Failure
 
-from cstocrawl.extensions.run import RunLifecycle
-from cstocrawl.incremental import page_failed
-from cstocrawl.run import iso_utc, utc_now
-from cstocrawl.state import RetryKind, lost_fields
-from cstocrawl.verdict import (
+from cstocrawl.runs.extension import RunLifecycle
+from cstocrawl.runs.run import iso_utc, utc_now
+from cstocrawl.runs.verdict import (
     ACCEPTED,
     AGAIN,
     ATTACHMENTS,
@@ -49,6 +47,8 @@ from cstocrawl.verdict import (
     judge,
     kind_of,
 )
+from cstocrawl.store.incremental import page_failed
+from cstocrawl.store.state import RetryKind, lost_fields
 
 logger = logging.getLogger(__name__)
 

@@ -3,8 +3,8 @@
 Usage: scrapy crawl news [-a lang=ru] [-a base_url=http://127.0.0.1:8800]
                          [-a sections=news_odkb,statements] [-a max_pages=N] [-a full=1]
 
-Incremental by default (cstocrawl/incremental.py decides what to request); full=1 re-crawls and
-re-emits everything.
+Incremental by default (cstocrawl/store/incremental.py decides what to request); full=1 re-crawls
+and re-emits everything.
 """
 
 from __future__ import annotations
@@ -23,19 +23,19 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from cstocrawl.extensions.run import RunLifecycle
-from cstocrawl.extensions.workers import Workers
-from cstocrawl.incremental import Plan, page_failed, page_read, plan_of
+from cstocrawl.archive.warc import NotArchived
 from cstocrawl.items import Article, Attachment
 from cstocrawl.parsing.dates import parse_date
 from cstocrawl.parsing.detail import DetailPage, parse_detail
 from cstocrawl.parsing.evidence import ListingEvidence
 from cstocrawl.parsing.language import language_problem
 from cstocrawl.parsing.listing import ListingEntry, ListingPage, parse_listing
-from cstocrawl.run import iso_utc, utc_now
+from cstocrawl.processes.extension import Workers
+from cstocrawl.processes.workers import WorkerError, WorkersStopped
+from cstocrawl.runs.extension import RunLifecycle
+from cstocrawl.runs.run import iso_utc, utc_now
 from cstocrawl.site import ALL_NEWS_PATH, KNOWN_SECTIONS, LANGS, SECTION_TITLES, Site, UrlKind
-from cstocrawl.warc import NotArchived
-from cstocrawl.workers import WorkerError, WorkersStopped
+from cstocrawl.store.incremental import Plan, page_failed, page_read, plan_of
 
 T = TypeVar("T")
 ROBOTS_FORBIDDEN = "Forbidden by robots.txt"  # RobotsTxtMiddleware's IgnoreRequest message

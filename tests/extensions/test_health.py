@@ -2,7 +2,7 @@
 
 In process: the extension fed with items, and the spider's callbacks fed with the replica's pages
 (HtmlResponse) in front of it. That a failed health check fails the run, exit 4 with nothing
-recorded, is the cron runner's test (tests/test_cron.py), through a real process.
+recorded, is the cron runner's test (tests/runs/test_cron.py), through a real process.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
 from cstocrawl.extensions.health import HealthCheck, Observed, assess
-from cstocrawl.incremental import FailedFetch
 from cstocrawl.items import Article
-from cstocrawl.outcome import Exit, judge
+from cstocrawl.runs.outcome import Exit, judge
 from cstocrawl.site import canonicalize_url
 from cstocrawl.spiders.news import NewsSpider
+from cstocrawl.store.incremental import FailedFetch
 from tests.crawling import project_crawler
 from tests.replica import Fault, ReplicaSite, rewritten
 from tests.replica.further import FURTHER_ARTICLES

@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 
-from cstocrawl.extensions.workers import Workers
 from cstocrawl.extract import Extraction
 from cstocrawl.items import Attachment
 from cstocrawl.pipelines import attachments
 from cstocrawl.pipelines.attachments import AttachmentsPipeline, by_url_path, failure_path
-from cstocrawl.workers import WorkerDied
+from cstocrawl.processes.extension import Workers
+from cstocrawl.processes.workers import WorkerDied
 from tests.crawling import descendants, project_crawler, wait_gone
 from tests.documents import make_docx, make_pdf
 from tests.extract.hostile import one_letter_runs_docx, shared_stream_pdf

@@ -1,6 +1,6 @@
 """The JSONL writer on a disk that fills up: the first failed write, flush or fsync is recorded,
 so the run's end never renames the file into place (issue 13, defect 4; the rename itself is
-tested in tests/extensions/test_run.py)."""
+tested in tests/runs/test_extension.py)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The state pipeline in process: what it drops, what it lets through, and what it puts on the
-retry list; the run's promotion of what it recorded is tests/extensions/test_run.py's."""
+retry list; the run's promotion of what it recorded is tests/runs/test_extension.py's."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from scrapy import signals
 from scrapy.exceptions import DropItem
 from twisted.python.failure import Failure
 
-from cstocrawl.incremental import FailedFetch, page_failed, page_read
 from cstocrawl.items import Article
 from cstocrawl.pipelines.cleaning import content_sha256
 from cstocrawl.pipelines.state import StatePipeline
-from cstocrawl.state import State
+from cstocrawl.store.incremental import FailedFetch, page_failed, page_read
+from cstocrawl.store.state import State
 from tests.crawling import project_crawler
 
 URL = "https://en.odkb-csto.org/news/news_odkb/summit/"

@@ -15,12 +15,12 @@ from scrapy.exceptions import DropItem, IgnoreRequest
 from scrapy.http import HtmlResponse, Request
 from twisted.python.failure import Failure
 
-from cstocrawl.extensions.run import RunLifecycle
+from cstocrawl.archive.warc import NotArchived
 from cstocrawl.items import Article
 from cstocrawl.pipelines.cleaning import content_sha256
 from cstocrawl.pipelines.state import StatePipeline
-from cstocrawl.state import State, state_path
-from cstocrawl.warc import NotArchived
+from cstocrawl.runs.extension import RunLifecycle
+from cstocrawl.store.state import State, state_path
 from tests.crawling import project_crawler
 
 MIRROR = "http://127.0.0.1:8800"

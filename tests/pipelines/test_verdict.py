@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from scrapy import signals
 
-from cstocrawl.extensions.run import RunLifecycle
-from cstocrawl.incremental import page_failed
 from cstocrawl.items import Article, Attachment
 from cstocrawl.pipelines.cleaning import content_sha256
 from cstocrawl.pipelines.verdict import HeldArticle, VerdictPipeline
-from cstocrawl.state import State
+from cstocrawl.runs.extension import RunLifecycle
+from cstocrawl.store.incremental import page_failed
+from cstocrawl.store.state import State
 from tests.crawling import project_crawler
 
 URL = "https://en.odkb-csto.org/news/news_odkb/summit/"

@@ -10,7 +10,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from cstocrawl.state import State, state_path
+from cstocrawl.store.state import State, state_path
 from tests.crawling import (
     REPO,
     by_url,
@@ -73,7 +73,7 @@ def test_daily_runs_emit_only_new_and_changed_articles(tmp_path: Path) -> None:
 
     # Day 1: the whole site, as the ground truth.
     assert day1.returncode == 0, day1.stderr
-    assert day1.stdout.startswith("cstocrawl.cron day1: ok; 65 new, 0 changed, 0 unchanged")
+    assert day1.stdout.startswith("cstocrawl.runs.cron day1: ok; 65 new, 0 changed, 0 unchanged")
     first = read_manifest(tmp_path, "day1")
     assert first["counts"] == {
         "new": 65, "changed": 0, "unchanged": 0, "held": 0, "failed": 0,
@@ -172,7 +172,7 @@ def test_a_killed_run_loses_nothing(tmp_path: Path) -> None:
     lock = tmp_path / "cron.lock"
     assert second.returncode == 75
     assert second.stderr == (
-        f"cstocrawl.cron: another run (pid {runner.pid}) holds {lock}; not started (exit 75)\n"
+        f"cstocrawl.runs.cron: another run (pid {runner.pid}) holds {lock}; not started (exit 75)\n"
     )
     assert not (tmp_path / "logs" / "second.log").exists()
 

@@ -14,19 +14,19 @@ from scrapy import Request
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
-from cstocrawl.incremental import page_failed
 from cstocrawl.items import Article
 from cstocrawl.parsing.evidence import ListingEvidence
 from cstocrawl.parsing.text import clean_line
+from cstocrawl.processes.workers import WorkerTimeout
 from cstocrawl.spiders.news import NewsSpider
-from cstocrawl.workers import WorkerTimeout
+from cstocrawl.store.incremental import page_failed
 from tests.replica import ReplicaSite
 
 MIRROR = "http://127.0.0.1:8800"
 
 
 def spider() -> NewsSpider:
-    settings = {"CSTOCRAWL_WORKERS": 0, "EXTENSIONS": {"cstocrawl.extensions.workers.Workers": 0}}
+    settings = {"CSTOCRAWL_WORKERS": 0, "EXTENSIONS": {"cstocrawl.processes.extension.Workers": 0}}
     crawler = get_crawler(NewsSpider, settings_dict=settings)
     crawler.spider = crawler._create_spider(lang="en", base_url=MIRROR)
     crawler.stats.open_spider()

@@ -1,5 +1,5 @@
 """The replica's whole site, both languages, with the real `scrapy crawl news`: every section's
-articles once, exact; then `python -m cstocrawl.pairing` over the two output dirs, scored on the
+articles once, exact; then `python -m cstocrawl.store.pairing` over the two output dirs, scored on the
 replica's known translation pairs (issue 22)."""
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def test_whole_site_in_both_languages_and_its_pairs(tmp_path: Path) -> None:
         )
 
     step = subprocess.run(
-        [sys.executable, "-m", "cstocrawl.pairing", str(tmp_path / "en"), str(tmp_path / "ru")],
+        [sys.executable, "-m", "cstocrawl.store.pairing", str(tmp_path / "en"), str(tmp_path / "ru")],
         cwd=REPO, capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert step.returncode == 0, step.stderr

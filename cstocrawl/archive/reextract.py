@@ -1,0 +1,479 @@
+"""Rebuild the datasets from the WARC files, offline:
+`python -m cstocrawl.archive.reextract [WARC...]`.
+
+The WARC files (all of `<output dir>/warc/` unless named) are served to `scrapy crawl news
+-a full=1` by a download handler (`ReplayHandler`) that answers every http(s) request from their
+index and fails a request they lack as `NotArchived`; no other handler exists in such a run, so
+nothing reaches the network. Every downloader middleware, spider callback and item pipeline runs
+as in a live crawl (the archived bytes are decompressed, redirected and retried like the live
+ones), so a parser fix shows in the rebuilt datasets with no second extraction path to keep in
+step. The run is an ordinary run of the output dir (lock, state, manifest with `mode:
+reextract`, exit codes): a new `news/<run id>.jsonl` and a rebuilt `news/latest.jsonl`.
+
+Newest capture wins: each URL is answered with its newest archived response (a 5xx only when
+nothing better was archived). Listings are read from their newest captures first; when the crawl
+runs out of requests, older captures of listing pages are read too (an article a later run's
+listing no longer showed on the same page is found there), then any archived article still not
+requested is read without its listing entry.
+
+The live crawl's limits hold: a record whose payload is over the request's `download_maxsize`
+(DOWNLOAD_MAXSIZE; the attachment cap for attachments) fails as Scrapy's handler fails it
+(`DownloadCancelledError`), and is never read whole: records are inflated in bounded chunks. A
+WARC file is open only while one record is read, so thousands of files need few descriptors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import IO
+from weakref import WeakKeyDictionary
+
+from scrapy import Request, signals
+from scrapy.cmdline import execute
+from scrapy.core.downloader.handlers.base import BaseDownloadHandler
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider, DownloadCancelledError, NotConfigured
+from scrapy.http import Headers, Response
+from scrapy.responsetypes import responsetypes
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
+from scrapy.utils.project import get_project_settings
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.recordloader import ArcWarcRecord
+from warcio.timeutils import iso_date_to_datetime
+
+from cstocrawl.archive.warc import NotArchived, warc_dir
+from cstocrawl.archive.warcwriter import NAME_RE, STORED_FILE_HEADER, digest_hex, read_info
+from cstocrawl.runs.cron import name_value
+from cstocrawl.runs.run import files_store, new_run_id, output_dir
+from cstocrawl.site import UrlKind
+from cstocrawl.spiders.news import NewsSpider
+
+logger = logging.getLogger(__name__)
+
+PROG = "cstocrawl.archive.reextract"
+REPLAY_HANDLER = "cstocrawl.archive.reextract.ReplayHandler"
+REPLAY_EXTENSION = "cstocrawl.archive.reextract.Replay"
+CAPTURE_META = "cstocrawl_capture"  # a request for one given capture (an older listing page)
+CHUNK = 2**16  # bytes inflated at a time
+# Each crawl's replay, shared by its download handler and its extension; gone with the crawl.
+_REPLAYS: WeakKeyDictionary[Crawler, Replay] = WeakKeyDictionary()
+
+
+@dataclass(frozen=True)
+class Capture:
+    """Where one archived response is: its file, its gzip member, and what it was."""
+
+    url: str
+    date: datetime
+    path: Path
+    offset: int
+    length: int
+    status: int
+    record_type: str  # response or revisit
+    content_type: str
+    size: int  # bytes of the payload as received (a revisit's: 0, its file is elsewhere)
+
+    @property
+    def html_ok(self) -> bool:
+        return self.status == 200 and "html" in self.content_type.lower()
+
+
+@dataclass
+class ArchiveIndex:
+    """Every response and revisit record of some WARC files, by URL, oldest first."""
+
+    captures: dict[str, list[Capture]] = field(default_factory=dict)
+    torn: list[str] = field(default_factory=list)  # what was skipped, one line each
+
+    @classmethod
+    def build(cls, paths: Iterable[Path]) -> ArchiveIndex:
+        index = cls()
+        for path in paths:
+            index._add_file(path)
+        for captures in index.captures.values():  # stable: one date, the later file's last
+            captures.sort(key=lambda capture: capture.date)
+        return index
+
+    def _add_file(self, path: Path) -> None:
+        size = path.stat().st_size
+        end = 0
+        with path.open("rb") as stream:
+            records = ArchiveIterator(stream, check_digests=True)
+            try:
+                for record in records:
+                    payload = _drain(record.raw_stream)  # read whole: its digests are checked
+                    offset, length = records.get_record_offset(), records.get_record_length()
+                    if record.digest_checker.passed is False:
+                        self._skip(path, offset, "its digest does not match (torn or damaged)")
+                        return
+                    end = offset + length
+                    self._add_record(path, record, offset, length, payload)
+            except Exception as error:  # zlib.error, ArchiveLoadFailed: a damaged gzip member
+                self._skip(path, end, f"{type(error).__name__}: {error}")
+                return
+        if end < size:
+            self._skip(path, end, f"{size - end} bytes after the last whole record")
+
+    def _skip(self, path: Path, offset: int, why: str) -> None:
+        line = f"{path} at offset {offset}: {why}; the rest of the file is skipped"
+        self.torn.append(line)
+        logger.warning("Torn WARC record in %s", line)
+
+    def _add_record(
+        self, path: Path, record: ArcWarcRecord, offset: int, length: int, size: int
+    ) -> None:
+        if record.rec_type not in ("response", "revisit") or record.http_headers is None:
+            return
+        headers = record.rec_headers
+        url = headers.get_header("WARC-Target-URI")
+        try:
+            status = int(record.http_headers.get_statuscode())
+        except (TypeError, ValueError):
+            return
+        capture = Capture(
+            url=url,
+            date=iso_date_to_datetime(headers.get_header("WARC-Date")),
+            path=path,
+            offset=offset,
+            length=length,
+            status=status,
+            record_type=record.rec_type,
+            content_type=record.http_headers.get_header("Content-Type") or "",
+            size=size,
+        )
+        self.captures.setdefault(url, []).append(capture)
+
+    def newest(self, url: str) -> Capture | None:
+        """The capture that answers `url`: the newest, a 5xx only when nothing else is there."""
+        captures = self.captures.get(url)
+        if not captures:
+            return None
+        answered = [capture for capture in captures if capture.status < 500]
+        return (answered or captures)[-1]
+
+
+def read_infos(paths: Iterable[Path]) -> list[dict[str, str]]:
+    """The warcinfo fields of each file (its first record), for the crawl's arguments."""
+    infos = []
+    for path in paths:
+        with path.open("rb") as stream:
+            try:
+                record = next(iter(ArchiveIterator(stream)))
+            except (StopIteration, ArchiveLoadFailed, EOFError, ValueError):
+                continue
+            if record.rec_type == "warcinfo":
+                infos.append(read_info(record))
+    return infos
+
+
+def read_capture(capture: Capture, limit: int) -> tuple[ArcWarcRecord, bytes]:
+    """The record at a capture's place and its payload as received (not decoded), at most `limit`
+    bytes (0: any); its file is open only meanwhile. TooLarge past the limit."""
+    with capture.path.open("rb") as stream:
+        stream.seek(capture.offset)
+        record = next(iter(ArchiveIterator(stream)))
+        return record, _read(record.raw_stream, limit)
+
+
+class TooLarge(Exception):
+    """A payload over the size limit, told before it is read whole."""
+
+
+def _read(stream: IO[bytes], limit: int) -> bytes:
+    """The stream's bytes, read in chunks; TooLarge as soon as they pass `limit` (0: none)."""
+    chunks, size = [], 0
+    while chunk := stream.read(CHUNK):
+        size += len(chunk)
+        if limit and size > limit:
+            raise TooLarge(f"Received {size} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _drain(stream: IO[bytes]) -> int:
+    """How many bytes the stream holds, read in chunks and dropped."""
+    size = 0
+    while chunk := stream.read(CHUNK):
+        size += len(chunk)
+    return size
+
+
+class Replay:
+    """Extension of a re-extraction run: the index, its stats, and the captures still unread.
+
+    Shared with `ReplayHandler` (`Replay.of(crawler)`); turned on by `CSTOCRAWL_REPLAY_WARCS`.
+    """
+
+    def __init__(self, crawler: Crawler, paths: list[Path]) -> None:
+        self.crawler = crawler
+        self.paths = paths
+        self.index = ArchiveIndex.build(paths)
+        self.requested: set[str] = set()  # URLs the crawl asked for
+        self.files_store = files_store(crawler.settings)
+        self.max_size = crawler.settings.getint("DOWNLOAD_MAXSIZE")
+        self._phase = 0  # 1: older listing captures scheduled, 2: unrequested articles too
+        stats = crawler.stats
+        assert stats is not None
+        stats.set_value("cstocrawl/replay/warcs", [str(path) for path in paths])
+        stats.set_value("cstocrawl/replay/urls", len(self.index.captures))
+        if self.index.torn:
+            stats.set_value("cstocrawl/replay/torn", self.index.torn)
+
+    @classmethod
+    def of(cls, crawler: Crawler) -> Replay:
+        replay = _REPLAYS.get(crawler)
+        if replay is None:
+            paths = [Path(path) for path in crawler.settings.getlist("CSTOCRAWL_REPLAY_WARCS")]
+            if not paths:
+                raise NotConfigured("no CSTOCRAWL_REPLAY_WARCS: not a re-extraction")
+            replay = cls(crawler, paths)
+            _REPLAYS[crawler] = replay
+        return replay
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Replay:
+        replay = cls.of(crawler)
+        crawler.signals.connect(replay.spider_idle, signal=signals.spider_idle)
+        return replay
+
+    # --- answering requests ---
+
+    def response(self, request: Request) -> Response:
+        """The archived answer to `request`, or NotArchived."""
+        self.requested.add(request.url)
+        stats = self.crawler.stats
+        assert stats is not None
+        wanted = request.meta.get(CAPTURE_META)
+        capture = wanted if isinstance(wanted, Capture) else self.index.newest(request.url)
+        if capture is None:
+            stats.inc_value("cstocrawl/replay/not_archived")
+            raise NotArchived(f"not archived: {request.url}")
+        limit = int(request.meta.get("download_maxsize", self.max_size))
+        try:
+            if limit and capture.size > limit:
+                raise TooLarge(f"Expected to receive {capture.size} bytes")
+            record, body = read_capture(capture, limit)
+            if capture.record_type == "revisit":
+                body = self._stored_bytes(record, request.url, limit)
+        except TooLarge as error:  # as Scrapy's own handler words it
+            stats.inc_value("cstocrawl/replay/too_large")
+            raise DownloadCancelledError(
+                f"{error} which is larger than download max size ({limit}) in request {request}."
+            ) from None
+        headers = Headers()
+        for name, value in record.http_headers.headers:
+            headers.appendlist(name, value)
+        cls = responsetypes.from_args(headers=headers, url=request.url, body=body)
+        stats.inc_value("cstocrawl/replay/served")
+        return cls(
+            url=request.url,
+            status=capture.status,
+            headers=headers,
+            body=body,
+            request=request,
+            protocol=record.http_headers.protocol or None,
+            flags=["replayed"],
+        )
+
+    def _stored_bytes(self, record: ArcWarcRecord, url: str, limit: int) -> bytes:
+        """The bytes a revisit record names, from the attachment store (files/by-sha256/)."""
+        stored: str | None = record.rec_headers.get_header(STORED_FILE_HEADER)  # warcio: untyped
+        candidates = [self.files_store / stored] if stored else []
+        sha256 = digest_hex(record.rec_headers.get_header("WARC-Payload-Digest") or "")
+        if sha256:
+            candidates += sorted((self.files_store / "by-sha256" / sha256[:2]).glob(sha256 + ".*"))
+        for candidate in candidates:
+            if candidate.is_file() and not candidate.name.endswith(".json"):
+                if limit and (size := candidate.stat().st_size) > limit:
+                    raise TooLarge(f"Expected to receive {size} bytes")
+                return candidate.read_bytes()
+        self.crawler.stats.inc_value("cstocrawl/replay/not_archived")
+        raise NotArchived(f"not archived: {url} (a revisit of a stored file that is gone)")
+
+    # --- captures the crawl did not reach ---
+
+    def spider_idle(self) -> None:
+        """Older captures of listing pages, then articles archived but never requested."""
+        spider = self.crawler.spider
+        engine = self.crawler.engine
+        assert isinstance(spider, NewsSpider) and engine is not None
+        while self._phase < 2:
+            self._phase += 1
+            requests = list(
+                self._older_listings(spider) if self._phase == 1 else self._unread_articles(spider)
+            )
+            if requests:
+                for request in requests:
+                    engine.crawl(request)
+                raise DontCloseSpider
+
+    def _older_listings(self, spider: NewsSpider) -> Iterator[Request]:
+        site = spider.site
+        count = 0
+        for url, captures in self.index.captures.items():
+            canonical = site.canonical(url)
+            if canonical is None or site.classify(canonical) not in (
+                UrlKind.SECTION,
+                UrlKind.ALL_NEWS,
+            ):
+                continue
+            if not spider.article_links.wants(site.section_of(canonical)) and (
+                site.classify(canonical) is UrlKind.SECTION
+            ):
+                continue
+            served = self.index.newest(url)
+            for capture in reversed(captures):  # newest first
+                if capture is served or not capture.html_ok:
+                    continue
+                count += 1
+                yield Request(
+                    url,
+                    callback=spider.parse_listing_page,
+                    errback=spider.request_failed,
+                    meta={CAPTURE_META: capture},
+                    dont_filter=True,
+                )
+        if count:
+            self.crawler.stats.set_value("cstocrawl/replay/older_listings", count)
+            logger.info("Reading %d older captures of listing pages", count)
+
+    def _unread_articles(self, spider: NewsSpider) -> Iterator[Request]:
+        unread = []
+        for url in self.index.captures:
+            capture = self.index.newest(url)
+            if url in self.requested or capture is None or not capture.html_ok:
+                continue
+            canonical = spider.article_links(url)
+            if canonical is not None:
+                unread.append(url)
+                yield Request(
+                    url,
+                    callback=spider.parse_article,
+                    errback=spider.request_failed,
+                    cb_kwargs={"canonical_url": canonical, "listing": None},
+                    priority=1,
+                )
+        if unread:
+            self.crawler.stats.set_value("cstocrawl/replay/unlisted_articles", len(unread))
+            logger.warning(
+                "%d archived articles are on no archived listing page: read without their "
+                "listing entry (no summary), e.g. %s",
+                len(unread),
+                unread[0],
+            )
+
+
+class ReplayHandler(BaseDownloadHandler):
+    """The download handler for http and https in a re-extraction: the WARC files, nothing else."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.replay = Replay.of(crawler)
+
+    async def download_request(self, request: Request) -> Response:
+        return self.replay.response(request)
+
+
+# --- the command --------------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog=f"python -m {PROG}", description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "warcs", nargs="*", type=Path, help="WARC files (default: <output dir>/warc/*.warc.gz)"
+    )
+    parser.add_argument(
+        "-a", dest="args", type=name_value, action="append", default=[], metavar="NAME=VALUE",
+        help="spider argument, as for scrapy crawl (lang and base_url default to the WARC's)",
+    )  # fmt: skip
+    parser.add_argument(
+        "-s", dest="settings", type=name_value, action="append", default=[], metavar="NAME=VALUE",
+        help="setting, as for scrapy crawl (CSTOCRAWL_OUTPUT_DIR: where the run is written)",
+    )  # fmt: skip
+    return parser.parse_args(argv)
+
+
+def warc_files(directory: Path) -> list[Path]:
+    """The finished WARC files of an output dir, run by run, parts in order (`.open` ones are
+    being written or were torn by a killed run: never read)."""
+
+    def key(path: Path) -> tuple[str, int]:
+        match = NAME_RE.match(path.name)
+        return (match["run"], int(match["part"] or 0)) if match else (path.name, 0)
+
+    return sorted(directory.glob("*.warc.gz"), key=key)
+
+
+def replay_settings(settings: BaseSettings, paths: list[Path]) -> None:
+    """Settings that make a crawl a re-extraction of `paths`: no network, no new capture."""
+    settings.set("CSTOCRAWL_REPLAY_WARCS", [str(path) for path in paths], priority="cmdline")
+    handlers = {"http": REPLAY_HANDLER, "https": REPLAY_HANDLER, "ftp": None, "s3": None}
+    settings.set("DOWNLOAD_HANDLERS", handlers, priority="cmdline")
+    settings.set("CSTOCRAWL_WARC", False, priority="cmdline")
+    extensions = dict(settings.getdict("EXTENSIONS"))
+    extensions[REPLAY_EXTENSION] = 0
+    settings.set("EXTENSIONS", extensions, priority="cmdline")
+    # Nothing to be polite to: the archive answers at once.
+    for name, value in {
+        "DOWNLOAD_DELAY": 0,
+        "AUTOTHROTTLE_ENABLED": False,
+        "CONCURRENT_REQUESTS": 16,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+    }.items():
+        priority = settings.getpriority(name)
+        if priority is None or priority < SETTINGS_PRIORITIES["cmdline"]:  # unless given with -s
+            settings.set(name, value, priority="cmdline")
+
+
+def crawl_arguments(paths: list[Path], given: dict[str, str]) -> list[str]:
+    """`-a` options: full=1, and the language and mirror of the newest capture unless given."""
+    arguments = {"full": "1"}
+    for info in read_infos(paths):
+        if lang := info.get("cstocrawl-lang"):
+            arguments["lang"] = lang
+        base_url = info.get("cstocrawl-base-url")
+        if base_url:
+            arguments["base_url"] = base_url
+        else:
+            arguments.pop("base_url", None)
+    arguments.update(given)
+    options = []
+    for name, value in arguments.items():
+        options += ["-a", f"{name}={value}"]
+    return options
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = parse_args(argv)
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "cstocrawl.settings")
+    settings = get_project_settings()
+    for name, value in options.settings:
+        settings.set(name, value, priority="cmdline")
+    directory = output_dir(settings)
+    paths = options.warcs or warc_files(warc_dir(directory))
+    missing = [str(path) for path in paths if not path.is_file()]
+    if not paths or missing:
+        what = ", ".join(missing) if missing else f"no WARC files in {warc_dir(directory)}"
+        print(f"{PROG}: nothing to re-extract: {what} (exit {os.EX_USAGE})", file=sys.stderr)
+        return os.EX_USAGE
+    replay_settings(settings, [path.resolve() for path in paths])
+    if not settings.get("CSTOCRAWL_RUN_ID"):  # a new run id, never one a run already has
+        settings.set("CSTOCRAWL_RUN_ID", new_run_id(directory), priority="cmdline")
+    command = ["scrapy", "crawl", "news", *crawl_arguments(paths, dict(options.args))]
+    try:
+        execute(command, settings)
+    except SystemExit as exit:
+        return int(exit.code or 0)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,130 @@
+"""Each fetched article judged on its own: accepted, held (doubtful) or failed, with a reason.
+
+One doubtful page must neither publish doubtful data nor stop the run's other articles from being
+recorded (issue 18). A held article is not written: its stored version stays, and the next run
+fetches it again (cstocrawl/pipelines/verdict.py does that). A failed one is a fetch that lost
+what its stored version had (cstocrawl/pipelines/state.py). The run fails only when many of the
+articles it fetched are held or failed (`too_many`). Pure functions: no Scrapy, no state.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Verdict = Literal["accepted", "held", "failed"]
+
+# Stats the verdict pipeline keeps (cstocrawl/pipelines/verdict.py), read by the manifest and by
+# cstocrawl/runs/outcome.py, which judges the run on them.
+HELD_LIST = "cstocrawl/verdict/held_articles"  # [{"url", "title", "reason"}]
+FAILED_LIST = "cstocrawl/verdict/failed_articles"
+ACCEPTED = "cstocrawl/verdict/accepted"
+HELD = "cstocrawl/verdict/held"
+FAILED = "cstocrawl/verdict/failed"
+AGAIN = "cstocrawl/verdict/again"  # held or failed articles an earlier run failed too
+THINGS_FAILED = "cstocrawl/verdict/things_failed"  # pages, attachments, items failed this run
+THINGS_FAILED_AGAIN = "cstocrawl/verdict/things_failed_again"  # ... that earlier runs failed too
+ATTACHMENTS = "cstocrawl/verdict/attachments"  # attachments of the written articles
+ATTACHMENTS_AGAIN = "cstocrawl/verdict/attachments_failed_again"  # files earlier runs failed too
+
+# Problem kinds that hold an article: what it says may be wrong, so it must not replace anything.
+HOLD = frozenset(
+    {
+        "missing_title",
+        "missing_date",
+        "missing_body",
+        "title_disagrees_with_listing",
+        "date_disagrees_with_listing",
+        "title_only_from_listing",
+        "date_only_from_listing",
+        "body_looks_like_error_page",
+        "body_shrank",
+        # Emitted by the extraction's second opinion and the language check (other branches).
+        "body_disagrees_with_second_opinion",
+        "body_cut_by_markup",
+        "language_mismatch",
+    }
+)
+
+# Error and maintenance notices a CMS serves with HTTP 200 in place of a page, English and Russian.
+_ERROR_PAGE_RE = re.compile(
+    r"mysql (?:query )?error|db query error|too many connections"
+    r"|error establishing a database connection|database (?:connection )?error"
+    r"|service (?:is )?temporarily unavailable|(?:site|website|page) is temporarily unavailable"
+    r"|under maintenance|maintenance (?:mode|work)|scheduled maintenance"
+    r"|internal server error|bad gateway|gateway time-?out|please try (?:again )?later"
+    r"|ошибка (?:при )?(?:подключени|соединени)\w* (?:к|с) баз"
+    r"|ошибка (?:запроса|mysql|базы данных)|(?:сервис|сайт|сервер|страница) временно недоступ"
+    r"|технически\w* работ|профилактическ\w* работ"
+    r"|(?:ведутся|проводятся) работы|попробуйте (?:зайти |повторить )?позже",
+    re.IGNORECASE,
+)
+# Only a short body can be an error page: an article may quote such words deep in its text.
+ERROR_PAGE_MAX_CHARS = 1000
+# A stored body is said to have shrunk to a line when the new one is one paragraph this short
+# (characters) and under this share of the stored one: an edit rarely cuts an article to a line.
+SHRUNK_LINE = 300
+SHRUNK_SHARE = 0.25
+
+
+@dataclass(frozen=True)
+class Judgement:
+    verdict: Verdict
+    reason: str = ""  # the problem that decided it ("kind: detail"); empty when accepted
+
+    @property
+    def accepted(self) -> bool:
+        return self.verdict == "accepted"
+
+
+ACCEPT = Judgement("accepted")
+
+
+def kind_of(problem: str) -> str:
+    """A problem's kind: "body_shrank: 2000 to 9 characters" is a `body_shrank`."""
+    return problem.partition(":")[0]
+
+
+def looks_like_error_page(text: str) -> str | None:
+    """The notice a short body is instead of an article ("MySQL Query Error", "технические
+    работы"), or None."""
+    if not text or len(text) > ERROR_PAGE_MAX_CHARS:
+        return None
+    found = _ERROR_PAGE_RE.search(text)
+    return found[0] if found else None
+
+
+def shrank(text: str, stored_chars: int | None) -> str | None:
+    """How a body shrank to a line against the stored one ("2000 to 9 characters"), or None."""
+    if not stored_chars or "\n\n" in text:
+        return None
+    if len(text) < min(SHRUNK_LINE, SHRUNK_SHARE * stored_chars):
+        return f"{stored_chars} to {len(text)} characters"
+    return None
+
+
+def doubts(item: Mapping[str, Any], stored_chars: int | None) -> list[str]:
+    """The problems the body itself shows: an error page, or a line where an article was."""
+    text: str = item.get("text") or ""
+    found = []
+    if (notice := looks_like_error_page(text)) is not None:
+        found.append(f"body_looks_like_error_page: {notice}")
+    if (how := shrank(text, stored_chars)) is not None:
+        found.append(f"body_shrank: {how}")
+    return found
+
+
+def judge(problems: Iterable[str]) -> Judgement:
+    """Held on the first problem of a kind in HOLD; accepted otherwise."""
+    for problem in problems:
+        if kind_of(problem) in HOLD:
+            return Judgement("held", problem)
+    return ACCEPT
+
+
+def too_many(doubtful: int, fetched: int, max_share: float, minimum: int) -> bool:
+    """Whether `doubtful` of `fetched` is a broken site or markup rather than a few bad pages:
+    more than `max_share` of them, and at least `minimum`."""
+    return doubtful >= max(minimum, 1) and doubtful > max_share * fetched
