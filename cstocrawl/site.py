@@ -1,9 +1,9 @@
 """Everything the crawler knows about the CSTO website's hosts, sections and URLs.
 
 One place decides what a URL means (listing, article, attachment, elsewhere) and what its canonical
-form is, so item URLs, request de-duplication and the state store always agree: `normalise` is the
-one canonicalisation of a URL's path and query, used for the site's URLs (`Site.canonical`) and for
-any other URL, a mirror's included (`canonicalize_url`, request fingerprints).
+form is, so item URLs, request de-duplication and the state store always agree: `normalise_url` is
+the one canonicalisation of a URL's path and query, used for the site's URLs (`Site.canonical`) and
+for any other URL, a mirror's included (`canonicalize_url`, request fingerprints).
 """
 
 from __future__ import annotations
@@ -156,7 +156,7 @@ def strip_junk_params(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
 
 
-def normalise(url: str) -> str:
+def normalise_url(url: str) -> str:
     """The canonical path and query of any http(s) URL, host untouched: junk parameters and the
     fragment dropped; a news section or article path without its trailing slash given one (Bitrix
     redirects it), `index.php` dropped; pager parameters dropped on an article; percent-encoding
@@ -251,7 +251,7 @@ class Site:
         if parts.scheme not in ("http", "https") or not self._is_own_netloc(parts.netloc):
             return None
         official = ("https", OFFICIAL_HOSTS[self.lang], parts.path, parts.query, "")
-        return normalise(urlunsplit(official))
+        return normalise_url(urlunsplit(official))
 
     def fetch_url(self, canonical_url: str) -> str:
         """Where to request a canonical URL: the same path and query on the mirror."""
@@ -331,4 +331,4 @@ def canonicalize_url(url: str) -> str:
         site_url = Site(lang).canonical(url)
         if site_url is not None:
             return site_url
-    return normalise(url)
+    return normalise_url(url)
