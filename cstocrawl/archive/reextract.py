@@ -51,7 +51,7 @@ from warcio.timeutils import iso_date_to_datetime
 
 from cstocrawl.archive.warc import NotArchived, warc_dir
 from cstocrawl.archive.warcwriter import NAME_RE, STORED_FILE_HEADER, digest_hex, read_info
-from cstocrawl.runs.cron import name_value
+from cstocrawl.runs.arguments import name_value
 from cstocrawl.runs.run import files_store, new_run_id, output_dir
 from cstocrawl.site import UrlKind
 from cstocrawl.spiders.news import NewsSpider

@@ -35,9 +35,9 @@ import cstocrawl
 from cstocrawl.archive.warcwriter import Exchange, WriterProcess, warc_date
 from cstocrawl.extract import sniff_media_type
 from cstocrawl.extract.sniff import HTML
-from cstocrawl.pipelines.attachments import URL_META, sha256_path
 from cstocrawl.runs.extension import RunLifecycle
 from cstocrawl.runs.run import Run
+from cstocrawl.store.files import URL_META, sha256_path
 
 logger = logging.getLogger(__name__)
 

@@ -39,7 +39,7 @@ from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
 from cstocrawl.extract import EXTRACTOR_VERSION, Extraction, extract_text, sniff_media_type
-from cstocrawl.extract.sniff import DOCX, HTML, MSWORD, PDF, ZIP
+from cstocrawl.extract.sniff import HTML
 from cstocrawl.items import Attachment, AttachmentStatus
 from cstocrawl.processes.extension import Workers
 from cstocrawl.processes.workers import (
@@ -53,29 +53,9 @@ from cstocrawl.runs.extension import RunLifecycle
 from cstocrawl.runs.outcome import REMEMBERED_FAILURES
 from cstocrawl.runs.run import files_store, output_dir
 from cstocrawl.site import Site
+from cstocrawl.store.files import URL_META, by_url_path, failure_path, sha256_path
 
 logger = logging.getLogger(__name__)
-
-URL_META = "cstocrawl_attachment_url"
-# The suffix of a stored file, decided by its bytes, never by the URL or the name on the page.
-SUFFIX_BY_MEDIA_TYPE = {DOCX: ".docx", PDF: ".pdf", MSWORD: ".doc", ZIP: ".zip"}
-UNKNOWN_SUFFIX = ".bin"
-
-
-def by_url_path(url: str) -> str:
-    """Where FilesPipeline stores (and finds again) the download of a canonical URL."""
-    return f"by-url/{hashlib.sha1(url.encode()).hexdigest()}"
-
-
-def sha256_path(sha256: str, media_type: str) -> str:
-    suffix = SUFFIX_BY_MEDIA_TYPE.get(media_type, UNKNOWN_SUFFIX)
-    return f"by-sha256/{sha256[:2]}/{sha256}{suffix}"
-
-
-def failure_path(sha256: str) -> str:
-    """Where an extraction that overran a limit is remembered, beside the stored file."""
-    return f"by-sha256/{sha256[:2]}/{sha256}.failed.json"
-
 
 @runtime_checkable
 class SiteSpider(Protocol):

@@ -21,6 +21,7 @@ from typing import IO, Any, NoReturn
 
 from scrapy.utils.project import get_project_settings
 
+from cstocrawl.runs.arguments import name_value
 from cstocrawl.runs.lock import INHERITED_FD
 from cstocrawl.runs.outcome import Exit, Outcome, Refused, summary, verdict
 from cstocrawl.runs.preflight import prepare_run
@@ -38,14 +39,6 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         """One line, with the usage exit code (argparse's own is 2, which means markup here)."""
         self.exit(Exit.USAGE, refusal_line(Outcome(Exit.USAGE, f"{message}; {USAGE}")) + "\n")
-
-
-def name_value(text: str) -> tuple[str, str]:
-    """An `-a`/`-s` option's NAME=VALUE, for argparse."""
-    name, sep, value = text.partition("=")
-    if not sep or not name:
-        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
-    return name, value
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

@@ -20,7 +20,7 @@ from warcio.cli import main as warcio_main  # type: ignore[import-untyped]
 from cstocrawl.archive.reextract import ArchiveIndex, Replay, warc_files
 from cstocrawl.archive.warc import NotArchived, WarcCapture
 from cstocrawl.archive.warcwriter import digest_hex, sha256_digest
-from cstocrawl.pipelines.attachments import URL_META
+from cstocrawl.store.files import URL_META
 from tests.crawling import project_crawler
 
 PAGE = "<html><head><title>An article</title></head><body><h1>An article</h1></body></html>"

@@ -16,9 +16,10 @@ import pytest
 from cstocrawl.extract import Extraction
 from cstocrawl.items import Attachment
 from cstocrawl.pipelines import attachments
-from cstocrawl.pipelines.attachments import AttachmentsPipeline, by_url_path, failure_path
+from cstocrawl.pipelines.attachments import AttachmentsPipeline
 from cstocrawl.processes.extension import Workers
 from cstocrawl.processes.workers import WorkerDied
+from cstocrawl.store.files import by_url_path, failure_path
 from tests.crawling import descendants, project_crawler, wait_gone
 from tests.documents import make_docx, make_pdf
 from tests.extract.hostile import one_letter_runs_docx, shared_stream_pdf

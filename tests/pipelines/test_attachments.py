@@ -9,13 +9,8 @@ from scrapy.pipelines.media import FileException, FileInfo
 from twisted.python.failure import Failure
 
 from cstocrawl.items import Article, Attachment
-from cstocrawl.pipelines.attachments import (
-    URL_META,
-    AttachmentsPipeline,
-    _link_by_content,
-    by_url_path,
-    sha256_path,
-)
+from cstocrawl.pipelines.attachments import AttachmentsPipeline, _link_by_content
+from cstocrawl.store.files import URL_META, by_url_path, sha256_path
 from tests.crawling import project_crawler
 
 

@@ -335,7 +335,7 @@ def test_an_output_dir_that_cannot_be_written_is_one_line(tmp_path: Path) -> Non
     )
     assert result.returncode == 73
     assert re.fullmatch(
-        r"cstocrawl\.cron: output dir /proc/csto is not writable \(/proc: .+\) \(exit 73\)\n",
+        r"cstocrawl\.runs\.cron: output dir /proc/csto is not writable \(/proc: .+\) \(exit 73\)\n",
         result.stderr,
     )
 
@@ -429,7 +429,7 @@ def test_sigterm_to_the_cron_runner_discards_the_run_and_says_so(
     assert runner.returncode == 1
     assert stdout == ""
     assert re.fullmatch(
-        r"cstocrawl\.cron slow: FAILED, the crawl closed with 'shutdown'; nothing recorded"
+        r"cstocrawl\.runs\.cron slow: FAILED, the crawl closed with 'shutdown'; nothing recorded"
         r"(, \d+ held)?(, \d+ failed)?(, \d+ cancelled)?; 0 errors \(exit 1\)\n",
         stderr,
     )
