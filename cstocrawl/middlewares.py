@@ -15,6 +15,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.robotstxt import RobotParser
 from scrapy.utils.httpobj import urlparse_cached
 
+from cstocrawl.runs.statkeys import FAILED_REDIRECT_OFFSITE
 from cstocrawl.site import HOST_LANGS, Site
 
 logger = logging.getLogger(__name__)
@@ -65,7 +66,7 @@ class OffsiteMiddleware(ScrapyOffsiteMiddleware):
             )
         except IgnoreRequest:
             if chain := request.meta.get("redirect_urls"):
-                self.stats.inc_value("cstocrawl/failed/redirect_offsite")
+                self.stats.inc_value(FAILED_REDIRECT_OFFSITE)
                 logger.error(
                     "Failed %s: redirected off the site to %s (not followed)", chain[0], request.url
                 )

@@ -53,6 +53,16 @@ from cstocrawl.archive.warc import NotArchived, warc_dir
 from cstocrawl.archive.warcwriter import NAME_RE, STORED_FILE_HEADER, digest_hex, read_info
 from cstocrawl.runs.arguments import name_value
 from cstocrawl.runs.run import files_store, new_run_id, output_dir
+from cstocrawl.runs.statkeys import (
+    REPLAY_NOT_ARCHIVED,
+    REPLAY_OLDER_LISTINGS,
+    REPLAY_SERVED,
+    REPLAY_TOO_LARGE,
+    REPLAY_TORN,
+    REPLAY_UNLISTED_ARTICLES,
+    REPLAY_URLS,
+    REPLAY_WARCS,
+)
 from cstocrawl.site import UrlKind
 from cstocrawl.spiders.news import NewsSpider
 
@@ -222,10 +232,10 @@ class Replay:
         self._phase = 0  # 1: older listing captures scheduled, 2: unrequested articles too
         stats = crawler.stats
         assert stats is not None
-        stats.set_value("cstocrawl/replay/warcs", [str(path) for path in paths])
-        stats.set_value("cstocrawl/replay/urls", len(self.index.captures))
+        stats.set_value(REPLAY_WARCS, [str(path) for path in paths])
+        stats.set_value(REPLAY_URLS, len(self.index.captures))
         if self.index.torn:
-            stats.set_value("cstocrawl/replay/torn", self.index.torn)
+            stats.set_value(REPLAY_TORN, self.index.torn)
 
     @classmethod
     def of(cls, crawler: Crawler) -> Replay:
@@ -254,7 +264,7 @@ class Replay:
         wanted = request.meta.get(CAPTURE_META)
         capture = wanted if isinstance(wanted, Capture) else self.index.newest(request.url)
         if capture is None:
-            stats.inc_value("cstocrawl/replay/not_archived")
+            stats.inc_value(REPLAY_NOT_ARCHIVED)
             raise NotArchived(f"not archived: {request.url}")
         limit = int(request.meta.get("download_maxsize", self.max_size))
         try:
@@ -264,7 +274,7 @@ class Replay:
             if capture.record_type == "revisit":
                 body = self._stored_bytes(record, request.url, limit)
         except TooLarge as error:  # as Scrapy's own handler words it
-            stats.inc_value("cstocrawl/replay/too_large")
+            stats.inc_value(REPLAY_TOO_LARGE)
             raise DownloadCancelledError(
                 f"{error} which is larger than download max size ({limit}) in request {request}."
             ) from None
@@ -272,7 +282,7 @@ class Replay:
         for name, value in record.http_headers.headers:
             headers.appendlist(name, value)
         cls = responsetypes.from_args(headers=headers, url=request.url, body=body)
-        stats.inc_value("cstocrawl/replay/served")
+        stats.inc_value(REPLAY_SERVED)
         return cls(
             url=request.url,
             status=capture.status,
@@ -295,7 +305,7 @@ class Replay:
                 if limit and (size := candidate.stat().st_size) > limit:
                     raise TooLarge(f"Expected to receive {size} bytes")
                 return candidate.read_bytes()
-        self.crawler.stats.inc_value("cstocrawl/replay/not_archived")
+        self.crawler.stats.inc_value(REPLAY_NOT_ARCHIVED)
         raise NotArchived(f"not archived: {url} (a revisit of a stored file that is gone)")
 
     # --- captures the crawl did not reach ---
@@ -342,7 +352,7 @@ class Replay:
                     dont_filter=True,
                 )
         if count:
-            self.crawler.stats.set_value("cstocrawl/replay/older_listings", count)
+            self.crawler.stats.set_value(REPLAY_OLDER_LISTINGS, count)
             logger.info("Reading %d older captures of listing pages", count)
 
     def _unread_articles(self, spider: NewsSpider) -> Iterator[Request]:
@@ -362,7 +372,7 @@ class Replay:
                     priority=1,
                 )
         if unread:
-            self.crawler.stats.set_value("cstocrawl/replay/unlisted_articles", len(unread))
+            self.crawler.stats.set_value(REPLAY_UNLISTED_ARTICLES, len(unread))
             logger.warning(
                 "%d archived articles are on no archived listing page: read without their "
                 "listing entry (no summary), e.g. %s",

@@ -37,6 +37,14 @@ from cstocrawl.extract import sniff_media_type
 from cstocrawl.extract.sniff import HTML
 from cstocrawl.runs.extension import RunLifecycle
 from cstocrawl.runs.run import Run
+from cstocrawl.runs.statkeys import (
+    WARC_BYTES,
+    WARC_FAILED,
+    WARC_FILES,
+    WARC_RECORDS,
+    WARC_RESPONSES,
+    WARC_REVISITS,
+)
 from cstocrawl.store.files import URL_META, sha256_path
 
 logger = logging.getLogger(__name__)
@@ -153,12 +161,12 @@ class WarcCapture:
             open_path = self.writer.open_path if self.writer else warc_dir(self.output_dir)
             if self.writer is not None:
                 self.writer.kill()
-            self.crawler.stats.set_value("cstocrawl/warc/failed", str(error))
+            self.crawler.stats.set_value(WARC_FAILED, str(error))
             logger.error("WARC capture stopped, %s left unfinished: %s", open_path, error)
             return response
         stats = self.crawler.stats
-        stats.inc_value("cstocrawl/warc/records", 2)
-        stats.inc_value("cstocrawl/warc/revisits" if stored else "cstocrawl/warc/responses")
+        stats.inc_value(WARC_RECORDS, 2)
+        stats.inc_value(WARC_REVISITS if stored else WARC_RESPONSES)
         return response
 
     def close(self) -> None:
@@ -172,12 +180,12 @@ class WarcCapture:
         except OSError as error:
             self.failed = True
             self.writer.kill()
-            self.crawler.stats.set_value("cstocrawl/warc/failed", str(error))
+            self.crawler.stats.set_value(WARC_FAILED, str(error))
             logger.error("WARC %s left unfinished: %s", self.writer.open_path, error)
             return
         relative = [str(path.relative_to(self.output_dir)) for path in paths]
-        self.crawler.stats.set_value("cstocrawl/warc/files", relative)
-        self.crawler.stats.set_value("cstocrawl/warc/bytes", sum(p.stat().st_size for p in paths))
+        self.crawler.stats.set_value(WARC_FILES, relative)
+        self.crawler.stats.set_value(WARC_BYTES, sum(p.stat().st_size for p in paths))
         logger.info("WARC written: %s", ", ".join(relative))
 
 

@@ -24,6 +24,17 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 
 from cstocrawl.parsing.evidence import normalise
+from cstocrawl.problems import Problem
+from cstocrawl.runs.statkeys import (
+    ARTICLE_PAGES,
+    EVIDENCE_TITLED,
+    HEALTH,
+    HEALTH_FAILURES,
+    LISTING_EMPTY,
+    LISTING_ENTRIES,
+    LISTING_PAGES,
+    problem_key,
+)
 from cstocrawl.runs.verdict import too_many
 from cstocrawl.store.incremental import FailedFetch
 
@@ -114,35 +125,35 @@ def assess(
 ) -> list[str]:
     """Reasons to distrust a finished crawl, from its stats; empty when it looks healthy.
     `minimum` (CSTOCRAWL_MIN_DOUBTFUL): fewer articles than this never fail it."""
-    pages = stats.get("cstocrawl/listing/pages", 0)
+    pages = stats.get(LISTING_PAGES, 0)
     # Article pages parsed, written or not: an incremental run drops the unchanged ones; pages
     # that were failed fetches are not the parser's to answer for.
     discounted: Counter[str] = observed.failed_fetch_problems if observed else Counter()
-    articles = stats.get("cstocrawl/article/pages", 0) - (
+    articles = stats.get(ARTICLE_PAGES, 0) - (
         observed.failed_fetches if observed else 0
     )
     if pages == 0:
         return ["no listing page was parsed"]
     failures = []
-    if stats.get("cstocrawl/listing/entries", 0) == 0:
+    if stats.get(LISTING_ENTRIES, 0) == 0:
         failures.append(f"{pages} listing pages yielded no articles")
-    elif empty := stats.get("cstocrawl/listing/empty", 0):
+    elif empty := stats.get(LISTING_EMPTY, 0):
         failures.append(f"{empty} of {pages} listing pages showed no articles")
-    titled = stats.get("cstocrawl/evidence/titled", 0)
-    problem = "title_disagrees_with_listing"
-    wrong_titles = stats.get(f"cstocrawl/problems/{problem}", 0) - discounted[problem]
+    titled = stats.get(EVIDENCE_TITLED, 0)
+    problem = Problem.TITLE_DISAGREES_WITH_LISTING
+    wrong_titles = stats.get(problem_key(problem), 0) - discounted[problem]
     if too_many(wrong_titles, titled, max_problem_ratio, minimum):
         failures.append(
             f"{wrong_titles} of {titled} article titles disagree with their listing's link text"
         )
-    wrong_lang = stats.get("cstocrawl/problems/language_mismatch", 0)
+    wrong_lang = stats.get(problem_key(Problem.LANGUAGE_MISMATCH), 0)
     if too_many(wrong_lang, articles, max_problem_ratio, minimum):
         failures.append(
             f"{wrong_lang} of {articles} article pages are in another language than the run's: "
             "a mirror of the other language, or the wrong -a lang"
         )
-    problem = "date_disagrees_with_listing"
-    wrong_dates = stats.get(f"cstocrawl/problems/{problem}", 0) - discounted[problem]
+    problem = Problem.DATE_DISAGREES_WITH_LISTING
+    wrong_dates = stats.get(problem_key(problem), 0) - discounted[problem]
     if too_many(wrong_dates, articles, max_problem_ratio, minimum):
         failures.append(
             f"{wrong_dates} of {articles} article dates disagree with their listing's date"
@@ -184,6 +195,6 @@ class HealthCheck:
         failures = assess(stats, self.max_problem_ratio, self.observed, self.minimum)
         for failure in failures:
             logger.error("Health check failed: %s", failure)
-        self.stats.set_value("cstocrawl/health", "failed" if failures else "ok")
-        self.stats.set_value("cstocrawl/health/failures", failures)
+        self.stats.set_value(HEALTH, "failed" if failures else "ok")
+        self.stats.set_value(HEALTH_FAILURES, failures)
         return failures

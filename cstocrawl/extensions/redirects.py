@@ -5,6 +5,7 @@ from __future__ import annotations
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 
+from cstocrawl.runs.statkeys import REDIRECT_REVISITED
 from cstocrawl.site import canonicalize_url
 
 
@@ -30,5 +31,5 @@ class RedirectRevisits:
             return
         if canonicalize_url(request.url) in {canonicalize_url(url) for url in chain}:
             assert self.crawler.stats is not None and self.crawler.engine is not None
-            self.crawler.stats.inc_value("cstocrawl/redirect/revisited")
+            self.crawler.stats.inc_value(REDIRECT_REVISITED)
             self.crawler.engine.crawl(request.replace(dont_filter=True))

@@ -55,6 +55,7 @@ from cstocrawl.parsing.layout import (
 from cstocrawl.parsing.lines import Line, max_depth, parse_html
 from cstocrawl.parsing.text import clean_line, is_counter
 from cstocrawl.parsing.title import TEASER_MIN, TitleLine, find_title, teaser_line
+from cstocrawl.problems import Problem
 from cstocrawl.site import ATTACHMENT_EXTENSIONS, IMAGE_EXTENSIONS
 
 # How many lines after the title may still hold its date or the download line.
@@ -406,7 +407,7 @@ def parse_detail(
     root = parse_html(html)
     layout = Layout(root, url, evidence)
     lines = layout.lines
-    problems = ["markup_too_deep"] if max_depth(root) >= PARSER_DEPTH_LIMIT else []
+    problems = [Problem.MARKUP_TOO_DEEP.text()] if max_depth(root) >= PARSER_DEPTH_LIMIT else []
 
     opening = teaser_line(layout)
     found = find_title(layout, title_candidates(root, evidence), opening)
@@ -426,14 +427,14 @@ def parse_detail(
     date_text, date_problem = _page_date(layout, found, header, core, evidence.date_text)
     problems += date_problem
     if title and evidence.title and not titles_agree(title, evidence.title):
-        problems.append(f"title_disagrees_with_listing: listing {evidence.title}")
+        problems.append(Problem.TITLE_DISAGREES_WITH_LISTING.text(f"listing {evidence.title}"))
 
     lines_of_body, back_links = body
     paragraphs = ([header.glued] if header.glued else []) + [line.text for line in lines_of_body]
     if (cut := _cut_by_markup(layout, lines_of_body, article, core)) is not None:
-        problems.append(f"body_cut_by_markup: {cut}")
+        problems.append(Problem.BODY_CUT_BY_MARKUP.text(cut))
     if opinion is not None and (disagreement := opinion.disagreement(paragraphs)):
-        problems.append(f"body_disagrees_with_second_opinion: {disagreement}")
+        problems.append(Problem.BODY_DISAGREES_WITH_SECOND_OPINION.text(disagreement))
     region = [line for line in lines if inside(line.element, article)] + header.lines
     page_dated = _page_date(layout, found, header, core, None)[0] is not None or _prints_date(
         layout, evidence.date_text
@@ -465,9 +466,9 @@ def only_from_listing(
         and found.text == listed_title.strip()
         and not any(names_title(text, listed_title) for text in document_titles(root))
     ):
-        problems.append("title_only_from_listing")
+        problems.append(Problem.TITLE_ONLY_FROM_LISTING.text())
     if evidence.date_text and not page_dated:
-        problems.append("date_only_from_listing")
+        problems.append(Problem.DATE_ONLY_FROM_LISTING.text())
     return problems
 
 
@@ -640,7 +641,8 @@ def _agree_on_date(page_dates: list[str], listed: str | None) -> tuple[str | Non
         if parse_date(printed) == listed_day:
             return printed, []
     if page_dates:
-        return listed, [f"date_disagrees_with_listing: page {page_dates[0]}, listing {listed}"]
+        detail = f"page {page_dates[0]}, listing {listed}"
+        return listed, [Problem.DATE_DISAGREES_WITH_LISTING.text(detail)]
     return listed, []
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from cstocrawl.problems import Problem
+
 # The first <html ...> start tag's lang attribute; xml:lang too. Read from the page's head only.
 _HTML_LANG_RE = re.compile(
     r"<html\b[^>]*?\s(?:xml:)?lang\s*=\s*[\"']?\s*([A-Za-z]{2,3})(?:[-_][^\"'\s>]*)?",
@@ -53,4 +55,5 @@ def language_problem(html: str, text: str, lang: str) -> str | None:
         return None
     declared = declared_language(html)
     said = f", the page declares <html lang={declared!r}>" if declared else ""
-    return f"language_mismatch: the text is in {written!r}{said}, the run is lang={lang}"
+    detail = f"the text is in {written!r}{said}, the run is lang={lang}"
+    return Problem.LANGUAGE_MISMATCH.text(detail)

@@ -50,8 +50,13 @@ from cstocrawl.processes.workers import (
     WorkerTimeout,
 )
 from cstocrawl.runs.extension import RunLifecycle
-from cstocrawl.runs.outcome import REMEMBERED_FAILURES
 from cstocrawl.runs.run import files_store, output_dir
+from cstocrawl.runs.statkeys import (
+    ATTACHMENTS_DAMAGED,
+    ATTACHMENTS_TRUNCATED,
+    REMEMBERED_FAILURES,
+    attachment_key,
+)
 from cstocrawl.site import Site
 from cstocrawl.store.files import URL_META, by_url_path, failure_path, sha256_path
 
@@ -130,7 +135,7 @@ class AttachmentsPipeline(FilesPipeline):
             sha256, path = recorded
             stored = [self.store_dir / by_url_path(url), self.output_dir / path]
             if damage := await asyncio.to_thread(_damage, stored, sha256):
-                self.crawler.stats.inc_value("cstocrawl/attachments/damaged")
+                self.crawler.stats.inc_value(ATTACHMENTS_DAMAGED)
                 logger.warning("Stored attachment %s %s: fetched again", url, damage)
         found = super().media_to_download(request, info, item=item)
         return await maybe_deferred_to_future(found) if found is not None else None
@@ -176,11 +181,11 @@ class AttachmentsPipeline(FilesPipeline):
             if attachment.status == "stored":
                 extraction = await self._describe(attachment)
                 if extraction.truncated:
-                    self.crawler.stats.inc_value("cstocrawl/attachments/truncated")
+                    self.crawler.stats.inc_value(ATTACHMENTS_TRUNCATED)
                     logger.warning(
                         "Attachment %s of %s: %s", attachment.url, article_url, attachment.error
                     )
-            self.crawler.stats.inc_value(f"cstocrawl/attachments/{attachment.status}")
+            self.crawler.stats.inc_value(attachment_key(str(attachment.status)))
             if attachment.status in ("failed", "unsupported"):
                 logger.warning(
                     "Attachment %s of %s %s: %s",

@@ -19,6 +19,8 @@ from scrapy.crawler import Crawler
 
 from cstocrawl.items import Attachment
 from cstocrawl.parsing.text import clean_line, clean_paragraphs
+from cstocrawl.problems import Problem
+from cstocrawl.runs.statkeys import SANITISED_CHARACTERS, SANITISED_ITEMS, problem_key
 
 logger = logging.getLogger(__name__)
 
@@ -96,8 +98,8 @@ def sanitise_item(adapter: ItemAdapter, crawler: Crawler) -> int:
             changed += count
     if changed:
         assert crawler.stats is not None
-        crawler.stats.inc_value("cstocrawl/sanitised/items")
-        crawler.stats.inc_value("cstocrawl/sanitised/characters", changed)
+        crawler.stats.inc_value(SANITISED_ITEMS)
+        crawler.stats.inc_value(SANITISED_CHARACTERS, changed)
         logger.warning(
             "Sanitised %d characters (lone surrogates, control characters) in %s",
             changed,
@@ -125,13 +127,13 @@ class CleaningPipeline:
         for attachment in attachments:
             attachment.name = clean_line(attachment.name)
         if not adapter["title"]:
-            self._problem(adapter, "missing_title")
+            self._problem(adapter, Problem.MISSING_TITLE)
         if not adapter["text"] and not adapter["attachments"]:
-            self._problem(adapter, "missing_body")
+            self._problem(adapter, Problem.MISSING_BODY)
         adapter["content_sha256"] = content_sha256(adapter)
         return item
 
-    def _problem(self, adapter: ItemAdapter, kind: str, detail: str | None = None) -> None:
-        adapter["problems"].append(f"{kind}: {detail}" if detail else kind)
-        self.stats.inc_value(f"cstocrawl/problems/{kind}")
-        logger.warning("%s on %s%s", kind, adapter["url"], f" ({detail!r})" if detail else "")
+    def _problem(self, adapter: ItemAdapter, kind: Problem) -> None:
+        adapter["problems"].append(kind.text())
+        self.stats.inc_value(problem_key(kind))
+        logger.warning("%s on %s", kind, adapter["url"])

@@ -19,11 +19,12 @@ from scrapy.statscollectors import StatsCollector
 
 from cstocrawl.items import as_record
 from cstocrawl.runs.extension import RunLifecycle
+from cstocrawl.runs.statkeys import FAILED_DATASET, ITEMS_WRITTEN
 
 logger = logging.getLogger(__name__)
 
 # Why the dataset cannot be promoted (the first failed write, flush or fsync); the judge reads it.
-WRITE_FAILED = "cstocrawl/failed/dataset"
+WRITE_FAILED = FAILED_DATASET
 
 
 class JsonLinesWriterPipeline:
@@ -56,7 +57,7 @@ class JsonLinesWriterPipeline:
         except OSError as error:
             self._failed(error)
             raise
-        self.stats.inc_value("cstocrawl/items_written")
+        self.stats.inc_value(ITEMS_WRITTEN)
         return item
 
     def close_spider(self) -> None:

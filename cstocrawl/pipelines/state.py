@@ -32,6 +32,17 @@ from twisted.python.failure import Failure
 
 from cstocrawl.runs.extension import RunLifecycle
 from cstocrawl.runs.run import iso_utc, utc_now
+from cstocrawl.runs.statkeys import (
+    FAILED_ARTICLE,
+    FAILED_DOWNGRADED,
+    RETRY_ATTACHMENT_ARTICLES,
+    STATE_ALIAS_FETCHED,
+    STATE_DROPPED,
+    STATE_MERGED,
+    STATE_SPLIT,
+    STATE_UNCHANGED,
+    state_key,
+)
 from cstocrawl.site import Site
 from cstocrawl.store.incremental import FailedFetch, page_failed, page_read
 from cstocrawl.store.state import Kind, Known, RetryKind, kind_of, lost_fields
@@ -74,7 +85,7 @@ class StatePipeline:
         url = self._as_article(adapter)
         if url in self._emitted:
             self._record_aliases(adapter)  # another URL of it may have led here
-            self.stats.inc_value("cstocrawl/state/dropped")
+            self.stats.inc_value(STATE_DROPPED)
             raise DropItem(f"Already emitted by this run: {url}")
         known = self._known.get(url)
         if known is None:
@@ -85,11 +96,11 @@ class StatePipeline:
         if kind == "unchanged" and url != fetched_as:
             self._stale_alias(adapter, fetched_as)
         if kind == "unchanged" and url in self._attachment_articles:
-            self.stats.inc_value("cstocrawl/retry/attachment_articles")  # re-written, to retry
+            self.stats.inc_value(RETRY_ATTACHMENT_ARTICLES)  # re-written, to retry
         elif kind == "unchanged" and not self.run.full:
             self.state.record(self.run.id, adapter.asdict(), kind, written=False)
-            self.stats.inc_value("cstocrawl/state/unchanged")
-            self.stats.inc_value("cstocrawl/state/dropped")
+            self.stats.inc_value(STATE_UNCHANGED)
+            self.stats.inc_value(STATE_DROPPED)
             raise DropItem(f"Unchanged since it was last written: {url}", log_level="DEBUG")
         self._emitted.add(url)
         self._emitted_content[url] = (adapter["content_sha256"], adapter.get("title"))
@@ -113,13 +124,13 @@ class StatePipeline:
         if (article := self._aliases.get(url)) is not None and article != url:
             if self._diverged(adapter, article):
                 del self._aliases[url]
-                self.stats.inc_value("cstocrawl/state/split")
+                self.stats.inc_value(STATE_SPLIT)
                 logger.info("Split %s from %s: it shows another article now", url, article)
                 return url
             adapter["url"] = article
             adapter["section"] = Site.section_of(article) or ""
             adapter["aliases"] = [*aliases, url]
-            self.stats.inc_value("cstocrawl/state/alias_fetched")
+            self.stats.inc_value(STATE_ALIAS_FETCHED)
             return article
         return url
 
@@ -127,7 +138,7 @@ class StatePipeline:
         """Another URL of an article showing its stored version is never written in its place:
         the article itself may have changed since, and its own fetch writes it (issue 18)."""
         self._record_aliases(adapter)
-        self.stats.inc_value("cstocrawl/state/dropped")
+        self.stats.inc_value(STATE_DROPPED)
         raise DropItem(f"Another URL of {adapter['url']}, as stored: {alias}", log_level="DEBUG")
 
     def _diverged(self, adapter: ItemAdapter, article: str) -> bool:
@@ -156,8 +167,8 @@ class StatePipeline:
         adapter["url"] = article
         adapter["aliases"] = [*(adapter.get("aliases") or ()), url]
         self._record_aliases(adapter)
-        self.stats.inc_value("cstocrawl/state/merged")
-        self.stats.inc_value("cstocrawl/state/dropped")
+        self.stats.inc_value(STATE_MERGED)
+        self.stats.inc_value(STATE_DROPPED)
         logger.info("Merged %s into %s: same content", url, article)
         raise DropItem(f"Same content as {article}: {url}", log_level="DEBUG")
 
@@ -181,9 +192,9 @@ class StatePipeline:
         kept, and fetched again by the next run (the retry list)."""
         url = adapter["url"]
         self._outcome(url, "article", f"lost its {', '.join(lost)}", adapter.get("summary"))
-        self.stats.inc_value("cstocrawl/failed/article")
-        self.stats.inc_value("cstocrawl/failed/downgraded")
-        self.stats.inc_value("cstocrawl/state/dropped")  # counted as failed/article, not twice
+        self.stats.inc_value(FAILED_ARTICLE)
+        self.stats.inc_value(FAILED_DOWNGRADED)
+        self.stats.inc_value(STATE_DROPPED)  # counted as failed/article, not twice
         logger.error(
             "Failed article %s: the page lost its %s (stored version kept, fetched again next run)",
             url,
@@ -195,7 +206,7 @@ class StatePipeline:
         adapter = ItemAdapter(item)
         kind = kind_of(self._known.get(adapter["url"]), adapter["content_sha256"])
         self.state.record(self.run.id, adapter.asdict(), kind)
-        self.stats.inc_value(f"cstocrawl/state/{kind}")
+        self.stats.inc_value(state_key(kind))
 
     # --- the retry list: what this run failed, and what it read after earlier runs failed ---
 

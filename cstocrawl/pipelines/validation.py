@@ -29,6 +29,7 @@ from twisted.python.failure import Failure
 from cstocrawl.items import as_record
 from cstocrawl.pipelines.cleaning import sanitise_item
 from cstocrawl.runs.extension import RunLifecycle
+from cstocrawl.runs.statkeys import FAILED_ITEM, INVALID
 from cstocrawl.schema import article_schema
 
 logger = logging.getLogger(__name__)
@@ -85,7 +86,7 @@ class ValidationPipeline:
             return item
         url = record.get("url")
         self._reject({"url": url, "error": error, "item": record})
-        self.crawler.stats.inc_value("cstocrawl/invalid")
+        self.crawler.stats.inc_value(INVALID)
         logger.error("Invalid article %s: %s", url, error)
         raise DropItem(f"invalid article {url}: {error}")
 
@@ -94,7 +95,7 @@ class ValidationPipeline:
         record = as_record(item)
         url = record.get("url")
         error = f"{type(failure.value).__name__}: {failure.getErrorMessage()}"
-        self.crawler.stats.inc_value("cstocrawl/failed/item")
+        self.crawler.stats.inc_value(FAILED_ITEM)
         logger.error("Failed item %s: %s", url, error)
         self._reject({"url": url, "error": error, "item": record})
 

@@ -29,24 +29,23 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from twisted.python.failure import Failure
 
+from cstocrawl.problems import kind_of
 from cstocrawl.runs.extension import RunLifecycle
 from cstocrawl.runs.run import iso_utc, utc_now
-from cstocrawl.runs.verdict import (
-    ACCEPTED,
-    AGAIN,
-    ATTACHMENTS,
-    ATTACHMENTS_AGAIN,
-    FAILED,
-    FAILED_LIST,
-    HELD,
-    HELD_LIST,
+from cstocrawl.runs.statkeys import (
+    ATTACHMENTS_FAILED_AGAIN,
     THINGS_FAILED,
     THINGS_FAILED_AGAIN,
-    Judgement,
-    doubts,
-    judge,
-    kind_of,
+    VERDICT_ACCEPTED,
+    VERDICT_AGAIN,
+    VERDICT_ATTACHMENTS,
+    VERDICT_FAILED,
+    VERDICT_FAILED_LIST,
+    VERDICT_HELD,
+    VERDICT_HELD_LIST,
+    problem_key,
 )
+from cstocrawl.runs.verdict import Judgement, doubts, judge
 from cstocrawl.store.incremental import page_failed
 from cstocrawl.store.state import RetryKind, lost_fields
 
@@ -66,8 +65,8 @@ class VerdictPipeline:
         self.aliases = lifecycle.aliases
         self.retried = {(retry.kind, retry.url) for retry in lifecycle.retries}
         self._failed_things: set[tuple[str, str]] = set()
-        self.stats.set_value(HELD_LIST, [])
-        self.stats.set_value(FAILED_LIST, [])
+        self.stats.set_value(VERDICT_HELD_LIST, [])
+        self.stats.set_value(VERDICT_FAILED_LIST, [])
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> VerdictPipeline:
@@ -86,19 +85,19 @@ class VerdictPipeline:
             return item
         for problem in doubts(adapter, known.text_chars if known else None):
             adapter["problems"].append(problem)
-            self.stats.inc_value(f"cstocrawl/problems/{kind_of(problem)}")
+            self.stats.inc_value(problem_key(kind_of(problem)))
         judgement = judge(adapter["problems"])
         if judgement.accepted:
-            self.stats.inc_value(ACCEPTED)
+            self.stats.inc_value(VERDICT_ACCEPTED)
             return item
         self._held(adapter, judgement)
 
     def _held(self, adapter: ItemAdapter, judgement: Judgement) -> NoReturn:
         url = adapter["url"]
-        self.stats.inc_value(HELD)
+        self.stats.inc_value(VERDICT_HELD)
         if ("article", url) in self.retried:
-            self.stats.inc_value(AGAIN)
-        self._list(HELD_LIST, url, adapter.get("title"), judgement.reason)
+            self.stats.inc_value(VERDICT_AGAIN)
+        self._list(VERDICT_HELD_LIST, url, adapter.get("title"), judgement.reason)
         self.state.record_outcome(
             self.run.id,
             url,
@@ -124,13 +123,13 @@ class VerdictPipeline:
         again = (kind, url) in self.retried
         self.stats.inc_value(THINGS_FAILED_AGAIN if again else THINGS_FAILED)
         if kind == "attachment" and again:
-            self.stats.inc_value(ATTACHMENTS_AGAIN)
+            self.stats.inc_value(ATTACHMENTS_FAILED_AGAIN)
         if kind != "article":
             return
-        self.stats.inc_value(FAILED)
+        self.stats.inc_value(VERDICT_FAILED)
         if again:
-            self.stats.inc_value(AGAIN)
-        self._list(FAILED_LIST, url, title, reason)
+            self.stats.inc_value(VERDICT_AGAIN)
+        self._list(VERDICT_FAILED_LIST, url, title, reason)
 
     def _list(self, key: str, url: str, title: str | None, reason: str) -> None:
         listed: list[dict[str, Any]] = self.stats.get_value(key, [])
@@ -150,7 +149,7 @@ class VerdictPipeline:
     def item_scraped(self, item: Any) -> None:
         """A written article's attachments: how many, and the downloads that failed."""
         for attachment in map(ItemAdapter, ItemAdapter(item).get("attachments") or ()):
-            self.stats.inc_value(ATTACHMENTS)
+            self.stats.inc_value(VERDICT_ATTACHMENTS)
             if attachment.get("status") == "failed" and not attachment.get("path"):
                 error = attachment.get("error") or "failed"
                 self._failed(attachment["url"], None, error, "attachment")

@@ -40,9 +40,18 @@ from cstocrawl.extensions import required
 from cstocrawl.extensions.health import HealthCheck
 from cstocrawl.runs.durable import fsync_directory, write_atomically
 from cstocrawl.runs.manifest import manifest, recorded_counts, run_counts, source_of, to_json
-from cstocrawl.runs.outcome import OK, STAT, Exit, Outcome, judge
+from cstocrawl.runs.outcome import OK, Exit, Outcome, judge
 from cstocrawl.runs.report import Failure, read_articles, render
 from cstocrawl.runs.run import Run, iso_utc, utc_now
+from cstocrawl.runs.statkeys import (
+    DATASET,
+    FINISH_REASON,
+    LATEST_REPAIRED,
+    OUTCOME,
+    RETRY_GIVEN_UP,
+    RETRY_LISTED,
+    STATE_PROMOTED,
+)
 from cstocrawl.site import Site
 from cstocrawl.store.state import Retry, State
 
@@ -88,7 +97,7 @@ class RunLifecycle:
                 ", ".join(abandoned),
             )
         if extension.retries:
-            extension.stats.set_value("cstocrawl/retry/listed", len(extension.retries))
+            extension.stats.set_value(RETRY_LISTED, len(extension.retries))
             logger.info("Retry list: %d pages or files earlier runs failed", len(extension.retries))
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
@@ -123,7 +132,7 @@ class RunLifecycle:
             outcome = self._promote()
         if not outcome.ok:
             self._discard(outcome)
-        self.stats.set_value(STAT, outcome.asdict())
+        self.stats.set_value(OUTCOME, outcome.asdict())
         self._close(outcome)
         self._write_report(failures, changes)
 
@@ -136,14 +145,14 @@ class RunLifecycle:
         except OSError as error:
             return Outcome(Exit.OUTPUT, f"the dataset could not be renamed into place: {error}")
         logger.info("Dataset written: %s", files.dataset)
-        self.stats.set_value("cstocrawl/dataset", str(files.dataset))
+        self.stats.set_value(DATASET, str(files.dataset))
         try:
             promoted = self.state.promote(self.run.id, self.max_attempts)
         except sqlite3.Error as error:
             logger.error("State: run %s could not be recorded: %s", self.run.id, error)
             code = Exit.OUTPUT if _unwritable(error) else Exit.FAILED
             return Outcome(code, f"the run's articles could not be recorded in the state: {error}")
-        self.stats.set_value("cstocrawl/state/promoted", promoted)
+        self.stats.set_value(STATE_PROMOTED, promoted)
         logger.info("State: run %s recorded, %d articles marked seen", self.run.id, promoted)
         self._report(self.state.given_up_now)
         return OK
@@ -165,7 +174,7 @@ class RunLifecycle:
     def _report(self, given_up: list[Retry]) -> None:
         if given_up:
             self.stats.set_value(
-                "cstocrawl/retry/given_up", [f"{r.kind} {r.url}: {r.error}" for r in given_up]
+                RETRY_GIVEN_UP, [f"{r.kind} {r.url}: {r.error}" for r in given_up]
             )
         for retry in given_up:
             logger.warning(
@@ -184,7 +193,7 @@ class RunLifecycle:
         ended_at = iso_utc(utc_now())
         try:
             verdict = self.state.finish_run(
-                self.run.id, ended_at, stats.get("finish_reason"), counts
+                self.run.id, ended_at, stats.get(FINISH_REASON), counts
             )
         except sqlite3.Error as error:
             logger.error("State: run %s could not be closed: %s", self.run.id, error)
@@ -193,7 +202,7 @@ class RunLifecycle:
         if verdict == "promoted" and (failure := self.rebuild_latest()) is not None:
             what = f"{files.latest} could not be rebuilt (the next run rebuilds it first)"
             outcome = _failed(what, failure, outcome)
-        self.stats.set_value(STAT, outcome.asdict())
+        self.stats.set_value(OUTCOME, outcome.asdict())
         state = {
             "outcome": verdict,
             "articles": self.state.article_count(),
@@ -237,7 +246,7 @@ class RunLifecycle:
             "%s is %s; rebuilt from the state", self.run.files.latest, why if stale else "missing"
         )
         if self.rebuild_latest() is None:
-            self.stats.set_value("cstocrawl/latest/repaired", stale or ["missing"])
+            self.stats.set_value(LATEST_REPAIRED, stale or ["missing"])
 
     def _write_report(self, failures: list[Failure], changes: dict[str, str]) -> None:
         """Never fails the run: it was judged and recorded already."""

@@ -18,38 +18,60 @@ import scrapy
 from scrapy.settings import BaseSettings
 
 import cstocrawl
-from cstocrawl.runs import verdict
-from cstocrawl.runs.outcome import ATTACHMENT_STATUSES, ATTACHMENTS_STAT, Outcome
+from cstocrawl.runs.outcome import Outcome
 from cstocrawl.runs.run import Run, iso_utc
+from cstocrawl.runs.statkeys import (
+    ARTICLE_NOT_HTML,
+    ATTACHMENT_STATUSES,
+    ATTACHMENTS_FAILED,
+    CANCELLED_ARTICLE,
+    CANCELLED_LISTING,
+    FAILED_ARTICLE,
+    FAILED_ITEM,
+    FILES_DOWNLOADED,
+    FINISH_REASON,
+    HEALTH,
+    HEALTH_FAILURES,
+    ITEM_DROPPED_COUNT,
+    LOG_ERRORS,
+    STATE_CHANGED,
+    STATE_DROPPED,
+    STATE_NEW,
+    STATE_UNCHANGED,
+    VERDICT_FAILED_LIST,
+    VERDICT_HELD,
+    VERDICT_HELD_LIST,
+    attachment_key,
+)
 
 
 def run_counts(stats: Mapping[str, Any]) -> dict[str, int]:
     """Articles by fate; `held` are doubtful ones not written (cstocrawl/runs/verdict.py); `failed`
     are those fetched or listed but not written, for any other reason but the state's own
     (unchanged, already emitted): a pipeline error (`cstocrawl/failed/item`) too."""
-    held = stats.get(verdict.HELD, 0)
+    held = stats.get(VERDICT_HELD, 0)
     dropped_by_others = (
-        stats.get("item_dropped_count", 0) - stats.get("cstocrawl/state/dropped", 0) - held
+        stats.get(ITEM_DROPPED_COUNT, 0) - stats.get(STATE_DROPPED, 0) - held
     )
     return {
-        "new": stats.get("cstocrawl/state/new", 0),
-        "changed": stats.get("cstocrawl/state/changed", 0),
-        "unchanged": stats.get("cstocrawl/state/unchanged", 0),
+        "new": stats.get(STATE_NEW, 0),
+        "changed": stats.get(STATE_CHANGED, 0),
+        "unchanged": stats.get(STATE_UNCHANGED, 0),
         "held": held,
-        "failed": stats.get("cstocrawl/failed/article", 0)
-        + stats.get("cstocrawl/article/not_html", 0)
-        + stats.get("cstocrawl/failed/item", 0)
+        "failed": stats.get(FAILED_ARTICLE, 0)
+        + stats.get(ARTICLE_NOT_HTML, 0)
+        + stats.get(FAILED_ITEM, 0)
         + dropped_by_others,
         # Every attachment of the run's articles, those fetched now, and those that failed to
         # download or to be read.
         "attachments": sum(
-            stats.get(f"{ATTACHMENTS_STAT}/{status}", 0) for status in ATTACHMENT_STATUSES
+            stats.get(attachment_key(status), 0) for status in ATTACHMENT_STATUSES
         ),
-        "attachments_downloaded": stats.get("file_status_count/downloaded", 0),
+        "attachments_downloaded": stats.get(FILES_DOWNLOADED, 0),
         # Pages read when a stop (SIGTERM, Ctrl-C) began: not failed, not read.
-        "cancelled": stats.get("cstocrawl/cancelled/article", 0)
-        + stats.get("cstocrawl/cancelled/listing", 0),
-        "attachments_failed": stats.get(f"{ATTACHMENTS_STAT}/failed", 0),
+        "cancelled": stats.get(CANCELLED_ARTICLE, 0)
+        + stats.get(CANCELLED_LISTING, 0),
+        "attachments_failed": stats.get(ATTACHMENTS_FAILED, 0),
     }
 
 
@@ -112,23 +134,23 @@ def manifest(
         "recheck_days": settings.getint("CSTOCRAWL_RECHECK_DAYS"),
         "started_at": iso_utc(run.started_at),
         "ended_at": state["ended_at"],
-        "finish_reason": stats.get("finish_reason"),
+        FINISH_REASON: stats.get(FINISH_REASON),
         "dataset": str(dataset.relative_to(run.files.output_dir)) if dataset.exists() else None,
         "state": {"outcome": state["outcome"], "articles": state["articles"]},
         "outcome": outcome.asdict(),
         "counts": dict(counts),
         # Each {"url", "title", "reason"}: what the run held back, and the articles it failed.
-        "held": stats.get(verdict.HELD_LIST, []),
-        "failed_articles": stats.get(verdict.FAILED_LIST, []),
-        "errors": stats.get("log_count/ERROR", 0),
+        "held": stats.get(VERDICT_HELD_LIST, []),
+        "failed_articles": stats.get(VERDICT_FAILED_LIST, []),
+        "errors": stats.get(LOG_ERRORS, 0),
         "health": {
-            "verdict": stats.get("cstocrawl/health"),
-            "failures": stats.get("cstocrawl/health/failures", []),
+            "verdict": stats.get(HEALTH),
+            "failures": stats.get(HEALTH_FAILURES, []),
         },
         "stats": {
             key: value
             for key, value in stats.items()
-            if key not in (verdict.HELD_LIST, verdict.FAILED_LIST)
+            if key not in (VERDICT_HELD_LIST, VERDICT_FAILED_LIST)
         },
         "schema_version": state["schema_version"],
         "code_version": {

@@ -18,6 +18,30 @@ from enum import IntEnum
 from typing import Any
 
 from cstocrawl.runs import verdict as articles
+from cstocrawl.runs.statkeys import (
+    ARTICLE_NOT_HTML,
+    ARTICLE_PAGES,
+    ATTACHMENT_STATUSES,
+    ATTACHMENTS_FAILED,
+    ATTACHMENTS_FAILED_AGAIN,
+    DOWNLOADER_EXCEPTIONS,
+    FAILED_ARTICLE,
+    FAILED_DATASET,
+    FAILED_DOWNGRADED,
+    FAILED_LISTING,
+    HEALTH,
+    HEALTH_FAILURES,
+    INVALID,
+    LISTING_PAGES,
+    REMEMBERED_FAILURES,
+    SERVER_ERRORS,
+    THINGS_FAILED,
+    VERDICT_AGAIN,
+    VERDICT_ATTACHMENTS,
+    VERDICT_FAILED,
+    VERDICT_HELD,
+    attachment_key,
+)
 
 
 class Exit(IntEnum):
@@ -63,24 +87,16 @@ class Refused(Exception):
         self.outcome = Outcome(code, reason)
 
 
-STAT = "cstocrawl/outcome"
-# Attachments by status (cstocrawl/pipelines/attachments.py), and the downloads that failed.
-ATTACHMENTS_STAT = "cstocrawl/attachments"
-ATTACHMENT_STATUSES = ("stored", "failed", "unsupported")
-# Extractions that overran a limit an earlier run met too (cstocrawl/pipelines/attachments.py).
-REMEMBERED_FAILURES = f"{ATTACHMENTS_STAT}/failure_remembered"
-
-
 def _unreachable(stats: Mapping[str, Any]) -> str | None:
     """Why the site could not be reached, when no listing page came back and some failed."""
-    failed = stats.get("cstocrawl/failed/listing", 0)
-    if stats.get("cstocrawl/listing/pages", 0) or not failed:
+    failed = stats.get(FAILED_LISTING, 0)
+    if stats.get(LISTING_PAGES, 0) or not failed:
         return None
     causes: Counter[str] = Counter()
     for key, count in stats.items():
-        if key.startswith("downloader/exception_type_count/"):
+        if key.startswith(DOWNLOADER_EXCEPTIONS):
             causes[key.rsplit(".", 1)[-1]] += count
-        elif key.startswith("downloader/response_status_count/5"):
+        elif key.startswith(SERVER_ERRORS):
             causes["HTTP " + key.rsplit("/", 1)[-1]] += count
     cause = f" ({causes.most_common(1)[0][0]})" if causes else ""
     pages = "page" if failed == 1 else "pages"
@@ -91,18 +107,18 @@ def _fetched_articles(stats: Mapping[str, Any]) -> int:
     """Article pages this run asked for and got an answer to, or lost: a version that lost its
     fields (`failed/downgraded`) was parsed, so it is among the pages already."""
     return int(
-        stats.get("cstocrawl/article/pages", 0)
-        + stats.get("cstocrawl/article/not_html", 0)
-        + stats.get("cstocrawl/failed/article", 0)
-        - stats.get("cstocrawl/failed/downgraded", 0)
+        stats.get(ARTICLE_PAGES, 0)
+        + stats.get(ARTICLE_NOT_HTML, 0)
+        + stats.get(FAILED_ARTICLE, 0)
+        - stats.get(FAILED_DOWNGRADED, 0)
     )
 
 
 def _too_doubtful(stats: Mapping[str, Any], max_share: float, minimum: int) -> Outcome | None:
     """Many of the fetched articles held or failed, not counting those an earlier run held or
     failed already (a fault that persists is listed every run, judged once)."""
-    held, failed = stats.get(articles.HELD, 0), stats.get(articles.FAILED, 0)
-    doubtful = held + failed - stats.get(articles.AGAIN, 0)
+    held, failed = stats.get(VERDICT_HELD, 0), stats.get(VERDICT_FAILED, 0)
+    doubtful = held + failed - stats.get(VERDICT_AGAIN, 0)
     fetched = _fetched_articles(stats)
     if not articles.too_many(doubtful, fetched, max_share, minimum):
         return None
@@ -116,12 +132,12 @@ def _too_doubtful(stats: Mapping[str, Any], max_share: float, minimum: int) -> O
 def _too_many_failed(stats: Mapping[str, Any], max_share: float, minimum: int) -> Outcome | None:
     """Many of the pages and files this run tried lost: each failed thing counts once, whatever
     it logged, and one an earlier run failed too not at all."""
-    failed = stats.get(articles.THINGS_FAILED, 0) + stats.get("cstocrawl/invalid", 0)
+    failed = stats.get(THINGS_FAILED, 0) + stats.get(INVALID, 0)
     tried = (
-        stats.get("cstocrawl/listing/pages", 0)
-        + stats.get("cstocrawl/failed/listing", 0)
+        stats.get(LISTING_PAGES, 0)
+        + stats.get(FAILED_LISTING, 0)
         + _fetched_articles(stats)
-        + stats.get(articles.ATTACHMENTS, 0)
+        + stats.get(VERDICT_ATTACHMENTS, 0)
     )
     if not articles.too_many(failed, tried, max_share, minimum):
         return None
@@ -142,9 +158,9 @@ def _attachments_lost(stats: Mapping[str, Any], max_ratio: float) -> str | None:
     # A file an earlier run failed too (its download, or its extraction under the same limits) is
     # listed again, not counted: a fault that persists is judged once, and the next runs publish
     # their articles with the file marked failed.
-    again = stats.get(articles.ATTACHMENTS_AGAIN, 0) + stats.get(REMEMBERED_FAILURES, 0)
-    failed = stats.get(f"{ATTACHMENTS_STAT}/failed", 0) - again
-    total = sum(stats.get(f"{ATTACHMENTS_STAT}/{status}", 0) for status in ATTACHMENT_STATUSES)
+    again = stats.get(ATTACHMENTS_FAILED_AGAIN, 0) + stats.get(REMEMBERED_FAILURES, 0)
+    failed = stats.get(ATTACHMENTS_FAILED, 0) - again
+    total = sum(stats.get(attachment_key(status), 0) for status in ATTACHMENT_STATUSES)
     if failed < MIN_ATTACHMENT_FAILURES or failed <= max_ratio * total:
         return None
     return (
@@ -165,12 +181,12 @@ def judge(
     `max_attachment_failures`: CSTOCRAWL_MAX_ATTACHMENT_FAILURE_RATIO."""
     if reason != "finished":
         return Outcome(Exit.FAILED, f"the crawl closed with {reason!r}")
-    if write_error := stats.get("cstocrawl/failed/dataset"):  # set by the writer (a full disk)
+    if write_error := stats.get(FAILED_DATASET):  # set by the writer (a full disk)
         return Outcome(Exit.OUTPUT, f"the dataset could not be written: {write_error}")
     if unreachable := _unreachable(stats):
         return Outcome(Exit.UNREACHABLE, unreachable)
-    if stats.get("cstocrawl/health") != "ok":
-        failures = stats.get("cstocrawl/health/failures") or ["the health check did not run"]
+    if stats.get(HEALTH) != "ok":
+        failures = stats.get(HEALTH_FAILURES) or ["the health check did not run"]
         return Outcome(Exit.MARKUP, "health check failed: " + "; ".join(failures))
     if doubtful := _too_doubtful(stats, max_share, minimum):
         return doubtful

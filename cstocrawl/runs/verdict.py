@@ -14,37 +14,25 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-Verdict = Literal["accepted", "held", "failed"]
+from cstocrawl.problems import Problem, kind_of
 
-# Stats the verdict pipeline keeps (cstocrawl/pipelines/verdict.py), read by the manifest and by
-# cstocrawl/runs/outcome.py, which judges the run on them.
-HELD_LIST = "cstocrawl/verdict/held_articles"  # [{"url", "title", "reason"}]
-FAILED_LIST = "cstocrawl/verdict/failed_articles"
-ACCEPTED = "cstocrawl/verdict/accepted"
-HELD = "cstocrawl/verdict/held"
-FAILED = "cstocrawl/verdict/failed"
-AGAIN = "cstocrawl/verdict/again"  # held or failed articles an earlier run failed too
-THINGS_FAILED = "cstocrawl/verdict/things_failed"  # pages, attachments, items failed this run
-THINGS_FAILED_AGAIN = "cstocrawl/verdict/things_failed_again"  # ... that earlier runs failed too
-ATTACHMENTS = "cstocrawl/verdict/attachments"  # attachments of the written articles
-ATTACHMENTS_AGAIN = "cstocrawl/verdict/attachments_failed_again"  # files earlier runs failed too
+Verdict = Literal["accepted", "held", "failed"]
 
 # Problem kinds that hold an article: what it says may be wrong, so it must not replace anything.
 HOLD = frozenset(
     {
-        "missing_title",
-        "missing_date",
-        "missing_body",
-        "title_disagrees_with_listing",
-        "date_disagrees_with_listing",
-        "title_only_from_listing",
-        "date_only_from_listing",
-        "body_looks_like_error_page",
-        "body_shrank",
-        # Emitted by the extraction's second opinion and the language check (other branches).
-        "body_disagrees_with_second_opinion",
-        "body_cut_by_markup",
-        "language_mismatch",
+        Problem.MISSING_TITLE,
+        Problem.MISSING_DATE,
+        Problem.MISSING_BODY,
+        Problem.TITLE_DISAGREES_WITH_LISTING,
+        Problem.DATE_DISAGREES_WITH_LISTING,
+        Problem.TITLE_ONLY_FROM_LISTING,
+        Problem.DATE_ONLY_FROM_LISTING,
+        Problem.BODY_LOOKS_LIKE_ERROR_PAGE,
+        Problem.BODY_SHRANK,
+        Problem.BODY_DISAGREES_WITH_SECOND_OPINION,
+        Problem.BODY_CUT_BY_MARKUP,
+        Problem.LANGUAGE_MISMATCH,
     }
 )
 
@@ -82,11 +70,6 @@ class Judgement:
 ACCEPT = Judgement("accepted")
 
 
-def kind_of(problem: str) -> str:
-    """A problem's kind: "body_shrank: 2000 to 9 characters" is a `body_shrank`."""
-    return problem.partition(":")[0]
-
-
 def looks_like_error_page(text: str) -> str | None:
     """The notice a short body is instead of an article ("MySQL Query Error", "технические
     работы"), or None."""
@@ -110,9 +93,9 @@ def doubts(item: Mapping[str, Any], stored_chars: int | None) -> list[str]:
     text: str = item.get("text") or ""
     found = []
     if (notice := looks_like_error_page(text)) is not None:
-        found.append(f"body_looks_like_error_page: {notice}")
+        found.append(Problem.BODY_LOOKS_LIKE_ERROR_PAGE.text(notice))
     if (how := shrank(text, stored_chars)) is not None:
-        found.append(f"body_shrank: {how}")
+        found.append(Problem.BODY_SHRANK.text(how))
     return found
 
 

@@ -30,10 +30,33 @@ from cstocrawl.parsing.detail import DetailPage, parse_detail
 from cstocrawl.parsing.evidence import ListingEvidence
 from cstocrawl.parsing.language import language_problem
 from cstocrawl.parsing.listing import ListingEntry, ListingPage, parse_listing
+from cstocrawl.problems import Problem
 from cstocrawl.processes.extension import Workers
 from cstocrawl.processes.workers import WorkerError, WorkersStopped
 from cstocrawl.runs.extension import RunLifecycle
 from cstocrawl.runs.run import iso_utc, utc_now
+from cstocrawl.runs.statkeys import (
+    ARTICLE_CANONICAL_CONFIRMED,
+    ARTICLE_CANONICAL_IGNORED,
+    ARTICLE_NOT_HTML,
+    ARTICLE_PAGES,
+    ARTICLE_SECOND_OPINION,
+    EVIDENCE_TITLED,
+    INCREMENTAL_SKIPPED,
+    LISTING_DISCOVERED,
+    LISTING_EMPTY,
+    LISTING_ENTRIES,
+    LISTING_MAX_PAGES_REACHED,
+    LISTING_NOT_HTML,
+    LISTING_PAGES,
+    REPLAY_NOT_ARCHIVED_CLAIM,
+    RETRY_REQUESTED,
+    cancelled_key,
+    failed_key,
+    not_archived_key,
+    problem_key,
+    skipped_key,
+)
 from cstocrawl.site import ALL_NEWS_PATH, KNOWN_SECTIONS, LANGS, SECTION_TITLES, Site, UrlKind
 from cstocrawl.store.incremental import Plan, page_failed, page_read, plan_of
 
@@ -132,7 +155,7 @@ class NewsSpider(scrapy.Spider):
 
     async def parse_listing_page(self, response: Response) -> AsyncIterator[scrapy.Request]:
         if not isinstance(response, TextResponse):
-            self.crawler.stats.inc_value("cstocrawl/listing/not_html")
+            self.crawler.stats.inc_value(LISTING_NOT_HTML)
             self.logger.error("Listing is not an HTML page: %s", response.url)
             return
         page_url = self.site.canonical(response.url) or response.url
@@ -145,10 +168,10 @@ class NewsSpider(scrapy.Spider):
         if response.request is not None:  # off the retry list, if it was on it
             url = self._requested(response.request)
             self.crawler.signals.send_catch_log(page_read, url=url, kind="listing")
-        self.crawler.stats.inc_value("cstocrawl/listing/pages")
-        self.crawler.stats.inc_value("cstocrawl/listing/entries", len(listing.entries))
+        self.crawler.stats.inc_value(LISTING_PAGES)
+        self.crawler.stats.inc_value(LISTING_ENTRIES, len(listing.entries))
         if not listing.entries:
-            self.crawler.stats.inc_value("cstocrawl/listing/empty")
+            self.crawler.stats.inc_value(LISTING_EMPTY)
             self.logger.warning("Listing page shows no articles: %s", response.url)
 
         seen = self._shown_by_listing[first_page]
@@ -167,7 +190,7 @@ class NewsSpider(scrapy.Spider):
         """The entries' articles the run's plan wants, each with what its entry showed."""
         for entry in entries:
             if not self.plan.should_fetch(entry.key):
-                self.crawler.stats.inc_value("cstocrawl/incremental/skipped")
+                self.crawler.stats.inc_value(INCREMENTAL_SKIPPED)
                 continue
             yield scrapy.Request(
                 self.site.fetch_url(entry.key),
@@ -192,7 +215,7 @@ class NewsSpider(scrapy.Spider):
         elif not self.plan.keep_paging(entry.key for entry in listing.entries):
             self.logger.info("Stopped paging %s at page %d: only known articles", first_page, page)
         elif page >= self.max_pages:
-            self.crawler.stats.inc_value("cstocrawl/listing/max_pages_reached")
+            self.crawler.stats.inc_value(LISTING_MAX_PAGES_REACHED)
             self.logger.warning("Stopped paging %s at the cap of %d pages", first_page, page)
         else:
             return next_page
@@ -210,11 +233,11 @@ class NewsSpider(scrapy.Spider):
         else:
             reason = f"{type(error).__name__}: {message}" if message else type(error).__name__
         if isinstance(error, NotArchived):  # a re-extraction whose WARC files lack it: no loss
-            self.crawler.stats.inc_value(f"cstocrawl/replay/not_archived/{kind}")
+            self.crawler.stats.inc_value(not_archived_key(kind))
             self.logger.warning("Skipped %s %s: %s", kind, url, message)
             return
         if isinstance(error, IgnoreRequest) and message == ROBOTS_FORBIDDEN:
-            self.crawler.stats.inc_value(f"cstocrawl/skipped/{kind}")
+            self.crawler.stats.inc_value(skipped_key(kind))
             self.logger.warning("Skipped %s %s: %s", kind, url, ROBOTS_FORBIDDEN)
             return
         self.page_lost(request, kind, url, reason)
@@ -222,7 +245,7 @@ class NewsSpider(scrapy.Spider):
     def page_lost(self, request: scrapy.Request, kind: str, url: str, reason: str) -> None:
         """A page fetched or not, but not read: a stat, a log line, and the retry list (the state
         pipeline listens), so the next runs request it again."""
-        self.crawler.stats.inc_value(f"cstocrawl/failed/{kind}")
+        self.crawler.stats.inc_value(failed_key(kind))
         self.logger.error("Failed %s %s: %s", kind, url, reason)
         listing = request.cb_kwargs.get("listing")
         self.crawler.signals.send_catch_log(
@@ -248,7 +271,7 @@ class NewsSpider(scrapy.Spider):
         except WorkersStopped:
             # SIGTERM or Ctrl-C: not a fault of the page, nor of the site; the run is discarded
             # and the next one reads the page (issue 19).
-            self.crawler.stats.inc_value(f"cstocrawl/cancelled/{kind}")
+            self.crawler.stats.inc_value(cancelled_key(kind))
             self.logger.info("Cancelled %s %s: the crawl was stopping", kind, response.url)
             return None
         except WorkerError as error:
@@ -267,7 +290,7 @@ class NewsSpider(scrapy.Spider):
         for request in requests:
             self.crawler.engine.crawl(request)
         if requests:
-            self.crawler.stats.set_value("cstocrawl/retry/requested", len(requests))
+            self.crawler.stats.set_value(RETRY_REQUESTED, len(requests))
             raise DontCloseSpider
 
     def retry_requests(self) -> Iterator[scrapy.Request]:
@@ -313,7 +336,7 @@ class NewsSpider(scrapy.Spider):
     def _discovered(self, listing: str, section: str | None) -> None:
         """A listing under /news/ or /documents/ that site.SECTIONS does not name: read like the
         others, its records' `section` its path segment; said once, so that it can be named."""
-        self.crawler.stats.inc_value("cstocrawl/listing/discovered")
+        self.crawler.stats.inc_value(LISTING_DISCOVERED)
         self.logger.info("Discovered listing %s: its articles are section %r", listing, section)
 
     async def parse_article(
@@ -326,11 +349,11 @@ class NewsSpider(scrapy.Spider):
         """An article page, read with what its listing entry showed (none under `scrapy parse`);
         `claimed_by`: the article whose page named this one its canonical URL (`_checked_claim`)."""
         if not isinstance(response, TextResponse):
-            self.crawler.stats.inc_value("cstocrawl/article/not_html")
+            self.crawler.stats.inc_value(ARTICLE_NOT_HTML)
             self.logger.error("Article is not an HTML page: %s", response.url)
             return
         if claimed_by is None:  # a claim's check is not another article page
-            self.crawler.stats.inc_value("cstocrawl/article/pages")
+            self.crawler.stats.inc_value(ARTICLE_PAGES)
         url = self.site.canonical(response.url) or canonical_url or response.url
         page = await self.parsed(
             "article", response, parse_detail, response.text, response.url, listing
@@ -338,7 +361,7 @@ class NewsSpider(scrapy.Spider):
         if page is None:
             return
         if page.second_opinion:  # ours was unsure: how often the crawl paid for trafilatura
-            self.crawler.stats.inc_value("cstocrawl/article/second_opinion")
+            self.crawler.stats.inc_value(ARTICLE_SECOND_OPINION)
         article = self._article(url, response, page, listing)
         if claimed_by is None:
             self._record_evidence(url, article.problems, page, listing)
@@ -414,7 +437,7 @@ class NewsSpider(scrapy.Spider):
         """The declared article with the claiming URL as an alias when both pages say the same;
         else the claiming page as an article of its own."""
         if _content(claimed_by) == _content(declared):
-            self.crawler.stats.inc_value("cstocrawl/article/canonical_confirmed")
+            self.crawler.stats.inc_value(ARTICLE_CANONICAL_CONFIRMED)
             declared.aliases = [claimed_by.url]
             return declared
         self._canonical_ignored(claimed_by.url, declared.url, "its page says something else")
@@ -428,7 +451,7 @@ class NewsSpider(scrapy.Spider):
         claimed_by: Article = request.cb_kwargs["claimed_by"]
         declared: str = request.cb_kwargs["canonical_url"]
         if isinstance(failure.value, NotArchived):
-            self.crawler.stats.inc_value("cstocrawl/replay/not_archived/claim")
+            self.crawler.stats.inc_value(REPLAY_NOT_ARCHIVED_CLAIM)
             claimed_by.aliases = [claimed_by.url]
             claimed_by.url, claimed_by.section = declared, self.site.section_of(declared) or ""
             yield claimed_by
@@ -438,7 +461,7 @@ class NewsSpider(scrapy.Spider):
         yield claimed_by
 
     def _canonical_ignored(self, url: str, declared: str, why: str) -> None:
-        self.crawler.stats.inc_value("cstocrawl/article/canonical_ignored")
+        self.crawler.stats.inc_value(ARTICLE_CANONICAL_IGNORED)
         self.logger.info("Ignored canonical %s declared by %s: %s", declared, url, why)
 
     def _record_evidence(
@@ -449,10 +472,10 @@ class NewsSpider(scrapy.Spider):
         stats = self.crawler.stats
         for problem in problems:
             kind, _, detail = problem.partition(": ")
-            stats.inc_value(f"cstocrawl/problems/{kind}")
+            stats.inc_value(problem_key(kind))
             self.logger.warning("%s on %s%s", kind, url, f" ({detail})" if detail else "")
         if listing is not None and listing.title and page.title:
-            stats.inc_value("cstocrawl/evidence/titled")
+            stats.inc_value(EVIDENCE_TITLED)
 
 
 def _content(article: Article) -> tuple[object, ...]:
@@ -464,10 +487,10 @@ def _content(article: Article) -> tuple[object, ...]:
 def published_date(text: str | None) -> tuple[str | None, str | None]:
     """The ISO date of a date as the page printed it, or the problem that leaves it null."""
     if not text:
-        return None, "missing_date"
+        return None, Problem.MISSING_DATE.text()
     parsed = parse_date(text)
     if parsed is None:
-        return None, f"unparsed_date: {text}"
+        return None, Problem.UNPARSED_DATE.text(text)
     return parsed.isoformat(), None
 
 
