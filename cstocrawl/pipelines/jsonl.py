@@ -23,10 +23,6 @@ from cstocrawl.runs.statkeys import FAILED_DATASET, ITEMS_WRITTEN
 
 logger = logging.getLogger(__name__)
 
-# Why the dataset cannot be promoted (the first failed write, flush or fsync); the judge reads it.
-WRITE_FAILED = FAILED_DATASET
-
-
 class JsonLinesWriterPipeline:
     """One line per article, UTF-8 unescaped, flushed line by line."""
 
@@ -75,5 +71,5 @@ class JsonLinesWriterPipeline:
         """Remember the first failure: the run is not promoted whatever follows."""
         if self.write_error is None:
             self.write_error = str(error)
-            self.stats.set_value(WRITE_FAILED, self.write_error)
+            self.stats.set_value(FAILED_DATASET, self.write_error)  # the judge reads it
             logger.error("Dataset %s cannot be written: %s", self.path, error)

@@ -23,7 +23,7 @@ from scrapy.utils.project import get_project_settings
 
 from cstocrawl.runs.arguments import name_value
 from cstocrawl.runs.lock import INHERITED_FD
-from cstocrawl.runs.outcome import Exit, Outcome, Refused, summary, verdict
+from cstocrawl.runs.outcome import REFUSALS, Exit, Outcome, Refused, summary, verdict
 from cstocrawl.runs.preflight import prepare_run
 from cstocrawl.runs.run import RunFiles, new_run_id, output_dir
 
@@ -82,7 +82,7 @@ def run_crawl(command: list[str], log: Path, lock: IO[str]) -> int:
 def refused_by_child(returncode: int, log: Path) -> Outcome | None:
     """A scrapy that refused to start (a check failed after ours), or could not write its
     manifest (a full disk: 73): its code, and its one line when the log has it."""
-    if returncode not in {int(code) for code in Exit} or returncode in (0, 1, 2, 3):
+    if returncode not in REFUSALS:
         return None
     try:
         lines = log.read_text(encoding="utf-8", errors="replace").strip().splitlines() or [""]

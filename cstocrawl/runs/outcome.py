@@ -59,6 +59,12 @@ class Exit(IntEnum):
     LOCKED = os.EX_TEMPFAIL  # 75: another run holds the output dir's lock
 
 
+# The codes of a refusal (`Refused`: nothing was started, or for OUTPUT the manifest could not be
+# written): a scrapy that exits with one and wrote no manifest says why in its log's last line.
+# Every other code is a judged run's (`judge`, `verdict`), which its manifest explains.
+REFUSALS = frozenset({Exit.USAGE, Exit.STATE, Exit.OUTPUT, Exit.LOCKED})
+
+
 @dataclass(frozen=True)
 class Outcome:
     code: Exit

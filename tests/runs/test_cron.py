@@ -174,6 +174,17 @@ def test_a_scrapy_that_refused_after_our_checks_gives_its_code_and_line(tmp_path
     assert refused_by_child(-9, log) is None
 
 
+def test_only_a_refusal_code_is_read_as_a_refusal(tmp_path: Path) -> None:
+    """Which codes mean "refused" comes from outcome's table (REFUSALS): a judged run's code
+    without a manifest is a run that died, whatever code is added to the table."""
+    log = tmp_path / "run.log"
+    log.write_text("cstocrawl: why (exit 4)\n")
+    refusals = {code for code in Exit if refused_by_child(int(code), log) is not None}
+    assert refusals == {Exit.USAGE, Exit.STATE, Exit.OUTPUT, Exit.LOCKED}
+    assert refused_by_child(Exit.MARKUP, log) is None
+    assert refused_by_child(2, log) is None  # make's and argparse's code, never ours
+
+
 def test_a_scrapy_that_exits_73_without_a_manifest_is_73_not_died(tmp_path: Path) -> None:
     """A full disk took the manifest and the summary line: scrapy's code stands (issue 18)."""
     log = tmp_path / "run.log"
