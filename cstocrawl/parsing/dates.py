@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from cstocrawl.parsing.thresholds import PLACE_WORDS
+
 _EN_MONTHS = {
     name: number
     for number, names in enumerate(
@@ -143,8 +145,6 @@ def date_beside(text: str) -> tuple[str, str] | None:
 # "г. Ереван", "the Kremlin, Moscow"), these lower-case ones allowed among them.
 _PLACE_SEPARATOR_RE = re.compile(r"^\s*[,/–—-]\s*")
 _PLACE_FILLERS = frozenset({"the", "of", "city", "г.", "г", "город", "гор."})
-# A place is named in at most this many words; more is a sentence ("June 9, 2021, the meeting...").
-PLACE_WORDS = 4
 _WORDS_DATE_RES = (_DAY_MONTH_RE, _MONTH_DAY_RE)
 
 

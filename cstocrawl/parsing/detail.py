@@ -54,32 +54,32 @@ from cstocrawl.parsing.layout import (
 )
 from cstocrawl.parsing.lines import Line, max_depth, parse_html
 from cstocrawl.parsing.text import clean_line, is_counter
-from cstocrawl.parsing.title import TEASER_MIN, TitleLine, find_title, teaser_line
+from cstocrawl.parsing.thresholds import (
+    BYLINE_LABEL,
+    BYLINE_LINKS,
+    CUT_PROSE,
+    DATE_ABOVE,
+    DENSE_LINE,
+    FILE_LINE_REST,
+    GALLERY_LABEL,
+    HEADER_LINE,
+    HEADER_ZONE,
+    NAV_AFTER_BODY,
+    PARSER_DEPTH_LIMIT,
+    TEASER_MIN,
+    THIN_HEADER,
+    WIDEN_SHARE,
+    WIDEN_SLACK,
+)
+from cstocrawl.parsing.title import TitleLine, find_title, teaser_line
+from cstocrawl.parsing.trace import Decision, Trace
 from cstocrawl.problems import Problem
 from cstocrawl.site import ATTACHMENT_EXTENSIONS, IMAGE_EXTENSIONS
 
-# How many lines after the title may still hold its date or the download line.
-HEADER_ZONE = 6
-# Widening the densest block may add this much prose (a date line, a caption, share labels).
-WIDEN_SLACK = 80
-# A label beside a date longer than this (characters) may be prose: "<label> dd.mm.yyyy" bylines.
-BYLINE_LABEL = 80
-# A byline links at most so many places (its section, a print version, comments).
-BYLINE_LINKS = 3
-# A label over a gallery is at most this long ("Photo gallery", "Фотогалерея").
-GALLERY_LABEL = 40
 # How a byline separates its parts: "05.12.2025 · CSTO News | Print version".
 _BYLINE_SEPARATOR_RE = re.compile(r"\s+[·•|/—–]\s+")
 # A label opening a byline part: "Published:", "Опубликовано:".
 _LABEL_PREFIX_RE = re.compile(r"^[^\W\d_]+(?:\s+[^\W\d_]+){0,2}\s*:\s*")
-# A block holding the title with a third of the prose beside it or less is the article's header.
-THIN_HEADER = 1
-# A paragraph this long (characters, no links) left after the body's end may be its own text.
-CUT_PROSE = 80
-# A line between the title and the body's known start longer than this is prose, not a header.
-HEADER_LINE = 200
-# A date this many lines above the title may still be its own ("date above the title" templates).
-DATE_ABOVE = 3
 # A copyright or rights line: the page footer has begun, whatever its markup.
 FOOTER_RE = re.compile(r"^(?:©|\(c\)|copyright\b)|all rights reserved|все права защищены", re.I)
 _FILE_NAME_RE = re.compile(r"\.([A-Za-z0-9]{2,5})$")
@@ -89,8 +89,6 @@ _FILE_TOKEN_RE = re.compile(
 )
 # A heading in capitals: words of capital letters only ("WELCOME SPEECH", "ОБРАЩЕНИЕ").
 _CAPITALS_RE = re.compile(r"(?:[^\W\d_a-zа-яё]+[ \-–]*)+")
-# libxml2's depth limit even with huge_tree: a page this deep lost its end while parsing.
-PARSER_DEPTH_LIMIT = 2047
 
 
 @dataclass
@@ -122,7 +120,7 @@ def _densest_block(
     for line in layout.lines:
         prose = len(line.text) - sum(len(link.text) for link in line.links)
         # Link text is not prose, so a sidebar of teaser links scores nothing.
-        if prose < 25 or line.boilerplate or layout.in_frame(line):
+        if prose < DENSE_LINE or line.boilerplate or layout.in_frame(line):
             continue
         scores[line.element] = scores.get(line.element, 0) + prose
         if (parent := line.element.getparent()) is not None:
@@ -131,7 +129,7 @@ def _densest_block(
         return None
     core = container = max(scores, key=lambda element: scores[element])
     prose = layout.free_prose(container)
-    most = prose + max(0.1 * prose, WIDEN_SLACK)
+    most = prose + max(WIDEN_SHARE * prose, WIDEN_SLACK)
     while (parent := container.getparent()) is not None and parent.tag not in ("body", "html"):
         if layout.free_prose(parent) > most:
             break
@@ -341,7 +339,7 @@ def _is_file_line(line: Line) -> bool:
         rest = rest.replace(normalise(link.text), " ", 1)
     rest = rest.strip(DECORATION + "(),.;")
     # "PDF, 120 KB" beside the link, or a label introducing it: "Full text of the document:"
-    return len(rest.rstrip(":")) <= 20 or (rest.endswith(":") and _is_label(rest))
+    return len(rest.rstrip(":")) <= FILE_LINE_REST or (rest.endswith(":") and _is_label(rest))
 
 
 def _is_download_line(line: Line, text: str) -> bool:
@@ -400,9 +398,10 @@ def _attachment_name(link_text: str, line_text: str, href: str, title_attr: str)
 
 
 def parse_detail(
-    html: str | bytes, url: str, evidence: ListingEvidence | None = None
+    html: str | bytes, url: str, evidence: ListingEvidence | None = None, trace: Trace | None = None
 ) -> DetailPage:
-    """The article on `html`; `evidence` is what the listing that linked it showed."""
+    """The article on `html`; `evidence` is what the listing that linked it showed. `trace`, when
+    given, receives which signal decided the title, date, block and edges."""
     evidence = evidence or ListingEvidence()
     root = parse_html(html)
     layout = Layout(root, url, evidence)
@@ -410,9 +409,11 @@ def parse_detail(
     problems = [Problem.MARKUP_TOO_DEEP.text()] if max_depth(root) >= PARSER_DEPTH_LIMIT else []
 
     opening = teaser_line(layout)
-    found = find_title(layout, title_candidates(root, evidence), opening)
+    if trace is not None and opening is not None:
+        trace.append(Decision("edges", "the listing's teaser opens the body", f"line {opening}"))
+    found = find_title(layout, title_candidates(root, evidence), opening, trace)
     title = found.text
-    located, body, opinion = _read_article(layout, html, found, opening)
+    located, body, opinion = _read_article(layout, html, found, opening, trace)
     if located is None:
         problems += only_from_listing(root, found, evidence, page_dated=False)
         return DetailPage(
@@ -440,6 +441,8 @@ def parse_detail(
         layout, evidence.date_text
     )
     problems += only_from_listing(root, found, evidence, page_dated)
+    if trace is not None:
+        trace += _traced(layout, found, header, date_text, evidence.date_text, body)
     return DetailPage(
         title=title,
         date_text=date_text,
@@ -451,6 +454,36 @@ def parse_detail(
         declared_url=declared_url(root, url),
         second_opinion=opinion is not None,
     )
+
+
+def _traced(
+    layout: Layout,
+    found: TitleLine,
+    header: _Header,
+    date_text: str | None,
+    listed: str | None,
+    body: _Body,
+) -> Trace:
+    """Where the date came from (the sources in the order _page_date trusts them) and the body's
+    first and last lines."""
+    if date_text is None:
+        source = "none: neither the page nor the listing shows one"
+    elif date_text == found.date_text:
+        source = "on the title's line"
+    elif date_text == header.date_text:
+        source = "in the header under the title"
+    elif date_text == listed:
+        source = "the listing's (the page shows none, or another)"
+    else:
+        source = "just above the title"
+    decisions = [Decision("date", source, repr(date_text))]
+    lines, back_links = body
+    if lines:
+        first, last = layout.lines.index(lines[0]), layout.lines.index(lines[-1])
+        ended = "back links after it" if back_links else "the block's end, a footer or a label"
+        detail = f"lines {first} to {last} ({lines[0].text[:40]!r} to {lines[-1].text[:40]!r})"
+        decisions.append(Decision("edges", f"body ends at {ended}", detail))
+    return decisions
 
 
 def only_from_listing(
@@ -535,11 +568,11 @@ class _Opinion:
 
 
 def _read_article(
-    layout: Layout, html: str | bytes, found: TitleLine, opening: int | None
+    layout: Layout, html: str | bytes, found: TitleLine, opening: int | None, trace: Trace | None
 ) -> tuple[_Located | None, _Body, _Opinion | None]:
     """Our article block and body; where they are unsure (no body, or a small part of the page's
     prose), the block holding most of trafilatura's text, when ours finds it."""
-    located = _locate_article(layout, found, opening)
+    located = _locate_article(layout, found, opening, trace)
     body: _Body = _body(layout, *located, found.text) if located else ([], [])
     if _confirmed(layout, found, body) or not second_opinion.is_unsure(
         layout, sum(len(line.text) for line in body[0])
@@ -550,6 +583,8 @@ def _read_article(
     if not opinion.text or (block := second_opinion.block_holding(layout, text)) is None:
         return located, body, opinion
     after = found.index + 1 if found.index is not None else 0
+    if trace is not None:
+        trace.append(Decision("block", "holds most of trafilatura's text (ours unsure)", block.tag))
     starts = [n for n, line in enumerate(layout.lines) if inside(line.element, block)]
     start = next((n for n in starts if n >= after), starts[0])
     header = _read_header(layout, start, found.text, block, opening)
@@ -596,7 +631,7 @@ def _prose_of(layout: Layout, lines: list[Line], block: etree._Element) -> int:
 
 
 def _locate_article(
-    layout: Layout, found: TitleLine, opening: int | None
+    layout: Layout, found: TitleLine, opening: int | None, trace: Trace | None
 ) -> tuple[_Header, etree._Element, etree._Element] | None:
     """The article's header, block and core, from its title line or, on a page that never prints
     one, from its densest prose; None for a page without prose."""
@@ -605,8 +640,12 @@ def _locate_article(
         header = _read_header(layout, found.index + 1, found.text, core, opening)
         article = _article_block(layout, found.index, header)
         if (beside := _beside_the_header(layout, found.index, header.end, article)) is None:
+            if trace is not None:
+                trace.append(Decision("block", "smallest holding the title and body", article.tag))
             return header, article, core
         start, article, prose = beside
+        if trace is not None:
+            trace.append(Decision("block", "densest prose beside the title's header", article.tag))
         moved = _read_header(layout, start, found.text, prose, opening)
         date_text = moved.date_text or header.date_text
         header = _Header(moved.end, date_text, moved.glued, header.lines + moved.lines)
@@ -614,6 +653,8 @@ def _locate_article(
     if (densest := _densest_block(layout)) is None:
         return None
     start, article, core = densest
+    if trace is not None:
+        trace.append(Decision("block", "densest prose (no title line)", article.tag))
     return _read_header(layout, start, found.text, core, opening), article, core
 
 
@@ -772,7 +813,7 @@ def _back_links_after(layout: Layout, end: int) -> list[str]:
     """The rest of the navigation block, when the body ended on its first line."""
     return [
         href
-        for line in layout.lines[end : end + 4]
+        for line in layout.lines[end : end + NAV_AFTER_BODY]
         if layout.is_nav_line(line)
         for href in _hrefs(line, layout.url)
     ]

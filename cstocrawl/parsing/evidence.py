@@ -16,6 +16,7 @@ from lxml import etree
 
 from cstocrawl.parsing.lines import text_content
 from cstocrawl.parsing.text import clean_line
+from cstocrawl.parsing.thresholds import TRUNCATED_TITLE
 
 _NOT_WORD_RE = re.compile(r"[^\w]+")
 # How <title> joins the page's name to the site's: "Title | CSTO", "CSTO - Title", "Title :: News".
@@ -49,8 +50,6 @@ class ListingEvidence:
         return self.link_text
 
 
-# A listing may cut a title at this many characters without saying so.
-TRUNCATED_TITLE = 40
 
 
 @lru_cache(maxsize=32768)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from cstocrawl.parsing.thresholds import CYRILLIC_SHARE, HEAD_CHARS, MIN_LETTERS
 from cstocrawl.problems import Problem
 
 # The first <html ...> start tag's lang attribute; xml:lang too. Read from the page's head only.
@@ -17,14 +18,8 @@ _HTML_LANG_RE = re.compile(
     r"<html\b[^>]*?\s(?:xml:)?lang\s*=\s*[\"']?\s*([A-Za-z]{2,3})(?:[-_][^\"'\s>]*)?",
     re.IGNORECASE,
 )
-HEAD_CHARS = 4096
 _CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
 _LATIN_RE = re.compile(r"[A-Za-z]")
-# Fewer letters than this say nothing of a language (a title of acronyms, a date).
-MIN_LETTERS = 40
-# The share of Cyrillic among the letters: Russian text quotes Latin names and acronyms ("CSTO",
-# "OSCE"), English text hardly ever Cyrillic; between the two bounds the text is not judged.
-CYRILLIC_SHARE = {"ru": 0.3, "en": 0.5}
 
 
 def declared_language(html: str) -> str | None:

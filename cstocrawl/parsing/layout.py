@@ -14,15 +14,14 @@ from cstocrawl.parsing.dates import leading_date, trailing_date
 from cstocrawl.parsing.evidence import ListingEvidence, normalise
 from cstocrawl.parsing.labels import is_back_link_text, is_javascript, is_javascript_back
 from cstocrawl.parsing.lines import Line, is_boilerplate_container, render_lines
+from cstocrawl.parsing.thresholds import (
+    LEADING_PROSE,
+    TEASER_CHARS,
+    TEASER_DATE_LINE,
+    TEASER_LABEL,
+)
 from cstocrawl.site import ALL_NEWS_PATH
 
-# A teaser of another article is at most this long (visible characters), its date line too.
-TEASER_CHARS = 600
-TEASER_DATE_LINE = 120
-# A line this long before any link of the link lists around it is prose they swallowed.
-LEADING_PROSE = 15
-# A run of teasers may have a heading this long ("Other news", "Read also").
-TEASER_LABEL = 60
 # What may stand around back links on their line: separators, arrows, icons' text.
 DECORATION = " |/•·-–—←→«»<>‹›↩⟵⬅▸►◄▶◀\u00a0"
 

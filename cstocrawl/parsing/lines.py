@@ -14,6 +14,8 @@ from functools import lru_cache
 import lxml.html
 from lxml import etree
 
+from cstocrawl.parsing.thresholds import ICON_SIZE
+
 BLOCK_TAGS = frozenset(
     [
         "address",
@@ -113,8 +115,6 @@ _PARSER = lxml.html.HTMLParser(huge_tree=True)
 _EMPTY_HTML = "<html><body></body></html>"
 _XML_DECLARATION_RE = re.compile(r"\A\s*<\?xml[^>]*\?>", re.IGNORECASE)
 EMPHASIS_TAGS = frozenset({"b", "strong", "font", "big"})
-# An <img> declared no larger than this (width and height, pixels) is an icon, never a picture.
-ICON_SIZE = 32
 # Lazy-loading templates keep the real image in one of these, and a placeholder in src.
 LAZY_IMAGE_ATTRIBUTES = ("data-src", "data-original", "data-lazy-src", "data-lazy", "data-srcset")
 _PLACEHOLDER_RE = re.compile(

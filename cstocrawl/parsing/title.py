@@ -20,10 +20,19 @@ from cstocrawl.parsing.dates import (
 from cstocrawl.parsing.evidence import names_title, normalise
 from cstocrawl.parsing.layout import Layout
 from cstocrawl.parsing.lines import Line, element_hint
+from cstocrawl.parsing.thresholds import (
+    ARTICLE_PROSE,
+    DATE_NEAR_ABOVE,
+    DATE_NEAR_BELOW,
+    EVIDENCE_LINE_CHARS,
+    HEADING_CHARS,
+    PROSE_READ,
+    RANKED_PROSE,
+    TEASER_MIN,
+)
+from cstocrawl.parsing.trace import Decision, Trace
 
 TITLE_HINT = re.compile(r"title|heading|caption|zagolovok|name", re.IGNORECASE)
-# A teaser shorter than this (characters) says too little to recognise its paragraph by.
-TEASER_MIN = 20
 
 
 @dataclass
@@ -52,44 +61,111 @@ def _title_and_date(text: str) -> Iterable[tuple[str, str | None]]:
         yield leading[1].strip(), leading[0]
 
 
-def find_title(layout: Layout, candidates: list[str], opening: int | None) -> TitleLine:
+@dataclass(frozen=True, slots=True)
+class NamedLine:
+    """A line the evidence names, with what tells the article's title from its other mentions."""
+
+    index: int
+    outside_links: bool  # not a link to elsewhere (a teaser of it, a breadcrumb)
+    plain: bool  # not in class-named boilerplate
+    before_body: bool  # above the body's first paragraph, or that paragraph unknown
+    titled: bool  # a heading, emphasised, or a class name saying "title"
+    prose_after: int  # characters outside links under it, to the next heading
+
+    def rank(self) -> tuple[int, ...]:
+        """The page's own line before a link to it, outside boilerplate, above the body, looking
+        like a title, with prose under it (to RANKED_PROSE: past it both head articles); then
+        the first: a sidebar repeats the title after the article, never before it."""
+        return (
+            int(self.outside_links),
+            int(self.plain),
+            int(self.before_body),
+            int(self.titled),
+            min(self.prose_after, RANKED_PROSE),
+            -self.index,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """A heading-like line on a page without evidence, and what says it heads the article."""
+
+    index: int
+    prose_after: int  # characters outside links under it, to the next heading
+    dated: bool  # a date on, just above or just below it
+    plain: bool  # not in class-named boilerplate
+    level: int  # 1..6, 0 for an emphasised or class-named line
+    words: int
+
+    def rank(self) -> tuple[int, ...]:
+        """An article's heading (ARTICLE_PROSE under it) before a sidebar's, dated, outside
+        boilerplate, an H1, a phrase rather than a label, the higher level, the most prose."""
+        return (
+            int(self.prose_after >= ARTICLE_PROSE),
+            int(self.dated),
+            int(self.plain),
+            int(self.level == 1),
+            int(self.words >= 3),
+            -(self.level or 7),
+            self.prose_after,
+        )
+
+
+def find_title(
+    layout: Layout, candidates: list[str], opening: int | None, trace: Trace | None = None
+) -> TitleLine:
     """The line the evidence names, best placed; else the evidence; else the likeliest heading.
 
     The listing's teaser marks where the body starts: a dated heading between the line the
     evidence names and the body is the title (the named line was a section heading).
     """
-    best: tuple[tuple[int, ...], TitleLine] | None = None
+    best: tuple[NamedLine, TitleLine] | None = None
+    low, high = EVIDENCE_LINE_CHARS
     for index, line in enumerate(layout.lines):
-        if not 2 <= len(line.text) <= 600:
+        if not low <= len(line.text) <= high:
             continue
         matched = _match_candidate(line.text, candidates)
         if matched is None:
             continue
-        score = (
-            int(not layout.links_elsewhere(line)),
-            int(not line.boilerplate),
-            int(opening is None or index < opening),
-            int(bool(line.heading) or line.emphasised or _title_hinted(line)),
-            min(_prose_after(layout, index), 400),
-            -index,
+        named = NamedLine(
+            index,
+            outside_links=not layout.links_elsewhere(line),
+            plain=not line.boilerplate,
+            before_body=opening is None or index < opening,
+            titled=bool(line.heading) or line.emphasised or _title_hinted(line),
+            prose_after=_prose_after(layout, index),
         )
-        if best is None or score > best[0]:
-            best = (score, TitleLine(index, *matched))
+        if best is None or named.rank() > best[0].rank():
+            best = (named, TitleLine(index, *matched))
     if best is not None:
-        named = best[1]
-        assert named.index is not None
-        if opening is not None and named.index < opening:
-            dated = _dated_heading_before(layout, opening, named.index)
-            if dated is not None:
-                titled = _line_title(layout, dated)
-                # Never from the listing's link text to another line ("Dear colleagues!").
-                if not _prints_link_text(layout, named) or _prints_link_text(layout, titled):
-                    return titled
-        return named
+        return _named_or_dated(layout, best[0], best[1], opening, trace)
     if candidates:
+        if trace is not None:
+            trace.append(Decision("title", "evidence the page never prints", repr(candidates[0])))
         return TitleLine(None, candidates[0])
-    heading = _likeliest_heading(layout, opening)
+    heading = _likeliest_heading(layout, opening, trace)
     return _line_title(layout, heading) if heading is not None else TitleLine(None, None)
+
+
+def _named_or_dated(
+    layout: Layout, features: NamedLine, named: TitleLine, opening: int | None, trace: Trace | None
+) -> TitleLine:
+    """The line the evidence names, unless a dated heading stands between it and the body."""
+    assert named.index is not None
+    if opening is not None and named.index < opening:
+        dated = _dated_heading_before(layout, opening, named.index)
+        if dated is not None:
+            titled = _line_title(layout, dated)
+            # Never from the listing's link text to another line ("Dear colleagues!").
+            if not _prints_link_text(layout, named) or _prints_link_text(layout, titled):
+                if trace is not None:
+                    detail = f"line {dated} {titled.text!r}, not line {named.index}"
+                    trace.append(Decision("title", "dated heading above the teaser", detail))
+                return titled
+    if trace is not None:
+        detail = f"line {named.index} {named.text!r} {features}"
+        trace.append(Decision("title", "line the evidence names", detail))
+    return named
 
 
 def _prints_link_text(layout: Layout, found: TitleLine) -> bool:
@@ -126,7 +202,7 @@ def teaser_line(layout: Layout) -> int | None:
 def _is_titlelike(layout: Layout, line: Line, opening: int) -> bool:
     """A heading-like line outside any link list that does not also hold the body's opening."""
     return (
-        3 <= len(line.text) <= 500
+        HEADING_CHARS[0] <= len(line.text) <= HEADING_CHARS[1]
         and date_only(line.text) is None
         and (bool(line.heading) or line.emphasised or _title_hinted(line))
         and not layout.in_frame(line)
@@ -151,38 +227,49 @@ def _title_hinted(line: Line) -> bool:
     )
 
 
-def _likeliest_heading(layout: Layout, opening: int | None) -> int | None:
+def _likeliest_heading(layout: Layout, opening: int | None, trace: Trace | None) -> int | None:
     """Without evidence: a heading or emphasised line, not in a link list, with prose under it;
     the nearest such line above the body's first paragraph when the teaser shows where it is."""
     if opening is not None:
         for index in range(opening - 1, -1, -1):
             if _is_titlelike(layout, layout.lines[index], opening):
+                if trace is not None:
+                    detail = f"line {index} {layout.lines[index].text!r}"
+                    trace.append(Decision("title", "heading nearest above the teaser", detail))
                 return index
-    best: tuple[tuple[int, ...], int] | None = None
+    best: Heading | None = None
     for index, line in enumerate(layout.lines):
-        if not 3 <= len(line.text) <= 500 or layout.in_frame(line):
+        if (heading := _heading(layout, index, line)) is None:
             continue
-        # Only an H1 may sit in boilerplate (<header><h1>); a sidebar's heading never is the title.
-        if line.boilerplate and line.heading != 1:
-            continue
-        if layout.links_elsewhere(line) or layout.in_link_list(line.element, None):
-            continue
-        titled = bool(line.heading) or line.emphasised or _title_hinted(line)
-        if not titled and not _repeated_with_date(layout.lines, index):
-            continue
-        prose = _prose_after(layout, index)
-        score = (
-            int(prose >= 200),
-            int(date_near(layout.lines, index)),
-            int(not line.boilerplate),
-            int(line.heading == 1),
-            int(len(line.text.split()) >= 3),
-            -(line.heading or 7),
-            prose,
-        )
-        if best is None or score > best[0]:
-            best = (score, index)
-    return best[1] if best else None
+        if best is None or heading.rank() > best.rank():
+            best = heading
+    if trace is not None:
+        found = f"line {best.index} {layout.lines[best.index].text!r} {best}" if best else "none"
+        trace.append(Decision("title", "likeliest heading", found))
+    return best.index if best else None
+
+
+def _heading(layout: Layout, index: int, line: Line) -> Heading | None:
+    """The line as a candidate heading, or None when it cannot be the title."""
+    low, high = HEADING_CHARS
+    if not low <= len(line.text) <= high or layout.in_frame(line):
+        return None
+    # Only an H1 may sit in boilerplate (<header><h1>); a sidebar's heading never is the title.
+    if line.boilerplate and line.heading != 1:
+        return None
+    if layout.links_elsewhere(line) or layout.in_link_list(line.element, None):
+        return None
+    titled = bool(line.heading) or line.emphasised or _title_hinted(line)
+    if not titled and not _repeated_with_date(layout.lines, index):
+        return None
+    return Heading(
+        index,
+        prose_after=_prose_after(layout, index),
+        dated=date_near(layout.lines, index),
+        plain=not line.boilerplate,
+        level=line.heading,
+        words=len(line.text.split()),
+    )
 
 
 def _repeated_with_date(lines: list[Line], index: int) -> bool:
@@ -193,14 +280,15 @@ def _repeated_with_date(lines: list[Line], index: int) -> bool:
 
 
 def date_near(lines: list[Line], index: int) -> bool:
-    for line in lines[max(0, index - 1) : index + 4]:
+    """A date on the line or just around it: a heading with its date heads an article."""
+    for line in lines[max(0, index - DATE_NEAR_ABOVE) : index + DATE_NEAR_BELOW + 1]:
         text = line.text
         if parse_date(text) or leading_date(text) or trailing_date(text):
             return True
     return False
 
 
-def _prose_after(layout: Layout, index: int, limit: int = 4000) -> int:
+def _prose_after(layout: Layout, index: int, limit: int = PROSE_READ) -> int:
     """Text outside links under a line, to the next heading: articles have much, sidebars little."""
     total = 0
     for line in layout.lines[index + 1 :]:

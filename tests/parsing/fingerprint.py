@@ -1,6 +1,7 @@
 """The parsers' output on every replica page as one SHA-256: a refactoring must leave it unchanged.
 
 python -m tests.parsing.fingerprint [--seeds 0 1 2 3] [--dump DIR]
+tests/parsing/fingerprint.txt is its output for seed 0, checked by test_fingerprint.py.
 Every markup of ALL_VARIANTS, both languages: each listing page (parse_listing) and each article
 page, with the evidence of the first listing page that shows it (as the crawl parses it) and
 without any (as `scrapy parse` does). --dump writes what was hashed, one file per case, to diff.
@@ -55,6 +56,16 @@ def results(variant: str, lang: str, seed: int) -> Iterator[str]:
         yield f"bare {path} {as_json(parse_detail(html, url))}"
 
 
+def case_text(variant: str, lang: str, seed: int) -> bytes:
+    """What is hashed for one markup and language: every parse, a line each."""
+    return "".join(line + "\n" for line in results(variant, lang, seed)).encode()
+
+
+def case_line(variant: str, lang: str, seed: int, digest: str) -> str:
+    """One line of the printed fingerprint (tests/parsing/fingerprint.txt stores seed 0's)."""
+    return f"seed {seed} {variant:8} {lang} {digest}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.parsing.fingerprint")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
@@ -64,10 +75,10 @@ def main() -> None:
     for seed in args.seeds:
         for variant in ALL_VARIANTS:
             for lang in ("en", "ru"):
-                text = "".join(line + "\n" for line in results(variant, lang, seed)).encode()
+                text = case_text(variant, lang, seed)
                 digest = hashlib.sha256(text).hexdigest()
                 everything.update(digest.encode())
-                print(f"seed {seed} {variant:8} {lang} {digest}", flush=True)
+                print(case_line(variant, lang, seed, digest), flush=True)
                 if args.dump:
                     args.dump.mkdir(parents=True, exist_ok=True)
                     (args.dump / f"{seed}-{variant}-{lang}.jsonl").write_bytes(text)

@@ -3,8 +3,7 @@ and which H1 starts the list."""
 
 from __future__ import annotations
 
-from cstocrawl.parsing.lines import parse_html, text_content
-from cstocrawl.parsing.listing import _main_heading, parse_listing
+from cstocrawl.parsing.listing import parse_listing
 from cstocrawl.site import Site, UrlKind
 
 SITE = Site("en", "http://127.0.0.1:8800")
@@ -61,10 +60,14 @@ def test_the_frame_is_every_line_and_link_text_outside_the_entries_but_their_dat
 
 
 def test_the_list_starts_after_the_first_h1_with_text_outside_boilerplate() -> None:
-    root = parse_html(
-        """<html><body><header><h1>CSTO</h1></header><div class="sidebar"><h1>Latest</h1></div>
-        <h1> </h1><h1>Speeches</h1><h1>Other</h1></body></html>"""
-    )
-    heading = _main_heading(root)
-    assert heading is not None and text_content(heading) == "Speeches"
-    assert _main_heading(parse_html("<html><body><h2>News</h2></body></html>")) is None
+    """No entry grows to take in the page's own H1 ("Speeches"): the logo's, a sidebar's or an
+    empty H1 is not it (each taken for it makes "Speeches" the first entry's teaser)."""
+    html = """<html><body><header><h1>CSTO</h1></header><div class="sidebar"><h1>Latest</h1></div>
+    <div><h1> </h1><h1>Speeches</h1><div><span>23.11.2023</span> <a href="/news/news_odkb/a/">Title A</a></div></div>
+    <div><a href="/news/news_odkb/b/">Title B</a> <a href="/news/news_odkb/c/">Title C</a></div></body></html>"""
+    entries = parse_listing(html, PAGE_URL, article_key).entries
+    assert [(entry.title, entry.teaser) for entry in entries] == [
+        ("Title A", "Title A"),
+        ("Title B", "Title B"),
+        ("Title C", "Title C"),
+    ]

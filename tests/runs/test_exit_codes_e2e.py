@@ -584,8 +584,13 @@ def test_scrapy_parse_works_on_an_article_and_a_listing_and_records_nothing(
     assert explicit.returncode == 0, explicit.stderr[-3000:]
     assert f"'url': '{article.url}'" in explicit.stdout
     assert "ERROR" not in explicit.stderr
-    guessed = scrapy("parse", *common, f"{base_url}{article.path}")
+    guessed = scrapy("parse", *common, "--trace", f"{base_url}{article.path}")
     assert f"'url': '{article.url}'" in guessed.stdout
+    # --trace: which signal decided each part, one line each (cstocrawl/parsing/trace.py)
+    trace = guessed.stdout.split(">>> TRACE (the page as an article, no listing's evidence)")[1]
+    assert [line.split()[0] for line in trace.splitlines()[1:5]] == [
+        "title", "block", "date", "edges"
+    ]
     listing = scrapy("parse", *common, f"{base_url}/news/news_odkb/")
     assert listing.returncode == 0, listing.stderr[-3000:]
     assert f"<GET {base_url}{site.listing('/news/news_odkb/')[0].path}>" in listing.stdout
