@@ -50,7 +50,7 @@ def name_value(text: str) -> tuple[str, str]:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = _Parser(prog=f"python -m {PROG}", description=__doc__.split("\n\n")[0])
-    parser.add_argument("spider", help="the spider to run (news)")
+    parser.add_argument("spider", help="the spider to run (news; jscsto, ksopn: the sister sites)")
     parser.add_argument(
         "-a",
         dest="args",
