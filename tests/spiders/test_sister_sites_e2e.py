@@ -3,27 +3,43 @@ copies of them, both languages from one host, each run into an output dir of its
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from tests.crawling import by_url, comparable, crawl, read_dataset, read_manifest, run_cron
+from tests.crawling import REPO, by_url, comparable, crawl, read_dataset, read_manifest, run_cron
 from tests.replica import serve
 from tests.replica.sister import SISTERS, SisterSite
 
-CASES = [(name, lang) for name in SISTERS for lang in ("en", "ru")]
 
-
-@pytest.mark.parametrize(("name", "lang"), CASES)
-def test_a_sister_site_is_crawled_exactly(tmp_path: Path, name: str, lang: str) -> None:
+@pytest.mark.parametrize("name", SISTERS)
+def test_a_sister_site_is_crawled_exactly_in_both_languages_and_paired(
+    tmp_path: Path, name: str
+) -> None:
+    """Each language into its own output dir (one host serves both), exact; then the pairing
+    step over the two: every English article paired with its original, the Russian one with no
+    English version and the two articles of one date included."""
     site = SisterSite(name)
     with serve(site) as base_url:
-        result = crawl(base_url, tmp_path, f"lang={lang}", spider=name)
-    assert result.returncode == 0, result.stderr[-2000:]
-    records = by_url(read_dataset(tmp_path))
-    expected = by_url(site.expected_articles(lang))
-    assert {url: comparable(record) for url, record in records.items()} == expected
-    assert read_manifest(tmp_path, "run1")["source"]["lang"] == lang
+        for lang in ("en", "ru"):
+            result = crawl(base_url, tmp_path / lang, f"lang={lang}", spider=name)
+            assert result.returncode == 0, result.stderr[-2000:]
+            records = by_url(read_dataset(tmp_path / lang))
+            expected = by_url(site.expected_articles(lang))
+            assert {url: comparable(record) for url, record in records.items()} == expected
+            assert read_manifest(tmp_path / lang, "run1")["source"]["lang"] == lang
+    step = subprocess.run(
+        [sys.executable, "-m", "cstocrawl.pairing", str(tmp_path / "en"), str(tmp_path / "ru")],
+        cwd=REPO, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert step.returncode == 0, step.stderr
+    originals = {article.key: article.url for article in site.by_lang["ru"]}
+    lines = (tmp_path / "en" / "news" / "pairs.jsonl").read_text(encoding="utf-8").splitlines()
+    pairs = {line["url"]: line["translation"]["url"] for line in map(json.loads, lines)}
+    assert pairs == {article.url: originals[article.key] for article in site.by_lang["en"]}
 
 
 def test_a_sister_sites_daily_run_reads_one_listing_page(tmp_path: Path) -> None:
