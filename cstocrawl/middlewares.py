@@ -16,7 +16,7 @@ from scrapy.robotstxt import RobotParser
 from scrapy.utils.httpobj import urlparse_cached
 
 from cstocrawl.runs.statkeys import FAILED_REDIRECT_OFFSITE
-from cstocrawl.site import HOST_LANGS, Site
+from cstocrawl.site import Site
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ class OffsiteMiddleware(ScrapyOffsiteMiddleware):
         host = (url.hostname or "").lower()
         if site.base_url is not None:  # a mirror: its own host only
             return host == (origin.hostname or "").lower()
-        return HOST_LANGS.get(host) == site.lang  # the official host, with or without www.
+        return site.owns_host(host)  # the official host, with or without www.
 
     def process_request(self, request: Request, spider: object = None) -> None:
         try:

@@ -83,6 +83,57 @@ SECTION_TITLES = {
     lang: {section.name: section.titles[index] for section in SECTIONS}
     for index, lang in enumerate(LANGS)
 }
+
+
+@dataclass(frozen=True)
+class Portal:
+    """One website the crawler knows: its official host and path prefix by language, and the
+    sections whose listings a crawl starts from (paths below the prefix). The CSTO site itself
+    puts each language on a host of its own; the sister sites serve both on one host, English
+    under /en/ (site-map.md 1.3)."""
+
+    name: str
+    hosts: tuple[str, str]  # (en, ru) official host
+    prefixes: tuple[str, str]  # (en, ru) path prefix, "" or "/en"
+    sections: tuple[Section, ...]
+    all_news: str | None  # the listing of every section's news, if the site has one
+
+    def host(self, lang: str) -> str:
+        return self.hosts[LANGS.index(lang)]
+
+    def prefix(self, lang: str) -> str:
+        return self.prefixes[LANGS.index(lang)]
+
+    def local_path(self, lang: str, path: str) -> str | None:
+        """The path below the language's prefix, or None if the path is not under it."""
+        prefix = self.prefix(lang)
+        if not prefix:
+            return path
+        return path[len(prefix) :] if path.startswith(prefix + "/") else None
+
+
+def _sister(name: str, titles: tuple[str, str]) -> Portal:
+    """A sister site under odkb-csto.org: one news listing, `/en/news/<slug>/` in English
+    (observed), `/news/<slug>/` in Russian (assumed: Bitrix's default language at the root)."""
+    host = f"{name}.odkb-csto.org"
+    news = Section("news", "/news/", re.compile(rf"^/news/{_SEGMENT}/$"), titles)
+    return Portal(name, (host, host), ("/en", ""), (news,), None)
+
+
+CSTO = "csto"
+PORTALS = {
+    CSTO: Portal(CSTO, (OFFICIAL_HOSTS["en"], OFFICIAL_HOSTS["ru"]), ("", ""), SECTIONS,
+                 ALL_NEWS_PATH),
+    # The CSTO Joint Staff (jscsto.odkb-csto.org/en/, /en/news/<slug>/).
+    "jscsto": _sister("jscsto", ("Joint Staff news", "Новости Объединенного штаба")),
+    # The anti-drug coordination council (ksopn.odkb-csto.org/en/news/<underscore_slug>/).
+    "ksopn": _sister("ksopn", ("Anti-drug Coordination Council news",
+                               "Новости Координационного совета по противодействию наркотикам")),
+}  # fmt: skip
+# Sister site host -> its portal (the CSTO site's own hosts are HOST_LANGS).
+SISTER_HOSTS = {
+    host: portal for portal in PORTALS.values() if portal.name != CSTO for host in portal.hosts
+}
 # Parents under which further news-like sections are discovered (menu, "Back to the section"):
 # a listing found there is named by its path's last segment.
 SECTION_ROOTS = ("/news/", "/documents/")
@@ -126,7 +177,7 @@ _DETAIL_PATH_RE = re.compile(rf"^/(?:news|documents)/({_SEGMENT})/({_SEGMENT})/?
 # `/news`, `/documents/statements`, `/news/speech/slug`, `/session/2015/session201509`: Bitrix
 # redirects them to the slash.
 _SLASHLESS_PATH_RE = re.compile(
-    rf"^/(?:news|documents|authorized_organs|session|training|international_org|chairmanship)"
+    rf"^(?:/en)?/(?:news|documents|authorized_organs|session|training|international_org|chairmanship)"
     rf"(?:/{_SEGMENT}){{0,2}}$"
 )
 _LISTING_SECTIONS = {section.listing: section.name for section in SECTIONS}
@@ -204,7 +255,8 @@ def _extension(path: str) -> str:
 
 @dataclass(frozen=True)
 class Site:
-    """One language of the site, optionally fetched through a mirror with the same paths.
+    """One language of a site (`portal`: the CSTO site or a sister site, PORTALS), optionally
+    fetched through a mirror with the same paths.
 
     `base_url` is where requests go (the official origin, a local replica, a cache); item URLs are
     always canonical on the official host, whichever mirror served them.
@@ -212,18 +264,47 @@ class Site:
 
     lang: str = "en"
     base_url: str | None = None
+    portal: str = CSTO
 
     def __post_init__(self) -> None:
         if self.lang not in LANGS:
             raise ValueError(f"unknown language {self.lang!r}; expected one of {LANGS}")
+        if self.portal not in PORTALS:
+            raise ValueError(f"unknown site {self.portal!r}; expected one of {tuple(PORTALS)}")
         if self.base_url is not None:
             parts = urlsplit(self.base_url)
             if parts.scheme not in ("http", "https") or not parts.netloc:
                 raise ValueError(f"base_url must be an http(s) URL, got {self.base_url!r}")
 
     @property
+    def profile(self) -> Portal:
+        return PORTALS[self.portal]
+
+    @property
+    def official_host(self) -> str:
+        return self.profile.host(self.lang)
+
+    @property
     def official_origin(self) -> str:
-        return f"https://{OFFICIAL_HOSTS[self.lang]}"
+        return f"https://{self.official_host}"
+
+    @property
+    def sections(self) -> dict[str, str]:
+        """The listings a crawl starts from, by section name: paths below the language's prefix."""
+        return {section.name: section.listing for section in self.profile.sections}
+
+    def section_title(self, section: str) -> str | None:
+        """The section's name in the site's menu in this language: `section_title`."""
+        if self.portal == CSTO:
+            return SECTION_TITLES[self.lang].get(section)
+        titles = {s.name: s.titles[LANGS.index(self.lang)] for s in self.profile.sections}
+        return titles.get(section)
+
+    def owns_host(self, host: str) -> bool:
+        """An official host name of this site and language, with or without www."""
+        if self.portal == CSTO:
+            return HOST_LANGS.get(host) == self.lang
+        return host in (self.official_host, f"www.{self.official_host}")
 
     @property
     def fetch_origin(self) -> str:
@@ -240,7 +321,7 @@ class Site:
         host = netloc.lower().rsplit("@", 1)[-1]
         if host == urlsplit(self.fetch_origin).netloc.lower():
             return True
-        return HOST_LANGS.get(host.split(":", 1)[0]) == self.lang
+        return self.owns_host(host.split(":", 1)[0])
 
     def canonical(self, url: str) -> str | None:
         """The canonical form of a URL of this site, or None for another site or a non-web link."""
@@ -250,7 +331,7 @@ class Site:
         parts = urlsplit(url.strip())
         if parts.scheme not in ("http", "https") or not self._is_own_netloc(parts.netloc):
             return None
-        official = ("https", OFFICIAL_HOSTS[self.lang], parts.path, parts.query, "")
+        official = ("https", self.official_host, parts.path, parts.query, "")
         return normalise_url(urlunsplit(official))
 
     def fetch_url(self, canonical_url: str) -> str:
@@ -260,11 +341,12 @@ class Site:
         return urlunsplit((origin.scheme, origin.netloc, parts.path, parts.query, ""))
 
     def url_for_path(self, path: str) -> str:
-        return f"{self.official_origin}{path}"
+        """The canonical URL of a path below the language's prefix (a section's listing)."""
+        return f"{self.official_origin}{self.profile.prefix(self.lang)}{path}"
 
     def classify(self, canonical_url: str) -> UrlKind:
         parts = urlsplit(canonical_url)
-        if parts.netloc != OFFICIAL_HOSTS[self.lang]:
+        if parts.netloc != self.official_host:
             return UrlKind.FOREIGN
         path = parts.path
         if path.startswith("/upload/"):
@@ -272,6 +354,8 @@ class Site:
             return UrlKind.IMAGE if ext in IMAGE_EXTENSIONS else UrlKind.ATTACHMENT
         if _extension(path) in ATTACHMENT_EXTENSIONS:
             return UrlKind.ATTACHMENT
+        if self.portal != CSTO:
+            return _sister_kind(self.profile, self.lang, path)
         query = {k for k, _ in parse_qsl(parts.query, keep_blank_values=True)}
         if path == ALL_NEWS_PATH:
             return UrlKind.ALL_NEWS
@@ -286,8 +370,11 @@ class Site:
     @staticmethod
     def section_of(canonical_url: str) -> str | None:
         """The `section` of a listing or article URL: the segment after /news/ or /documents/,
-        or the name of the further section (SECTIONS) whose shape it has."""
+        or the name of the further section (SECTIONS) whose shape it has; on a sister site, the
+        section whose listing or article it is."""
         parts = urlsplit(canonical_url)
+        if (portal := SISTER_HOSTS.get(parts.netloc)) is not None:
+            return _sister_section(portal, parts.path)
         match = _SECTION_PATH_RE.match(parts.path) or _DETAIL_PATH_RE.match(parts.path)
         if match:
             return match.group(1)
@@ -313,6 +400,28 @@ class Site:
             if canonical is not None and self.listing_page(canonical) == (first_page_url, page + 1):
                 return canonical
         return None
+
+
+def _sister_kind(portal: Portal, lang: str, path: str) -> UrlKind:
+    """What a path of a sister site is: a listing, an article of its language, or other."""
+    local = portal.local_path(lang, path)
+    for section in portal.sections:
+        if local == section.listing:
+            return UrlKind.SECTION
+        if local is not None and section.article.match(local):
+            return UrlKind.ARTICLE
+    return UrlKind.OTHER
+
+
+def _sister_section(portal: Portal, path: str) -> str | None:
+    """The section of a sister site's listing or article path, in whichever language."""
+    for lang in sorted(LANGS, key=lambda lang: -len(portal.prefix(lang))):  # /en before the root
+        if _sister_kind(portal, lang, path) is not UrlKind.OTHER:
+            local = portal.local_path(lang, path) or ""
+            return next(
+                s.name for s in portal.sections if local == s.listing or s.article.match(local)
+            )
+    return None
 
 
 # Menus, pagers and sidebars repeat the same links on every page: canonicalise each once.

@@ -50,8 +50,9 @@ def crawl(
     run_id: str = "run1",
     settings: dict[str, str] | None = None,
     timeout: float = 300,
+    spider: str = "news",
 ) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "scrapy", "crawl", "news"]
+    command = [sys.executable, "-m", "scrapy", "crawl", spider]
     command += options(base_url, output_dir, args, {"CSTOCRAWL_RUN_ID": run_id, **(settings or {})})
     return subprocess.run(
         command, cwd=REPO, capture_output=True, text=True, timeout=timeout, check=False
@@ -59,10 +60,14 @@ def crawl(
 
 
 def cron_command(
-    base_url: str, output_dir: Path, *args: str, settings: dict[str, str] | None = None
+    base_url: str,
+    output_dir: Path,
+    *args: str,
+    settings: dict[str, str] | None = None,
+    spider: str = "news",
 ) -> list[str]:
     """The cron runner (python -m cstocrawl.runs.cron news) on the replica; it makes the run id."""
-    command = [sys.executable, "-m", "cstocrawl.runs.cron", "news"]
+    command = [sys.executable, "-m", "cstocrawl.runs.cron", spider]
     return command + options(base_url, output_dir, args, settings or {})
 
 
@@ -72,9 +77,10 @@ def run_cron(
     *args: str,
     settings: dict[str, str] | None = None,
     timeout: float = 300,
+    spider: str = "news",
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        cron_command(base_url, output_dir, *args, settings=settings),
+        cron_command(base_url, output_dir, *args, settings=settings, spider=spider),
         cwd=REPO,
         capture_output=True,
         text=True,

@@ -90,8 +90,11 @@ def test_near_identical_slugs_stay_different() -> None:
         # The further sections (issue 22): their listings and their articles' shapes.
         ("/authorized_organs/secretariat/", UrlKind.SECTION, "secretariat"),
         ("/authorized_organs/secretariat/?PAGEN_1=2", UrlKind.SECTION, "secretariat"),
-        ("/authorized_organs/permanent_council/postoyannyy_sovet/", UrlKind.ARTICLE,
-         "permanent_council"),
+        (
+            "/authorized_organs/permanent_council/postoyannyy_sovet/",
+            UrlKind.ARTICLE,
+            "permanent_council",
+        ),
         ("/authorized_organs/", UrlKind.OTHER, None),
         ("/chairmanship/", UrlKind.SECTION, "chairmanship"),
         ("/chairmanship/?ELEMENT_ID=23867", UrlKind.ARTICLE, "chairmanship"),
@@ -103,8 +106,11 @@ def test_near_identical_slugs_stay_different() -> None:
         ("/training/", UrlKind.SECTION, "training"),
         ("/training/CSTO_collective_forces/zavershaetsya-4883/", UrlKind.ARTICLE, "training"),
         ("/international_org/", UrlKind.SECTION, "international_org"),
-        ("/international_org/un/o_sotrudnichestve_odkb_s_oon_/", UrlKind.ARTICLE,
-         "international_org"),
+        (
+            "/international_org/un/o_sotrudnichestve_odkb_s_oon_/",
+            UrlKind.ARTICLE,
+            "international_org",
+        ),
         ("/structure/", UrlKind.OTHER, None),
         ("/institute", UrlKind.OTHER, None),
     ],
@@ -128,7 +134,9 @@ def test_listing_pages() -> None:
     assert MIRROR.next_page(first, 2, links) == "https://en.odkb-csto.org/news/smi/?PAGEN_1=3"
     assert MIRROR.next_page(first, 5, links) is None
     # Another pager parameter travels along but does not make another listing.
-    sized = EN.next_page(first, 1, ["/x", "https://en.odkb-csto.org/news/smi/?PAGEN_1=2&SIZEN_1=20"])
+    sized = EN.next_page(
+        first, 1, ["/x", "https://en.odkb-csto.org/news/smi/?PAGEN_1=2&SIZEN_1=20"]
+    )
     assert sized == "https://en.odkb-csto.org/news/smi/?PAGEN_1=2&SIZEN_1=20"
     assert EN.listing_page(sized) == (first, 2)
 
@@ -173,7 +181,9 @@ def test_what_identifies_a_page_is_kept() -> None:
     assert EN.canonical("https://en.odkb-csto.org/news/smi?PAGEN_1=2&sphrase_id=1") == (
         "https://en.odkb-csto.org/news/smi/?PAGEN_1=2"
     )
-    assert EN.canonical("https://en.odkb-csto.org/institute") == "https://en.odkb-csto.org/institute"
+    assert (
+        EN.canonical("https://en.odkb-csto.org/institute") == "https://en.odkb-csto.org/institute"
+    )
     assert EN.canonical("https://en.odkb-csto.org/news/x/detail.php?ID=5&PAGEN_1=2") == (
         "https://en.odkb-csto.org/news/x/detail.php?ID=5"
     )
@@ -186,4 +196,51 @@ def test_fingerprints_use_the_same_canonical_form_on_a_mirror() -> None:
     assert canonicalize_url("http://127.0.0.1:8800/news/x/y?sphrase_id=1&PAGEN_2=3") == (
         "http://127.0.0.1:8800/news/x/y/"
     )
-    assert canonicalize_url("https://en.odkb-csto.org/news/x/y") == "https://en.odkb-csto.org/news/x/y/"
+    assert (
+        canonicalize_url("https://en.odkb-csto.org/news/x/y")
+        == "https://en.odkb-csto.org/news/x/y/"
+    )
+
+
+# --- the sister sites: both languages on one host, English under /en/ (issue 22) ---------------
+JSCSTO = "https://jscsto.odkb-csto.org"
+
+
+@pytest.mark.parametrize(
+    ("lang", "url", "canonical", "kind"),
+    [
+        ("en", f"{JSCSTO}/en/news/", f"{JSCSTO}/en/news/", UrlKind.SECTION),
+        ("en", f"{JSCSTO}/en/news/?PAGEN_1=2", f"{JSCSTO}/en/news/?PAGEN_1=2", UrlKind.SECTION),
+        ("en", "http://jscsto.odkb-csto.org/en/news/a-b/?bxajaxid=1", f"{JSCSTO}/en/news/a-b/",
+         UrlKind.ARTICLE),
+        ("en", f"{JSCSTO}/en/news/a-b", f"{JSCSTO}/en/news/a-b/", UrlKind.ARTICLE),
+        ("en", f"{JSCSTO}/news/a-b/", f"{JSCSTO}/news/a-b/", UrlKind.OTHER),  # the Russian one
+        ("en", f"{JSCSTO}/en/", f"{JSCSTO}/en/", UrlKind.OTHER),
+        ("ru", f"{JSCSTO}/news/a_b/", f"{JSCSTO}/news/a_b/", UrlKind.ARTICLE),
+        ("ru", f"{JSCSTO}/en/news/a-b/", f"{JSCSTO}/en/news/a-b/", UrlKind.OTHER),
+        ("en", "https://en.odkb-csto.org/news/news_odkb/a/", None, None),  # another site
+        ("en", "https://ksopn.odkb-csto.org/en/news/a/", None, None),
+    ],
+)  # fmt: skip
+def test_a_sister_site_knows_its_own_language_on_a_shared_host(
+    lang: str, url: str, canonical: str | None, kind: UrlKind | None
+) -> None:
+    site = Site(lang, portal="jscsto")
+    assert site.canonical(url) == canonical
+    if canonical is not None:
+        assert site.classify(canonical) is kind
+        assert Site.section_of(canonical) == ("news" if "/news/" in canonical else None)
+
+
+def test_a_sister_site_starts_from_its_listing_on_a_mirror() -> None:
+    site = Site("en", "http://127.0.0.1:8800", "ksopn")
+    assert site.url_for_path(site.sections["news"]) == "https://ksopn.odkb-csto.org/en/news/"
+    assert (
+        site.fetch_url("https://ksopn.odkb-csto.org/en/news/") == "http://127.0.0.1:8800/en/news/"
+    )
+    assert site.canonical("http://127.0.0.1:8800/en/news/x_y/") == (
+        "https://ksopn.odkb-csto.org/en/news/x_y/"
+    )
+    assert site.section_title("news") == "Anti-drug Coordination Council news"
+    with pytest.raises(ValueError, match="unknown site"):
+        Site("en", portal="nope")

@@ -43,7 +43,7 @@ class _Parser(argparse.ArgumentParser):
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = _Parser(prog=f"python -m {PROG}", description=__doc__.split("\n\n")[0])
-    parser.add_argument("spider", help="the spider to run (news)")
+    parser.add_argument("spider", help="the spider to run (news; jscsto, ksopn: the sister sites)")
     parser.add_argument(
         "-a",
         dest="args",

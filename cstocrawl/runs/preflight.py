@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import urlsplit
 
 from scrapy import Spider
 from scrapy.settings import BaseSettings
@@ -28,7 +29,7 @@ from cstocrawl import settings as project
 from cstocrawl.runs.lock import acquire
 from cstocrawl.runs.outcome import Exit, Refused
 from cstocrawl.runs.run import LOGS_DIR, NEWS_DIR, RunFiles, output_dir
-from cstocrawl.site import Site
+from cstocrawl.site import CSTO, Site
 from cstocrawl.store.state import SCHEMA_VERSION, TABLES, state_path
 
 PREFIX = "CSTOCRAWL_"
@@ -243,8 +244,9 @@ def check_run(
     return parsed
 
 
-def check_state(directory: Path, lang: str | None) -> None:
-    """Refused unless the state file is readable and holds no other language's articles."""
+def check_state(directory: Path, lang: str | None, host: str | None = None) -> None:
+    """Refused unless the state file is readable and holds no other language's articles, nor
+    (given `host`, the official host crawled) another site's."""
     path = state_path(directory)
     if not path.exists():
         return
@@ -265,10 +267,16 @@ def check_state(directory: Path, lang: str | None) -> None:
             tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
             if missing := _missing_tables(version, tables):
                 raise sqlite3.DatabaseError(f"not a cstocrawl state of schema {version}: {missing}")
-            langs = set()
+            langs, elsewhere = set(), None
             if "articles" in tables:
                 rows = db.execute("SELECT DISTINCT json_extract(item, '$.lang') FROM articles")
                 langs = {row[0] for row in rows}
+                if host is not None:
+                    elsewhere = db.execute(
+                        "SELECT json_extract(item, '$.url') FROM articles"
+                        " WHERE json_extract(item, '$.url') NOT LIKE ? LIMIT 1",
+                        (f"https://{host}/%",),
+                    ).fetchone()
     except sqlite3.Error as error:
         raise Refused(
             Exit.STATE,
@@ -281,6 +289,13 @@ def check_state(directory: Path, lang: str | None) -> None:
             Exit.USAGE,
             f"{directory} holds the crawl state of lang={','.join(other)}; give lang={lang} an "
             f"output dir of its own, e.g. -s CSTOCRAWL_OUTPUT_DIR={directory / lang}",
+        )
+    if elsewhere is not None and host is not None:
+        raise Refused(
+            Exit.USAGE,
+            f"{directory} holds the crawl state of another site ({urlsplit(elsewhere[0]).netloc});"
+            f" give {host} an output dir of its own, e.g."
+            f" -s CSTOCRAWL_OUTPUT_DIR={directory / host.split('.')[0]}",
         )
 
 
@@ -321,7 +336,7 @@ def check_source(directory: Path, parsed: object, settings: BaseSettings) -> Non
     recorded = recorded_source(directory)
     if recorded is None or settings.getbool("CSTOCRAWL_MIX_SOURCES"):
         return
-    site = Site(getattr(parsed, "lang", "en"), getattr(parsed, "base_url", None))
+    site = _site(parsed)
     official = site.fetch_origin == site.official_origin
     if bool(recorded.get("official")) == official:
         return
@@ -334,6 +349,14 @@ def check_source(directory: Path, parsed: object, settings: BaseSettings) -> Non
     )
 
 
+def _site(parsed: object) -> Site:
+    """The site a run's parsed spider arguments crawl (the CSTO site for Scrapy's own spiders)."""
+    return Site(
+        getattr(parsed, "lang", "en"), getattr(parsed, "base_url", None),
+        getattr(parsed, "portal", CSTO),
+    )  # fmt: skip
+
+
 def prepare_run(
     settings: BaseSettings, spider: str, arguments: Mapping[str, str], prog: str
 ) -> tuple[IO[str], object]:
@@ -344,11 +367,12 @@ def prepare_run(
     except KeyError:
         known = ", ".join(get_spider_loader(settings).list())
         raise Refused(Exit.USAGE, f"no spider named {spider!r}; known: {known}") from None
+    spidercls.update_settings(settings)  # a sister site's spider names its own output dir
     parsed = check_run(spidercls, arguments, settings)
     directory = output_dir(settings)
     lock = acquire(directory, prog)
     try:
-        check_state(directory, getattr(parsed, "lang", None))
+        check_state(directory, getattr(parsed, "lang", None), _site(parsed).official_host)
         check_source(directory, parsed, settings)
     except Refused:
         lock.close()

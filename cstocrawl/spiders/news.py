@@ -1,7 +1,9 @@
-"""The news spider: walks every section's listings (site.SECTIONS), makes each article an item.
+"""The news spider: walks every section's listings (site.SECTIONS), makes each article an item;
+the sister sites' spiders (jscsto, ksopn) are the same spider on another site (site.PORTALS).
 
 Usage: scrapy crawl news [-a lang=ru] [-a base_url=http://127.0.0.1:8800]
                          [-a sections=news_odkb,statements] [-a max_pages=N] [-a full=1]
+       scrapy crawl jscsto|ksopn [-a lang=ru] ...  (into output/jscsto, output/ksopn by default)
 
 Incremental by default (cstocrawl/store/incremental.py decides what to request); full=1 re-crawls
 and re-emits everything.
@@ -23,6 +25,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from cstocrawl import settings as project
 from cstocrawl.archive.warc import NotArchived
 from cstocrawl.items import Article, Attachment
 from cstocrawl.parsing.dates import parse_date
@@ -57,7 +60,7 @@ from cstocrawl.runs.statkeys import (
     problem_key,
     skipped_key,
 )
-from cstocrawl.site import ALL_NEWS_PATH, KNOWN_SECTIONS, LANGS, SECTION_TITLES, Site, UrlKind
+from cstocrawl.site import CSTO, LANGS, PORTALS, Site, UrlKind
 from cstocrawl.store.incremental import Plan, page_failed, page_read, plan_of
 
 T = TypeVar("T")
@@ -86,6 +89,7 @@ class ArticleLinkFilter:
 
 class NewsSpider(scrapy.Spider):
     name = "news"
+    portal = CSTO  # the site crawled (site.PORTALS)
 
     # The -a arguments `scrapy crawl news` takes (Arguments says what each means).
     ARGUMENTS = ("lang", "base_url", "sections", "max_pages", "full")
@@ -95,7 +99,7 @@ class NewsSpider(scrapy.Spider):
             {name: value for name, value in kwargs.items() if name not in _SPIDER_KWARGS}
         )
         super().__init__(**{name: kwargs[name] for name in _SPIDER_KWARGS if name in kwargs})
-        self.site = Site(arguments.lang, arguments.base_url)
+        self.site = Site(arguments.lang, arguments.base_url, self.portal)
         self.article_links = ArticleLinkFilter(self.site, arguments.sections)
         self._max_pages_arg = arguments.max_pages
         self.full = arguments.full
@@ -123,7 +127,7 @@ class NewsSpider(scrapy.Spider):
         if unknown:
             given = ", ".join(f"-a {name}={arguments[name]}" for name in unknown)
             raise ValueError(f"unknown argument {given}; known: {', '.join(sorted(cls.ARGUMENTS))}")
-        return Arguments.parse(arguments)
+        return Arguments.parse(arguments, cls.portal)
 
     @property
     def max_pages(self) -> int:
@@ -132,9 +136,10 @@ class NewsSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         if (life := self.crawler.get_extension(RunLifecycle)) is not None:
             self.plan = plan_of(life, self.settings.getint("CSTOCRAWL_RECHECK_DAYS"))
-        if self.article_links.sections is None:
-            yield self.listing_request(self.site.url_for_path(ALL_NEWS_PATH))
-        for name, path in KNOWN_SECTIONS.items():
+        all_news = self.site.profile.all_news
+        if self.article_links.sections is None and all_news is not None:
+            yield self.listing_request(self.site.url_for_path(all_news))
+        for name, path in self.site.sections.items():
             if self.article_links.wants(name):
                 yield self.listing_request(self.site.url_for_path(path))
 
@@ -327,7 +332,7 @@ class NewsSpider(scrapy.Spider):
                 continue
             section = self.site.section_of(canonical)
             if kind is UrlKind.SECTION and self.article_links.wants(section):
-                if section not in KNOWN_SECTIONS:
+                if section not in self.site.sections:
                     self._discovered(first_page, section)
                 yield self.listing_request(first_page)
             elif kind is UrlKind.ALL_NEWS and self.article_links.sections is None:
@@ -392,7 +397,7 @@ class NewsSpider(scrapy.Spider):
             url=url,
             lang=self.site.lang,
             section=section,
-            section_title=SECTION_TITLES[self.site.lang].get(section),
+            section_title=self.site.section_title(section),
             title=page.title,
             published=published,
             text="\n\n".join(page.paragraphs),
@@ -509,9 +514,10 @@ class Arguments:
     sections: frozenset[str] | None = None  # None: every section of site.SECTIONS
     max_pages: int | None = None  # per listing; None: CSTOCRAWL_MAX_PAGES
     full: bool = False  # re-crawl and re-emit everything
+    portal: str = CSTO  # the spider's site, not an argument: site.PORTALS
 
     @classmethod
-    def parse(cls, raw: Mapping[str, Any]) -> Arguments:
+    def parse(cls, raw: Mapping[str, Any], portal: str = CSTO) -> Arguments:
         lang = str(raw.get("lang", "en"))
         if lang not in LANGS:
             raise ValueError(f"-a lang={lang}: expected one of {', '.join(LANGS)}")
@@ -525,9 +531,10 @@ class Arguments:
         return cls(
             lang=lang,
             base_url=base_url,
-            sections=_parse_sections(raw.get("sections")),
+            sections=_parse_sections(raw.get("sections"), portal),
             max_pages=_parse_max_pages(raw.get("max_pages")),
             full=_parse_flag("full", raw.get("full", False)),
+            portal=portal,
         )
 
 
@@ -550,14 +557,31 @@ def _parse_flag(name: str, value: Any) -> bool:
     return text in _TRUE
 
 
-def _parse_sections(value: str | None) -> frozenset[str] | None:
+def _parse_sections(value: str | None, portal: str) -> frozenset[str] | None:
     if not value:
         return None
     names = frozenset(name.strip() for name in value.split(",") if name.strip())
-    unknown = names - KNOWN_SECTIONS.keys()
+    known = [section.name for section in PORTALS[portal].sections]
+    unknown = names - set(known)
     if unknown or not names:
         raise ValueError(
             f"-a sections={value}: unknown section {', '.join(sorted(unknown)) or '(none)'}; "
-            f"known: {', '.join(KNOWN_SECTIONS)}"
+            f"known: {', '.join(known)}"
         )
     return names
+
+
+class JscstoSpider(NewsSpider):
+    """The CSTO Joint Staff's site, jscsto.odkb-csto.org: its own output dir by default."""
+
+    name = "jscsto"
+    portal = "jscsto"
+    custom_settings = {"CSTOCRAWL_OUTPUT_DIR": f"{project.CSTOCRAWL_OUTPUT_DIR}/jscsto"}  # noqa: RUF012
+
+
+class KsopnSpider(NewsSpider):
+    """The anti-drug coordination council's site, ksopn.odkb-csto.org: its own output dir."""
+
+    name = "ksopn"
+    portal = "ksopn"
+    custom_settings = {"CSTOCRAWL_OUTPUT_DIR": f"{project.CSTOCRAWL_OUTPUT_DIR}/ksopn"}  # noqa: RUF012

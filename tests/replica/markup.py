@@ -206,6 +206,10 @@ class PageItem:
 class Renderer:
     """Renders pages of one site (language and markup variant). Deterministic from the seed."""
 
+    # What a sister site's renderer (tests/replica/sister.py) has of its own.
+    menu = MENU
+    listing_titles = LISTING_TITLES
+
     def __new__(cls, lang: str, variant: str, seed: int) -> Renderer:
         """Renderer(lang, variant, seed) also builds the unseen markups, as their subclasses."""
         if cls is Renderer and variant in SERVED_VARIANTS and variant not in VARIANTS:
@@ -221,6 +225,7 @@ class Renderer:
         self.variant = variant
         self.seed = seed
         self.labels = LABELS[lang]
+        self.host = HOSTS[lang]  # the official host, of absolute links
 
     def dress(self, article: Article) -> None:
         """Change the article as this markup's site publishes it (the truth follows): none here."""
@@ -248,7 +253,7 @@ class Renderer:
         if form < 0.1 and base and path.startswith(base):
             return path[len(base) :]
         if form < 0.2:
-            host = HOSTS[self.lang]
+            host = self.host
             if self.lang == "ru" and rng.random() < 0.5:
                 host = "www." + host
             return f"http://{host}{path}"
@@ -263,7 +268,7 @@ class Renderer:
         """The full document: head, menu, sidebar (before the content), content, footer."""
         lang = self.lang
         rng = self._rng("menu")
-        items = [(self.link(path, rng), en if lang == "en" else ru) for path, en, ru in MENU]
+        items = [(self.link(path, rng), en if lang == "en" else ru) for path, en, ru in self.menu]
         footer = FOOTER[lang]
         if self.variant == "bitrix":
             menu = "".join(f'<li><a href="{escape(h)}">{escape(t)}</a></li>' for h, t in items)
@@ -486,7 +491,7 @@ class Renderer:
         """One page of a section listing: H1, items (title link + teaser), pager."""
         last = max(1, ceil(len(articles) / page_size))
         items = articles[(page - 1) * page_size : page * page_size]
-        heading = escape(self._pick(LISTING_TITLES[path]))
+        heading = escape(self._pick(self.listing_titles[path]))
         parts = []
         for article in items:
             rng = self._rng("item", path, article.id)
@@ -531,7 +536,7 @@ class Renderer:
             main = f"<h1>{heading}</h1>\n<ul>\n" + "\n".join(parts) + f"\n</ul>\n{pager}"
         if path == "/authorized_organs/secretariat/":  # the body's static text below its news
             main += f"\n<p>{escape(SECRETARIAT_TEXT[self.lang])}</p>"
-        return self.page(self._pick(LISTING_TITLES[path]), main)
+        return self.page(self._pick(self.listing_titles[path]), main)
 
     def _pager(self, path: str, page: int, last: int, total: int, page_size: int) -> str:
         """Numbered links around the current page and a "next" link (none on the last page)."""

@@ -8,11 +8,18 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Protocol
 
-from .site import ReplicaSite
+from .site import Response
 
 
-def make_server(site: ReplicaSite, port: int = 0) -> ThreadingHTTPServer:
+class Served(Protocol):
+    """What the server needs of a site: a ReplicaSite, or a sister site (sister.SisterSite)."""
+
+    def respond(self, target: str) -> Response: ...
+
+
+def make_server(site: Served, port: int = 0) -> ThreadingHTTPServer:
     """A server answering every request from `site` (port 0: an ephemeral port)."""
 
     class Handler(BaseHTTPRequestHandler):
@@ -55,7 +62,7 @@ def make_server(site: ReplicaSite, port: int = 0) -> ThreadingHTTPServer:
 
 
 @contextmanager
-def serve(site: ReplicaSite, port: int = 0) -> Iterator[str]:
+def serve(site: Served, port: int = 0) -> Iterator[str]:
     """Serve `site` in a daemon thread for the duration of the block; yields the base URL."""
     server = make_server(site, port)
     thread = threading.Thread(

@@ -54,7 +54,7 @@ def test_an_unknown_spider_exits_64(
     monkeypatch.setenv("SCRAPY_SETTINGS_MODULE", "cstocrawl.settings")
     assert main(["nope", "-s", f"CSTOCRAWL_OUTPUT_DIR={tmp_path}"]) == 64
     assert (
-        capsys.readouterr().err == "cstocrawl.runs.cron: no spider named 'nope'; known: news (exit 64)\n"
+        capsys.readouterr().err == "cstocrawl.runs.cron: no spider named 'nope'; known: news, jscsto, ksopn (exit 64)\n"
     )
     assert list(tmp_path.iterdir()) == []
 
