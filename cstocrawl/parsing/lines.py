@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import lxml.html
 from lxml import etree
 
 BLOCK_TAGS = frozenset(
@@ -109,7 +108,9 @@ class Line:
 
 
 # libxml2 stops building the tree at depth 256 unless told otherwise, silently dropping the rest.
-_PARSER = lxml.html.HTMLParser(huge_tree=True)
+# lxml.etree's parser, not lxml.html's: the same tree, without a Python class lookup for every
+# element the walks touch (8-10% of a page's parse).
+_PARSER = etree.HTMLParser(huge_tree=True)
 _EMPTY_HTML = "<html><body></body></html>"
 _XML_DECLARATION_RE = re.compile(r"\A\s*<\?xml[^>]*\?>", re.IGNORECASE)
 EMPHASIS_TAGS = frozenset({"b", "strong", "font", "big"})
@@ -131,10 +132,10 @@ def parse_html(html: str | bytes) -> etree._Element:
         # already decoded, so the declaration says nothing any more.
         html = _XML_DECLARATION_RE.sub("", html, count=1)
     try:
-        root = lxml.html.document_fromstring(html, parser=_PARSER)
+        root = etree.fromstring(html, parser=_PARSER)
     except (etree.ParserError, ValueError):
-        root = lxml.html.document_fromstring(_EMPTY_HTML, parser=_PARSER)
-    return root
+        root = None
+    return root if root is not None else etree.fromstring(_EMPTY_HTML, parser=_PARSER)
 
 
 def element_hint(element: etree._Element) -> str:
@@ -290,9 +291,12 @@ def _inline(
         builder.links.append(Link(href.strip(), _text_of(element), element))
 
 
+_STRING = etree.XPath("string()", smart_strings=False)
+
+
 def text_content(element: etree._Element) -> str:
-    """All the text under `element` (lxml.html's text_content, which its stubs do not declare)."""
-    return str(element.text_content())  # type: ignore[attr-defined]
+    """All the text under `element`, comments left out: lxml.html's `text_content()`."""
+    return str(_STRING(element))
 
 
 def _text_of(element: etree._Element) -> str:
