@@ -197,10 +197,14 @@ class _LineBuilder:
         self._flags: tuple[bool, int] = (False, 0)  # boilerplate, heading
 
     def start(self, element: etree._Element, boilerplate: bool, heading: int) -> None:
-        if self._parts or self.images:
+        parts = self._parts
+        if self.images or (parts and not "".join(parts).isspace()):
             self._flush()
-        elif self.links:  # most blocks: no line, so nothing to build
-            self.links = []
+        else:  # most blocks: no line (only the markup's indentation), so nothing to build
+            if parts:
+                self._parts, self._emphasised = [], True
+            if self.links:
+                self.links = []
         self._element, self._flags = element, (boilerplate, heading)
 
     def text(self, value: str | None, emphasised: bool) -> None:
@@ -245,27 +249,27 @@ def render_lines(root: etree._Element) -> list[Line]:
     # down (emphasis from the start down); leaving a block, the line restarts in its parent.
     stack: list[tuple[etree._Element, bool, int, bool, bool]] = [(start, False, 0, False, True)]
     pop, push = stack.pop, stack.append
+    start_line, text = builder.start, builder.text
     while stack:
         element, boilerplate, heading, emphasised, entering = pop()
         tag = element.tag
-        if not entering:
-            if tag in BLOCK_TAGS:
+        if not entering or tag in SKIPPED_TAGS or not isinstance(tag, str):
+            if not entering and tag in BLOCK_TAGS:  # leaving a block: its parent's line restarts
                 parent = element.getparent()
-                builder.start(parent if parent is not None else element, boilerplate, 0)
-            builder.text(element.tail, emphasised or above)
-            continue
-        if not isinstance(tag, str) or tag in SKIPPED_TAGS:
-            builder.text(element.tail, emphasised or above)
+                start_line(parent if parent is not None else element, boilerplate, 0)
+            if tail := element.tail:
+                text(tail, emphasised or above)
             continue
         push((element, boilerplate, heading, emphasised, False))
         boilerplate = boilerplate or is_boilerplate_container(element)
         heading = _HEADINGS.get(tag, heading)
         inner = emphasised or tag in EMPHASIS_TAGS
         if tag in BLOCK_TAGS:
-            builder.start(element, boilerplate, heading)
+            start_line(element, boilerplate, heading)
         elif tag in _INLINE_EVENTS:
             _inline(builder, element, tag, boilerplate, heading)
-        builder.text(element.text, inner)
+        if value := element.text:
+            text(value, inner)
         for child in reversed(element):
             push((child, boilerplate, heading, inner, True))
     return builder.finish()
@@ -300,7 +304,8 @@ def text_content(element: etree._Element) -> str:
 
 
 def _text_of(element: etree._Element) -> str:
-    return " ".join(text_content(element).split())
+    text = text_content(element) if len(element) else element.text  # most links: one text
+    return " ".join(text.split()) if text else ""
 
 
 def max_depth(root: etree._Element) -> int:
