@@ -311,7 +311,8 @@ def common_ancestor(first: etree._Element, second: etree._Element) -> etree._Ele
 
 
 def inside(element: etree._Element, container: etree._Element) -> bool:
-    return element is container or any(a is container for a in element.iterancestors())
+    # `in` compares lxml's elements by identity, without a Python step per ancestor.
+    return element is container or container in element.iterancestors()
 
 
 def boilerplate_below(layout: Layout, element: etree._Element, container: etree._Element) -> bool:

@@ -92,9 +92,11 @@ class Link:
     element: etree._Element
 
 
-@dataclass
+@dataclass(eq=False)
 class Line:
-    """One line of rendered text with the links and images it holds."""
+    """One line of rendered text with the links and images it holds: a place on the page, so
+    two lines are equal only when they are the same line (`lines.index(line)` finds it, not an
+    earlier line of the same block and text, and compares no fields to do so)."""
 
     text: str
     element: etree._Element  # the block element the line belongs to
