@@ -267,19 +267,23 @@ def _text_measures(
     link_chars: dict[etree._Element, int] = {}
     links: dict[etree._Element, int] = {}
     for element in reversed(list(root.iter())):  # children before their parents
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if tag in _UNSEEN_TAGS or not tag:
+        tag = element.tag
+        if tag in _UNSEEN_TAGS or not isinstance(tag, str):
             chars[element] = link_chars[element] = links[element] = 0
             continue
         total = _visible(element.text)
         inside = count = 0
-        for child in element:
-            total += chars.get(child, 0) + _visible(child.tail)
-            inside += link_chars.get(child, 0)
-            count += links.get(child, 0)
-        href = (element.get("href") or "").strip() if tag == "a" else ""
-        if href and not href.startswith(("#", "javascript:")):
-            inside, count = total, count + 1
+        if len(element):
+            for child in element:  # each measured already: no lookup misses
+                total += chars[child]
+                if tail := child.tail:
+                    total += _visible(tail)
+                inside += link_chars[child]
+                count += links[child]
+        if tag == "a":
+            href = (element.get("href") or "").strip()
+            if href and not href.startswith(("#", "javascript:")):
+                inside, count = total, count + 1
         chars[element], link_chars[element], links[element] = total, inside, count
     return chars, link_chars, links
 
@@ -306,7 +310,8 @@ def common_ancestor(first: etree._Element, second: etree._Element) -> etree._Ele
 
 
 def inside(element: etree._Element, container: etree._Element) -> bool:
-    return element is container or any(a is container for a in element.iterancestors())
+    # `in` compares lxml's elements by identity, without a Python step per ancestor.
+    return element is container or container in element.iterancestors()
 
 
 def boilerplate_below(layout: Layout, element: etree._Element, container: etree._Element) -> bool:

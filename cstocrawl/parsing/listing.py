@@ -16,6 +16,8 @@ from cstocrawl.parsing.dates import date_beside, leading_date, parse_date, trail
 from cstocrawl.parsing.evidence import ListingEvidence, normalise
 from cstocrawl.parsing.labels import MORE_LABELS, normalise_label
 from cstocrawl.parsing.lines import (
+    BLOCK_TAGS,
+    SKIPPED_TAGS,
     Line,
     is_boilerplate_container,
     parse_html,
@@ -64,18 +66,51 @@ def parse_listing(
     links, keys = _links(root, resolve, article_key)
     held = _articles_held(keys)
     elsewhere = _blocks_linking_elsewhere(root, keys)
-    entries: list[ListingEntry] = []
-    containers: list[etree._Element] = []
-    for key, anchor in _chosen_links(keys, held, order, heading):
-        container = _entry_block(anchor, key, held, elsewhere, heading)
-        containers.append(container)
-        entries.append(_entry(anchor, key, container, keys, resolve))
+    chosen = [
+        (key, anchor, _entry_block(anchor, key, held, elsewhere, heading))
+        for key, anchor in _chosen_links(keys, held, order, heading)
+    ]
+    # The page is rendered once: each entry's lines are the page's lines inside its block.
+    page_lines = render_lines(root)
+    body = root.find(".//body")  # where the page's rendering starts
+    owner = {element: index for index, (*_, block) in enumerate(chosen) for element in block.iter()}
+    lines_of: list[list[Line]] = [[] for _ in chosen]
+    for line in page_lines:
+        if (index := owner.get(line.element)) is not None:
+            lines_of[index].append(line)
+    entries = [
+        _entry(
+            anchor,
+            key,
+            container,
+            keys,
+            resolve,
+            lines if _renders_alike(container, body) else render_lines(container),
+        )
+        for (key, anchor, container), lines in zip(chosen, lines_of, strict=True)
+    ]
     return ListingPage(
         entries=entries,
         links=links,
         title=_page_title(root),
-        frame=_frame(root, containers, entries, keys),
+        frame=_frame(page_lines, owner, entries, keys),
     )
+
+
+def _renders_alike(container: etree._Element, body: etree._Element | None) -> bool:
+    """Whether the page's lines inside `container` are the lines it renders alone, as far as an
+    entry reads them (text, links, boilerplate flags): a block (its lines start and end with it),
+    no text after it (rendered alone, its tail is a line of its own), reached by the page's
+    rendering (in the body, not in a skipped tag) and in no boilerplate container (whose flag the
+    page's lines would inherit)."""
+    if container.tag not in BLOCK_TAGS or (container.tail or "").strip():
+        return False
+    for ancestor in container.iterancestors():
+        if ancestor.tag in SKIPPED_TAGS or is_boilerplate_container(ancestor):
+            return False
+        if ancestor is body:
+            return True
+    return False
 
 
 def _main_heading(root: etree._Element) -> etree._Element | None:
@@ -200,9 +235,11 @@ def _entry(
     container: etree._Element,
     keys: dict[etree._Element, str],
     resolve: _Resolver,
+    lines: list[Line],
 ) -> ListingEntry:
-    """What an entry shows of its article: the link text (the longest, "Read more" aside), the
-    teaser and a date; a link wrapping the whole card is split into its parts."""
+    """What an entry shows of its article (`lines`, its rendering): the link text (the longest,
+    "Read more" aside), the teaser and a date; a link wrapping the whole card is split into its
+    parts."""
     titles = [
         text
         for a in container.iter("a")
@@ -211,7 +248,6 @@ def _entry(
         and normalise_label(text) not in MORE_LABELS
     ]
     title = max(titles, key=len, default="")
-    lines = render_lines(container)
     teaser = _teaser(lines, key, keys)
     if card := _card_parts(anchor):  # one link wraps the whole entry: split it
         title, teaser = card
@@ -308,8 +344,8 @@ def _entry_date(container: etree._Element, lines: list[Line]) -> str | None:
 
 
 def _frame(
-    root: etree._Element,
-    containers: list[etree._Element],
+    page_lines: list[Line],
+    in_entries: dict[etree._Element, int],
     entries: list[ListingEntry],
     keys: dict[etree._Element, str],
 ) -> frozenset[str]:
@@ -317,12 +353,11 @@ def _frame(
     repeats it around the article, so none of it is the article's title or body."""
     # A line holding an article link, or repeating an entry's text, belongs to an entry whatever
     # block the entry was cut to.
-    in_entries = {element for container in containers for element in container.iter()}
     entry_texts = {normalise(text) for e in entries for text in (e.title, e.teaser) if text}
     # Each link of the frame counts alone too: an inline menu renders as one long line.
     return frozenset(
         text
-        for line in render_lines(root)
+        for line in page_lines
         if line.element not in in_entries and not any(link.element in keys for link in line.links)
         for text in (normalise(line.text), *(normalise(link.text) for link in line.links))
         if text and text not in entry_texts and parse_date(text) is None  # entry dates aren't
