@@ -22,6 +22,7 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import Crawler
 
+from cstocrawl.exceptions import FailedFetch
 from cstocrawl.items import Article
 from cstocrawl.parsing.evidence import normalise
 from cstocrawl.problems import Problem, kind_of
@@ -36,7 +37,6 @@ from cstocrawl.runs.statkeys import (
     problem_key,
 )
 from cstocrawl.runs.verdict import too_many
-from cstocrawl.store.incremental import FailedFetch
 
 logger = logging.getLogger(__name__)
 _DIGITS_RE = re.compile(r"\d+")

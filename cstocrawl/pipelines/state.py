@@ -29,6 +29,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from twisted.python.failure import Failure
 
+from cstocrawl.exceptions import FailedFetch
 from cstocrawl.items import Article
 from cstocrawl.runs.extension import RunLifecycle
 from cstocrawl.runs.run import iso_utc, utc_now
@@ -43,8 +44,8 @@ from cstocrawl.runs.statkeys import (
     STATE_UNCHANGED,
     state_key,
 )
+from cstocrawl.signals import page_failed, page_read
 from cstocrawl.site import Site
-from cstocrawl.store.incremental import FailedFetch, page_failed, page_read
 from cstocrawl.store.state import Kind, Known, RetryKind, kind_of, lost_fields
 
 logger = logging.getLogger(__name__)

@@ -26,9 +26,9 @@ from typing import Any, NoReturn
 from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
 from twisted.python.failure import Failure
 
+from cstocrawl.exceptions import HeldArticle
 from cstocrawl.items import Article
 from cstocrawl.problems import kind_of
 from cstocrawl.runs.extension import RunLifecycle
@@ -47,14 +47,10 @@ from cstocrawl.runs.statkeys import (
     problem_key,
 )
 from cstocrawl.runs.verdict import Judgement, doubts, judge
-from cstocrawl.store.incremental import page_failed
+from cstocrawl.signals import page_failed
 from cstocrawl.store.state import RetryKind, lost_fields
 
 logger = logging.getLogger(__name__)
-
-class HeldArticle(DropItem):
-    """A doubtful article: not written, its stored version kept, fetched again next run."""
-
 
 class VerdictPipeline:
     def __init__(self, crawler: Crawler, lifecycle: RunLifecycle) -> None:
