@@ -25,7 +25,7 @@ from scrapy.crawler import Crawler
 from cstocrawl.exceptions import FailedFetch
 from cstocrawl.items import Article
 from cstocrawl.parsing.evidence import normalise
-from cstocrawl.problems import Problem, kind_of
+from cstocrawl.problems import Problem, problem_kind
 from cstocrawl.runs.statkeys import (
     ARTICLE_PAGES,
     EVIDENCE_TITLED,
@@ -87,7 +87,7 @@ class Observed:
     def failed_fetch(self, item: Article) -> None:
         self.failed_fetches += 1
         for problem in item.problems:
-            self.failed_fetch_problems[kind_of(problem)] += 1
+            self.failed_fetch_problems[problem_kind(problem)] += 1
 
     def failures(self, max_problem_ratio: float, minimum: int) -> list[str]:
         found = []

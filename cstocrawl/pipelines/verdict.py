@@ -30,7 +30,7 @@ from twisted.python.failure import Failure
 
 from cstocrawl.exceptions import HeldArticle
 from cstocrawl.items import Article
-from cstocrawl.problems import kind_of
+from cstocrawl.problems import problem_kind
 from cstocrawl.runs.extension import RunLifecycle
 from cstocrawl.runs.run import iso_utc, utc_now
 from cstocrawl.runs.statkeys import (
@@ -82,7 +82,7 @@ class VerdictPipeline:
             return item
         for problem in doubts(adapter, known.text_chars if known else None):
             item.problems.append(problem)
-            self.stats.inc_value(problem_key(kind_of(problem)))
+            self.stats.inc_value(problem_key(problem_kind(problem)))
         judgement = judge(item.problems)
         if judgement.accepted:
             self.stats.inc_value(VERDICT_ACCEPTED)
