@@ -53,7 +53,7 @@ _PLAIN = frozenset(
 )
 
 
-def kind_of(problem: str) -> str:
+def problem_kind(problem: str) -> str:
     """A problem's kind: "body_shrank: 2000 to 9 characters" is a `body_shrank`."""
     return problem.partition(":")[0]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import cstocrawl
-from cstocrawl.problems import Problem, kind_of, schema_pattern
+from cstocrawl.problems import Problem, problem_kind, schema_pattern
 from cstocrawl.schema import article_schema
 
 PACKAGE = Path(cstocrawl.__file__).resolve().parent
@@ -25,7 +25,7 @@ def test_a_problem_is_its_kind_with_a_detail_when_the_kind_takes_one() -> None:
     assert Problem.BODY_SHRANK.text("2000 to 9 characters") == "body_shrank: 2000 to 9 characters"
     assert Problem.MISSING_BODY.text() == "missing_body"
     assert type(Problem.MISSING_BODY.text()) is str  # what the dataset holds is a plain string
-    assert kind_of(Problem.UNPARSED_DATE.text("soon")) == Problem.UNPARSED_DATE
+    assert problem_kind(Problem.UNPARSED_DATE.text("soon")) == Problem.UNPARSED_DATE
     with pytest.raises(ValueError, match="takes a detail"):
         Problem.BODY_SHRANK.text()
     with pytest.raises(ValueError, match="takes no detail"):

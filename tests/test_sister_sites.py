@@ -7,11 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from cstocrawl.runs.preflight import prepare_run
-from cstocrawl.runs.run import output_dir
 from scrapy.settings import Settings
 
 import cstocrawl.settings as project
+from cstocrawl.runs.preflight import prepare_run
+from cstocrawl.runs.run import output_dir
 from cstocrawl.spiders.news import Arguments, JscstoSpider, NewsSpider
 
 

@@ -49,8 +49,9 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
 from warcio.timeutils import iso_date_to_datetime
 
-from cstocrawl.archive.warc import NotArchived, warc_dir
+from cstocrawl.archive.warc import warc_dir
 from cstocrawl.archive.warcwriter import NAME_RE, STORED_FILE_HEADER, digest_hex, read_info
+from cstocrawl.exceptions import NotArchived
 from cstocrawl.runs.arguments import name_value
 from cstocrawl.runs.run import files_store, new_run_id, output_dir
 from cstocrawl.runs.statkeys import (

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from scrapy import Request
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import NotConfigured
 from scrapy.http import Headers, Response
 
 import cstocrawl
@@ -50,11 +50,6 @@ from cstocrawl.store.files import URL_META, sha256_path
 logger = logging.getLogger(__name__)
 
 WARC_DIR = "warc"
-
-
-class NotArchived(IgnoreRequest):
-    """A re-extraction asked for a URL the WARC files do not hold
-    (cstocrawl/archive/reextract.py)."""
 
 
 def warc_dir(output_dir: str | Path) -> Path:

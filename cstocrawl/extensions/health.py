@@ -19,12 +19,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.crawler import Crawler
 
+from cstocrawl.exceptions import FailedFetch
+from cstocrawl.items import Article
 from cstocrawl.parsing.evidence import normalise
-from cstocrawl.problems import Problem
+from cstocrawl.problems import Problem, problem_kind
 from cstocrawl.runs.statkeys import (
     ARTICLE_PAGES,
     EVIDENCE_TITLED,
@@ -36,7 +37,6 @@ from cstocrawl.runs.statkeys import (
     problem_key,
 )
 from cstocrawl.runs.verdict import too_many
-from cstocrawl.store.incremental import FailedFetch
 
 logger = logging.getLogger(__name__)
 _DIGITS_RE = re.compile(r"\d+")
@@ -67,16 +67,15 @@ class Observed:
         default_factory=lambda: {name: Counter() for name in SHARED_SHARE}
     )
 
-    def add(self, item: Any) -> None:
-        adapter = ItemAdapter(item)
-        text = adapter.get("text") or ""
+    def add(self, item: Article) -> None:
+        text = item.text or ""
         self.articles += 1
-        if len(text) < SHORT_BODY and not adapter.get("attachments"):
+        if len(text) < SHORT_BODY and not item.attachments:
             self.short_bodies += 1
         values = {
-            "summary ending": _ending(adapter.get("summary") or ""),
-            "title": normalise(adapter.get("title") or ""),
-            "date": adapter.get("published") or "",
+            "summary ending": _ending(item.summary or ""),
+            "title": normalise(item.title or ""),
+            "date": item.published or "",
             "body": hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
             if text
             else "",
@@ -85,10 +84,10 @@ class Observed:
             if value:
                 self.shared[name][value] += 1
 
-    def failed_fetch(self, item: Any) -> None:
+    def failed_fetch(self, item: Article) -> None:
         self.failed_fetches += 1
-        for problem in ItemAdapter(item).get("problems") or []:
-            self.failed_fetch_problems[problem.partition(":")[0]] += 1
+        for problem in item.problems:
+            self.failed_fetch_problems[problem_kind(problem)] += 1
 
     def failures(self, max_problem_ratio: float, minimum: int) -> list[str]:
         found = []
@@ -179,10 +178,10 @@ class HealthCheck:
         crawler.signals.connect(extension.item_dropped, signal=signals.item_dropped)
         return extension
 
-    def item_seen(self, item: Any) -> None:
+    def item_seen(self, item: Article) -> None:
         self.observed.add(item)
 
-    def item_dropped(self, item: Any, exception: BaseException) -> None:
+    def item_dropped(self, item: Article, exception: BaseException) -> None:
         if isinstance(exception, FailedFetch):
             self.observed.failed_fetch(item)
         else:

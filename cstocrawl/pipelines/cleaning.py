@@ -17,7 +17,7 @@ from typing import Any
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 
-from cstocrawl.items import Attachment
+from cstocrawl.items import Article, Attachment
 from cstocrawl.parsing.text import clean_line, clean_paragraphs
 from cstocrawl.problems import Problem
 from cstocrawl.runs.statkeys import SANITISED_CHARACTERS, SANITISED_ITEMS, problem_key
@@ -117,23 +117,22 @@ class CleaningPipeline:
     def from_crawler(cls, crawler: Crawler) -> CleaningPipeline:
         return cls(crawler)
 
-    def process_item(self, item: Any) -> Any:
+    def process_item(self, item: Article) -> Article:
         adapter = ItemAdapter(item)
         sanitise_item(adapter, self.crawler)
-        adapter["title"] = clean_line(adapter.get("title") or "") or None
-        adapter["summary"] = clean_line(adapter.get("summary") or "") or None
-        adapter["text"] = "\n\n".join(clean_paragraphs((adapter.get("text") or "").split("\n\n")))
-        attachments: list[Attachment] = adapter["attachments"]
-        for attachment in attachments:
+        item.title = clean_line(item.title or "") or None
+        item.summary = clean_line(item.summary or "") or None
+        item.text = "\n\n".join(clean_paragraphs((item.text or "").split("\n\n")))
+        for attachment in item.attachments:
             attachment.name = clean_line(attachment.name)
-        if not adapter["title"]:
-            self._problem(adapter, Problem.MISSING_TITLE)
-        if not adapter["text"] and not adapter["attachments"]:
-            self._problem(adapter, Problem.MISSING_BODY)
-        adapter["content_sha256"] = content_sha256(adapter)
+        if not item.title:
+            self._problem(item, Problem.MISSING_TITLE)
+        if not item.text and not item.attachments:
+            self._problem(item, Problem.MISSING_BODY)
+        item.content_sha256 = content_sha256(adapter)
         return item
 
-    def _problem(self, adapter: ItemAdapter, kind: Problem) -> None:
-        adapter["problems"].append(kind.text())
+    def _problem(self, item: Article, kind: Problem) -> None:
+        item.problems.append(kind.text())
         self.stats.inc_value(problem_key(kind))
-        logger.warning("%s on %s", kind, adapter["url"])
+        logger.warning("%s on %s", kind, item.url)

@@ -11,13 +11,13 @@ import json
 import logging
 import os
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
-from cstocrawl.items import as_record
+from cstocrawl.items import Article, as_record
 from cstocrawl.runs.extension import RunLifecycle
 from cstocrawl.runs.statkeys import FAILED_DATASET, ITEMS_WRITTEN
 
@@ -41,7 +41,7 @@ class JsonLinesWriterPipeline:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._file = self.path.open("wb")
 
-    def process_item(self, item: Any) -> Any:
+    def process_item(self, item: Article) -> Article:
         assert self._file is not None
         if self.write_error is not None:  # the file is torn: no line after it is worth writing
             raise DropItem(f"The dataset cannot be written ({self.write_error})")

@@ -22,7 +22,6 @@ attachments pipeline. The spider requests what earlier runs failed (cstocrawl/st
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from itemadapter import ItemAdapter
 from scrapy import signals
@@ -30,6 +29,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from twisted.python.failure import Failure
 
+from cstocrawl.exceptions import FailedFetch
+from cstocrawl.items import Article
 from cstocrawl.runs.extension import RunLifecycle
 from cstocrawl.runs.run import iso_utc, utc_now
 from cstocrawl.runs.statkeys import (
@@ -43,8 +44,8 @@ from cstocrawl.runs.statkeys import (
     STATE_UNCHANGED,
     state_key,
 )
+from cstocrawl.signals import page_failed, page_read
 from cstocrawl.site import Site
-from cstocrawl.store.incremental import FailedFetch, page_failed, page_read
 from cstocrawl.store.state import Kind, Known, RetryKind, kind_of, lost_fields
 
 logger = logging.getLogger(__name__)
@@ -79,7 +80,7 @@ class StatePipeline:
         crawler.signals.connect(pipeline.item_error, signal=signals.item_error)
         return pipeline
 
-    def process_item(self, item: Any) -> Any:
+    def process_item(self, item: Article) -> Article:
         adapter = ItemAdapter(item)
         fetched_as = adapter["url"]
         url = self._as_article(adapter)
@@ -202,7 +203,7 @@ class StatePipeline:
         )
         raise FailedFetch(f"Lost its {', '.join(lost)}: {url}", log_level="DEBUG")
 
-    def item_scraped(self, item: Any) -> None:
+    def item_scraped(self, item: Article) -> None:
         adapter = ItemAdapter(item)
         kind = kind_of(self._known.get(adapter["url"]), adapter["content_sha256"])
         self.state.record(self.run.id, adapter.asdict(), kind)
@@ -231,7 +232,7 @@ class StatePipeline:
         """A listing page read takes it off the retry list (articles do when written)."""
         self._outcome(url, kind)
 
-    def item_error(self, item: Any, failure: Failure) -> None:
+    def item_error(self, item: Article, failure: Failure) -> None:
         """A pipeline raised on the article: not written, so fetched again next run."""
         adapter = ItemAdapter(item)
         error = f"{type(failure.value).__name__}: {failure.getErrorMessage()}"

@@ -26,7 +26,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from twisted.python.failure import Failure
 
-from cstocrawl.items import as_record
+from cstocrawl.items import Article, as_record
 from cstocrawl.pipelines.cleaning import sanitise_item
 from cstocrawl.runs.extension import RunLifecycle
 from cstocrawl.runs.statkeys import FAILED_ITEM, INVALID
@@ -77,7 +77,7 @@ class ValidationPipeline:
         crawler.signals.connect(pipeline.item_error, signal=signals.item_error)
         return pipeline
 
-    def process_item(self, item: Any) -> Any:
+    def process_item(self, item: Article) -> Article:
         adapter = ItemAdapter(item)
         sanitise_item(adapter, self.crawler)
         record = as_record(item)
@@ -90,7 +90,7 @@ class ValidationPipeline:
         logger.error("Invalid article %s: %s", url, error)
         raise DropItem(f"invalid article {url}: {error}")
 
-    def item_error(self, item: Any, failure: Failure) -> None:
+    def item_error(self, item: Article, failure: Failure) -> None:
         """A pipeline raised on the item (Scrapy logs "Error processing"): reject and count it."""
         record = as_record(item)
         url = record.get("url")

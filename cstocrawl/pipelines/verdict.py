@@ -26,10 +26,11 @@ from typing import Any, NoReturn
 from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
 from twisted.python.failure import Failure
 
-from cstocrawl.problems import kind_of
+from cstocrawl.exceptions import HeldArticle
+from cstocrawl.items import Article
+from cstocrawl.problems import problem_kind
 from cstocrawl.runs.extension import RunLifecycle
 from cstocrawl.runs.run import iso_utc, utc_now
 from cstocrawl.runs.statkeys import (
@@ -46,14 +47,10 @@ from cstocrawl.runs.statkeys import (
     problem_key,
 )
 from cstocrawl.runs.verdict import Judgement, doubts, judge
-from cstocrawl.store.incremental import page_failed
+from cstocrawl.signals import page_failed
 from cstocrawl.store.state import RetryKind, lost_fields
 
 logger = logging.getLogger(__name__)
-
-class HeldArticle(DropItem):
-    """A doubtful article: not written, its stored version kept, fetched again next run."""
-
 
 class VerdictPipeline:
     def __init__(self, crawler: Crawler, lifecycle: RunLifecycle) -> None:
@@ -76,35 +73,35 @@ class VerdictPipeline:
         crawler.signals.connect(pipeline.item_scraped, signal=signals.item_scraped)
         return pipeline
 
-    def process_item(self, item: Any) -> Any:
-        adapter = ItemAdapter(item)
-        url: str = adapter["url"]
+    def process_item(self, item: Article) -> Article:
+        url = item.url
         known = self.known.get(self.aliases.get(url, url))
+        adapter = ItemAdapter(item)
         if lost := lost_fields(known, adapter):  # the state pipeline drops it as a failed fetch
-            self._failed(url, adapter.get("title"), f"lost its {', '.join(lost)}", "article")
+            self._failed(url, item.title, f"lost its {', '.join(lost)}", "article")
             return item
         for problem in doubts(adapter, known.text_chars if known else None):
-            adapter["problems"].append(problem)
-            self.stats.inc_value(problem_key(kind_of(problem)))
-        judgement = judge(adapter["problems"])
+            item.problems.append(problem)
+            self.stats.inc_value(problem_key(problem_kind(problem)))
+        judgement = judge(item.problems)
         if judgement.accepted:
             self.stats.inc_value(VERDICT_ACCEPTED)
             return item
-        self._held(adapter, judgement)
+        self._held(item, judgement)
 
-    def _held(self, adapter: ItemAdapter, judgement: Judgement) -> NoReturn:
-        url = adapter["url"]
+    def _held(self, item: Article, judgement: Judgement) -> NoReturn:
+        url = item.url
         self.stats.inc_value(VERDICT_HELD)
         if ("article", url) in self.retried:
             self.stats.inc_value(VERDICT_AGAIN)
-        self._list(VERDICT_HELD_LIST, url, adapter.get("title"), judgement.reason)
+        self._list(VERDICT_HELD_LIST, url, item.title, judgement.reason)
         self.state.record_outcome(
             self.run.id,
             url,
             "article",
             ok=False,
             seen_at=iso_utc(utc_now()),
-            summary=adapter.get("summary"),
+            summary=item.summary,
             error=f"held: {judgement.reason}",
         )
         logger.warning(
@@ -140,16 +137,14 @@ class VerdictPipeline:
         """A page the spider lost after Scrapy's retries, or could not read."""
         self._failed(url, None, reason, kind)
 
-    def item_error(self, item: Any, failure: Failure) -> None:
+    def item_error(self, item: Article, failure: Failure) -> None:
         """A pipeline raised on the article: not written."""
-        adapter = ItemAdapter(item)
         error = f"{type(failure.value).__name__}: {failure.getErrorMessage()}"
-        self._failed(adapter["url"], adapter.get("title"), error, "article")
+        self._failed(item.url, item.title, error, "article")
 
-    def item_scraped(self, item: Any) -> None:
+    def item_scraped(self, item: Article) -> None:
         """A written article's attachments: how many, and the downloads that failed."""
-        for attachment in map(ItemAdapter, ItemAdapter(item).get("attachments") or ()):
+        for attachment in item.attachments:
             self.stats.inc_value(VERDICT_ATTACHMENTS)
-            if attachment.get("status") == "failed" and not attachment.get("path"):
-                error = attachment.get("error") or "failed"
-                self._failed(attachment["url"], None, error, "attachment")
+            if attachment.status == "failed" and not attachment.path:
+                self._failed(attachment.url, None, attachment.error or "failed", "attachment")

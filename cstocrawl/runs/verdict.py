@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from cstocrawl.problems import Problem, kind_of
+from cstocrawl.problems import Problem, problem_kind
 
 Verdict = Literal["accepted", "held", "failed"]
 
@@ -102,7 +102,7 @@ def doubts(item: Mapping[str, Any], stored_chars: int | None) -> list[str]:
 def judge(problems: Iterable[str]) -> Judgement:
     """Held on the first problem of a kind in HOLD; accepted otherwise."""
     for problem in problems:
-        if kind_of(problem) in HOLD:
+        if problem_kind(problem) in HOLD:
             return Judgement("held", problem)
     return ACCEPT
 

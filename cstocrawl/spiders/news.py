@@ -26,7 +26,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from cstocrawl import settings as project
-from cstocrawl.archive.warc import NotArchived
+from cstocrawl.exceptions import NotArchived
 from cstocrawl.items import Article, Attachment
 from cstocrawl.parsing.dates import parse_date
 from cstocrawl.parsing.detail import DetailPage, parse_detail
@@ -60,8 +60,9 @@ from cstocrawl.runs.statkeys import (
     problem_key,
     skipped_key,
 )
+from cstocrawl.signals import page_failed, page_read
 from cstocrawl.site import CSTO, LANGS, PORTALS, Site, UrlKind
-from cstocrawl.store.incremental import Plan, page_failed, page_read, plan_of
+from cstocrawl.store.incremental import Plan, plan_of
 
 T = TypeVar("T")
 ROBOTS_FORBIDDEN = "Forbidden by robots.txt"  # RobotsTxtMiddleware's IgnoreRequest message

@@ -18,24 +18,12 @@ from datetime import date, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from scrapy.exceptions import DropItem
-
 from cstocrawl.store.state import Known, Retry
 
 if TYPE_CHECKING:
     from cstocrawl.runs.extension import RunLifecycle
 
 
-class FailedFetch(DropItem):
-    """An article page that lost what its stored version had: a failed fetch, not a change, and
-    not the parser's output either (the health check leaves it out)."""
-
-
-# Sent by the spider (with the page's canonical `url`, `kind`, `reason` and its listing's `summary`)
-# for a page lost after Scrapy's retries or not read: the state pipeline puts it on the retry list.
-page_failed = object()
-# Sent by the spider (with `url` and `kind`) for a listing page read: off the retry list.
-page_read = object()
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,9 @@ from warcio.archiveiterator import ArchiveIterator  # type: ignore[import-untype
 from warcio.cli import main as warcio_main  # type: ignore[import-untyped]
 
 from cstocrawl.archive.reextract import ArchiveIndex, Replay, warc_files
-from cstocrawl.archive.warc import NotArchived, WarcCapture
+from cstocrawl.archive.warc import WarcCapture
 from cstocrawl.archive.warcwriter import digest_hex, sha256_digest
+from cstocrawl.exceptions import NotArchived
 from cstocrawl.store.files import URL_META
 from tests.crawling import project_crawler
 
@@ -256,8 +257,8 @@ def test_a_page_not_archived_is_skipped_by_the_spider_not_failed(
 ) -> None:
     from twisted.python.failure import Failure
 
+    from cstocrawl.signals import page_failed
     from cstocrawl.spiders.news import NewsSpider
-    from cstocrawl.store.incremental import page_failed
 
     crawler = get_crawler(NewsSpider)
     spider = NewsSpider.from_crawler(crawler, base_url="http://127.0.0.1:9")

@@ -17,12 +17,12 @@ from scrapy.exceptions import DropItem
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
+from cstocrawl.exceptions import FailedFetch
 from cstocrawl.extensions.health import HealthCheck, Observed, assess
 from cstocrawl.items import Article
 from cstocrawl.runs.outcome import Exit, judge
 from cstocrawl.site import canonicalize_url
 from cstocrawl.spiders.news import NewsSpider
-from cstocrawl.store.incremental import FailedFetch
 from tests.crawling import project_crawler
 from tests.replica import Fault, ReplicaSite, rewritten
 from tests.replica.further import FURTHER_ARTICLES

@@ -11,10 +11,11 @@ from scrapy import signals
 from scrapy.exceptions import DropItem
 from twisted.python.failure import Failure
 
+from cstocrawl.exceptions import FailedFetch
 from cstocrawl.items import Article
 from cstocrawl.pipelines.cleaning import content_sha256
 from cstocrawl.pipelines.state import StatePipeline
-from cstocrawl.store.incremental import FailedFetch, page_failed, page_read
+from cstocrawl.signals import page_failed, page_read
 from cstocrawl.store.state import State
 from tests.crawling import project_crawler
 

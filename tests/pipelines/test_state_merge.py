@@ -15,7 +15,7 @@ from scrapy.exceptions import DropItem, IgnoreRequest
 from scrapy.http import HtmlResponse, Request
 from twisted.python.failure import Failure
 
-from cstocrawl.archive.warc import NotArchived
+from cstocrawl.exceptions import NotArchived
 from cstocrawl.items import Article
 from cstocrawl.pipelines.cleaning import content_sha256
 from cstocrawl.pipelines.state import StatePipeline

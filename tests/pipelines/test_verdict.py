@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from scrapy import signals
 
+from cstocrawl.exceptions import HeldArticle
 from cstocrawl.items import Article, Attachment
 from cstocrawl.pipelines.cleaning import content_sha256
-from cstocrawl.pipelines.verdict import HeldArticle, VerdictPipeline
+from cstocrawl.pipelines.verdict import VerdictPipeline
 from cstocrawl.runs.extension import RunLifecycle
-from cstocrawl.store.incremental import page_failed
+from cstocrawl.signals import page_failed
 from cstocrawl.store.state import State
 from tests.crawling import project_crawler
 

@@ -18,8 +18,8 @@ from cstocrawl.items import Article
 from cstocrawl.parsing.evidence import ListingEvidence
 from cstocrawl.parsing.text import clean_line
 from cstocrawl.processes.workers import WorkerTimeout
+from cstocrawl.signals import page_failed
 from cstocrawl.spiders.news import NewsSpider
-from cstocrawl.store.incremental import page_failed
 from tests.replica import ReplicaSite
 
 MIRROR = "http://127.0.0.1:8800"
