@@ -84,7 +84,10 @@ def run_cron(
 
 
 def read_manifest(output_dir: Path, run_id: str) -> dict[str, Any]:
-    return json.loads((output_dir / "news" / f"{run_id}.manifest.json").read_text("utf-8"))
+    manifest: dict[str, Any] = json.loads(
+        (output_dir / "news" / f"{run_id}.manifest.json").read_text("utf-8")
+    )
+    return manifest
 
 
 def read_latest(output_dir: Path) -> list[dict[str, Any]]:
@@ -110,7 +113,8 @@ def by_url(records: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 def run_stats(output_dir: Path, run_id: str = "run1") -> dict[str, Any]:
     """The run's final Scrapy stats, as its manifest recorded them (datetimes as ISO strings);
     a run that never began, or was killed outright, has no manifest and fails the read."""
-    return read_manifest(output_dir, run_id)["stats"]
+    stats: dict[str, Any] = read_manifest(output_dir, run_id)["stats"]
+    return stats
 
 
 # When the crawl met the article, and how it stood to the state then: the run's, not the site's.

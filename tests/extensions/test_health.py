@@ -199,6 +199,7 @@ def crawled_in_process(site: ReplicaSite, output_dir: Path) -> Crawler:
             answer = site.respond(request.url.removeprefix(MIRROR))
             assert answer.status == 200, request.url
             response = HtmlResponse(request.url, body=answer.body, request=request)
+            assert request.callback is not None
             async for result in request.callback(response, **request.cb_kwargs):
                 if isinstance(result, Article):
                     send = crawler.signals.send_catch_log
