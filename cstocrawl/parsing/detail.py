@@ -72,7 +72,7 @@ from cstocrawl.parsing.thresholds import (
     WIDEN_SLACK,
 )
 from cstocrawl.parsing.title import TitleLine, find_title, teaser_line
-from cstocrawl.parsing.trace import Decision, Trace
+from cstocrawl.parsing.trace import Decision, Trace, described
 from cstocrawl.site import ATTACHMENT_EXTENSIONS, IMAGE_EXTENSIONS
 
 # How a byline separates its parts: "05.12.2025 · CSTO News | Print version".
@@ -583,7 +583,9 @@ def _read_article(
         return located, body, opinion
     after = found.index + 1 if found.index is not None else 0
     if trace is not None:
-        trace.append(Decision("block", "holds most of trafilatura's text (ours unsure)", block.tag))
+        trace.append(
+            Decision("block", "holds most of trafilatura's text (ours unsure)", described(block))
+        )
     starts = [n for n, line in enumerate(layout.lines) if inside(line.element, block)]
     start = next((n for n in starts if n >= after), starts[0])
     header = _read_header(layout, start, found.text, block, opening)
@@ -640,11 +642,15 @@ def _locate_article(
         article = _article_block(layout, found.index, header)
         if (beside := _beside_the_header(layout, found.index, header.end, article)) is None:
             if trace is not None:
-                trace.append(Decision("block", "smallest holding the title and body", article.tag))
+                trace.append(
+                    Decision("block", "smallest holding the title and body", described(article))
+                )
             return header, article, core
         start, article, prose = beside
         if trace is not None:
-            trace.append(Decision("block", "densest prose beside the title's header", article.tag))
+            trace.append(
+                Decision("block", "densest prose beside the title's header", described(article))
+            )
         moved = _read_header(layout, start, found.text, prose, opening)
         date_text = moved.date_text or header.date_text
         header = _Header(moved.end, date_text, moved.glued, header.lines + moved.lines)
@@ -653,7 +659,7 @@ def _locate_article(
         return None
     start, article, core = densest
     if trace is not None:
-        trace.append(Decision("block", "densest prose (no title line)", article.tag))
+        trace.append(Decision("block", "densest prose (no title line)", described(article)))
     return _read_header(layout, start, found.text, core, opening), article, core
 
 

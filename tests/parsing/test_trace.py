@@ -30,7 +30,10 @@ def signals(trace: Trace) -> list[tuple[str, str]]:
 
 def test_each_part_names_the_signal_that_decided_it() -> None:
     evidence = ListingEvidence(link_text=TITLE, date_text="23.11.2023", teaser=LEAD)
-    assert signals(traced(PAGE, evidence)) == [
+    trace = traced(PAGE, evidence)
+    block = '<div class="news-detail">'
+    assert Decision("block", "smallest holding the title and body", block) in trace
+    assert signals(trace) == [
         ("edges", "the listing's teaser opens the body"),
         ("title", "line the evidence names"),
         ("block", "smallest holding the title and body"),
