@@ -55,6 +55,7 @@ from cstocrawl.parsing.layout import (
 from cstocrawl.parsing.lines import Line, max_depth, parse_html
 from cstocrawl.parsing.text import clean_line, is_counter
 from cstocrawl.parsing.thresholds import (
+    ARTICLE_SHARE,
     BYLINE_LABEL,
     BYLINE_LINKS,
     CUT_PROSE,
@@ -606,7 +607,7 @@ def _beside_the_header(
     """Where the article's prose starts, its block and core, when the block holding the title is
     a header or hero (the title, a dek, a byline, a caption) and the text stands after it: the
     body starts in the block with the most prose."""
-    if layout.prose(article) * 2 >= layout.page_prose:
+    if layout.prose(article) >= ARTICLE_SHARE * layout.page_prose:
         return None  # half the page's prose is in it: the article (and this check is cheap)
     densest = _densest_block(layout)
     if densest is None:

@@ -43,6 +43,8 @@ BYLINE_LABEL = 80
 BYLINE_LINKS = 3
 # A label over a gallery is at most this long ("Photo gallery", "Фотогалерея").
 GALLERY_LABEL = 40
+# A block holding this share of the page's prose is the article, never a header beside it.
+ARTICLE_SHARE = 0.5
 # A block holding the title with a third of the prose beside it or less is the article's header.
 THIN_HEADER = 1
 # A paragraph this long (characters, no links) left after the body's end may be its own text.
