@@ -415,6 +415,10 @@ def parse_detail(
     title = found.text
     located, body, opinion = _read_article(layout, html, found, opening, trace)
     if located is None:
+        if trace is not None:
+            read = opinion is not None and opinion.text
+            signal = "none: trafilatura's text is the body" if read else "none: no prose"
+            trace.append(Decision("block", signal))
         problems += only_from_listing(root, found, evidence, page_dated=False)
         return DetailPage(
             title,

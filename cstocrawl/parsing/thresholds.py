@@ -45,7 +45,8 @@ BYLINE_LINKS = 3
 GALLERY_LABEL = 40
 # A block holding this share of the page's prose is the article, never a header beside it.
 ARTICLE_SHARE = 0.5
-# A block holding the title with a third of the prose beside it or less is the article's header.
+# The block holding the title is the article's header when what follows the title in it, times
+# this, is less prose than the block with the most prose holds after the title.
 THIN_HEADER = 1
 # A paragraph this long (characters, no links) left after the body's end may be its own text.
 CUT_PROSE = 80

@@ -59,6 +59,10 @@ def test_a_date_only_the_listing_shows_is_the_listing_s() -> None:
     assert Decision("date", "the listing's (the page shows none, or another)", "'22.11.2023'") in trace
 
 
+def test_a_page_without_prose_says_no_block_was_found() -> None:
+    assert traced("<html><body><p>Home</p></body></html>")[-1] == Decision("block", "none: no prose")
+
+
 @pytest.mark.parametrize("evidence", [None, ListingEvidence(link_text=TITLE, teaser=LEAD)])
 def test_a_trace_changes_nothing_parsed(evidence: ListingEvidence | None) -> None:
     assert parse_detail(PAGE, URL, evidence, trace=[]) == parse_detail(PAGE, URL, evidence)
