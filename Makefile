@@ -35,7 +35,7 @@ demo: install
 lint: install
 	$(BIN)/ruff check .
 
-## mypy --strict on cstocrawl/ ([tool.mypy] in pyproject.toml)
+## mypy --strict on cstocrawl/, tests/ and bench/ ([tool.mypy] in pyproject.toml)
 typecheck: install
 	$(BIN)/mypy
 

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Iterator
-from typing import Any, ClassVar
+from typing import Any
 
 import scrapy
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
+from scrapy.settings import BaseSettings
 
 from cstocrawl.site import ALL_NEWS_PATH, KNOWN_SECTIONS, strip_junk_params
 
@@ -26,11 +27,19 @@ OFFICIAL_ORIGIN_RE = re.compile(r"^https?://(?:www\.)?en\.odkb-csto\.org(?=/|$)"
 
 class BareSpider(scrapy.Spider):
     name = "bare"
-    custom_settings: ClassVar[dict[str, Any]] = {
-        "ITEM_PIPELINES": {},
-        "REQUEST_FINGERPRINTER_CLASS": "scrapy.utils.request.RequestFingerprinter",
-        "EXTENSIONS": {"scrapy.extensions.telnet.TelnetConsole": None},
-    }
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        """Scrapy's own fingerprints, no pipelines, no telnet console (custom_settings, typed)."""
+        super().update_settings(settings)
+        settings.setdict(
+            {
+                "ITEM_PIPELINES": {},
+                "REQUEST_FINGERPRINTER_CLASS": "scrapy.utils.request.RequestFingerprinter",
+                "EXTENSIONS": {"scrapy.extensions.telnet.TelnetConsole": None},
+            },
+            priority="spider",
+        )
 
     def __init__(self, base_url: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -53,5 +62,7 @@ class BareSpider(scrapy.Spider):
 
     def parse(self, response: Response) -> Iterator[scrapy.Request]:
         self.crawler.stats.inc_value("bench/pages")
+        if not isinstance(response, TextResponse):
+            return
         for link in self.links.extract_links(response):
             yield scrapy.Request(link.url)

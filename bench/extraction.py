@@ -18,7 +18,7 @@ import time
 import unicodedata
 import warnings
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from importlib.metadata import version
@@ -27,6 +27,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import trafilatura
+from trafilatura.settings import Document
 
 import tests.replica
 from bench.common import PAGE_SIZE, REPO, machine, write_section
@@ -334,12 +335,12 @@ def trafilatura_article(html: bytes, url: str) -> Extracted | None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # lxml's FutureWarning on element truth tests
         document = trafilatura.bare_extraction(html, **options)
-        if document is None:
+        if not isinstance(document, Document):  # None, or a dict only when asked for one
             return None
         pictured = trafilatura.bare_extraction(html, include_images=True, **options)
-    images = []
-    if pictured is not None and pictured.body is not None:
-        images = [g.get("src") for g in pictured.body.iter("graphic") if g.get("src")]
+    images: list[str] = []
+    if isinstance(pictured, Document) and pictured.body is not None:
+        images = [src for g in pictured.body.iter("graphic") if (src := g.get("src"))]
     return Extracted(
         title=document.title, published=document.date, text=document.text or "", images=images
     )
@@ -373,10 +374,11 @@ def measure(markup: str, lang: str) -> list[Scores]:
     site = site_for(markup, lang)
     expected = site.expected_articles()
     rows = []
-    for name, run in (
+    runs: tuple[tuple[str, Callable[[], tuple[dict[str, Extracted], float, str]]], ...] = (
         (OURS, lambda: run_ours(site, lang)),
         (TRAFILATURA, lambda: run_trafilatura(site)),
-    ):
+    )
+    for name, run in runs:
         produced, wall, note = run()
         rows.append(
             score(

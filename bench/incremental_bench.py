@@ -35,7 +35,8 @@ TODAY = {"CSTOCRAWL_TODAY": (NEWEST + timedelta(days=1)).isoformat()}
 
 def manifest_stats(output: Path, run_id: str) -> dict[str, Any]:
     path = output / "news" / f"{run_id}.manifest.json"
-    return json.loads(path.read_text(encoding="utf-8"))["stats"]
+    stats: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))["stats"]
+    return stats
 
 
 def main() -> None:
@@ -69,8 +70,8 @@ def main() -> None:
     rows = ["| run | requests | articles written | wall time | spider open to close |"]
     rows.append("|---|---:|---:|---:|---:|")
     for name, position in (("`scrapy crawl news -a full=1`", 0), ("`scrapy crawl news`", 1)):
-        runs = [pair[position] for pair in pairs]
-        stats = [pair[position + 2] for pair in pairs]
+        runs = [pair[1] if position else pair[0] for pair in pairs]
+        stats = [pair[3] if position else pair[2] for pair in pairs]
         rows.append(
             f"| {name} | {median([s['downloader/request_count'] for s in stats]):.0f} "
             f"| {median([s.get('cstocrawl/items_written', 0) for s in stats]):.0f} "

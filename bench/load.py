@@ -22,13 +22,14 @@ def load(
 ) -> dict[str, float]:
     """GET `requests` targets (round robin) over `concurrency` connections, within `seconds`."""
     host = urlsplit(base_url)
+    hostname = host.hostname or "127.0.0.1"
     queue = itertools.islice(itertools.cycle(targets), requests)
     lock = threading.Lock()
     deadline = time.perf_counter() + seconds
     counts = {"requests": 0, "errors": 0}
 
     def worker() -> None:
-        connection = http.client.HTTPConnection(host.hostname, host.port, timeout=30)
+        connection = http.client.HTTPConnection(hostname, host.port, timeout=30)
         done = errors = 0
         while time.perf_counter() < deadline:
             with lock:

@@ -37,7 +37,8 @@ def measure(base_url: str, targets: Path, concurrency: int) -> dict[str, float]:
     result = subprocess.run(
         command, cwd=REPO, capture_output=True, text=True, check=True, timeout=SECONDS + 60
     )
-    return json.loads(result.stdout)
+    measured: dict[str, float] = json.loads(result.stdout)
+    return measured
 
 
 def main() -> None:

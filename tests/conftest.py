@@ -14,7 +14,7 @@ import os
 import subprocess
 from collections.abc import Callable, Iterator
 from types import CodeType
-from typing import Any
+from typing import Any, TypeGuard
 
 import pytest
 
@@ -77,6 +77,6 @@ def _names(code: CodeType) -> Iterator[str]:
             yield from _names(constant)
 
 
-def _followed(value: object) -> bool:
+def _followed(value: object) -> TypeGuard[Callable[..., Any]]:
     module = getattr(value, "__module__", None) or ""
     return inspect.isfunction(value) and module.split(".")[0] in _FOLLOWED

@@ -1,6 +1,7 @@
 """The one module of helpers shared by test modules: run the real `scrapy crawl news` or the cron
 runner in a subprocess against a local replica, and read what the run left (dataset, manifest);
-or build, in process, a crawler with the project's settings for a component under test.
+or build, in process, a crawler with the project's settings for a component under test, and
+drive its spider's callbacks over the replica without an engine (`spider_in_process`).
 
 Test modules import helpers from here, never from each other (issue 11).
 """
@@ -12,13 +13,16 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 if TYPE_CHECKING:  # workers import test modules that import this one: kept light
     from scrapy.crawler import Crawler
+    from scrapy.http import HtmlResponse
 
+    from cstocrawl.items import Article
     from tests.replica import ReplicaSite, Response
 
 REPO = Path(__file__).resolve().parent.parent
@@ -90,7 +94,10 @@ def run_cron(
 
 
 def read_manifest(output_dir: Path, run_id: str) -> dict[str, Any]:
-    return json.loads((output_dir / "news" / f"{run_id}.manifest.json").read_text("utf-8"))
+    manifest: dict[str, Any] = json.loads(
+        (output_dir / "news" / f"{run_id}.manifest.json").read_text("utf-8")
+    )
+    return manifest
 
 
 def read_latest(output_dir: Path) -> list[dict[str, Any]]:
@@ -116,7 +123,8 @@ def by_url(records: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 def run_stats(output_dir: Path, run_id: str = "run1") -> dict[str, Any]:
     """The run's final Scrapy stats, as its manifest recorded them (datetimes as ISO strings);
     a run that never began, or was killed outright, has no manifest and fails the read."""
-    return read_manifest(output_dir, run_id)["stats"]
+    stats: dict[str, Any] = read_manifest(output_dir, run_id)["stats"]
+    return stats
 
 
 # When the crawl met the article, and how it stood to the state then: the run's, not the site's.
@@ -244,3 +252,43 @@ def project_crawler(
     crawler._apply_settings()
     crawler.stats.open_spider()
     return crawler
+
+
+def spider_in_process(
+    crawler: Crawler,
+    site: ReplicaSite,
+    mirror: str,
+    on_article: Callable[[Article, HtmlResponse], None],
+) -> None:
+    """The spider's callbacks without an engine or a process: every page it asks for, answered
+    by `site` (faults included) as an HtmlResponse, each request once by canonical URL as the
+    dupefilter would; every article it yields goes to `on_article`."""
+    import asyncio
+
+    from scrapy.http import HtmlResponse
+
+    from cstocrawl.items import Article
+    from cstocrawl.site import canonicalize_url
+
+    spider = crawler.spider
+    assert spider is not None
+
+    async def crawl() -> None:
+        queue = [request async for request in spider.start()]
+        seen: set[str] = set()
+        while queue:
+            request = queue.pop(0)
+            if canonicalize_url(request.url) in seen:
+                continue
+            seen.add(canonicalize_url(request.url))
+            answer = site.respond(request.url.removeprefix(mirror))
+            assert answer.status == 200, request.url
+            response = HtmlResponse(request.url, body=answer.body, request=request)
+            assert request.callback is not None
+            async for result in request.callback(response, **request.cb_kwargs):
+                if isinstance(result, Article):
+                    on_article(result, response)
+                else:
+                    queue.append(result)
+
+    asyncio.run(crawl())

@@ -13,6 +13,8 @@ import io
 import json
 import zipfile
 from collections import Counter
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -182,7 +184,7 @@ def test_bad_pages_give_items_with_problems_and_odd_links_are_fetched_once(tmp_p
     )
     page = site.page(cut_before_title.path).body
     site.set_fault(cut_before_title.path, Fault(None, edit=truncated(page.index(b"<h1"))))
-    formats = [
+    formats: list[tuple[Article, Callable[[date], str]]] = [
         (dated[0], lambda d: d.strftime("%m/%d/%Y 14:56:41")),
         (dated[1], lambda d: f"{d.day} {MONTHS['en'][d.month - 1]} {d.year}"),
         (dated[2], lambda d: f"{d.day} {MONTHS['ru'][d.month - 1]} {d.year} года"),
@@ -314,7 +316,8 @@ def test_bad_attachments_invalid_items_and_hostile_names(tmp_path: Path) -> None
     produced = assert_dataset(tmp_path, expected)
 
     def attachment(article: Article) -> dict[str, Any]:
-        return produced[article.url]["attachments"][0]
+        first: dict[str, Any] = produced[article.url]["attachments"][0]
+        return first
 
     assert attachment(bomb)["status"] == "failed"
     assert attachment(bomb)["error"] == (
@@ -401,7 +404,8 @@ def test_item_errors_are_rejected_and_counted_and_bad_text_is_sanitised(tmp_path
 
 
 def expected_title(site: ReplicaSite, article: Article) -> str:
-    return truth(site)[article.url]["title"]
+    title: str = truth(site)[article.url]["title"]
+    return title
 
 
 # --- Identity: one article, one record (issue 13, defect 7) -------------------------------------

@@ -74,7 +74,8 @@ def test_a_full_disk_never_leaves_a_torn_dataset_under_its_final_name(tmp_path: 
             assert data == b"" or data.endswith(b"\n") or path.suffix == ".json", path
             assert all(json.loads(line) for line in data.splitlines()), path
     with State(state_path(output)) as state:
-        assert state.run("full")["outcome"] != "promoted"
+        run = state.run("full")
+        assert run is not None and run["outcome"] != "promoted"
 
     # The next run, with room, emits everything: the full run recorded nothing as seen.
     assert (output / "news" / "again.jsonl").exists(), again.stderr[-3000:]

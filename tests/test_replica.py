@@ -7,6 +7,7 @@ import io
 import random
 import urllib.error
 import urllib.request
+from typing import Any
 
 import docx
 import lxml.html
@@ -17,6 +18,12 @@ from tests.replica import VARIANTS, ReplicaSite, clean, serve
 from tests.replica.content import HOSTS
 from tests.replica.further import FURTHER_ARTICLES
 from tests.replica.markup import noisy
+
+
+def html_element(page: bytes | str) -> Any:
+    """The page as lxml.html's HtmlElement: its stubs type fromstring() as a bare _Element,
+    without find_class() and text_content()."""
+    return lxml.html.fromstring(page)
 
 
 def fetch(url: str) -> tuple[int, dict[str, str], bytes]:
@@ -45,7 +52,7 @@ def test_serves_every_listing_page_and_article(variant: str) -> None:
         for record in expected:
             status, _, body = fetch(mirror(base, record["url"]))
             assert status == 200, record["url"]
-            h1s = lxml.html.fromstring(body.decode()).findall(".//h1")
+            h1s = html_element(body.decode()).findall(".//h1")
             assert [clean(h.text_content()) for h in h1s] == [record["title"]]
     assert len({r["url"] for r in expected}) == len(expected) == 4 * 6 + FURTHER_ARTICLES["en"]
     assert len({r["title"] for r in expected}) == len(expected)
@@ -121,7 +128,7 @@ def test_additions_and_edits_are_served_at_once() -> None:
     assert set(after) == set(before) | set(added)
     assert after[target]["text"] == "A new first paragraph.\n\nAnd a second one."
     assert after[target]["content_sha256"] != before[target]["content_sha256"]
-    assert "And a second one." in clean(lxml.html.fromstring(body.decode()).text_content())
+    assert "And a second one." in clean(html_element(body.decode()).text_content())
     newest = max(r["published"] for r in before.values())
     assert all(after[url]["published"] > newest for url in added)
 

@@ -14,6 +14,7 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import lxml.html
 import pytest
@@ -43,7 +44,7 @@ def detail_docs(variant: str, lang: str) -> list[tuple[Article, lxml.html.HtmlEl
     return [(a, lxml.html.fromstring(details[a.path]), details[a.path]) for a in site.articles]
 
 
-def record_of(site: ReplicaSite, article: Article) -> dict:
+def record_of(site: ReplicaSite, article: Article) -> dict[str, Any]:
     return next(r for r in site.expected_articles() if r["url"] == article.url)
 
 

@@ -58,6 +58,7 @@ def test_mirror_urls_map_to_the_official_host_and_back() -> None:
     assert MIRROR.fetch_url(canonical) == "http://127.0.0.1:8800/news/speech/a-1/"
     # links written with the official host are fetched from the mirror too
     official = MIRROR.canonical("http://en.odkb-csto.org/news/smi/b/")
+    assert official is not None
     assert MIRROR.fetch_url(official) == "http://127.0.0.1:8800/news/smi/b/"
 
 

@@ -55,6 +55,7 @@ from cstocrawl.parsing.layout import (
 from cstocrawl.parsing.lines import Line, max_depth, parse_html
 from cstocrawl.parsing.text import clean_line, is_counter
 from cstocrawl.parsing.thresholds import (
+    ARTICLE_SHARE,
     BYLINE_LABEL,
     BYLINE_LINKS,
     CUT_PROSE,
@@ -72,7 +73,7 @@ from cstocrawl.parsing.thresholds import (
     WIDEN_SLACK,
 )
 from cstocrawl.parsing.title import TitleLine, find_title, teaser_line
-from cstocrawl.parsing.trace import Decision, Trace
+from cstocrawl.parsing.trace import Decision, Trace, described
 from cstocrawl.problems import Problem
 from cstocrawl.site import ATTACHMENT_EXTENSIONS, IMAGE_EXTENSIONS
 
@@ -415,6 +416,10 @@ def parse_detail(
     title = found.text
     located, body, opinion = _read_article(layout, html, found, opening, trace)
     if located is None:
+        if trace is not None:
+            read = opinion is not None and opinion.text
+            signal = "none: trafilatura's text is the body" if read else "none: no prose"
+            trace.append(Decision("block", signal))
         problems += only_from_listing(root, found, evidence, page_dated=False)
         return DetailPage(
             title,
@@ -584,7 +589,9 @@ def _read_article(
         return located, body, opinion
     after = found.index + 1 if found.index is not None else 0
     if trace is not None:
-        trace.append(Decision("block", "holds most of trafilatura's text (ours unsure)", block.tag))
+        trace.append(
+            Decision("block", "holds most of trafilatura's text (ours unsure)", described(block))
+        )
     starts = [n for n, line in enumerate(layout.lines) if inside(line.element, block)]
     start = next((n for n in starts if n >= after), starts[0])
     header = _read_header(layout, start, found.text, block, opening)
@@ -605,7 +612,7 @@ def _beside_the_header(
     """Where the article's prose starts, its block and core, when the block holding the title is
     a header or hero (the title, a dek, a byline, a caption) and the text stands after it: the
     body starts in the block with the most prose."""
-    if layout.prose(article) * 2 >= layout.page_prose:
+    if layout.prose(article) >= ARTICLE_SHARE * layout.page_prose:
         return None  # half the page's prose is in it: the article (and this check is cheap)
     densest = _densest_block(layout)
     if densest is None:
@@ -641,11 +648,15 @@ def _locate_article(
         article = _article_block(layout, found.index, header)
         if (beside := _beside_the_header(layout, found.index, header.end, article)) is None:
             if trace is not None:
-                trace.append(Decision("block", "smallest holding the title and body", article.tag))
+                trace.append(
+                    Decision("block", "smallest holding the title and body", described(article))
+                )
             return header, article, core
         start, article, prose = beside
         if trace is not None:
-            trace.append(Decision("block", "densest prose beside the title's header", article.tag))
+            trace.append(
+                Decision("block", "densest prose beside the title's header", described(article))
+            )
         moved = _read_header(layout, start, found.text, prose, opening)
         date_text = moved.date_text or header.date_text
         header = _Header(moved.end, date_text, moved.glued, header.lines + moved.lines)
@@ -654,7 +665,7 @@ def _locate_article(
         return None
     start, article, core = densest
     if trace is not None:
-        trace.append(Decision("block", "densest prose (no title line)", article.tag))
+        trace.append(Decision("block", "densest prose (no title line)", described(article)))
     return _read_header(layout, start, found.text, core, opening), article, core
 
 

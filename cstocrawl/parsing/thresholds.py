@@ -43,7 +43,10 @@ BYLINE_LABEL = 80
 BYLINE_LINKS = 3
 # A label over a gallery is at most this long ("Photo gallery", "Фотогалерея").
 GALLERY_LABEL = 40
-# A block holding the title with a third of the prose beside it or less is the article's header.
+# A block holding this share of the page's prose is the article, never a header beside it.
+ARTICLE_SHARE = 0.5
+# The block holding the title is the article's header when what follows the title in it, times
+# this, is less prose than the block with the most prose holds after the title.
 THIN_HEADER = 1
 # A paragraph this long (characters, no links) left after the body's end may be its own text.
 CUT_PROSE = 80

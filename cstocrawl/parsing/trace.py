@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from lxml import etree
+
 Part = Literal["title", "date", "block", "edges"]
 
 
@@ -25,3 +27,9 @@ class Decision:
 
 
 Trace = list[Decision]
+
+
+def described(element: etree._Element) -> str:
+    """A block as a reader finds it in the page's source: its tag, class and id."""
+    hints = [f'{name}="{element.get(name)}"' for name in ("class", "id") if element.get(name)]
+    return "<" + " ".join([str(element.tag), *hints]) + ">"

@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from warcio.cli import main as warcio_main  # type: ignore[import-untyped]
+from warcio.cli import main as warcio_main
 
 from cstocrawl import settings as project_settings
 from cstocrawl.archive.reextract import warc_files

@@ -14,8 +14,8 @@ from scrapy import Request
 from scrapy.exceptions import DownloadCancelledError
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.utils.test import get_crawler
-from warcio.archiveiterator import ArchiveIterator  # type: ignore[import-untyped]
-from warcio.cli import main as warcio_main  # type: ignore[import-untyped]
+from warcio.archiveiterator import ArchiveIterator
+from warcio.cli import main as warcio_main
 
 from cstocrawl.archive.reextract import ArchiveIndex, Replay, warc_files
 from cstocrawl.archive.warc import WarcCapture

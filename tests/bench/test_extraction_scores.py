@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -82,7 +83,7 @@ def test_same_date_compares_the_day() -> None:
     assert not same_date("24.11.2025", "2025-11-24")
 
 
-def expected_record(url: str, **fields: object) -> dict:
+def expected_record(url: str, **fields: object) -> dict[str, Any]:
     record = {
         "url": url, "title": "Title", "published": "2025-01-02", "text": "a b c d",
         "summary": "a b", "attachments": [], "images": [],
@@ -139,7 +140,7 @@ def test_a_crawl_that_produced_nothing_scores_zero_and_says_why() -> None:
 
 
 def row(extractor: str, **fields: float | None) -> Scores:
-    values: dict = {
+    values: dict[str, Any] = {
         "coverage": 1.0, "title": 1.0, "date": 1.0, "body_f1": 1.0, "leakage": 0.0,
         "attachments": None, "images": 1.0, "summary": None,
     }  # fmt: skip

@@ -7,7 +7,6 @@ recorded, is the cron runner's test (tests/runs/test_cron.py), through a real pr
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +20,8 @@ from cstocrawl.exceptions import FailedFetch
 from cstocrawl.extensions.health import HealthCheck, Observed, assess
 from cstocrawl.items import Article
 from cstocrawl.runs.outcome import Exit, judge
-from cstocrawl.site import canonicalize_url
 from cstocrawl.spiders.news import NewsSpider
-from tests.crawling import project_crawler
+from tests.crawling import project_crawler, spider_in_process
 from tests.replica import Fault, ReplicaSite, rewritten
 from tests.replica.further import FURTHER_ARTICLES
 
@@ -179,34 +177,19 @@ MIRROR = "http://127.0.0.1:8800"
 
 
 def crawled_in_process(site: ReplicaSite, output_dir: Path) -> Crawler:
-    """Every page the spider asks for, answered by `site` (faults included) as HtmlResponse and
-    handed to its callback, each request once by canonical URL as the dupefilter would; every
-    article reaches the health check as a scraped item. The crawler, closed, is returned."""
+    """The spider's callbacks on `site` (tests.crawling.spider_in_process), every article
+    reaching the health check as a scraped item. The crawler, closed, is returned."""
     crawler = project_crawler(output_dir, {"lang": "en", "base_url": MIRROR}, CSTOCRAWL_WORKERS=0)
     check = crawler.get_extension(HealthCheck)
     assert check is not None
     spider = crawler.spider
     assert isinstance(spider, NewsSpider)
 
-    async def crawl() -> None:
-        queue = [request async for request in spider.start()]
-        seen: set[str] = set()
-        while queue:
-            request = queue.pop(0)
-            if canonicalize_url(request.url) in seen:
-                continue
-            seen.add(canonicalize_url(request.url))
-            answer = site.respond(request.url.removeprefix(MIRROR))
-            assert answer.status == 200, request.url
-            response = HtmlResponse(request.url, body=answer.body, request=request)
-            async for result in request.callback(response, **request.cb_kwargs):
-                if isinstance(result, Article):
-                    send = crawler.signals.send_catch_log
-                    send(signals.item_scraped, item=result, response=response, spider=spider)
-                else:
-                    queue.append(result)
+    def scraped(article: Article, response: HtmlResponse) -> None:
+        send = crawler.signals.send_catch_log
+        send(signals.item_scraped, item=article, response=response, spider=spider)
 
-    asyncio.run(crawl())
+    spider_in_process(crawler, site, MIRROR, scraped)
     check.check()
     return crawler
 

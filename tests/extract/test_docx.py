@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 import docx
 import pytest
@@ -153,7 +154,7 @@ def test_empty_document_gives_empty_text_without_error() -> None:
 
 
 @pytest.mark.parametrize("builder", [make_docx, docx_paragraphs])
-def test_same_input_gives_byte_identical_docx(builder) -> None:
+def test_same_input_gives_byte_identical_docx(builder: Callable[[list[str]], bytes]) -> None:
     assert builder(["Stable", "bytes"]) == builder(["Stable", "bytes"])
 
 

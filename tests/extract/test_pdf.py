@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from pypdf import PdfReader
 
 from cstocrawl.extract import Extraction, extract_text
@@ -46,7 +47,7 @@ def test_make_pdf_is_byte_identical_and_valid() -> None:
     PdfReader(io.BytesIO(data), strict=True)
 
 
-def test_broken_pdf_names_the_failure(capsys) -> None:
+def test_broken_pdf_names_the_failure(capsys: pytest.CaptureFixture[str]) -> None:
     result = extract_text(b"%PDF-1.4\n1 0 obj << /Type /Catalog")
     assert (result.text, result.supported, result.readable) == ("", True, False)
     assert result.error is not None

@@ -16,6 +16,9 @@ from tests.replica import ALL_VARIANTS
 STORED = (Path(__file__).parent / "fingerprint.txt").read_text(encoding="utf-8").splitlines()
 
 
+# No process, but every replica page parsed again (about 14 s of CPU, what
+# tests/parsing/test_replica_pages.py also spends): in `make test`, out of `make test-fast`.
+@pytest.mark.e2e
 @pytest.mark.parametrize("variant", ALL_VARIANTS)
 @pytest.mark.parametrize("lang", ["en", "ru"])
 def test_the_parsers_output_on_a_replica_is_unchanged(variant: str, lang: str) -> None:

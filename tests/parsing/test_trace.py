@@ -30,7 +30,10 @@ def signals(trace: Trace) -> list[tuple[str, str]]:
 
 def test_each_part_names_the_signal_that_decided_it() -> None:
     evidence = ListingEvidence(link_text=TITLE, date_text="23.11.2023", teaser=LEAD)
-    assert signals(traced(PAGE, evidence)) == [
+    trace = traced(PAGE, evidence)
+    block = '<div class="news-detail">'
+    assert Decision("block", "smallest holding the title and body", block) in trace
+    assert signals(trace) == [
         ("edges", "the listing's teaser opens the body"),
         ("title", "line the evidence names"),
         ("block", "smallest holding the title and body"),
@@ -54,6 +57,10 @@ def test_a_date_only_the_listing_shows_is_the_listing_s() -> None:
     undated = PAGE.replace("<p>23.11.2023</p>", "")
     trace = traced(undated, ListingEvidence(link_text=TITLE, date_text="22.11.2023"))
     assert Decision("date", "the listing's (the page shows none, or another)", "'22.11.2023'") in trace
+
+
+def test_a_page_without_prose_says_no_block_was_found() -> None:
+    assert traced("<html><body><p>Home</p></body></html>")[-1] == Decision("block", "none: no prose")
 
 
 @pytest.mark.parametrize("evidence", [None, ListingEvidence(link_text=TITLE, teaser=LEAD)])

@@ -76,6 +76,7 @@ def test_a_pdf_over_the_time_limit_fails_and_is_not_read_again_until_the_extract
     reason = "extraction took longer than 1 s (CSTOCRAWL_ATTACHMENT_TIMEOUT)"
     assert (first.status, first.error, first.text) == ("failed", reason, "")
     assert (first.media_type, first.size) == ("application/pdf", len(data))
+    assert first.sha256 is not None
     memo = tmp_path / "files" / failure_path(first.sha256)
     assert json.loads(memo.read_text())["error"] == reason
 
@@ -104,6 +105,7 @@ def test_a_docx_over_the_memory_limit_fails_and_a_normal_one_passes_under_it(
     described, _, _ = describe(tmp_path / "bomb", data, **limits)
     reason = "extraction needed more than 250 MiB (CSTOCRAWL_ATTACHMENT_MAX_MEMORY)"
     assert (described.status, described.error, described.text) == ("failed", reason, "")
+    assert described.sha256 is not None
     assert (tmp_path / "bomb" / "files" / failure_path(described.sha256)).exists()
 
     normal, _, _ = describe(tmp_path / "normal", make_docx(["Statement", "Annex"]), **limits)
@@ -135,4 +137,5 @@ def test_a_crashed_extraction_is_failed_and_remembered_not_run_inline(
     described, _, _ = describe(tmp_path, make_docx(["x"]))
     reason = "extraction crashed: the worker was killed by SIGKILL"
     assert (described.status, described.error) == ("failed", reason)
+    assert described.sha256 is not None
     assert (tmp_path / "files" / failure_path(described.sha256)).exists()

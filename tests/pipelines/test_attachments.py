@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from itemadapter import ItemAdapter
-from scrapy.pipelines.media import FileException, FileInfo
+from scrapy.pipelines.media import FileException, FileInfo, FileInfoOrError
 from twisted.python.failure import Failure
 
 from cstocrawl.items import Article, Attachment
@@ -104,7 +104,11 @@ def test_completed_downloads_set_each_attachment_status_and_a_failure_keeps_its_
     )
     downloaded = FileInfo(url=PDF_URL, path=by_url_path(PDF_URL), checksum="c", status="downloaded")
     stored = FileInfo(url=DOCX_URL, path=by_url_path(DOCX_URL), checksum="c", status="uptodate")
-    results = [(True, downloaded), (True, stored), (False, Failure(FileException("HTTP 404")))]
+    results: list[FileInfoOrError] = [
+        (True, downloaded),
+        (True, stored),
+        (False, Failure(FileException("HTTP 404"))),
+    ]
     assert pipeline.item_completed(results, item, pipeline.spiderinfo) is item
     assert item.attachments == [
         # The file, whichever run fetched it (issue 19): one status.

@@ -33,7 +33,7 @@ def test_sanitise(text: str, expected: str, count: int) -> None:
 
 
 def article(**fields: Any) -> Article:
-    base = {
+    base: dict[str, Any] = {
         "url": "https://en.odkb-csto.org/news/news_odkb/a/",
         "lang": "en",
         "section": "news_odkb",

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 from scrapy.exceptions import DropItem
 
-from cstocrawl.pipelines import jsonl
 from cstocrawl.pipelines.jsonl import JsonLinesWriterPipeline
 from tests.crawling import project_crawler
 
@@ -92,7 +92,7 @@ def test_a_failed_fsync_at_close_leaves_only_the_temporary_file(
     def full(descriptor: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(jsonl.os, "fsync", full)
+    monkeypatch.setattr(os, "fsync", full)
     pipeline.close_spider()  # the failure is recorded, not raised into Scrapy's close
     monkeypatch.undo()
     assert (tmp_path / "news" / "run1.jsonl.tmp").exists()

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
+from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.exceptions import DropItem
 from twisted.python.failure import Failure
@@ -34,7 +36,7 @@ def article(**fields: object) -> Article:
         crawled_at="2025-12-02T06:00:00Z",
     )
     item = replace(item, **fields)  # type: ignore[arg-type]
-    item.content_sha256 = content_sha256(item.__dict__)
+    item.content_sha256 = content_sha256(ItemAdapter(item))
     return item
 
 
@@ -47,7 +49,7 @@ def known_state(output_dir: Path, *items: Article) -> None:
         state.promote("run0")
 
 
-def pipeline(output_dir: Path, **settings: object) -> StatePipeline:
+def pipeline(output_dir: Path, **settings: Any) -> StatePipeline:
     return StatePipeline.from_crawler(project_crawler(output_dir, **settings))
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, IgnoreRequest
 from scrapy.http import HtmlResponse, Request
@@ -20,6 +21,7 @@ from cstocrawl.items import Article
 from cstocrawl.pipelines.cleaning import content_sha256
 from cstocrawl.pipelines.state import StatePipeline
 from cstocrawl.runs.extension import RunLifecycle
+from cstocrawl.spiders.news import NewsSpider
 from cstocrawl.store.state import State, state_path
 from tests.crawling import project_crawler
 
@@ -53,6 +55,7 @@ def parse(
 ) -> list[Any]:
     """What the spider's article callback yields for `html` served at `fetched`."""
     spider = crawler.spider
+    assert isinstance(spider, NewsSpider)
     url = MIRROR + fetched.removeprefix(SITE)
     response = HtmlResponse(url, body=html.encode(), encoding="utf-8", request=Request(url))
 
@@ -110,6 +113,7 @@ def test_a_claim_that_cannot_be_checked_leaves_the_page_its_own_article(tmp_path
     (written before claims were checked) lack the declared page takes it as that run did."""
     crawler = crawler_for(tmp_path)
     spider = crawler.spider
+    assert isinstance(spider, NewsSpider)
 
     def unchecked(error: Exception) -> list[Article]:
         [request] = parse(crawler, A_ID, page(A))
@@ -138,7 +142,7 @@ def article(url: str, text: str = "The Council met in Minsk.", **fields: Any) ->
         crawled_at="2025-12-01T06:00:00Z",
         **fields,
     )
-    item.content_sha256 = content_sha256(item.__dict__)
+    item.content_sha256 = content_sha256(ItemAdapter(item))
     return item
 
 

@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from itemadapter import ItemAdapter
 from scrapy import signals
 
 from cstocrawl.exceptions import HeldArticle
@@ -40,7 +41,7 @@ def article(**fields: object) -> Article:
         crawled_at="2025-12-02T06:00:00Z",
     )
     item = replace(item, **fields)  # type: ignore[arg-type]
-    item.content_sha256 = content_sha256(item.__dict__)
+    item.content_sha256 = content_sha256(ItemAdapter(item))
     return item
 
 

@@ -10,10 +10,10 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from scrapy import signals
@@ -31,6 +31,8 @@ from cstocrawl.processes.workers import (
     WorkerTimeout,
 )
 from tests.crawling import alive, descendants, wait_gone
+
+T = TypeVar("T")
 
 REPO = Path(__file__).resolve().parents[2]
 MB = 2**20
@@ -84,9 +86,9 @@ def asyncio_reactor(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pools_module, "is_asyncio_available", lambda: True)
 
 
-def run_with(pools: Workers, main: object) -> object:
+def run_with(pools: Workers, main: Coroutine[Any, Any, T]) -> T:
     try:
-        return asyncio.run(main)  # type: ignore[arg-type]
+        return asyncio.run(main)
     finally:
         pools.shutdown()
 
@@ -97,7 +99,7 @@ def test_page_calls_run_in_a_worker_process(asyncio_reactor: None) -> None:
     async def main() -> list[tuple[int, int]]:
         return [await pools.run(where, n) for n in (1, 2)]
 
-    [(two, first), (four, second)] = run_with(pools, main())  # type: ignore[misc]
+    [(two, first), (four, second)] = run_with(pools, main())
     assert (two, four) == (2, 4)
     assert first == second != os.getpid()  # one worker, kept between calls
 
@@ -136,7 +138,7 @@ def test_an_attachment_over_the_time_limit_is_killed_and_the_next_gets_a_new_wor
         assert not alive(slow)
         return slow, await pools.extract(os.getpid)
 
-    slow, replacement = run_with(pools, main())  # type: ignore[misc]
+    slow, replacement = run_with(pools, main())
     assert replacement not in (slow, os.getpid())
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 from tests.documents import make_docx, make_pdf
@@ -151,7 +152,7 @@ class Article:
         pictures += [block for block in self.body if isinstance(block, Image)]
         return list(dict.fromkeys(canonical_url(self.lang, image.path) for image in pictures))
 
-    def expected(self) -> dict:
+    def expected(self) -> dict[str, Any]:
         """The dataset record a correct crawl produces (docs/dataset.md), minus crawled_at."""
         attachments = []
         if self.attachment:
@@ -465,6 +466,8 @@ class Generator:
             else self._title("news", self.pools.titles)
         )
         body = self._statement_body(rng) if is_statement else self._news_body(rng, published)
+        lead = body[0]
+        assert isinstance(lead, str)  # every body opens with a paragraph
         article = Article(
             id=self.next_id,
             lang=self.lang,
@@ -472,7 +475,7 @@ class Generator:
             slug=self._slug(section, index, published),
             title=title,
             published=published,
-            summary=_first_sentence(body[0]),
+            summary=_first_sentence(lead),
             body=body,
             date_style=rng.choice(("inline", "inline", "own_line", "glued")),
             back_links=rng.choice(
@@ -509,6 +512,7 @@ class Generator:
 
     def _slug(self, section: str, index: int, published: date) -> str:
         """A slug like the site's: transliterated, cut at 100 chars, `-N` when reused."""
+        pool: tuple[str, ...]
         if section == "statements":
             pool, position = STATEMENT_SLUGS, index
         elif section == "news_odkb" and index < len(SPECIAL_NEWS_SLUGS):

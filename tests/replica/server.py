@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import socket
 import sys
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Protocol
+from typing import Any, Protocol
 
 from .site import Response
 
@@ -53,7 +54,9 @@ def make_server(site: Served, port: int = 0) -> ThreadingHTTPServer:
     class Server(ThreadingHTTPServer):
         daemon_threads = True
 
-        def handle_error(self, request: object, client_address: object) -> None:
+        def handle_error(
+            self, request: socket.socket | tuple[bytes, socket.socket], client_address: Any
+        ) -> None:
             """Quiet when a client gave up on a slow answer (timeouts are tested on purpose)."""
             if not isinstance(sys.exc_info()[1], ConnectionError):
                 super().handle_error(request, client_address)

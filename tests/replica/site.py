@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from math import ceil
+from typing import Any
 from urllib.parse import SplitResult, parse_qs, unquote, urljoin, urlsplit
 
 from .content import (
@@ -325,7 +326,7 @@ class ReplicaSite:
 
     # --- the ground truth ---
 
-    def expected_articles(self) -> list[dict]:
+    def expected_articles(self) -> list[dict[str, Any]]:
         """One record per article a correct crawl produces (docs/dataset.md, no crawled_at), with
         every alias URL, as `latest.jsonl` lists them when the crawl met the article's own path
         first."""
@@ -340,7 +341,7 @@ class ReplicaSite:
                 )
             return records
 
-    def expected_attachments(self) -> dict[str, dict]:
+    def expected_attachments(self) -> dict[str, dict[str, Any]]:
         """Canonical attachment URL -> sha256, size, extracted text and media type."""
         expected = {}
         with self._lock:
@@ -364,7 +365,8 @@ class ReplicaSite:
             self.hits[target] += 1
             fault, uses = self.faults.get(path), self._fault_uses[path]
             while fault and fault.times is not None and uses >= fault.times:
-                fault, uses = fault.then, uses - fault.times
+                uses -= fault.times
+                fault = fault.then
             self._fault_uses[path] += 1
             return fault.answer(self.page(target)) if fault else self.page(target)
 
@@ -444,7 +446,7 @@ class ReplicaSite:
         return Response(404, self.renderer.not_found().encode())
 
 
-def _newest_first(article: Article) -> tuple:
+def _newest_first(article: Article) -> tuple[int, int]:
     return (-article.published.toordinal(), article.id)
 
 

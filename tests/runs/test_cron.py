@@ -44,7 +44,7 @@ def test_usage_errors_exit_64_in_one_line(
 ) -> None:
     with pytest.raises(SystemExit) as raised:
         main(argv)
-    assert raised.value.code == Exit.USAGE == 64
+    assert raised.value.code == Exit.USAGE.value == 64
     assert capsys.readouterr().err == f"cstocrawl.runs.cron: {message}; {USAGE} (exit 64)\n"
 
 
@@ -79,7 +79,7 @@ def test_a_second_run_exits_at_once_while_the_lock_is_held(tmp_path: Path) -> No
             timeout=120,
             check=False,
         )
-    assert second.returncode == Exit.LOCKED == 75
+    assert second.returncode == Exit.LOCKED.value == 75
     assert second.stderr == (
         f"cstocrawl.runs.cron: another run (pid 4242) holds {tmp_path / 'cron.lock'}; not started "
         "(exit 75)\n"
@@ -103,7 +103,7 @@ def test_a_site_whose_article_pages_changed_fails_the_health_check(tmp_path: Pat
     site = RedesignedSite(lang="en", variant="custom")
     with serve(site) as base_url:
         result = run_cron(base_url, tmp_path)
-    assert result.returncode == Exit.MARKUP == 4
+    assert result.returncode == Exit.MARKUP.value == 4
     [path] = (tmp_path / "news").glob("*.manifest.json")
     run_id = path.name.removesuffix(".manifest.json")
     assert re.fullmatch(r"\d{8}T\d{6}Z", run_id)
@@ -145,7 +145,7 @@ def test_pages_that_cannot_be_fetched_fail_the_run_and_are_fetched_by_the_next(
         latest_after_r1 = (tmp_path / "news" / "latest.jsonl").exists()
         site.set_fault(newest.path, None)
         retried = run_cron(base_url, tmp_path, settings={**strict, "CSTOCRAWL_RUN_ID": "r2"})
-    assert failing.returncode == Exit.ERRORS == 3
+    assert failing.returncode == Exit.ERRORS.value == 3
     # The page counts once, whatever it logged (two ERROR lines: "Gave up retrying", "Failed").
     assert failing.stderr == (
         "cstocrawl.runs.cron r1: FAILED, 1 of 65 articles held or failed (0 held, 1 failed; at most "
@@ -207,7 +207,7 @@ def test_a_state_from_a_newer_version_is_refused_before_anything_is_created(
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     db.close()
     before = sorted(path.name for path in tmp_path.iterdir())
-    assert main(["news", "-s", f"CSTOCRAWL_OUTPUT_DIR={tmp_path}"]) == Exit.STATE == 65
+    assert main(["news", "-s", f"CSTOCRAWL_OUTPUT_DIR={tmp_path}"]) == Exit.STATE.value == 65
     assert capsys.readouterr().err == (
         f"cstocrawl.runs.cron: {state_path(tmp_path)} was written by a newer cstocrawl (state schema "
         f"{SCHEMA_VERSION + 1}; this one reads up to {SCHEMA_VERSION}): run the newer version, or "

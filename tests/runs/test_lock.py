@@ -36,7 +36,7 @@ def test_a_lock_that_is_a_symbolic_link_is_refused_and_its_target_untouched(
     target.write_text("keep me\n")
     lock_path(output).symlink_to(target)
     code, err = cron(output, capsys)
-    assert code == Exit.OUTPUT == 73
+    assert code == Exit.OUTPUT.value == 73
     assert err == (
         f"cstocrawl.runs.cron: lock file {lock_path(output)} is a symbolic link (not followed); "
         "not started (exit 73)\n"

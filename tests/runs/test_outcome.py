@@ -201,7 +201,7 @@ def test_an_output_dir_that_is_a_file_or_cannot_be_written_is_refused(tmp_path: 
 def test_a_corrupt_state_file_is_refused_naming_it(tmp_path: Path) -> None:
     state_path(tmp_path).write_bytes(b"not a database, just bytes " * 100)
     outcome = refusal(check_state, tmp_path, "en")
-    assert outcome.code is Exit.STATE == 65
+    assert outcome.code is Exit.STATE and Exit.STATE.value == 65
     assert outcome.reason == (
         f"{state_path(tmp_path)} is unreadable (file is not a database): restore it from a "
         "backup, or move it aside to start afresh (the next run then fetches the whole site again)"

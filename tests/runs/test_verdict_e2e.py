@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from cstocrawl.store.state import State, state_path
 from tests.crawling import (
@@ -38,11 +39,11 @@ def in_window(site: ReplicaSite) -> list[str]:
     return [article.url for article in site.articles if article.published >= since]
 
 
-def truth_of(site: ReplicaSite) -> dict[str, dict]:
+def truth_of(site: ReplicaSite) -> dict[str, dict[str, Any]]:
     return {article["url"]: article for article in site.expected_articles()}
 
 
-def assert_records(records: list[dict], truth: dict[str, dict]) -> None:
+def assert_records(records: list[dict[str, Any]], truth: dict[str, dict[str, Any]]) -> None:
     produced = by_url(records)
     assert sorted(produced) == sorted(truth)
     for url, record in produced.items():

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -63,6 +64,6 @@ def test_whole_site_in_both_languages_and_its_pairs(tmp_path: Path) -> None:
     assert "pairing: 64 pairs of 65 English and 66 Russian articles" in step.stdout
 
 
-def _pairs(output_dir: Path) -> dict[str, dict | None]:
+def _pairs(output_dir: Path) -> dict[str, dict[str, Any] | None]:
     text = (output_dir / "news" / "pairs.jsonl").read_text(encoding="utf-8")
     return {line["url"]: line["translation"] for line in map(json.loads, text.splitlines())}

@@ -17,7 +17,7 @@ EN = "https://en.odkb-csto.org"
 RU = "https://odkb-csto.org"
 
 
-def record(url: str, title: str, published: str | None = "2025-03-12", **more: Any) -> dict:
+def record(url: str, title: str, published: str | None = "2025-03-12", **more: Any) -> dict[str, Any]:
     return {"url": url, "title": title, "published": published, "section": "news_odkb", **more}
 
 

@@ -186,11 +186,11 @@ class ArchiveRenderer(FormalRenderer):
             + '\n<table width="100%" border="0" cellspacing="0" cellpadding="2">\n'
             + "\n".join(rows)
             + "\n</table>\n"
-            + self._pager(path, page, last)
+            + self._page_links(path, page, last)
         )
         return self.page(f"{self.words['home']} :: {heading}", main)
 
-    def _pager(self, path: str, page: int, last: int) -> str:
+    def _page_links(self, path: str, page: int, last: int) -> str:
         """Pages: « 1 2 [3] 4 »"""
         parts = [escape(self.words["pages"])]
         if page > 1:

@@ -233,11 +233,11 @@ class GazetteRenderer(FormalRenderer):
             '<div class="widget widget-news-list"><div class="news-list">\n'
             + "\n".join(rows)
             + "\n</div></div>\n"
-            + self._pager(path, page, last)
+            + self._page_links(path, page, last)
         )
         return self.page(heading, main)
 
-    def _pager(self, path: str, page: int, last: int) -> str:
+    def _page_links(self, path: str, page: int, last: int) -> str:
         """Bitrix's "modern" pager: a <ul> of numbers between "Previous" and "Next"."""
         words = self.words
         items = []

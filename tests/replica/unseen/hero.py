@@ -260,11 +260,11 @@ class HeroRenderer(FormalRenderer):
             '<div class="posts-grid">\n'
             + "\n".join(cards)
             + "\n</div>\n"
-            + self._pager(path, page, last)
+            + self._page_links(path, page, last)
         )
         return self.page(heading, main, kind="archive category")
 
-    def _pager(self, path: str, page: int, last: int) -> str:
+    def _page_links(self, path: str, page: int, last: int) -> str:
         """WordPress's the_posts_pagination(): prev/next and numbers in .nav-links."""
         words = self.words
         links = []
