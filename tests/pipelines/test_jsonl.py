@@ -7,12 +7,14 @@ from __future__ import annotations
 import errno
 import json
 import os
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import pytest
 from scrapy.exceptions import DropItem
 
+from cstocrawl.items import Article
 from cstocrawl.pipelines.jsonl import JsonLinesWriterPipeline
 from tests.crawling import project_crawler
 
@@ -45,8 +47,9 @@ def writer(tmp_path: Path) -> JsonLinesWriterPipeline:
     return pipeline
 
 
-def item(n: int) -> dict[str, Any]:
-    return {"url": f"https://en.odkb-csto.org/news/news_odkb/a-{n}/", "text": "Текст " * 20}
+def item(n: int) -> Article:
+    url = f"https://en.odkb-csto.org/news/news_odkb/a-{n}/"
+    return Article(url, "en", "news_odkb", title=None, published=None, text="Текст " * 20)
 
 
 def test_every_item_is_one_line_under_the_temporary_name(tmp_path: Path) -> None:
@@ -56,7 +59,7 @@ def test_every_item_is_one_line_under_the_temporary_name(tmp_path: Path) -> None
     pipeline.close_spider()
     written = tmp_path / "news" / "run1.jsonl.tmp"
     assert [json.loads(line) for line in written.read_text("utf-8").splitlines()] == [
-        item(n) for n in range(3)
+        asdict(item(n)) for n in range(3)
     ]
     assert pipeline.write_error is None
     assert pipeline.stats.get_value("cstocrawl/items_written") == 3
