@@ -69,6 +69,8 @@ ATTACHMENTS_STAT = "cstocrawl/attachments"
 ATTACHMENT_STATUSES = ("stored", "failed", "unsupported")
 # Extractions that overran a limit an earlier run met too (cstocrawl/pipelines/attachments.py).
 REMEMBERED_FAILURES = f"{ATTACHMENTS_STAT}/failure_remembered"
+# Texts read back from `<sha256>.text.json` rather than extracted again (the same pipeline).
+KEPT_TEXTS = f"{ATTACHMENTS_STAT}/text_kept"
 
 
 def _unreachable(stats: Mapping[str, Any]) -> str | None:

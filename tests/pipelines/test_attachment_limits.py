@@ -17,7 +17,12 @@ from cstocrawl.extensions.workers import Workers
 from cstocrawl.extract import Extraction
 from cstocrawl.items import Attachment
 from cstocrawl.pipelines import attachments
-from cstocrawl.pipelines.attachments import AttachmentsPipeline, by_url_path, failure_path
+from cstocrawl.pipelines.attachments import (
+    AttachmentsPipeline,
+    by_url_path,
+    failure_path,
+    text_path,
+)
 from cstocrawl.workers import WorkerDied
 from tests.crawling import descendants, project_crawler, wait_gone
 from tests.documents import make_docx, make_pdf
@@ -135,3 +140,35 @@ def test_a_crashed_extraction_is_failed_and_remembered_not_run_inline(
     reason = "extraction crashed: the worker was killed by SIGKILL"
     assert (described.status, described.error) == ("failed", reason)
     assert (tmp_path / "files" / failure_path(described.sha256)).exists()
+
+
+def test_a_text_extracted_once_is_kept_and_read_back_until_the_code_or_limits_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 20: a later run (a re-extraction from the WARC files above all) reads the kept text
+    of a stored file instead of extracting the same bytes again."""
+    data = make_docx(["Statement", "Annex"])
+    first, extraction, crawler = describe(tmp_path, data)
+    assert (first.status, first.text) == ("stored", "Statement\nAnnex")
+    assert crawler.stats.get_value("cstocrawl/attachments/text_kept") is None
+    kept = tmp_path / "files" / text_path(first.sha256)
+    assert json.loads(kept.read_text())["key"]["max_chars"] == 1_000_000  # the default cap
+
+    # Read back: no worker started, the same record.
+    second, again, crawler = describe(tmp_path, data)
+    assert (second, again) == (first, extraction)
+    assert crawler.stats.get_value("cstocrawl/attachments/text_kept") == 1
+    assert Workers.of(crawler).pids() == []
+
+    # Other limits, changed extraction code, a torn file: extracted again.
+    cut, _, crawler = describe(tmp_path, data, CSTOCRAWL_ATTACHMENT_MAX_CHARS=5)
+    assert (cut.text, crawler.stats.get_value("cstocrawl/attachments/text_kept")) == ("State", None)
+    monkeypatch.setattr(attachments, "extractor_code", lambda: "0" * 64)
+    fixed, _, crawler = describe(tmp_path, data)
+    assert crawler.stats.get_value("cstocrawl/attachments/text_kept") is None
+    assert fixed.text == first.text
+    kept.write_text(kept.read_text()[:20])
+    torn, _, crawler = describe(tmp_path, data)
+    assert crawler.stats.get_value("cstocrawl/attachments/text_kept") is None
+    assert torn.text == first.text
+    assert json.loads(kept.read_text())["extraction"]["text"] == "Statement\nAnnex"
