@@ -117,8 +117,9 @@ class TextKey:
 def extractor_code() -> str:
     """SHA-256 of the source files of cstocrawl/extract, read once a process."""
     digest = hashlib.sha256()
-    for path in sorted(Path(extract_package.__file__).parent.rglob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    package = Path(extract_package.__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
@@ -388,10 +389,16 @@ def _kept_text(kept: Path, key: TextKey) -> Extraction | None:
 
 
 def _keep_text(kept: Path, key: TextKey, extraction: Extraction) -> None:
+    """Keep the text for later runs; a text that cannot be kept (a full disk) is only extracted
+    again next time, never the article's failure."""
     record = {"key": asdict(key), "extraction": asdict(extraction)}
     temporary = kept.with_name(kept.name + ".tmp")
-    temporary.write_text(json.dumps(record, ensure_ascii=False), "utf-8")
-    temporary.replace(kept)
+    try:
+        temporary.write_text(json.dumps(record, ensure_ascii=False), "utf-8")
+        temporary.replace(kept)
+    except OSError as error:
+        logger.debug("Extracted text of %s not kept: %s", kept.name, error)
+        temporary.unlink(missing_ok=True)
 
 
 def _link_by_content(by_url: Path, by_content: Path) -> None:

@@ -172,3 +172,12 @@ def test_a_text_extracted_once_is_kept_and_read_back_until_the_code_or_limits_ch
     assert crawler.stats.get_value("cstocrawl/attachments/text_kept") is None
     assert torn.text == first.text
     assert json.loads(kept.read_text())["extraction"]["text"] == "Statement\nAnnex"
+
+
+def test_a_text_that_cannot_be_kept_is_only_extracted_again(tmp_path: Path) -> None:
+    """Keeping the text is a saving, never the article's failure (a full disk, a vanished dir)."""
+    kept = tmp_path / "gone" / text_path("0" * 64)
+    key = attachments.TextKey("x", "0" * 64, 1, None)
+    attachments._keep_text(kept, key, Extraction("application/pdf", "text", None, True))
+    assert not kept.parent.exists()
+    assert attachments._kept_text(kept, key) is None
