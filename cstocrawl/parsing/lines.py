@@ -113,7 +113,7 @@ class Line:
 
 # libxml2 stops building the tree at depth 256 unless told otherwise, silently dropping the rest.
 # lxml.etree's parser, not lxml.html's: the same tree, without a Python class lookup for every
-# element the walks touch (8-10% of a page's parse).
+# element the walks touch (8% of parse_detail when measured on 2026-12-06).
 _PARSER = etree.HTMLParser(huge_tree=True)
 _EMPTY_HTML = "<html><body></body></html>"
 _XML_DECLARATION_RE = re.compile(r"\A\s*<\?xml[^>]*\?>", re.IGNORECASE)

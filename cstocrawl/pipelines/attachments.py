@@ -7,7 +7,10 @@ keyed by URL (`files/by-url/`). Each stored file is also hard-linked under the S
 Text is extracted in an attachment worker (cstocrawl/processes/workers.py) under a wall-time and a
 memory limit, and cut at a number of characters. A file that overran a limit or killed its worker is
 `failed`, and that failure is remembered beside the stored file (`<sha256>.failed.json`), so later
-runs do not spend the same time again until the extractor or the limits change.
+runs do not spend the same time again until the extractor or the limits change. A text extracted
+is kept beside the stored file too (`<sha256>.text.json`), keyed by the extraction code (its
+version and the digest of its source) and the limits that shape the text: a later run, and above
+all a re-extraction from the WARC files, reads it back instead of extracting the same bytes again.
 
 A stored file is checked before it is reused: when its bytes no longer hash to the SHA-256 the
 state recorded, or one of its names is gone, both names are removed and it is fetched again
@@ -17,6 +20,7 @@ state recorded, or one of its names is gone, both names are removed and it is fe
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import json
 import logging
@@ -38,6 +42,7 @@ from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
+from cstocrawl import extract as extract_package
 from cstocrawl.extract import EXTRACTOR_VERSION, Extraction, extract_text, sniff_media_type
 from cstocrawl.extract.sniff import HTML
 from cstocrawl.items import Attachment, AttachmentStatus
@@ -54,11 +59,12 @@ from cstocrawl.runs.run import files_store, output_dir
 from cstocrawl.runs.statkeys import (
     ATTACHMENTS_DAMAGED,
     ATTACHMENTS_TRUNCATED,
+    KEPT_TEXTS,
     REMEMBERED_FAILURES,
     attachment_key,
 )
 from cstocrawl.site import Site
-from cstocrawl.store.files import URL_META, by_url_path, failure_path, sha256_path
+from cstocrawl.store.files import URL_META, by_url_path, failure_path, sha256_path, text_path
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +84,26 @@ class FailureKey:
     max_memory: int | None  # bytes
 
 
+@dataclass(frozen=True)
+class TextKey:
+    """What a kept text is valid for: the same extraction code under the limits that shape it."""
+
+    extractor: str
+    code: str  # SHA-256 of the extraction package's source: a fix without a version bump counts
+    max_uncompressed: int
+    max_chars: int | None
+
+
+@functools.cache
+def extractor_code() -> str:
+    """SHA-256 of the source files of cstocrawl/extract, read once a process."""
+    digest = hashlib.sha256()
+    package = Path(extract_package.__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 class AttachmentsPipeline(FilesPipeline):
     def __init__(self, store_uri: str, *, crawler: Crawler) -> None:
         super().__init__(store_uri, crawler=crawler)
@@ -92,6 +118,9 @@ class AttachmentsPipeline(FilesPipeline):
             extractor=EXTRACTOR_VERSION,
             timeout=settings.getfloat("CSTOCRAWL_ATTACHMENT_TIMEOUT") or None,
             max_memory=settings.getint("CSTOCRAWL_ATTACHMENT_MAX_MEMORY") or None,
+        )
+        self.text_key = TextKey(
+            EXTRACTOR_VERSION, extractor_code(), self.max_uncompressed, self.max_chars
         )
 
     @classmethod
@@ -224,6 +253,10 @@ class AttachmentsPipeline(FilesPipeline):
         if remembered is not None:
             self.crawler.stats.inc_value(REMEMBERED_FAILURES)
             return _unreadable(media_type, f"{remembered} (remembered, not tried again)")
+        kept = self.store_dir / text_path(sha256)
+        if (extraction := await asyncio.to_thread(_kept_text, kept, self.text_key)) is not None:
+            self.crawler.stats.inc_value(KEPT_TEXTS)
+            return extraction
         workers = Workers.of(self.crawler)
         try:
             extraction = await workers.extract(
@@ -236,6 +269,7 @@ class AttachmentsPipeline(FilesPipeline):
             _remember_failure(memo, self.failure_key, sha256, reason)
             return _unreadable(media_type, reason)
         memo.unlink(missing_ok=True)  # a failure under other limits or an older extractor
+        await asyncio.to_thread(_keep_text, kept, self.text_key, extraction)
         return extraction
 
     def _limit_reason(self, error: WorkerError) -> str:
@@ -322,6 +356,30 @@ def _remember_failure(memo: Path, key: FailureKey, sha256: str, reason: str) -> 
     temporary = memo.with_name(memo.name + ".tmp")
     temporary.write_text(json.dumps(record, indent=1), "utf-8")
     temporary.replace(memo)
+
+
+def _kept_text(kept: Path, key: TextKey) -> Extraction | None:
+    """The extraction kept for this file under the same code and limits, if any."""
+    try:
+        record = json.loads(kept.read_text("utf-8"))
+        if record["key"] != asdict(key):
+            return None
+        return Extraction(**record["extraction"])
+    except (OSError, ValueError, KeyError, TypeError):  # none yet, or torn: extracted again
+        return None
+
+
+def _keep_text(kept: Path, key: TextKey, extraction: Extraction) -> None:
+    """Keep the text for later runs; a text that cannot be kept (a full disk) is only extracted
+    again next time, never the article's failure."""
+    record = {"key": asdict(key), "extraction": asdict(extraction)}
+    temporary = kept.with_name(kept.name + ".tmp")
+    try:
+        temporary.write_text(json.dumps(record, ensure_ascii=False), "utf-8")
+        temporary.replace(kept)
+    except OSError as error:
+        logger.debug("Extracted text of %s not kept: %s", kept.name, error)
+        temporary.unlink(missing_ok=True)
 
 
 def _link_by_content(by_url: Path, by_content: Path) -> None:

@@ -30,7 +30,7 @@ from scrapy.exceptions import DropItem
 from twisted.python.failure import Failure
 
 from cstocrawl.exceptions import FailedFetch
-from cstocrawl.items import Article
+from cstocrawl.items import Article, as_record
 from cstocrawl.runs.extension import RunLifecycle
 from cstocrawl.runs.run import iso_utc, utc_now
 from cstocrawl.runs.statkeys import (
@@ -99,7 +99,7 @@ class StatePipeline:
         if kind == "unchanged" and url in self._attachment_articles:
             self.stats.inc_value(RETRY_ATTACHMENT_ARTICLES)  # re-written, to retry
         elif kind == "unchanged" and not self.run.full:
-            self.state.record(self.run.id, adapter.asdict(), kind, written=False)
+            self.state.record(self.run.id, as_record(item), kind, written=False)
             self.stats.inc_value(STATE_UNCHANGED)
             self.stats.inc_value(STATE_DROPPED)
             raise DropItem(f"Unchanged since it was last written: {url}", log_level="DEBUG")
@@ -206,7 +206,7 @@ class StatePipeline:
     def item_scraped(self, item: Article) -> None:
         adapter = ItemAdapter(item)
         kind = kind_of(self._known.get(adapter["url"]), adapter["content_sha256"])
-        self.state.record(self.run.id, adapter.asdict(), kind)
+        self.state.record(self.run.id, as_record(item), kind)
         self.stats.inc_value(state_key(kind))
 
     # --- the retry list: what this run failed, and what it read after earlier runs failed ---

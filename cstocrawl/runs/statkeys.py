@@ -75,6 +75,8 @@ ATTACHMENTS_DAMAGED: Final = "cstocrawl/attachments/damaged"
 ATTACHMENTS_TRUNCATED: Final = "cstocrawl/attachments/truncated"
 # Extractions that overran a limit an earlier run met too (cstocrawl/pipelines/attachments.py).
 REMEMBERED_FAILURES: Final = "cstocrawl/attachments/failure_remembered"
+# Texts read back from `<sha256>.text.json` rather than extracted again (the same pipeline).
+KEPT_TEXTS: Final = "cstocrawl/attachments/text_kept"
 
 # --- each article's verdict (cstocrawl/pipelines/verdict.py, cstocrawl/runs/verdict.py) -------
 VERDICT_HELD_LIST: Final = "cstocrawl/verdict/held_articles"  # [{"url", "title", "reason"}]

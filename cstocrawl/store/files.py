@@ -27,6 +27,11 @@ def sha256_path(sha256: str, media_type: str) -> str:
     return f"by-sha256/{sha256[:2]}/{sha256}{suffix}"
 
 
+def text_path(sha256: str) -> str:
+    """Where the text extracted from a stored file is kept, beside it."""
+    return f"by-sha256/{sha256[:2]}/{sha256}.text.json"
+
+
 def failure_path(sha256: str) -> str:
     """Where an extraction that overran a limit is remembered, beside the stored file."""
     return f"by-sha256/{sha256[:2]}/{sha256}.failed.json"

@@ -225,6 +225,9 @@ def test_a_parser_fix_reaches_every_archived_article(tmp_path: Path) -> None:
     manifest = manifest_of(tmp_path, "fix1")
     assert manifest["mode"] == "reextract"
     assert manifest["counts"]["changed"] == len(live)
+    # Their texts were read back, not extracted again (issue 20): the same bytes, the same code.
+    described = sum(1 for r in live.values() for a in r["attachments"] if a["path"])
+    assert manifest["stats"]["cstocrawl/attachments/text_kept"] == described > 0
 
 
 def test_a_killed_crawl_leaves_its_warc_under_the_temporary_name_only(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from cstocrawl.pipelines import attachments
 from cstocrawl.pipelines.attachments import AttachmentsPipeline
 from cstocrawl.processes.extension import Workers
 from cstocrawl.processes.workers import WorkerDied
-from cstocrawl.store.files import by_url_path, failure_path
+from cstocrawl.store.files import by_url_path, failure_path, text_path
 from tests.crawling import descendants, project_crawler, wait_gone
 from tests.documents import make_docx, make_pdf
 from tests.extract.hostile import one_letter_runs_docx, shared_stream_pdf
@@ -139,3 +139,45 @@ def test_a_crashed_extraction_is_failed_and_remembered_not_run_inline(
     assert (described.status, described.error) == ("failed", reason)
     assert described.sha256 is not None
     assert (tmp_path / "files" / failure_path(described.sha256)).exists()
+
+
+def test_a_text_extracted_once_is_kept_and_read_back_until_the_code_or_limits_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 20: a later run (a re-extraction from the WARC files above all) reads the kept text
+    of a stored file instead of extracting the same bytes again."""
+    data = make_docx(["Statement", "Annex"])
+    first, extraction, crawler = describe(tmp_path, data)
+    assert (first.status, first.text) == ("stored", "Statement\nAnnex")
+    assert first.sha256 is not None
+    assert crawler.stats.get_value("cstocrawl/attachments/text_kept") is None
+    kept = tmp_path / "files" / text_path(first.sha256)
+    assert json.loads(kept.read_text())["key"]["max_chars"] == 1_000_000  # the default cap
+
+    # Read back: no worker started, the same record.
+    second, again, crawler = describe(tmp_path, data)
+    assert (second, again) == (first, extraction)
+    assert crawler.stats.get_value("cstocrawl/attachments/text_kept") == 1
+    assert Workers.of(crawler).pids() == []
+
+    # Other limits, changed extraction code, a torn file: extracted again.
+    cut, _, crawler = describe(tmp_path, data, CSTOCRAWL_ATTACHMENT_MAX_CHARS=5)
+    assert (cut.text, crawler.stats.get_value("cstocrawl/attachments/text_kept")) == ("State", None)
+    monkeypatch.setattr(attachments, "extractor_code", lambda: "0" * 64)
+    fixed, _, crawler = describe(tmp_path, data)
+    assert crawler.stats.get_value("cstocrawl/attachments/text_kept") is None
+    assert fixed.text == first.text
+    kept.write_text(kept.read_text()[:20])
+    torn, _, crawler = describe(tmp_path, data)
+    assert crawler.stats.get_value("cstocrawl/attachments/text_kept") is None
+    assert torn.text == first.text
+    assert json.loads(kept.read_text())["extraction"]["text"] == "Statement\nAnnex"
+
+
+def test_a_text_that_cannot_be_kept_is_only_extracted_again(tmp_path: Path) -> None:
+    """Keeping the text is a saving, never the article's failure (a full disk, a vanished dir)."""
+    kept = tmp_path / "gone" / text_path("0" * 64)
+    key = attachments.TextKey("x", "0" * 64, 1, None)
+    attachments._keep_text(kept, key, Extraction("application/pdf", "text", None, True))
+    assert not kept.parent.exists()
+    assert attachments._kept_text(kept, key) is None

@@ -44,8 +44,12 @@ def test_attachments_are_downloaded_once_and_match_the_ground_truth(tmp_path: Pa
         # The same status whichever run fetched the file (issue 19).
         assert {a["status"] for a in attachments} == {"stored"}
 
-    # Files on disk: one by content for each distinct sha256, hard-linked from its URL name.
+    # Files on disk: one by content for each distinct sha256, hard-linked from its URL name (and
+    # its extracted text kept beside it).
     by_sha = list((tmp_path / "files" / "by-sha256").rglob("*.*"))
+    texts = [path for path in by_sha if path.name.endswith(".text.json")]
+    by_sha = [path for path in by_sha if path not in texts]
+    assert len(texts) == len(by_sha)
     assert len(by_sha) == len({truth["sha256"] for truth in expected_files.values()})
 
 
