@@ -73,7 +73,8 @@ SECTIONS = (
     Section("chairmanship", "/chairmanship/", re.compile(r"^/chairmanship/\?ELEMENT_ID=\d+$"),
             ("Chairmanship", "Председательство")),
 )  # fmt: skip
-# The sections under /news/ and /documents/, which the shapes of SECTION_ROOTS already know.
+# The sections under /news/ and /documents/, which the shapes of SECTION_ROOTS already know
+# (and under /authorized_organs/, whose table entries are named as a discovered listing would be).
 NEWS_SECTIONS = ("news_odkb", "speech", "smi", "statements")
 SECTIONS_BY_NAME = {section.name: section for section in SECTIONS}
 # Listings of the sections, by the name used in the dataset's `section` field.
@@ -97,6 +98,8 @@ class Portal:
     prefixes: tuple[str, str]  # (en, ru) path prefix, "" or "/en"
     sections: tuple[Section, ...]
     all_news: str | None  # the listing of every section's news, if the site has one
+    # Pages read only for their links to listings the table lacks (the home page's tabs).
+    discovery: tuple[str, ...] = ()
 
     def host(self, lang: str) -> str:
         return self.hosts[LANGS.index(lang)]
@@ -123,7 +126,7 @@ def _sister(name: str, titles: tuple[str, str]) -> Portal:
 CSTO = "csto"
 PORTALS = {
     CSTO: Portal(CSTO, (OFFICIAL_HOSTS["en"], OFFICIAL_HOSTS["ru"]), ("", ""), SECTIONS,
-                 ALL_NEWS_PATH),
+                 ALL_NEWS_PATH, ("/?c-tab=statements", "/?gen-tab=press")),
     # The CSTO Joint Staff (jscsto.odkb-csto.org/en/, /en/news/<slug>/).
     "jscsto": _sister("jscsto", ("Joint Staff news", "Новости Объединенного штаба")),
     # The anti-drug coordination council (ksopn.odkb-csto.org/en/news/<underscore_slug>/).
@@ -134,9 +137,14 @@ PORTALS = {
 SISTER_HOSTS = {
     host: portal for portal in PORTALS.values() if portal.name != CSTO for host in portal.hosts
 }
-# Parents under which further news-like sections are discovered (menu, "Back to the section"):
-# a listing found there is named by its path's last segment.
-SECTION_ROOTS = ("/news/", "/documents/")
+# Parents under which further news-like sections are discovered (menu, "Back to the section",
+# the parent's own page): a listing found there is named by its path's last segment, and is one
+# only if its page lists articles of its own (`/authorized_organs/collective_security_council/`
+# is a body's static description). /international_org/<org>/ adds no section: the table's
+# /international_org/ lists every organisation's articles.
+SECTION_ROOTS = ("/news/", "/documents/", "/authorized_organs/")
+# The parents' own pages, read for their links (ALL_NEWS is /news/'s).
+DISCOVERY_ROOTS = frozenset(SECTION_ROOTS) - {ALL_NEWS_PATH}
 
 PAGE_PARAM = "PAGEN_1"
 # Query parameters that Bitrix and trackers add without changing the page: `sphrase_id` is added by
@@ -172,8 +180,11 @@ ATTACHMENT_EXTENSIONS = frozenset(
 )
 IMAGE_EXTENSIONS = frozenset({"jpg", "jpeg", "png", "gif", "webp", "bmp", "tif", "tiff", "svg"})
 
-_SECTION_PATH_RE = re.compile(rf"^/(?:news|documents)/({_SEGMENT})/$")
-_DETAIL_PATH_RE = re.compile(rf"^/(?:news|documents)/({_SEGMENT})/({_SEGMENT})/?$")
+_ROOTS = "|".join(root.strip("/") for root in SECTION_ROOTS)
+_SECTION_PATH_RE = re.compile(rf"^/(?:{_ROOTS})/({_SEGMENT})/$")
+_DETAIL_PATH_RE = re.compile(rf"^/(?:{_ROOTS})/({_SEGMENT})/({_SEGMENT})/?$")
+# The home page's tabs (`/?c-tab=statements`, `/?gen-tab=press`): discovery pages too.
+_TAB_PARAM_RE = re.compile(r"^[a-z]+-tab$")
 # `/news`, `/documents/statements`, `/news/speech/slug`, `/session/2015/session201509`: Bitrix
 # redirects them to the slash.
 _SLASHLESS_PATH_RE = re.compile(
@@ -185,6 +196,7 @@ _LISTING_SECTIONS = {section.listing: section.name for section in SECTIONS}
 
 class UrlKind(Enum):
     ALL_NEWS = "all_news"
+    DISCOVERY = "discovery"  # read for its links to listings only (SECTION_ROOTS, home tabs)
     SECTION = "section"
     ARTICLE = "article"
     ATTACHMENT = "attachment"
@@ -359,6 +371,8 @@ class Site:
         query = {k for k, _ in parse_qsl(parts.query, keep_blank_values=True)}
         if path == ALL_NEWS_PATH:
             return UrlKind.ALL_NEWS
+        if path in DISCOVERY_ROOTS or (path == "/" and any(map(_TAB_PARAM_RE.match, query))):
+            return UrlKind.DISCOVERY
         if _SECTION_PATH_RE.match(path) or _further_section(path, parts.query, 1):
             return UrlKind.SECTION
         if PAGE_PARAM in query:

@@ -116,6 +116,7 @@ STATIC_PAGES: dict[str, tuple[str, str, tuple[str, ...]]] = {
             "/authorized_organs/secretariat/",
             "/authorized_organs/permanent_council/",
             "/authorized_organs/collective_security_council/",
+            "/authorized_organs/military_committee/",
         ),
     ),
     "/authorized_organs/collective_security_council/": (

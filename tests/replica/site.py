@@ -31,7 +31,7 @@ from .content import (
     clean,
     initial_dates,
 )
-from .further import FURTHER_TITLES, further_articles
+from .further import DISCOVERED, FURTHER_TITLES, further_articles
 from .markup import MENU, STATIC_PAGES, Renderer
 
 # Section -> its name in the site's menu, by language: the records' `section_title`.
@@ -43,6 +43,7 @@ SECTION_MENU_TITLES = {
         if path == section_path
     },
     **{section: {"en": en, "ru": ru} for section, (en, ru) in FURTHER_TITLES.items()},
+    **{section: {"en": None, "ru": None} for section in DISCOVERED},
 }
 
 HTML_TYPE = "text/html; charset=UTF-8"
