@@ -25,8 +25,8 @@ AGAIN = (
     "0 failed; 0 errors"
 )
 DOWN = (
-    "FAILED, site unreachable: none of the 11 listing pages could be fetched (HTTP 503); "
-    "nothing recorded; 23 errors"
+    "FAILED, site unreachable: none of the 12 listing pages could be fetched (HTTP 503); "
+    "nothing recorded; 25 errors"
 )
 
 

@@ -100,9 +100,8 @@ def test_daily_runs_emit_only_new_and_changed_articles(tmp_path: Path) -> None:
         "attachments": 0, "attachments_downloaded": 0, "attachments_failed": 0,
         "cancelled": 0,
     }
-    assert second["stats"]["downloader/request_count"] == (
-        ROBOTS_TXT + len(LISTINGS) + DISCOVERY_PAGES + 2 == 20
-    )
+    daily = ROBOTS_TXT + len(LISTINGS) + DISCOVERY_PAGES
+    assert second["stats"]["downloader/request_count"] == daily + 2 == 20
     # 5 entries on each first page of the news listings, the further sections' first pages (3 + 5
     # + 2 + 2 + 2 + 2 + 2), minus the window's 2 (one shown by 2 listings): not asked.
     assert second["stats"]["cstocrawl/incremental/skipped"] == 5 * 5 + 18 - 3
@@ -120,9 +119,7 @@ def test_daily_runs_emit_only_new_and_changed_articles(tmp_path: Path) -> None:
         "attachments": 1, "attachments_downloaded": 0, "attachments_failed": 0,
         "cancelled": 0,
     }
-    assert third["stats"]["downloader/request_count"] == (
-        ROBOTS_TXT + len(LISTINGS) + DISCOVERY_PAGES + 2 + 3 + 2
-    )
+    assert third["stats"]["downloader/request_count"] == daily + 2 + 3 + 2
     assert third["state"] == {"outcome": "promoted", "articles": 51 + FURTHER_ARTICLES["en"]}
 
     # latest.jsonl: every article once, in its current version (the edit applied).

@@ -15,7 +15,7 @@ import pytest
 from cstocrawl.site import SECTIONS
 from tests.crawling import REPO, by_url, comparable, crawl, read_latest
 from tests.replica import ReplicaSite, serve
-from tests.replica.further import known_pairs
+from tests.replica.further import DISCOVERED, known_pairs
 
 
 @pytest.mark.e2e
@@ -30,9 +30,11 @@ def test_whole_site_in_both_languages_and_its_pairs(tmp_path: Path) -> None:
         assert sorted(produced) == sorted(expected)
         for url, record in expected.items():
             assert comparable(produced[url]) == record, url
-        # Every section of the site, each from its own listing; no static page among them.
+        # Every section of the site, each from its own listing, the one found on
+        # /authorized_organs/ too; no static page among them.
         sections = Counter(record["section"] for record in produced.values())
-        assert set(sections) == {section.name for section in SECTIONS}
+        assert set(sections) == {section.name for section in SECTIONS} | set(DISCOVERED)
+        assert not any("/collective_security_council/" in url for url in produced)
         assert not any("/structure/" in url or "/institute" in url for url in produced)
         assert (
             f"{'https://odkb-csto.org' if lang == 'ru' else 'https://en.odkb-csto.org'}"
