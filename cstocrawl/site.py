@@ -79,11 +79,6 @@ NEWS_SECTIONS = ("news_odkb", "speech", "smi", "statements")
 SECTIONS_BY_NAME = {section.name: section for section in SECTIONS}
 # Listings of the sections, by the name used in the dataset's `section` field.
 KNOWN_SECTIONS = {section.name: section.listing for section in SECTIONS}
-# The sections as the site's menu names them, by language: `section_title` in the dataset.
-SECTION_TITLES = {
-    lang: {section.name: section.titles[index] for section in SECTIONS}
-    for index, lang in enumerate(LANGS)
-}
 
 
 @dataclass(frozen=True)
@@ -306,9 +301,8 @@ class Site:
         return {section.name: section.listing for section in self.profile.sections}
 
     def section_title(self, section: str) -> str | None:
-        """The section's name in the site's menu in this language: `section_title`."""
-        if self.portal == CSTO:
-            return SECTION_TITLES[self.lang].get(section)
+        """The section's name in the site's menu in this language: `section_title` (None for a
+        discovered section)."""
         titles = {s.name: s.titles[LANGS.index(self.lang)] for s in self.profile.sections}
         return titles.get(section)
 
@@ -367,7 +361,8 @@ class Site:
         if _extension(path) in ATTACHMENT_EXTENSIONS:
             return UrlKind.ATTACHMENT
         if self.portal != CSTO:
-            return _sister_kind(self.profile, self.lang, path)
+            match = _sister_match(self.profile, self.lang, path)
+            return UrlKind.OTHER if match is None else match[1]
         query = {k for k, _ in parse_qsl(parts.query, keep_blank_values=True)}
         if path == ALL_NEWS_PATH:
             return UrlKind.ALL_NEWS
@@ -388,7 +383,8 @@ class Site:
         section whose listing or article it is."""
         parts = urlsplit(canonical_url)
         if (portal := SISTER_HOSTS.get(parts.netloc)) is not None:
-            return _sister_section(portal, parts.path)
+            matches = (_sister_match(portal, lang, parts.path) for lang in LANGS)
+            return next((match[0] for match in matches if match is not None), None)
         match = _SECTION_PATH_RE.match(parts.path) or _DETAIL_PATH_RE.match(parts.path)
         if match:
             return match.group(1)
@@ -416,25 +412,14 @@ class Site:
         return None
 
 
-def _sister_kind(portal: Portal, lang: str, path: str) -> UrlKind:
-    """What a path of a sister site is: a listing, an article of its language, or other."""
+def _sister_match(portal: Portal, lang: str, path: str) -> tuple[str, UrlKind] | None:
+    """The section and kind of a sister site's path in one language: a listing or an article."""
     local = portal.local_path(lang, path)
-    for section in portal.sections:
+    for section in portal.sections if local is not None else ():
         if local == section.listing:
-            return UrlKind.SECTION
-        if local is not None and section.article.match(local):
-            return UrlKind.ARTICLE
-    return UrlKind.OTHER
-
-
-def _sister_section(portal: Portal, path: str) -> str | None:
-    """The section of a sister site's listing or article path, in whichever language."""
-    for lang in sorted(LANGS, key=lambda lang: -len(portal.prefix(lang))):  # /en before the root
-        if _sister_kind(portal, lang, path) is not UrlKind.OTHER:
-            local = portal.local_path(lang, path) or ""
-            return next(
-                s.name for s in portal.sections if local == s.listing or s.article.match(local)
-            )
+            return section.name, UrlKind.SECTION
+        if section.article.match(local or ""):
+            return section.name, UrlKind.ARTICLE
     return None
 
 

@@ -125,10 +125,9 @@ class NewsSpider(scrapy.Spider):
 
     @property
     def discovering(self) -> bool:
-        """Whether the crawl looks for listings the table lacks: for every section, or for a
-        section `-a sections=` names that the table does not."""
-        wanted = self.article_links.sections
-        return wanted is None or not wanted <= self.site.sections.keys()
+        """Whether the crawl looks for listings the table lacks: when it reads every section
+        (`-a sections=` names the table's only)."""
+        return self.article_links.sections is None
 
     def listing_request(self, canonical_url: str) -> scrapy.Request:
         self._requested_listings.add(canonical_url)

@@ -208,3 +208,13 @@ def test_a_static_page_where_a_listing_could_be_is_read_for_its_links_only() -> 
     assert stats.get_value("cstocrawl/listing/empty") is None
     assert stats.get_value("cstocrawl/listing/pages") is None
     assert stats.get_value("cstocrawl/listing/discovered") is None
+
+
+def test_only_a_run_of_every_section_reads_the_discovery_pages() -> None:
+    """The home tabs start a run of every section; a run of named sections reads their listings."""
+    every = [request.url for request in collect(spider().start())]
+    assert every[-2:] == [f"{MIRROR}/?c-tab=statements", f"{MIRROR}/?gen-tab=press"]
+    settings = {"CSTOCRAWL_WORKERS": 0, "EXTENSIONS": {"cstocrawl.extensions.workers.Workers": 0}}
+    crawler = get_crawler(NewsSpider, settings_dict=settings)
+    named = crawler._create_spider(lang="en", base_url=MIRROR, sections="speech")
+    assert [request.url for request in collect(named.start())] == [f"{MIRROR}/news/speech/"]
