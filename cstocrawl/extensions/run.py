@@ -38,6 +38,7 @@ from cstocrawl.extensions import required
 from cstocrawl.extensions.health import HealthCheck
 from cstocrawl.manifest import manifest, recorded_counts, run_counts, source_of, to_json
 from cstocrawl.outcome import OK, STAT, Exit, Outcome, judge
+from cstocrawl.pairing import PAIRS_FILE, with_translations
 from cstocrawl.report import Failure, read_articles, render
 from cstocrawl.run import Run, iso_utc, utc_now
 from cstocrawl.site import Site
@@ -215,7 +216,9 @@ class RunLifecycle:
         (the state still says stale: the next run tries again)."""
         try:
             self.run.files.news.mkdir(parents=True, exist_ok=True)
-            write_atomically(self.run.files.latest, self.state.latest_items())
+            pairs = self.run.files.news / PAIRS_FILE  # the last pairing step's, if any
+            lines = with_translations(self.state.latest_items(), pairs)
+            write_atomically(self.run.files.latest, lines)
             self.state.latest_rebuilt(iso_utc(utc_now()))
         except (OSError, sqlite3.Error) as error:
             logger.error("%s could not be rebuilt: %s", self.run.files.latest, error)
