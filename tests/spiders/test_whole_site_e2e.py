@@ -63,6 +63,10 @@ def test_whole_site_in_both_languages_and_its_pairs(tmp_path: Path) -> None:
     assert len(found) == len(truth) - 1 == 66
     assert set(lines["en"]) == set(truth) and len(lines["ru"]) == len(sites["ru"].articles)
     assert "pairing: 66 pairs of 67 English and 68 Russian articles" in step.stdout
+    # Every record of both latest.jsonl names its translation as pairs.jsonl does.
+    for lang in ("en", "ru"):
+        latest = {record["url"]: record["translation"] for record in read_latest(tmp_path / lang)}
+        assert latest == lines[lang]
 
 
 def _pairs(output_dir: Path) -> dict[str, dict | None]:
