@@ -267,7 +267,7 @@ def test_bad_usage_is_one_line_too(tmp_path: Path) -> None:
     result = scrapy("crawl", "nosuch", "-s", f"CSTOCRAWL_OUTPUT_DIR={tmp_path / 'o'}")
     assert (result.returncode, result.stderr) == (
         64,
-        "cstocrawl: no spider named 'nosuch'; known: news (exit 64)\n",
+        "cstocrawl: no spider named 'nosuch'; known: news, jscsto, ksopn (exit 64)\n",
     )
     assert list(tmp_path.iterdir()) == []
 
