@@ -111,13 +111,13 @@ def test_a_site_whose_article_pages_changed_fails_the_health_check(tmp_path: Pat
     # No body on any page; what else the health check says is the extraction's business.
     failures = run["health"]["failures"]
     assert run["health"]["verdict"] == "failed"
-    assert "65 of 65 articles have a body under 50 characters: the site's markup may have changed" in (
+    assert "67 of 67 articles have a body under 50 characters: the site's markup may have changed" in (
         failures
     )
     # Nothing recorded: the articles are fetched again once the parser is fixed.
     assert result.stderr == (
         f"cstocrawl.cron {run_id}: FAILED, health check failed: {'; '.join(failures)}; "
-        f"nothing recorded, 65 held; {run['errors']} errors (exit 4)\n"
+        f"nothing recorded, 67 held; {run['errors']} errors (exit 4)\n"
     )
     # Each article was held on its own (no body), the run failed on them all together.
     assert (run["counts"]["held"], run["counts"]["discarded"]) == (65, 0)
@@ -148,7 +148,7 @@ def test_pages_that_cannot_be_fetched_fail_the_run_and_are_fetched_by_the_next(
     assert failing.returncode == Exit.ERRORS == 3
     # The page counts once, whatever it logged (two ERROR lines: "Gave up retrying", "Failed").
     assert failing.stderr == (
-        "cstocrawl.cron r1: FAILED, 1 of 65 articles held or failed (0 held, 1 failed; at most "
+        "cstocrawl.cron r1: FAILED, 1 of 67 articles held or failed (0 held, 1 failed; at most "
         "0% allowed); nothing recorded, 1 failed; 2 errors (exit 3)\n"
     )
     first = read_manifest(tmp_path, "r1")
