@@ -646,7 +646,7 @@ def test_feed_exports_get_what_each_run_emits_and_the_log_says_so(
     full = crawl(base_url, output, "full=1", extra=("-O", str(items)), CSTOCRAWL_RUN_ID="full")
     assert full.returncode == 0, full.stderr[-3000:]
     assert FEEDS_NOTE not in full.stderr
-    assert len(items.read_text(encoding="utf-8").splitlines()) == 65  # every section
+    assert len(items.read_text(encoding="utf-8").splitlines()) == 67  # every section
 
 
 # --- row 13: no remote control, no listening port ----------------------------------------------
