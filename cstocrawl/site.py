@@ -73,16 +73,12 @@ SECTIONS = (
     Section("chairmanship", "/chairmanship/", re.compile(r"^/chairmanship/\?ELEMENT_ID=\d+$"),
             ("Chairmanship", "Председательство")),
 )  # fmt: skip
-# The sections under /news/ and /documents/, which the shapes of SECTION_ROOTS already know.
+# The sections under /news/ and /documents/, which the shapes of SECTION_ROOTS already know
+# (and under /authorized_organs/, whose table entries are named as a discovered listing would be).
 NEWS_SECTIONS = ("news_odkb", "speech", "smi", "statements")
 SECTIONS_BY_NAME = {section.name: section for section in SECTIONS}
 # Listings of the sections, by the name used in the dataset's `section` field.
 KNOWN_SECTIONS = {section.name: section.listing for section in SECTIONS}
-# The sections as the site's menu names them, by language: `section_title` in the dataset.
-SECTION_TITLES = {
-    lang: {section.name: section.titles[index] for section in SECTIONS}
-    for index, lang in enumerate(LANGS)
-}
 
 
 @dataclass(frozen=True)
@@ -97,6 +93,8 @@ class Portal:
     prefixes: tuple[str, str]  # (en, ru) path prefix, "" or "/en"
     sections: tuple[Section, ...]
     all_news: str | None  # the listing of every section's news, if the site has one
+    # Pages read only for their links to listings the table lacks (the home page's tabs).
+    discovery: tuple[str, ...] = ()
 
     def host(self, lang: str) -> str:
         return self.hosts[LANGS.index(lang)]
@@ -123,7 +121,7 @@ def _sister(name: str, titles: tuple[str, str]) -> Portal:
 CSTO = "csto"
 PORTALS = {
     CSTO: Portal(CSTO, (OFFICIAL_HOSTS["en"], OFFICIAL_HOSTS["ru"]), ("", ""), SECTIONS,
-                 ALL_NEWS_PATH),
+                 ALL_NEWS_PATH, ("/?c-tab=statements", "/?gen-tab=press")),
     # The CSTO Joint Staff (jscsto.odkb-csto.org/en/, /en/news/<slug>/).
     "jscsto": _sister("jscsto", ("Joint Staff news", "Новости Объединенного штаба")),
     # The anti-drug coordination council (ksopn.odkb-csto.org/en/news/<underscore_slug>/).
@@ -134,9 +132,14 @@ PORTALS = {
 SISTER_HOSTS = {
     host: portal for portal in PORTALS.values() if portal.name != CSTO for host in portal.hosts
 }
-# Parents under which further news-like sections are discovered (menu, "Back to the section"):
-# a listing found there is named by its path's last segment.
-SECTION_ROOTS = ("/news/", "/documents/")
+# Parents under which further news-like sections are discovered (menu, "Back to the section",
+# the parent's own page): a listing found there is named by its path's last segment, and is one
+# only if its page lists articles of its own (`/authorized_organs/collective_security_council/`
+# is a body's static description). /international_org/<org>/ adds no section: the table's
+# /international_org/ lists every organisation's articles.
+SECTION_ROOTS = ("/news/", "/documents/", "/authorized_organs/")
+# The parents' own pages, read for their links (ALL_NEWS is /news/'s).
+DISCOVERY_ROOTS = frozenset(SECTION_ROOTS) - {ALL_NEWS_PATH}
 
 PAGE_PARAM = "PAGEN_1"
 # Query parameters that Bitrix and trackers add without changing the page: `sphrase_id` is added by
@@ -172,8 +175,11 @@ ATTACHMENT_EXTENSIONS = frozenset(
 )
 IMAGE_EXTENSIONS = frozenset({"jpg", "jpeg", "png", "gif", "webp", "bmp", "tif", "tiff", "svg"})
 
-_SECTION_PATH_RE = re.compile(rf"^/(?:news|documents)/({_SEGMENT})/$")
-_DETAIL_PATH_RE = re.compile(rf"^/(?:news|documents)/({_SEGMENT})/({_SEGMENT})/?$")
+_ROOTS = "|".join(root.strip("/") for root in SECTION_ROOTS)
+_SECTION_PATH_RE = re.compile(rf"^/(?:{_ROOTS})/({_SEGMENT})/$")
+_DETAIL_PATH_RE = re.compile(rf"^/(?:{_ROOTS})/({_SEGMENT})/({_SEGMENT})/?$")
+# The home page's tabs (`/?c-tab=statements`, `/?gen-tab=press`): discovery pages too.
+_TAB_PARAM_RE = re.compile(r"^[a-z]+-tab$")
 # `/news`, `/documents/statements`, `/news/speech/slug`, `/session/2015/session201509`: Bitrix
 # redirects them to the slash.
 _SLASHLESS_PATH_RE = re.compile(
@@ -185,6 +191,7 @@ _LISTING_SECTIONS = {section.listing: section.name for section in SECTIONS}
 
 class UrlKind(Enum):
     ALL_NEWS = "all_news"
+    DISCOVERY = "discovery"  # read for its links to listings only (SECTION_ROOTS, home tabs)
     SECTION = "section"
     ARTICLE = "article"
     ATTACHMENT = "attachment"
@@ -294,9 +301,8 @@ class Site:
         return {section.name: section.listing for section in self.profile.sections}
 
     def section_title(self, section: str) -> str | None:
-        """The section's name in the site's menu in this language: `section_title`."""
-        if self.portal == CSTO:
-            return SECTION_TITLES[self.lang].get(section)
+        """The section's name in the site's menu in this language: `section_title` (None for a
+        discovered section)."""
         titles = {s.name: s.titles[LANGS.index(self.lang)] for s in self.profile.sections}
         return titles.get(section)
 
@@ -355,10 +361,13 @@ class Site:
         if _extension(path) in ATTACHMENT_EXTENSIONS:
             return UrlKind.ATTACHMENT
         if self.portal != CSTO:
-            return _sister_kind(self.profile, self.lang, path)
+            match = _sister_match(self.profile, self.lang, path)
+            return UrlKind.OTHER if match is None else match[1]
         query = {k for k, _ in parse_qsl(parts.query, keep_blank_values=True)}
         if path == ALL_NEWS_PATH:
             return UrlKind.ALL_NEWS
+        if path in DISCOVERY_ROOTS or (path == "/" and any(map(_TAB_PARAM_RE.match, query))):
+            return UrlKind.DISCOVERY
         if _SECTION_PATH_RE.match(path) or _further_section(path, parts.query, 1):
             return UrlKind.SECTION
         if PAGE_PARAM in query:
@@ -374,7 +383,8 @@ class Site:
         section whose listing or article it is."""
         parts = urlsplit(canonical_url)
         if (portal := SISTER_HOSTS.get(parts.netloc)) is not None:
-            return _sister_section(portal, parts.path)
+            matches = (_sister_match(portal, lang, parts.path) for lang in LANGS)
+            return next((match[0] for match in matches if match is not None), None)
         match = _SECTION_PATH_RE.match(parts.path) or _DETAIL_PATH_RE.match(parts.path)
         if match:
             return match.group(1)
@@ -402,25 +412,14 @@ class Site:
         return None
 
 
-def _sister_kind(portal: Portal, lang: str, path: str) -> UrlKind:
-    """What a path of a sister site is: a listing, an article of its language, or other."""
+def _sister_match(portal: Portal, lang: str, path: str) -> tuple[str, UrlKind] | None:
+    """The section and kind of a sister site's path in one language: a listing or an article."""
     local = portal.local_path(lang, path)
-    for section in portal.sections:
+    for section in portal.sections if local is not None else ():
         if local == section.listing:
-            return UrlKind.SECTION
-        if local is not None and section.article.match(local):
-            return UrlKind.ARTICLE
-    return UrlKind.OTHER
-
-
-def _sister_section(portal: Portal, path: str) -> str | None:
-    """The section of a sister site's listing or article path, in whichever language."""
-    for lang in sorted(LANGS, key=lambda lang: -len(portal.prefix(lang))):  # /en before the root
-        if _sister_kind(portal, lang, path) is not UrlKind.OTHER:
-            local = portal.local_path(lang, path) or ""
-            return next(
-                s.name for s in portal.sections if local == s.listing or s.article.match(local)
-            )
+            return section.name, UrlKind.SECTION
+        if section.article.match(local or ""):
+            return section.name, UrlKind.ARTICLE
     return None
 
 

@@ -33,7 +33,7 @@ def test_every_attachment_failing_fails_the_run_and_the_next_run_reads_them(
     # The failures are remembered for those limits only: with the project's, every file is read.
     assert again.returncode == 0, again.stderr[-3000:]
     assert again.stdout == (
-        "cstocrawl r2: ok; 65 new, 0 changed, 0 unchanged, 0 held, 0 failed; "
+        "cstocrawl r2: ok; 67 new, 0 changed, 0 unchanged, 0 held, 0 failed; "
         "13 attachments: 0 downloaded, 0 failed; 0 errors (exit 0)\n"
     )
     files = [a for record in read_dataset(tmp_path, "r2") for a in record["attachments"]]

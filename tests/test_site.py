@@ -96,7 +96,16 @@ def test_near_identical_slugs_stay_different() -> None:
             UrlKind.ARTICLE,
             "permanent_council",
         ),
-        ("/authorized_organs/", UrlKind.OTHER, None),
+        # Discovery (issue 22): a parent's own page and the home tabs are read for their links;
+        # a body under /authorized_organs/ is a listing if its page lists its own articles.
+        ("/authorized_organs/", UrlKind.DISCOVERY, None),
+        ("/documents/", UrlKind.DISCOVERY, None),
+        ("/?c-tab=statements", UrlKind.DISCOVERY, None),
+        ("/?gen-tab=press", UrlKind.DISCOVERY, None),
+        ("/", UrlKind.OTHER, None),
+        ("/authorized_organs/military_committee/", UrlKind.SECTION, "military_committee"),
+        ("/authorized_organs/military_committee/zasedanie/", UrlKind.ARTICLE, "military_committee"),
+        ("/international_org/un/", UrlKind.OTHER, None),
         ("/chairmanship/", UrlKind.SECTION, "chairmanship"),
         ("/chairmanship/?ELEMENT_ID=23867", UrlKind.ARTICLE, "chairmanship"),
         ("/chairmanship/?ELEMENT_ID=x", UrlKind.OTHER, None),

@@ -53,6 +53,7 @@ from cstocrawl.runs.statkeys import (
     STATE_PROMOTED,
 )
 from cstocrawl.site import Site
+from cstocrawl.store.pairing import PAIRS_FILE, with_translations
 from cstocrawl.store.state import Retry, State
 
 logger = logging.getLogger(__name__)
@@ -227,7 +228,9 @@ class RunLifecycle:
         (the state still says stale: the next run tries again)."""
         try:
             self.run.files.news.mkdir(parents=True, exist_ok=True)
-            write_atomically(self.run.files.latest, self.state.latest_items())
+            pairs = self.run.files.news / PAIRS_FILE  # the last pairing step's, if any
+            lines = with_translations(self.state.latest_items(), pairs)
+            write_atomically(self.run.files.latest, lines)
             self.state.latest_rebuilt(iso_utc(utc_now()))
         except (OSError, sqlite3.Error) as error:
             logger.error("%s could not be rebuilt: %s", self.run.files.latest, error)

@@ -38,6 +38,9 @@ LISTING_ENTRIES: Final = "cstocrawl/listing/entries"
 LISTING_EMPTY: Final = "cstocrawl/listing/empty"
 LISTING_NOT_HTML: Final = "cstocrawl/listing/not_html"
 LISTING_DISCOVERED: Final = "cstocrawl/listing/discovered"
+# Pages read for their links only: a parent section's page, a home tab, a static page found where
+# a listing could be (cstocrawl/spiders/news.py).
+DISCOVERY_PAGES: Final = "cstocrawl/discovery/pages"
 LISTING_MAX_PAGES_REACHED: Final = "cstocrawl/listing/max_pages_reached"
 ARTICLE_PAGES: Final = "cstocrawl/article/pages"
 ARTICLE_NOT_HTML: Final = "cstocrawl/article/not_html"

@@ -44,6 +44,7 @@ from cstocrawl.runs.statkeys import (
     ARTICLE_NOT_HTML,
     ARTICLE_PAGES,
     ARTICLE_SECOND_OPINION,
+    DISCOVERY_PAGES,
     EVIDENCE_TITLED,
     INCREMENTAL_SKIPPED,
     LISTING_DISCOVERED,
@@ -143,6 +144,15 @@ class NewsSpider(scrapy.Spider):
         for name, path in self.site.sections.items():
             if self.article_links.wants(name):
                 yield self.listing_request(self.site.url_for_path(path))
+        if self.discovering:
+            for path in self.site.profile.discovery:
+                yield self.listing_request(self.site.url_for_path(path))
+
+    @property
+    def discovering(self) -> bool:
+        """Whether the crawl looks for listings the table lacks: when it reads every section
+        (`-a sections=` names the table's only)."""
+        return self.article_links.sections is None
 
     def listing_request(self, canonical_url: str) -> scrapy.Request:
         self._requested_listings.add(canonical_url)
@@ -166,19 +176,26 @@ class NewsSpider(scrapy.Spider):
             return
         page_url = self.site.canonical(response.url) or response.url
         first_page, page = self.site.listing_page(page_url)
+        found = self._found_section(page_url)
+        links = self.article_links if found is None else ArticleLinkFilter(self.site, found)
         listing = await self.parsed(
-            "listing", response, parse_listing, response.text, response.url, self.article_links
+            "listing", response, parse_listing, response.text, response.url, links
         )
         if listing is None:
             return
         if response.request is not None:  # off the retry list, if it was on it
             url = self._requested(response.request)
             self.crawler.signals.send_catch_log(page_read, url=url, kind="listing")
-        self.crawler.stats.inc_value(LISTING_PAGES)
-        self.crawler.stats.inc_value(LISTING_ENTRIES, len(listing.entries))
-        if not listing.entries:
-            self.crawler.stats.inc_value(LISTING_EMPTY)
-            self.logger.warning("Listing page shows no articles: %s", response.url)
+        if self.site.classify(page_url) is UrlKind.DISCOVERY or (found and not listing.entries):
+            # Read for its links only: a parent's page, a home tab, a static page found where a
+            # listing could be (never articles; not a listing that showed none).
+            self.crawler.stats.inc_value(DISCOVERY_PAGES)
+            for request in self.follow_listings(listing.links):
+                yield request
+            return
+        if found and page == 1:
+            self._discovered(first_page, self.site.section_of(first_page))
+        self._count_listing(response.url, listing)
 
         seen = self._shown_by_listing[first_page]
         new_here = [entry for entry in listing.entries if entry.key not in seen]
@@ -189,6 +206,22 @@ class NewsSpider(scrapy.Spider):
             yield request
         if (next_page := self._next_page(first_page, page, listing, bool(new_here))) is not None:
             yield self.listing_request(next_page)
+
+    def _count_listing(self, url: str, listing: ListingPage) -> None:
+        """A listing page read, its entries counted: the health check reads these."""
+        self.crawler.stats.inc_value(LISTING_PAGES)
+        self.crawler.stats.inc_value(LISTING_ENTRIES, len(listing.entries))
+        if not listing.entries:
+            self.crawler.stats.inc_value(LISTING_EMPTY)
+            self.logger.warning("Listing page shows no articles: %s", url)
+
+    def _found_section(self, page_url: str) -> frozenset[str] | None:
+        """The section of a listing the table lacks, whose entries are only its own section's
+        links (a static page's sidebar links other sections' news); None for any other page."""
+        section = self.site.section_of(page_url)
+        if section is None or section in self.site.sections:
+            return None
+        return None if self.site.classify(page_url) is UrlKind.DISCOVERY else frozenset({section})
 
     def _article_requests(
         self, listing: ListingPage, entries: list[ListingEntry]
@@ -320,7 +353,8 @@ class NewsSpider(scrapy.Spider):
             )
 
     def follow_listings(self, links: list[str]) -> Iterator[scrapy.Request]:
-        """Section listings linked from the menu or "Back to ..." links (page 1 only)."""
+        """Section listings linked from the menu or "Back to ..." links (page 1 only), and the
+        pages that may link listings the table lacks (site.SECTION_ROOTS', the home tabs)."""
         for link in links:
             canonical = self.site.canonical(link)
             if canonical is None:
@@ -329,19 +363,23 @@ class NewsSpider(scrapy.Spider):
             first_page, page = self.site.listing_page(canonical)
             if page != 1:
                 continue
+            if kind is UrlKind.DISCOVERY:  # a home tab is its query: the page as linked
+                if self.discovering and canonical not in self._requested_listings:
+                    yield self.listing_request(canonical)
+                continue
             if first_page in self._requested_listings:
                 continue
             section = self.site.section_of(canonical)
-            if kind is UrlKind.SECTION and self.article_links.wants(section):
-                if section not in self.site.sections:
-                    self._discovered(first_page, section)
-                yield self.listing_request(first_page)
-            elif kind is UrlKind.ALL_NEWS and self.article_links.sections is None:
+            wanted = (kind is UrlKind.SECTION and self.article_links.wants(section)) or (
+                kind is UrlKind.ALL_NEWS and self.article_links.sections is None
+            )
+            if wanted:
                 yield self.listing_request(first_page)
 
     def _discovered(self, listing: str, section: str | None) -> None:
-        """A listing under /news/ or /documents/ that site.SECTIONS does not name: read like the
-        others, its records' `section` its path segment; said once, so that it can be named."""
+        """A listing under site.SECTION_ROOTS that site.SECTIONS does not name, found listing its
+        own articles: read like the others, its records' `section` its path segment; said once,
+        so that it can be named."""
         self.crawler.stats.inc_value(LISTING_DISCOVERED)
         self.logger.info("Discovered listing %s: its articles are section %r", listing, section)
 

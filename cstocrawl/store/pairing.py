@@ -8,7 +8,9 @@ such candidates stays unpaired: null when unsure, never a guess.
     python -m cstocrawl.store.pairing EN_OUTPUT_DIR RU_OUTPUT_DIR
 
 writes `news/pairs.jsonl` in both dirs: one line per article of that dir, `{"url", "translation"}`
-(docs/dataset.md, "Translations").
+(docs/dataset.md, "Translations"), and gives each record of both dirs' `latest.jsonl` its
+`translation` from it (each dir under its lock: never while a run rebuilds it); the runs' own
+rebuilds of `latest.jsonl` read the same file (`with_translations`).
 """
 
 from __future__ import annotations
@@ -17,13 +19,15 @@ import json
 import os
 import sys
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from cstocrawl.runs.durable import write_atomically
+from cstocrawl.runs.lock import acquire
+from cstocrawl.runs.outcome import Refused
 
 # Bitrix's transliteration of Russian (CUtil::translit): hard and soft signs vanish.
 _TRANSLIT = {
@@ -39,7 +43,9 @@ CONFIDENCE = {
     frozenset({"files"}): 0.9,
     frozenset({"slug", "files"}): 1.0,
 }
+PROG = "cstocrawl.store.pairing"
 PAIRS_FILE = "pairs.jsonl"
+LATEST = "news/latest.jsonl"  # under an output dir
 
 
 def transliterated(title: str) -> str:
@@ -149,8 +155,24 @@ def translations(pairs: Sequence[Pair], urls: Iterable[str], lang: str) -> list[
     return lines
 
 
+def with_translations(lines: Iterable[str], pairs_file: Path) -> Iterator[str]:
+    """`latest.jsonl`'s lines, each record with its `translation` from the dir's pairs file (null
+    for an article the file does not name: paired after it); as they are when no pairing step
+    has written one."""
+    try:
+        with pairs_file.open(encoding="utf-8") as pairs:
+            known = {line["url"]: line["translation"] for line in map(json.loads, pairs)}
+    except FileNotFoundError:
+        yield from lines
+        return
+    for line in lines:
+        record = json.loads(line)
+        record["translation"] = known.get(record["url"])
+        yield json.dumps(record, ensure_ascii=False)
+
+
 def read_latest(output_dir: Path) -> list[dict[str, Any]]:
-    path = output_dir / "news" / "latest.jsonl"
+    path = output_dir / LATEST
     with path.open(encoding="utf-8") as lines:
         return [json.loads(line) for line in lines if line.strip()]
 
@@ -166,25 +188,40 @@ def read_both(en_dir: Path, ru_dir: Path) -> tuple[list[dict[str, Any]], list[di
 def write(
     en_dir: Path, ru_dir: Path, english: list[dict[str, Any]], russian: list[dict[str, Any]]
 ) -> int:
-    """Pair the two datasets and write pairs.jsonl in each dir; the number of pairs."""
+    """Pair the two datasets, write pairs.jsonl in each dir and the records' `translation` in its
+    latest.jsonl (the caller holds the dirs' locks); the number of pairs."""
     pairs = pair(english, russian)
     for directory, records, lang in ((en_dir, english, "en"), (ru_dir, russian, "ru")):
         lines = translations(pairs, (r["url"] for r in records), lang)
-        write_atomically(
-            directory / "news" / PAIRS_FILE,
-            (json.dumps(line, ensure_ascii=False) for line in lines),
-        )
+        pairs_file = directory / "news" / PAIRS_FILE
+        write_atomically(pairs_file, (json.dumps(line, ensure_ascii=False) for line in lines))
+        latest = [json.dumps(record, ensure_ascii=False) for record in records]
+        write_atomically(directory / LATEST, with_translations(latest, pairs_file))
     return len(pairs)
 
 
 def main(argv: Sequence[str]) -> int:
     """The step's exit codes: 0 written, 64 usage, 66 a dataset missing, 65 a dataset not
-    readable as the two languages' latest.jsonl, 73 a pairs file not writable."""
+    readable as the two languages' latest.jsonl, 73 a file not writable, 75 a run holds a dir's
+    lock."""
     if len(argv) != 2:
         usage = "usage: python -m cstocrawl.store.pairing EN_OUTPUT_DIR RU_OUTPUT_DIR"
         print(usage, file=sys.stderr)
         return os.EX_USAGE
     en_dir, ru_dir = Path(argv[0]), Path(argv[1])
+    for directory in (en_dir, ru_dir):
+        if not (directory / LATEST).is_file():
+            print(f"pairing: cannot read {directory / LATEST}: no such file", file=sys.stderr)
+            return os.EX_NOINPUT
+    try:  # no run rebuilds a latest.jsonl while it is read and written
+        with acquire(en_dir, PROG, for_life=False), acquire(ru_dir, PROG, for_life=False):
+            return _pair_dirs(en_dir, ru_dir)
+    except Refused as refused:  # a run of one of the dirs is going: pair after it
+        print(f"pairing: {refused.outcome.reason}", file=sys.stderr)
+        return int(refused.outcome.code)
+
+
+def _pair_dirs(en_dir: Path, ru_dir: Path) -> int:
     try:
         english, russian = read_both(en_dir, ru_dir)
     except OSError as error:

@@ -34,6 +34,8 @@ FURTHER_SECTION_PATHS = {
     "training": "/training/",
     "international_org": "/international_org/",
     "chairmanship": "/chairmanship/",
+    # A body's news that no menu links: found on /authorized_organs/ (the crawler's table lacks it).
+    "military_committee": "/authorized_organs/military_committee/",
 }
 SECTION_PATHS = {
     "news_odkb": "/news/news_odkb/",

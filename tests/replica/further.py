@@ -29,6 +29,8 @@ FURTHER_TITLES = {
     "international_org": ("International organisations", "Международные организации"),
     "chairmanship": ("Chairmanship", "Председательство"),
 }
+# Sections the crawler finds rather than knows (issue 22): `section_title` null.
+DISCOVERED = ("military_committee",)
 # Listing path -> its H1 (en, ru).
 FURTHER_LISTING_TITLES = {
     "/authorized_organs/permanent_council/": ("Permanent Council", "Постоянный совет ОДКБ"),
@@ -40,6 +42,7 @@ FURTHER_LISTING_TITLES = {
     "/training/": ("Joint training", "Совместные учения"),
     "/international_org/": ("International organisations", "Международные организации"),
     "/chairmanship/": ("Chairmanship in the CSTO", "Председательство в ОДКБ"),
+    "/authorized_organs/military_committee/": ("Military Committee", "Военный комитет ОДКБ"),
 }
 # The secretariat's listing prints its titles above the body's static description (site-map.md).
 SECRETARIAT_TEXT = {
@@ -198,6 +201,13 @@ PLAN = (
          "План мероприятий председательства в ОДКБ на 2024 год",
          "Plan of events of the chairmanship in the CSTO for 2024",
          en_slug="23101", ru_slug="23101"),
+    # A body's listing found only through /authorized_organs/ (DISCOVERED).
+    Item("mc1", "military_committee", date(2025, 5, 22),
+         "Военный комитет ОДКБ обсудил вопросы развития военного сотрудничества",
+         "The CSTO Military Committee discussed the development of military cooperation"),
+    Item("mc2", "military_committee", date(2023, 10, 11),
+         "Заседание Военного комитета ОДКБ прошло в Бишкеке",
+         "A meeting of the CSTO Military Committee was held in Bishkek"),
 )  # fmt: skip
 # Element ids of the chairmanship's details; numeric suffixes of exercise slugs (as on the site).
 _EXERCISE_SUFFIX = {"tr1": "-4883", "tr2": "-12948"}

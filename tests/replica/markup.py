@@ -116,6 +116,7 @@ STATIC_PAGES: dict[str, tuple[str, str, tuple[str, ...]]] = {
             "/authorized_organs/secretariat/",
             "/authorized_organs/permanent_council/",
             "/authorized_organs/collective_security_council/",
+            "/authorized_organs/military_committee/",
         ),
     ),
     "/authorized_organs/collective_security_council/": (
@@ -207,7 +208,7 @@ class Renderer:
     """Renders pages of one site (language and markup variant). Deterministic from the seed."""
 
     # What a sister site's renderer (tests/replica/sister.py) has of its own.
-    menu = MENU
+    menu: tuple[tuple[str, str, str], ...] = MENU
     listing_titles = LISTING_TITLES
 
     def __new__(cls, lang: str, variant: str, seed: int) -> Renderer:

@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from math import ceil
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .content import Article, Generator, _first_sentence
@@ -155,7 +156,7 @@ class SisterSite:
     def listing_path(self, lang: str) -> str:
         return f"{PREFIXES[lang]}{SISTER_LISTING}"
 
-    def expected_articles(self, lang: str) -> list[dict]:
+    def expected_articles(self, lang: str) -> list[dict[str, Any]]:
         """The records a correct crawl of one language produces (no crawled_at)."""
         records = []
         for article in self.by_lang[lang]:
@@ -179,13 +180,13 @@ class SisterSite:
             return Response(200, _jpeg(path), "image/jpeg")
         if path in listings:
             lang = listings[path]
-            articles = self.by_lang[lang]
+            articles: list[Article] = list(self.by_lang[lang])
             last = max(1, ceil(len(articles) / self.page_size))
             page = min(_page_number(split.query), last)
             html = self.renderers[lang].listing(path, articles, page, self.page_size)
             return Response(200, html.encode())
         if (article := self._pages.get(path)) is not None:
-            others = [a for a in self.by_lang[article.lang] if a is not article][:3]
+            others = list[Article](a for a in self.by_lang[article.lang] if a is not article)[:3]
             return Response(200, self.renderers[article.lang].detail(article, others).encode())
         html = self.renderers["en" if path.startswith("/en/") else "ru"].not_found()
         return Response(404, html.encode())

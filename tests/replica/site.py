@@ -32,11 +32,11 @@ from .content import (
     clean,
     initial_dates,
 )
-from .further import FURTHER_TITLES, further_articles
+from .further import DISCOVERED, FURTHER_TITLES, further_articles
 from .markup import MENU, STATIC_PAGES, Renderer
 
 # Section -> its name in the site's menu, by language: the records' `section_title`.
-SECTION_MENU_TITLES = {
+SECTION_MENU_TITLES: dict[str, dict[str, str | None]] = {
     **{
         section: {"en": en, "ru": ru}
         for path, en, ru in MENU
@@ -44,6 +44,7 @@ SECTION_MENU_TITLES = {
         if path == section_path
     },
     **{section: {"en": en, "ru": ru} for section, (en, ru) in FURTHER_TITLES.items()},
+    **{section: {"en": None, "ru": None} for section in DISCOVERED},
 }
 
 HTML_TYPE = "text/html; charset=UTF-8"

@@ -17,7 +17,7 @@ from tests.replica import Fault, ReplicaSite, serve
 from tests.replica.content import LISTINGS
 
 GOOD = (
-    "ok; 65 new, 0 changed, 0 unchanged, 0 held, 0 failed; 13 attachments: 12 downloaded, "
+    "ok; 67 new, 0 changed, 0 unchanged, 0 held, 0 failed; 13 attachments: 12 downloaded, "
     "0 failed; 0 errors"
 )
 AGAIN = (
@@ -25,8 +25,8 @@ AGAIN = (
     "0 failed; 0 errors"
 )
 DOWN = (
-    "FAILED, site unreachable: none of the 11 listing pages could be fetched (HTTP 503); "
-    "nothing recorded; 23 errors"
+    "FAILED, site unreachable: none of the 12 listing pages could be fetched (HTTP 503); "
+    "nothing recorded; 25 errors"
 )
 
 
@@ -67,7 +67,7 @@ def test_after_two_good_runs_and_a_failed_one_it_is_fresh(
     code, out, err = status(capsys, str(output), now=now)
     assert (code, err) == (0, "")
     assert run_lines(out) == [("good1", "0", GOOD), ("good2", "0", AGAIN), ("down", "69", DOWN)]
-    assert out.splitlines()[0].startswith(f"{output}/news/latest.jsonl: 65 articles, written ")
+    assert out.splitlines()[0].startswith(f"{output}/news/latest.jsonl: 67 articles, written ")
     last = ended(output, "good2").isoformat().replace("+00:00", "Z")
     assert out.splitlines()[-1] == (
         f"cstocrawl.runs.status: ok: the last promoted run ended {last}, "

@@ -179,7 +179,7 @@ def test_every_attachment_answering_500_fails_one_run_not_every_run(tmp_path: Pa
     assert day2.returncode == 0, day2.stderr[-3000:]
     assert read_manifest(tmp_path, "day2")["outcome"]["name"] == "ok"
     assert run_stats(tmp_path, "day2")["cstocrawl/verdict/things_failed_again"] == 12
-    assert len(read_dataset(tmp_path, "day2")) == 65  # 48 news and statements, 17 further
+    assert len(read_dataset(tmp_path, "day2")) == 67  # 48 news and statements, 19 further
 
 
 MYSQL_ERROR = "MySQL Query Error: SELECT * FROM b_iblock_element WHERE ID=4 [Too many connections]"

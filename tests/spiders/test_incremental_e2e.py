@@ -34,6 +34,9 @@ TODAY = date(2025, 12, 1)
 RECHECK_DAYS = 60
 DAY = {"CSTOCRAWL_TODAY": TODAY.isoformat(), "CSTOCRAWL_RECHECK_DAYS": str(RECHECK_DAYS)}
 ROBOTS_TXT = 1
+# Pages read only for their links to listings the table lacks (issue 22): the home page's two
+# tabs, /documents/ and /authorized_organs/, and the static body page found there.
+DISCOVERY_PAGES = 5
 
 
 def settings(run_id: str) -> dict[str, str]:
@@ -76,10 +79,10 @@ def test_daily_runs_emit_only_new_and_changed_articles(tmp_path: Path) -> None:
 
     # Day 1: the whole site, as the ground truth.
     assert day1.returncode == 0, day1.stderr
-    assert day1.stdout.startswith("cstocrawl.runs.cron day1: ok; 65 new, 0 changed, 0 unchanged")
+    assert day1.stdout.startswith("cstocrawl.runs.cron day1: ok; 67 new, 0 changed, 0 unchanged")
     first = read_manifest(tmp_path, "day1")
     assert first["counts"] == {
-        "new": 65, "changed": 0, "unchanged": 0, "held": 0, "failed": 0,
+        "new": 67, "changed": 0, "unchanged": 0, "held": 0, "failed": 0,
         "attachments": 13, "attachments_downloaded": 12, "attachments_failed": 0,
         "cancelled": 0,
     }
@@ -89,8 +92,9 @@ def test_daily_runs_emit_only_new_and_changed_articles(tmp_path: Path) -> None:
     assert (tmp_path / "logs" / "day1.log").stat().st_size > 0
 
     # Day 2, nothing changed: nothing emitted, no attachment fetched, and only the first page of
-    # each of the 11 listings (the news sections', /news/ and the further sections') plus the 2
-    # articles of the re-check window requested.
+    # each of the 12 listings (the news sections', /news/, the further sections' and the body's
+    # found on /authorized_organs/), the 5 discovery pages, and the 2 articles of the re-check
+    # window requested.
     assert day2.returncode == 0, day2.stderr
     assert read_dataset(tmp_path, "day2") == []
     second = read_manifest(tmp_path, "day2")
@@ -99,10 +103,11 @@ def test_daily_runs_emit_only_new_and_changed_articles(tmp_path: Path) -> None:
         "attachments": 0, "attachments_downloaded": 0, "attachments_failed": 0,
         "cancelled": 0,
     }
-    assert second["stats"]["downloader/request_count"] == ROBOTS_TXT + len(LISTINGS) + 2 == 14
+    daily = ROBOTS_TXT + len(LISTINGS) + DISCOVERY_PAGES
+    assert second["stats"]["downloader/request_count"] == daily + 2 == 20
     # 5 entries on each first page of the news listings, the further sections' first pages (3 + 5
-    # + 2 + 2 + 2 + 2), minus the window's 2 (one shown by 2 listings): not asked.
-    assert second["stats"]["cstocrawl/incremental/skipped"] == 5 * 5 + 16 - 3
+    # + 2 + 2 + 2 + 2 + 2), minus the window's 2 (one shown by 2 listings): not asked.
+    assert second["stats"]["cstocrawl/incremental/skipped"] == 5 * 5 + 18 - 3
     assert uploads_after_day2 == uploads_after_day1 == 12
 
     # Day 3: 3 new articles and 1 edit inside the window: exactly those 4 emitted. The listings
@@ -117,7 +122,7 @@ def test_daily_runs_emit_only_new_and_changed_articles(tmp_path: Path) -> None:
         "attachments": 1, "attachments_downloaded": 0, "attachments_failed": 0,
         "cancelled": 0,
     }
-    assert third["stats"]["downloader/request_count"] == ROBOTS_TXT + len(LISTINGS) + 2 + 3 + 2
+    assert third["stats"]["downloader/request_count"] == daily + 2 + 3 + 2
     assert third["state"] == {"outcome": "promoted", "articles": 51 + FURTHER_ARTICLES["en"]}
 
     # latest.jsonl: every article once, in its current version (the edit applied).
@@ -130,7 +135,7 @@ def test_daily_runs_emit_only_new_and_changed_articles(tmp_path: Path) -> None:
 
 
 # Articles the killed run may fetch before the replica holds it: enough for the 10 lines it must
-# have written when killed, too few for all 65.
+# have written when killed, too few for all 67.
 ARTICLES_BEFORE_HOLD = 20
 
 

@@ -164,11 +164,13 @@ def test_the_second_opinion_is_counted_where_it_was_asked() -> None:
 def test_a_listing_no_section_names_is_discovered_named_by_its_path_and_logged(
     caplog: Any,
 ) -> None:
-    """A menu link to a listing under /news/ that site.SECTIONS lacks: requested, counted, logged
-    once with the section its records get; the known listings it links are not "discovered"."""
+    """A menu link to a listing under /news/ that site.SECTIONS lacks: requested; once its page
+    lists articles of its own, counted and logged once with the section its records get; the
+    known listings it links are not "discovered"."""
     site = ReplicaSite(lang="en", variant="bitrix")
     page = site.page("/news/news_odkb/").body.replace(
-        b"</body>", b'<a href="/news/events/">Events</a><a href="/news/events/?PAGEN_1=2">2</a></body>'
+        b"</body>",
+        b'<a href="/news/events/">Events</a><a href="/news/events/?PAGEN_1=2">2</a></body>',
     )
     url = MIRROR + "/news/news_odkb/"
     news = spider()
@@ -176,10 +178,43 @@ def test_a_listing_no_section_names_is_discovered_named_by_its_path_and_logged(
         requests = collect(
             news.parse_listing_page(HtmlResponse(url, body=page, request=Request(url)))
         )
-    listings = [r.url for r in requests if r.callback == news.parse_listing_page]
-    assert f"{MIRROR}/news/events/" in listings
+        listings = [r.url for r in requests if r.callback == news.parse_listing_page]
+        assert f"{MIRROR}/news/events/" in listings
+        assert news.crawler.stats.get_value("cstocrawl/listing/discovered") is None
+        events = site.page("/news/smi/").body.replace(b"/news/smi/", b"/news/events/")
+        url = MIRROR + "/news/events/"
+        found = collect(
+            news.parse_listing_page(HtmlResponse(url, body=events, request=Request(url)))
+        )
+    articles = [r.cb_kwargs["canonical_url"] for r in found if r.callback == news.parse_article]
+    assert articles and all("/news/events/" in article for article in articles)
     assert news.crawler.stats.get_value("cstocrawl/listing/discovered") == 1
     discovered = [r.getMessage() for r in caplog.records if "Discovered" in r.getMessage()]
     assert discovered == [
         "Discovered listing https://en.odkb-csto.org/news/events/: its articles are section 'events'"
     ]
+
+
+def test_a_static_page_where_a_listing_could_be_is_read_for_its_links_only() -> None:
+    """/authorized_organs/collective_security_council/ has a listing's path but lists no article
+    of its own (only the sidebar's news): no article, no empty listing, not "discovered"."""
+    site = ReplicaSite(lang="en", variant="bitrix")
+    news = spider()
+    page = response(site, "/authorized_organs/collective_security_council/")
+    requests = collect(news.parse_listing_page(page))
+    assert not [r for r in requests if r.callback == news.parse_article]
+    stats = news.crawler.stats
+    assert stats.get_value("cstocrawl/discovery/pages") == 1
+    assert stats.get_value("cstocrawl/listing/empty") is None
+    assert stats.get_value("cstocrawl/listing/pages") is None
+    assert stats.get_value("cstocrawl/listing/discovered") is None
+
+
+def test_only_a_run_of_every_section_reads_the_discovery_pages() -> None:
+    """The home tabs start a run of every section; a run of named sections reads their listings."""
+    every = [request.url for request in collect(spider().start())]
+    assert every[-2:] == [f"{MIRROR}/?c-tab=statements", f"{MIRROR}/?gen-tab=press"]
+    settings = {"CSTOCRAWL_WORKERS": 0, "EXTENSIONS": {"cstocrawl.processes.extension.Workers": 0}}
+    crawler = get_crawler(NewsSpider, settings_dict=settings)
+    named = crawler._create_spider(lang="en", base_url=MIRROR, sections="speech")
+    assert [request.url for request in collect(named.start())] == [f"{MIRROR}/news/speech/"]

@@ -10,7 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.crawling import REPO, by_url, comparable, crawl, read_dataset, read_manifest, run_cron
+from tests.crawling import (
+    REPO,
+    by_url,
+    comparable,
+    crawl,
+    read_dataset,
+    read_latest,
+    read_manifest,
+    run_cron,
+)
 from tests.replica import serve
 from tests.replica.sister import SISTERS, SisterSite
 
@@ -40,6 +49,16 @@ def test_a_sister_site_is_crawled_exactly_in_both_languages_and_paired(
     lines = (tmp_path / "en" / "news" / "pairs.jsonl").read_text(encoding="utf-8").splitlines()
     pairs = {line["url"]: line["translation"]["url"] for line in map(json.loads, lines)}
     assert pairs == {article.url: originals[article.key] for article in site.by_lang["en"]}
+    # Each record of latest.jsonl names its translation, and keeps it when the next run
+    # rebuilds the file from the state.
+    translated = {record["url"]: record["translation"] for record in read_latest(tmp_path / "en")}
+    assert {url: translation["url"] for url, translation in translated.items()} == pairs
+    with serve(site) as base_url:
+        again = crawl(base_url, tmp_path / "en", run_id="run2", spider=name)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert {r["url"]: r["translation"] for r in read_latest(tmp_path / "en")} == translated
+    russian_only = [r for r in read_latest(tmp_path / "ru") if r["url"] not in pairs.values()]
+    assert len(russian_only) == 1 and russian_only[0]["translation"] is None
 
 
 def test_a_sister_sites_daily_run_reads_one_listing_page(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ import pytest
 from cstocrawl.site import SECTIONS
 from tests.crawling import REPO, by_url, comparable, crawl, read_latest
 from tests.replica import ReplicaSite, serve
-from tests.replica.further import known_pairs
+from tests.replica.further import DISCOVERED, known_pairs
 
 
 @pytest.mark.e2e
@@ -31,9 +31,11 @@ def test_whole_site_in_both_languages_and_its_pairs(tmp_path: Path) -> None:
         assert sorted(produced) == sorted(expected)
         for url, record in expected.items():
             assert comparable(produced[url]) == record, url
-        # Every section of the site, each from its own listing; no static page among them.
+        # Every section of the site, each from its own listing, the one found on
+        # /authorized_organs/ too; no static page among them.
         sections = Counter(record["section"] for record in produced.values())
-        assert set(sections) == {section.name for section in SECTIONS}
+        assert set(sections) == {section.name for section in SECTIONS} | set(DISCOVERED)
+        assert not any("/collective_security_council/" in url for url in produced)
         assert not any("/structure/" in url or "/institute" in url for url in produced)
         assert (
             f"{'https://odkb-csto.org' if lang == 'ru' else 'https://en.odkb-csto.org'}"
@@ -59,9 +61,13 @@ def test_whole_site_in_both_languages_and_its_pairs(tmp_path: Path) -> None:
     assert missed == [
         "https://en.odkb-csto.org/authorized_organs/secretariat/konsultatsii-s-ispolkomom-sng/"
     ]
-    assert len(found) == len(truth) - 1 == 64
+    assert len(found) == len(truth) - 1 == 66
     assert set(lines["en"]) == set(truth) and len(lines["ru"]) == len(sites["ru"].articles)
-    assert "pairing: 64 pairs of 65 English and 66 Russian articles" in step.stdout
+    assert "pairing: 66 pairs of 67 English and 68 Russian articles" in step.stdout
+    # Every record of both latest.jsonl names its translation as pairs.jsonl does.
+    for lang in ("en", "ru"):
+        latest = {record["url"]: record["translation"] for record in read_latest(tmp_path / lang)}
+        assert latest == lines[lang]
 
 
 def _pairs(output_dir: Path) -> dict[str, dict[str, Any] | None]:

@@ -9,7 +9,17 @@ from typing import Any
 
 import pytest
 
-from cstocrawl.store.pairing import Record, evidence, main, pair, slug_of, transliterated
+from cstocrawl.runs.lock import acquire
+from cstocrawl.store.pairing import (
+    Record,
+    evidence,
+    main,
+    pair,
+    read_latest,
+    slug_of,
+    transliterated,
+    with_translations,
+)
 from tests.replica import ReplicaSite
 from tests.replica.further import known_pairs
 
@@ -150,6 +160,43 @@ def test_the_step_writes_pairs_in_both_dirs(
             "translation": {**translation, "url": f"{EN}/news/news_odkb/itogi2019/", "lang": "en"},
         },
         {"url": f"{RU}/news/news_odkb/tolko/", "translation": None},
+    ]
+    # Each dir's latest.jsonl: the same records, each with its translation.
+    en_latest = read_latest(en_dir)
+    assert [r["translation"] for r in en_latest] == [translation]
+    assert {k: v for k, v in en_latest[0].items() if k != "translation"} == {
+        **record(f"{EN}/news/news_odkb/itogi2019/", "Results"), "lang": "en"
+    }
+    assert [r["translation"] for r in read_latest(ru_dir)] == [
+        {**translation, "url": f"{EN}/news/news_odkb/itogi2019/", "lang": "en"}, None
+    ]
+
+
+def test_the_step_waits_for_no_run_it_refuses_a_locked_dir(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A run of the Russian dir holds its lock: the step writes nothing (exit 75, one line)."""
+    en_dir, ru_dir = tmp_path / "en", tmp_path / "ru"
+    write_latest(en_dir, [{**record(f"{EN}/news/news_odkb/a/", "A"), "lang": "en"}])
+    write_latest(ru_dir, [{**record(f"{RU}/news/news_odkb/a/", "A"), "lang": "ru"}])
+    before = (en_dir / "news" / "latest.jsonl").read_bytes()
+    with acquire(ru_dir, "a run", for_life=False):
+        assert main([str(en_dir), str(ru_dir)]) == 75
+    assert capsys.readouterr().err.startswith("pairing: another run (pid ")
+    assert not (en_dir / "news" / "pairs.jsonl").exists()
+    assert (en_dir / "news" / "latest.jsonl").read_bytes() == before
+
+
+def test_a_rebuilt_latest_takes_the_translations_of_the_last_pairing(tmp_path: Path) -> None:
+    """A run's rebuild of latest.jsonl reads the dir's pairs file: an article it names gets its
+    translation, a newer one null; no pairs file, the lines as they are."""
+    lines = [json.dumps({"url": "a", "n": 1}), json.dumps({"url": "b", "n": 2})]
+    pairs = tmp_path / "pairs.jsonl"
+    assert list(with_translations(lines, pairs)) == lines
+    pairs.write_text(json.dumps({"url": "a", "translation": {"url": "x"}}) + "\n", "utf-8")
+    assert [json.loads(line) for line in with_translations(lines, pairs)] == [
+        {"url": "a", "n": 1, "translation": {"url": "x"}},
+        {"url": "b", "n": 2, "translation": None},
     ]
 
 
