@@ -537,22 +537,50 @@ def _read_article(
     layout: Layout, html: str | bytes, found: TitleLine, opening: int | None
 ) -> tuple[_Located | None, _Body, _Opinion | None]:
     """Our article block and body; where they are unsure (no body, or a small part of the page's
-    prose), the block holding most of trafilatura's text, when ours finds it."""
+    prose), the block holding most of trafilatura's text, when ours finds it. Without a listing's
+    evidence, every body is weighed against its text (`second_opinion.weigh`)."""
     located = _locate_article(layout, found, opening)
     body: _Body = _body(layout, *located, found.text) if located else ([], [])
-    if _confirmed(layout, found, body) or not second_opinion.is_unsure(
+    unlisted = layout.evidence.link_text is None
+    unsure = not _confirmed(layout, found, body) and second_opinion.is_unsure(
         layout, sum(len(line.text) for line in body[0])
-    ):
+    )
+    if not (unsure or unlisted):
         return located, body, None
     text = second_opinion.extract_text(html)
     opinion = _Opinion(text if second_opinion.is_text(text) else "")  # not a line or two
-    if not opinion.text or (block := second_opinion.block_holding(layout, text)) is None:
+    if not opinion.text:
         return located, body, opinion
-    after = found.index + 1 if found.index is not None else 0
-    starts = [n for n, line in enumerate(layout.lines) if inside(line.element, block)]
-    start = next((n for n in starts if n >= after), starts[0])
-    header = _read_header(layout, start, found.text, block, opening)
-    return (header, block, block), _body(layout, header, block, block, found.text), opinion
+    if unsure and (block := second_opinion.block_holding(layout, text)) is not None:
+        after = found.index + 1 if found.index is not None else 0
+        starts = [n for n, line in enumerate(layout.lines) if inside(line.element, block)]
+        start = next((n for n in starts if n >= after), starts[0])
+        header = _read_header(layout, start, found.text, block, opening)
+        located = header, block, block
+        body = _body(layout, header, block, block, found.text)
+    if unlisted and located is not None:
+        layout.mark_teasers(layout.lines)
+        weighed = second_opinion.weigh(
+            layout.lines,
+            body[0],
+            text,
+            lambda line: _opens_text(line, line.text),
+            lambda line: _may_join(layout, line, located[2]),
+        )
+        body = weighed, body[1]
+    return located, body, opinion
+
+
+def _may_join(layout: Layout, line: Line, core: etree._Element) -> bool:
+    """A line the second opinion may add to our body: not mostly link text (another article's
+    title), not in a link list, not in a run of other articles' teasers (marked on the whole
+    page)."""
+    linked = sum(len(link.text) for link in line.links)
+    return (
+        linked * 2 < len(line.text)
+        and not layout.in_link_list(line.element, core)
+        and not layout.in_teaser_run(line.element, layout.root)
+    )
 
 
 def _confirmed(layout: Layout, found: TitleLine, body: _Body) -> bool:
