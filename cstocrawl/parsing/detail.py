@@ -430,6 +430,8 @@ def parse_detail(
 
     lines_of_body, back_links = body
     paragraphs = ([header.glued] if header.glued else []) + [line.text for line in lines_of_body]
+    if not paragraphs and opinion is not None and layout.evidence.link_text is None:
+        paragraphs = opinion.paragraphs  # weighed, ours kept none of its text: its text is the body
     if (cut := _cut_by_markup(layout, lines_of_body, article, core)) is not None:
         problems.append(f"body_cut_by_markup: {cut}")
     if opinion is not None and (disagreement := opinion.disagreement(paragraphs)):

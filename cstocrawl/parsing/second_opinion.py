@@ -31,8 +31,9 @@ DISAGREE = 0.5
 # with one of at least this many.
 SOME_WORDS = 20
 # Weighing a body read without a listing (`weigh`): our lines its text lacks stay when at least
-# this long (characters), and page lines its text holds and ours lacks join it when this long.
-OWN_PROSE = 150
+# this long (characters), and page lines its text holds and ours lacks join it when this long
+# (shorter ones only between our lines, as whole lines of its text).
+OWN_PROSE = 300
 ITS_PROSE = 80
 _WORD_RE = re.compile(r"\w+")
 
@@ -94,7 +95,8 @@ def weigh(
     """Our body weighed against its text, on a page where nothing else backs ours, in page order:
     our lines it holds stay, and ours that are long or `ours` (our own structure's evidence:
     a salutation, a dateline), and a heading over a line that stays; lines of prose it holds and
-    ours lacks join when `may_add` (not another article's teaser, not a link list)."""
+    ours lacks join when `may_add` (not another article's teaser, not a link list), short ones
+    only between the lines kept and as whole lines of its text."""
     held = holds(text)
     stays = [len(line.text) >= OWN_PROSE or held(line) or ours(line) for line in body]
     for index in reversed(range(len(body) - 1)):
@@ -104,6 +106,14 @@ def weigh(
     for line in lines:
         if len(line.text) >= ITS_PROSE and id(line) not in mine and held(line) and may_add(line):
             kept.add(id(line))
+    at = [n for n, line in enumerate(lines) if id(line) in kept]
+    if at:  # its short lines between ours, whole and without links: a list's items, a table's
+        its_lines = {normalise(part) for part in text.split("\n")}
+        for line in lines[at[0] : at[-1]]:
+            if id(line) in mine or line.links or normalise(line.text) not in its_lines:
+                continue
+            if may_add(line):
+                kept.add(id(line))
     return [line for line in lines if id(line) in kept]
 
 

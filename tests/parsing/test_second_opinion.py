@@ -71,15 +71,18 @@ def test_without_a_listing_a_body_of_two_fifths_of_the_prose_is_unsure() -> None
 
 def test_weighing_keeps_what_its_text_holds_and_adds_its_prose_ours_lacks() -> None:
     """Our short line its text lacks goes (a byline), our long ones and a heading over kept text
-    stay; a paragraph of its text that ours lacks joins in page order, unless `may_add` refuses."""
+    stay; a paragraph of its text that ours lacks joins in page order, unless `may_add` refuses,
+    and a short line only between the lines kept ("Beans, 2 rows" yes, "Tags: beans" no)."""
     extra = "Next year we will sow the beans under glass first, and plant them out in the middle of May."
     aside = "A reader asks what to do with the slugs, and the answer is longer than this line."
-    long_ours = "Our own long line. " * 9
+    long_ours = "Our own long line. " * 17
     html = f"""<html><body><h1>Garden notes</h1><p>By Jane, in Vegetables</p><h2>Sowing</h2>
-    <p>{PROSE[0]}</p><p>{long_ours}</p><p>{extra}</p><p>{aside}</p></body></html>"""
+    <p>{PROSE[0]}</p><p>Beans, 2 rows</p><p>{long_ours}</p><p>{extra}</p><p>{aside}</p>
+    <p>Tags: beans</p></body></html>"""
     lines = Layout(parse_html(html), URL, ListingEvidence()).lines
     ours = [line for line in lines if line.text in ("By Jane, in Vegetables", "Sowing", PROSE[0])]
     ours.append(next(line for line in lines if line.text.startswith("Our own")))
-    text = "\n".join([PROSE[0], extra, aside])
+    text = "\n".join([PROSE[0], "Beans, 2 rows", extra, aside, "Tags: beans"])
     weighed = weigh(lines, ours, text, lambda line: False, lambda line: line.text != aside)
-    assert [line.text for line in weighed] == ["Sowing", PROSE[0], long_ours.strip(), extra]
+    texts = ["Sowing", PROSE[0], "Beans, 2 rows", long_ours.strip(), extra]
+    assert [line.text for line in weighed] == texts
