@@ -567,19 +567,28 @@ def _read_article(
             body[0],
             text,
             lambda line: _opens_text(line, line.text),
-            lambda line: _may_join(layout, line, located[2]),
+            lambda line: _may_join(layout, line, located, found),
         )
         body = weighed, body[1]
     return located, body, opinion
 
 
-def _may_join(layout: Layout, line: Line, core: etree._Element) -> bool:
-    """A line the second opinion may add to our body: not mostly link text (another article's
-    title), not in a link list, not in a run of other articles' teasers (marked on the whole
-    page)."""
+def _may_join(layout: Layout, line: Line, located: _Located, found: TitleLine) -> bool:
+    """A line the second opinion may add to our body: not our title, again or with its date, nor
+    a dated line of our header (a byline; its text holds both), nor a line our rules say is no
+    body's (a date alone, a counter, page tools); not mostly link text (another article's title),
+    in a link list, or in a run of other articles' teasers (marked on the whole page)."""
+    header, _, core = located
+    if any(line is each for each in header.lines) and find_date(line.text) is not None:
+        return False
+    if found.text and _strip_title(line.text, found.text) != line.text:
+        return False
     linked = sum(len(link.text) for link in line.links)
     return (
         linked * 2 < len(line.text)
+        and date_only(line.text) is None
+        and not is_counter(line.text)
+        and not _is_tool_line(line)
         and not layout.in_link_list(line.element, core)
         and not layout.in_teaser_run(line.element, layout.root)
     )

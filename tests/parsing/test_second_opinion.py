@@ -5,7 +5,10 @@ from cstocrawl.parsing.evidence import ListingEvidence
 from cstocrawl.parsing.layout import Layout
 from cstocrawl.parsing.lines import parse_html
 from cstocrawl.parsing.second_opinion import block_holding, disagreement, is_unsure, weigh
+from cstocrawl.parsing.text import clean_paragraphs
 from tests.parsing.test_edges import MENU, PARAGRAPHS, PROSE, URL
+from tests.parsing.test_replica_pages import MIRROR, html_of
+from tests.replica import ReplicaSite
 
 POEM = [
     "The beans came late",
@@ -86,3 +89,15 @@ def test_weighing_keeps_what_its_text_holds_and_adds_its_prose_ours_lacks() -> N
     weighed = weigh(lines, ours, text, lambda line: False, lambda line: line.text != aside)
     texts = ["Sowing", PROSE[0], "Beans, 2 rows", long_ours.strip(), extra]
     assert [line.text for line in weighed] == texts
+
+
+def test_weighing_never_adds_our_title_nor_its_repeat_with_the_date() -> None:
+    """The replica's bitrix page read without a listing: trafilatura's text holds the `<h1>` title
+    and its `<h3>` repeat with the date, ours reads them as the title and the header; the sidebar's
+    teasers are link text. The body is the one read with the listing's evidence."""
+    site = ReplicaSite(lang="en", variant="bitrix", seed=0)
+    path = "/news/news_odkb/v-odkb-provoditsya-strategicheskaya-komandno-shtabnaya-trenirovka/"
+    page = parse_detail(html_of(site, path), MIRROR + path)
+    expected = next(a for a in site.articles if a.url.endswith(path))
+    wanted = clean_paragraphs(list(expected.paragraphs))
+    assert (page.second_opinion, clean_paragraphs(page.paragraphs)) == (True, wanted)
