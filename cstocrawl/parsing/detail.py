@@ -437,6 +437,8 @@ def parse_detail(
 
     lines_of_body, back_links = body
     paragraphs = ([header.glued] if header.glued else []) + [line.text for line in lines_of_body]
+    if not paragraphs and opinion is not None and layout.evidence.link_text is None:
+        paragraphs = opinion.paragraphs  # weighed, ours kept none of its text: its text is the body
     if (cut := _cut_by_markup(layout, lines_of_body, article, core)) is not None:
         problems.append(Problem.BODY_CUT_BY_MARKUP.text(cut))
     if opinion is not None and (disagreement := opinion.disagreement(paragraphs)):
@@ -576,26 +578,65 @@ def _read_article(
     layout: Layout, html: str | bytes, found: TitleLine, opening: int | None, trace: Trace | None
 ) -> tuple[_Located | None, _Body, _Opinion | None]:
     """Our article block and body; where they are unsure (no body, or a small part of the page's
-    prose), the block holding most of trafilatura's text, when ours finds it."""
+    prose), the block holding most of trafilatura's text, when ours finds it. Without a listing's
+    evidence, every body is weighed against its text (`second_opinion.weigh`)."""
     located = _locate_article(layout, found, opening, trace)
     body: _Body = _body(layout, *located, found.text) if located else ([], [])
-    if _confirmed(layout, found, body) or not second_opinion.is_unsure(
+    unlisted = layout.evidence.link_text is None
+    unsure = not _confirmed(layout, found, body) and second_opinion.is_unsure(
         layout, sum(len(line.text) for line in body[0])
-    ):
+    )
+    if not (unsure or unlisted):
         return located, body, None
     text = second_opinion.extract_text(html)
     opinion = _Opinion(text if second_opinion.is_text(text) else "")  # not a line or two
-    if not opinion.text or (block := second_opinion.block_holding(layout, text)) is None:
+    if not opinion.text:
         return located, body, opinion
-    after = found.index + 1 if found.index is not None else 0
-    if trace is not None:
-        trace.append(
-            Decision("block", "holds most of trafilatura's text (ours unsure)", described(block))
+    if unsure and (block := second_opinion.block_holding(layout, text)) is not None:
+        after = found.index + 1 if found.index is not None else 0
+        if trace is not None:
+            why = "holds most of trafilatura's text (ours unsure)"
+            trace.append(Decision("block", why, described(block)))
+        starts = [n for n, line in enumerate(layout.lines) if inside(line.element, block)]
+        start = next((n for n in starts if n >= after), starts[0])
+        header = _read_header(layout, start, found.text, block, opening)
+        located = header, block, block
+        body = _body(layout, header, block, block, found.text)
+    if unlisted and located is not None:
+        layout.mark_teasers(layout.lines)
+        weighed = second_opinion.weigh(
+            layout.lines,
+            body[0],
+            text,
+            lambda line: _opens_text(line, line.text),
+            lambda line: _may_join(layout, line, located, found),
         )
-    starts = [n for n, line in enumerate(layout.lines) if inside(line.element, block)]
-    start = next((n for n in starts if n >= after), starts[0])
-    header = _read_header(layout, start, found.text, block, opening)
-    return (header, block, block), _body(layout, header, block, block, found.text), opinion
+        if trace is not None:
+            why = "no listing: our lines weighed against trafilatura's text"
+            trace.append(Decision("edges", why, f"{len(body[0])} lines -> {len(weighed)}"))
+        body = weighed, body[1]
+    return located, body, opinion
+
+
+def _may_join(layout: Layout, line: Line, located: _Located, found: TitleLine) -> bool:
+    """A line the second opinion may add to our body: not our title, again or with its date, nor
+    a dated line of our header (a byline; its text holds both), nor a line our rules say is no
+    body's (a date alone, a counter, page tools); not mostly link text (another article's title),
+    in a link list, or in a run of other articles' teasers (marked on the whole page)."""
+    header, _, core = located
+    if any(line is each for each in header.lines) and find_date(line.text) is not None:
+        return False
+    if found.text and _strip_title(line.text, found.text) != line.text:
+        return False
+    linked = sum(len(link.text) for link in line.links)
+    return (
+        linked * 2 < len(line.text)
+        and date_only(line.text) is None
+        and not is_counter(line.text)
+        and not _is_tool_line(line)
+        and not layout.in_link_list(line.element, core)
+        and not layout.in_teaser_run(line.element, layout.root)
+    )
 
 
 def _confirmed(layout: Layout, found: TitleLine, body: _Body) -> bool:

@@ -8,11 +8,13 @@ holds most of its text, read with our own rules (docs/extraction.md, "A second o
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from lxml import etree
 
 from cstocrawl.parsing.evidence import normalise
 from cstocrawl.parsing.layout import Layout
+from cstocrawl.parsing.lines import Line
 
 # Our body holding less than this share of the page's prose is a body we are unsure of; without a
 # listing's evidence (`scrapy parse`, a page from elsewhere) a larger share: nothing else backs it.
@@ -28,6 +30,11 @@ DISAGREE = 0.5
 # A second opinion of fewer words is no text ("Service unavailable"); an empty body disagrees
 # with one of at least this many.
 SOME_WORDS = 20
+# Weighing a body read without a listing (`weigh`): our lines its text lacks stay when at least
+# this long (characters), and page lines its text holds and ours lacks join it when this long
+# (shorter ones only between our lines, as whole lines of its text).
+OWN_PROSE = 300
+ITS_PROSE = 80
 _WORD_RE = re.compile(r"\w+")
 
 
@@ -70,6 +77,44 @@ def block_holding(layout: Layout, text: str) -> etree._Element | None:
         if not inner:
             return block
         block = inner[0]
+
+
+def holds(text: str) -> Callable[[Line], bool]:
+    """Whether a line's text is in `text`, as the texts compare across extractors."""
+    wanted = normalise(text)
+    return lambda line: normalise(line.text) in wanted
+
+
+def weigh(
+    lines: list[Line],
+    body: list[Line],
+    text: str,
+    ours: Callable[[Line], bool],
+    may_add: Callable[[Line], bool],
+) -> list[Line]:
+    """Our body weighed against its text, on a page where nothing else backs ours, in page order:
+    our lines it holds stay, and ours that are long or `ours` (our own structure's evidence:
+    a salutation, a dateline), and a heading over a line that stays; lines of prose it holds and
+    ours lacks join when `may_add` (not another article's teaser, not a link list), short ones
+    only between the lines kept and as whole lines of its text."""
+    held = holds(text)
+    stays = [len(line.text) >= OWN_PROSE or held(line) or ours(line) for line in body]
+    for index in reversed(range(len(body) - 1)):
+        stays[index] = stays[index] or (bool(body[index].heading) and stays[index + 1])
+    kept = {id(line) for line, stay in zip(body, stays, strict=True) if stay}
+    mine = {id(line) for line in body}
+    for line in lines:
+        if len(line.text) >= ITS_PROSE and id(line) not in mine and held(line) and may_add(line):
+            kept.add(id(line))
+    at = [n for n, line in enumerate(lines) if id(line) in kept]
+    if at:  # its short lines between ours, whole and without links: a list's items, a table's
+        its_lines = {normalise(part) for part in text.split("\n")}
+        for line in lines[at[0] : at[-1]]:
+            if id(line) in mine or line.links or normalise(line.text) not in its_lines:
+                continue
+            if may_add(line):
+                kept.add(id(line))
+    return [line for line in lines if id(line) in kept]
 
 
 def disagreement(ours: str, theirs: str) -> str | None:
