@@ -437,7 +437,7 @@ def parse_detail(
 
     lines_of_body, back_links = body
     paragraphs = ([header.glued] if header.glued else []) + [line.text for line in lines_of_body]
-    if not paragraphs and opinion is not None and layout.evidence.link_text is None:
+    if not paragraphs and opinion is not None and layout.evidence.is_empty:
         paragraphs = opinion.paragraphs  # weighed, ours kept none of its text: its text is the body
     if (cut := _cut_by_markup(layout, lines_of_body, article, core)) is not None:
         problems.append(Problem.BODY_CUT_BY_MARKUP.text(cut))
@@ -582,7 +582,7 @@ def _read_article(
     evidence, every body is weighed against its text (`second_opinion.weigh`)."""
     located = _locate_article(layout, found, opening, trace)
     body: _Body = _body(layout, *located, found.text) if located else ([], [])
-    unlisted = layout.evidence.link_text is None
+    unlisted = layout.evidence.is_empty
     unsure = not _confirmed(layout, found, body) and second_opinion.is_unsure(
         layout, sum(len(line.text) for line in body[0])
     )

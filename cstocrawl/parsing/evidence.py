@@ -49,6 +49,13 @@ class ListingEvidence:
             return None
         return self.link_text
 
+    @property
+    def is_empty(self) -> bool:
+        """Nothing from a listing or the state (`scrapy parse`, a benchmark's page): only then is
+        every body weighed against the second opinion; a retried article (its stored teaser) and
+        a claim's check are read as the crawl reads them."""
+        return self == ListingEvidence()
+
 
 
 
