@@ -374,8 +374,8 @@ def _keep_text(kept: Path, key: TextKey, extraction: Extraction) -> None:
     again next time, never the article's failure."""
     record = {"key": asdict(key), "extraction": asdict(extraction)}
     temporary = kept.with_name(kept.name + ".tmp")
-    try:
-        temporary.write_text(json.dumps(record, ensure_ascii=False), "utf-8")
+    try:  # ASCII JSON: a text with a lone surrogate (a hostile PDF) is kept as it was extracted
+        temporary.write_text(json.dumps(record), "utf-8")
         temporary.replace(kept)
     except OSError as error:
         logger.debug("Extracted text of %s not kept: %s", kept.name, error)
