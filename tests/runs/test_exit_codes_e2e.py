@@ -592,9 +592,11 @@ def test_scrapy_parse_works_on_an_article_and_a_listing_and_records_nothing(
     assert f"'url': '{article.url}'" in guessed.stdout
     # --trace: which signal decided each part, one line each (cstocrawl/parsing/trace.py)
     trace = guessed.stdout.split(">>> TRACE (the page as an article, no listing's evidence)")[1]
-    assert [line.split()[0] for line in trace.splitlines()[1:5]] == [
-        "title", "block", "date", "edges"
+    # (without a listing, the body is weighed against trafilatura's text: an edges line of its own)
+    assert [line.split()[0] for line in trace.splitlines()[1:6]] == [
+        "title", "block", "edges", "date", "edges"
     ]
+    assert "no listing: our lines weighed against trafilatura's text" in trace
     listing = scrapy("parse", *common, f"{base_url}/news/news_odkb/")
     assert listing.returncode == 0, listing.stderr[-3000:]
     assert f"<GET {base_url}{site.listing('/news/news_odkb/')[0].path}>" in listing.stdout
