@@ -165,9 +165,9 @@ def test_listings_that_time_out_are_the_site_unreachable_too(tmp_path: Path) -> 
             base_url, tmp_path, CSTOCRAWL_RUN_ID="r1", RETRY_TIMES="0", DOWNLOAD_TIMEOUT="1"
         )
     assert result.returncode == 69
-    # How many listing requests the run made before it gave up depends on whether the pages that
-    # answer (the home tabs, /authorized_organs/) linked a body's listing by then: 12 or 13. The
-    # count itself is asserted by the 503 test above, where nothing races.
+    # The listing requests made before the run ended were 12 in one run and 13 in another (the
+    # pages that answer here can link one more listing in time, or not); the 503 test above, where
+    # nothing waits on a clock, asserts the count.
     unreachable = ALL_RUNS_FAILED.replace("12", r"1[23]")
     assert re.fullmatch(
         rf"cstocrawl r1: {unreachable} \(\w*Timeout\w*\); nothing recorded; "
