@@ -52,7 +52,7 @@ from cstocrawl.parsing.layout import (
     is_header_noise,
     not_the_article,
 )
-from cstocrawl.parsing.lines import Line, max_depth, parse_html
+from cstocrawl.parsing.lines import Line, parse_html, reaches_depth
 from cstocrawl.parsing.text import clean_line, is_counter
 from cstocrawl.parsing.thresholds import (
     ARTICLE_SHARE,
@@ -407,7 +407,8 @@ def parse_detail(
     root = parse_html(html)
     layout = Layout(root, url, evidence)
     lines = layout.lines
-    problems = [Problem.MARKUP_TOO_DEEP.text()] if max_depth(root) >= PARSER_DEPTH_LIMIT else []
+    too_deep = reaches_depth(html, root, PARSER_DEPTH_LIMIT)
+    problems = [Problem.MARKUP_TOO_DEEP.text()] if too_deep else []
 
     opening = teaser_line(layout)
     if trace is not None and opening is not None:
