@@ -92,8 +92,10 @@ def main() -> None:
         rows.append(f"| {variant} | {detail:.0f} | {crawled:.0f} | {listing:.0f} |")
     summary = (
         f"Command: `python -m bench.parse_bench --runs {args.runs}` (median of {args.runs} passes "
-        f"over 200 articles and their listing pages, {PAGE_SIZE} a page, per markup; pages per "
-        f"CPU second of the process). Load average (1 min) at the end: "
+        f"over 200 articles and their listing pages, {PAGE_SIZE} a page, per markup, each pass "
+        f"with the text caches emptied; pages per CPU second of the process). parse_detail "
+        f"without evidence weighs every body against trafilatura's; with the listing's evidence "
+        f"it reads a page as the crawl does. Load average (1 min) at the end: "
         f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.\n\n"
         f"Machine: {machine()}.\n\n" + "\n".join(rows)
     )
