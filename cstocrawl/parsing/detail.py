@@ -52,7 +52,7 @@ from cstocrawl.parsing.layout import (
     is_header_noise,
     not_the_article,
 )
-from cstocrawl.parsing.lines import Line, max_depth, parse_html
+from cstocrawl.parsing.lines import Line, parse_html, reaches_depth
 from cstocrawl.parsing.text import clean_line, is_counter
 from cstocrawl.parsing.thresholds import (
     ARTICLE_SHARE,
@@ -407,7 +407,8 @@ def parse_detail(
     root = parse_html(html)
     layout = Layout(root, url, evidence)
     lines = layout.lines
-    problems = [Problem.MARKUP_TOO_DEEP.text()] if max_depth(root) >= PARSER_DEPTH_LIMIT else []
+    too_deep = reaches_depth(html, root, PARSER_DEPTH_LIMIT)
+    problems = [Problem.MARKUP_TOO_DEEP.text()] if too_deep else []
 
     opening = teaser_line(layout)
     if trace is not None and opening is not None:
@@ -430,7 +431,8 @@ def parse_detail(
         )
     header, article, core = located
 
-    date_text, date_problem = _page_date(layout, found, header, core, evidence.date_text)
+    page_dates = _page_dates(layout, found, header, core)
+    date_text, date_problem = _agree_on_date(page_dates, evidence.date_text)
     problems += date_problem
     if title and evidence.title and not titles_agree(title, evidence.title):
         problems.append(Problem.TITLE_DISAGREES_WITH_LISTING.text(f"listing {evidence.title}"))
@@ -444,9 +446,7 @@ def parse_detail(
     if opinion is not None and (disagreement := opinion.disagreement(paragraphs)):
         problems.append(Problem.BODY_DISAGREES_WITH_SECOND_OPINION.text(disagreement))
     region = [line for line in lines if inside(line.element, article)] + header.lines
-    page_dated = _page_date(layout, found, header, core, None)[0] is not None or _prints_date(
-        layout, evidence.date_text
-    )
+    page_dated = bool(page_dates) or _prints_date(layout, evidence.date_text)
     problems += only_from_listing(root, found, evidence, page_dated)
     if trace is not None:
         trace += _traced(layout, found, header, date_text, evidence.date_text, body)
@@ -471,7 +471,7 @@ def _traced(
     listed: str | None,
     body: _Body,
 ) -> Trace:
-    """Where the date came from (the sources in the order _page_date trusts them) and the body's
+    """Where the date came from (the sources in the order _page_dates lists them) and the body's
     first and last lines."""
     if date_text is None:
         source = "none: neither the page nor the listing shows one"
@@ -710,19 +710,15 @@ def _locate_article(
     return _read_header(layout, start, found.text, core, opening), article, core
 
 
-def _page_date(
-    layout: Layout,
-    found: TitleLine,
-    header: _Header,
-    core: etree._Element,
-    listed: str | None,
-) -> tuple[str | None, list[str]]:
-    """The date printed beside the title (on its line, under it, just above it), checked against
-    the listing's."""
+def _page_dates(
+    layout: Layout, found: TitleLine, header: _Header, core: etree._Element
+) -> list[str]:
+    """The dates printed beside the title (on its line, under it, just above it), most trusted
+    first: found once, for the date and for whether the page prints one."""
     page_dates = [found.date_text, header.date_text]
     if found.index is not None:
         page_dates.append(_date_above(layout, found.index, core))
-    return _agree_on_date([d for d in page_dates if d], listed)
+    return [d for d in page_dates if d]
 
 
 def _agree_on_date(page_dates: list[str], listed: str | None) -> tuple[str | None, list[str]]:

@@ -48,8 +48,18 @@ DOWNLOAD_RE = re.compile(
 MORE_LABELS = {"read more", "more", "details", "подробнее", "читать далее", "далее"}
 
 
+_LABEL_WORDS = max(len(label.split()) for label in BACK_LINK_LABELS)
+
+
 def is_back_link_text(text: str) -> bool:
-    return normalise_label(text) in BACK_LINK_LABELS
+    """Counting words first (`str.split` splits where `\\s` does, and the strip drops only whole
+    words of punctuation at the ends): a body line is never normalised only to be refused."""
+    words = text.split()
+    while words and not words[0].strip(_LABEL_PUNCTUATION):
+        del words[0]
+    while words and not words[-1].strip(_LABEL_PUNCTUATION):
+        del words[-1]
+    return len(words) <= _LABEL_WORDS and normalise_label(text) in BACK_LINK_LABELS
 
 
 def is_javascript(href: str) -> bool:

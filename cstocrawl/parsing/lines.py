@@ -310,6 +310,17 @@ def _text_of(element: etree._Element) -> str:
     return " ".join(text.split()) if text else ""
 
 
+# Levels the parser adds without a tag in the page (html, head, body, a paragraph), with room.
+_IMPLIED_LEVELS = 16
+
+
+def reaches_depth(html: str | bytes, root: etree._Element, limit: int) -> bool:
+    """Whether `root`, parsed from `html`, is `limit` deep: every level but a few implied ones
+    is a tag, so a page with fewer tags than that (most pages) is not walked."""
+    tags = html.count("<") if isinstance(html, str) else html.count(b"<")
+    return tags + _IMPLIED_LEVELS >= limit and max_depth(root) >= limit
+
+
 def max_depth(root: etree._Element) -> int:
     """How deep the tree goes; past the parser's limit a page would lose its end. lxml walks the
     tree (comments and processing instructions count as one level below their parent)."""

@@ -17,6 +17,8 @@ def clean_line(text: str) -> str:
     """One paragraph: visible characters only, single spaces, no stray tag fragments."""
     text = _INVISIBLE_RE.sub("", text)
     text = " ".join(text.split())  # str.split() also splits on NBSP and the other Unicode spaces
+    if ">" not in text:  # every tag fragment ends with one: most lines skip the costly search
+        return text
     text = _TAG_FRAGMENT_RE.sub(" ", text)
     return " ".join(text.split())
 

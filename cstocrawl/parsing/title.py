@@ -42,10 +42,13 @@ class TitleLine:
     date_text: str | None = None  # a date printed on the title's own line
 
 
-def _match_candidate(text: str, candidates: list[str]) -> tuple[str, str | None] | None:
-    """(title, date on the line) when `text` is a candidate, alone or with a date beside it."""
+def _match_candidate(
+    text: str, candidates: list[str], keys: list[str]
+) -> tuple[str, str | None] | None:
+    """(title, date on the line) when `text` is a candidate, alone or with a date beside it;
+    `keys` are the candidates normalised (once a page, not once a line)."""
     key = normalise(text)
-    if not any(normalise(candidate).rstrip(".… ") in key for candidate in candidates):
+    if not any(candidate in key for candidate in keys):
         return None  # most lines: no candidate in them at all
     for title, date_text in _title_and_date(text):
         if any(names_title(title, candidate) for candidate in candidates):
@@ -121,10 +124,11 @@ def find_title(
     """
     best: tuple[NamedLine, TitleLine] | None = None
     low, high = EVIDENCE_LINE_CHARS
+    keys = [normalise(candidate).rstrip(".… ") for candidate in candidates]
     for index, line in enumerate(layout.lines):
         if not low <= len(line.text) <= high:
             continue
-        matched = _match_candidate(line.text, candidates)
+        matched = _match_candidate(line.text, candidates, keys)
         if matched is None:
             continue
         named = NamedLine(

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from cstocrawl.parsing.labels import is_javascript, is_javascript_back, is_salutation
+from cstocrawl.parsing.labels import (
+    is_back_link_text,
+    is_javascript,
+    is_javascript_back,
+    is_salutation,
+)
 
 
 @pytest.mark.parametrize(
@@ -44,3 +49,16 @@ def test_a_link_to_a_page_is_no_script() -> None:
 )
 def test_a_salutation_addresses_the_audience(text: str, expected: bool) -> None:
     assert is_salutation(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "back"),
+    [
+        ("← « Back to the all news » →", True),  # five words between punctuation-only ones
+        ("\u00a0:\tВернуться\u2003ко всем новостям ! .", True),
+        ("Back to the all news today", False),
+        ("« Back » to the all news", False),  # punctuation inside the label is kept
+    ],
+)
+def test_back_link_labels_counted_in_words_between_punctuation(text: str, back: bool) -> None:
+    assert is_back_link_text(text) is back

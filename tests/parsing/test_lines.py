@@ -3,7 +3,10 @@ heading level, boilerplate and emphasis flags)."""
 
 from __future__ import annotations
 
-from cstocrawl.parsing.lines import Line, parse_html, render_lines
+import pytest
+
+from cstocrawl.parsing.lines import Line, max_depth, parse_html, reaches_depth, render_lines
+from cstocrawl.parsing.thresholds import PARSER_DEPTH_LIMIT
 
 
 def lines_of(body: str) -> list[Line]:
@@ -69,3 +72,15 @@ def test_an_xhtml_page_declaring_its_encoding_is_read_from_its_decoded_text() ->
         "<p>Some text, café</p></body></html>"
     )
     assert [line.text for line in render_lines(parse_html(page))] == ["Title", "Some text, café"]
+
+
+@pytest.mark.parametrize("fonts", [PARSER_DEPTH_LIMIT - 4, PARSER_DEPTH_LIMIT - 3])
+def test_depth_limit_counted_with_the_levels_the_parser_implies(fonts: int) -> None:
+    """html, body and a paragraph come without a tag: the tag count's shortcut must not skip a
+    page they take to the limit."""
+    html = "Text<p>x" + "<font>" * fonts + "y"
+    root = parse_html(html)
+    reached = max_depth(root) >= PARSER_DEPTH_LIMIT
+    assert reaches_depth(html, root, PARSER_DEPTH_LIMIT) is reached
+    assert reaches_depth(html.encode(), root, PARSER_DEPTH_LIMIT) is reached
+    assert reached is (fonts == PARSER_DEPTH_LIMIT - 3)
