@@ -1,8 +1,9 @@
 """Rebuild the datasets from the WARC files, offline:
 `python -m cstocrawl.archive.reextract [WARC...]`.
 
-The WARC files (all of `<output dir>/warc/` unless named) are served to `scrapy crawl news
--a full=1` by a download handler (`ReplayHandler`) that answers every http(s) request from their
+The WARC files (all of `<output dir>/warc/` unless named) are served to `scrapy crawl <spider>
+-a full=1`, the spider their warcinfo records name (news, jscsto, ksopn; `--spider` when they name
+none), by a download handler (`ReplayHandler`) that answers every http(s) request from their
 index and fails a request they lack as `NotArchived`; no other handler exists in such a run, so
 nothing reaches the network. Every downloader middleware, spider callback and item pipeline runs
 as in a live crawl (the archived bytes are decompressed, redirected and retried like the live
@@ -32,10 +33,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, Protocol, runtime_checkable
 from weakref import WeakKeyDictionary
 
-from scrapy import Request, signals
+from scrapy import Request, Spider, signals
 from scrapy.cmdline import execute
 from scrapy.core.downloader.handlers.base import BaseDownloadHandler
 from scrapy.crawler import Crawler
@@ -43,6 +44,7 @@ from scrapy.exceptions import DontCloseSpider, DownloadCancelledError, NotConfig
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
+from scrapy.spiderloader import get_spider_loader
 from scrapy.utils.project import get_project_settings
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -52,6 +54,7 @@ from warcio.timeutils import iso_date_to_datetime
 from cstocrawl.archive.warc import warc_dir
 from cstocrawl.archive.warcwriter import NAME_RE, STORED_FILE_HEADER, digest_hex, read_info
 from cstocrawl.exceptions import NotArchived
+from cstocrawl.parsing.evidence import ListingEvidence
 from cstocrawl.runs.arguments import name_value
 from cstocrawl.runs.run import files_store, new_run_id, output_dir
 from cstocrawl.runs.statkeys import (
@@ -64,8 +67,7 @@ from cstocrawl.runs.statkeys import (
     REPLAY_URLS,
     REPLAY_WARCS,
 )
-from cstocrawl.site import UrlKind
-from cstocrawl.spiders.news import NewsSpider
+from cstocrawl.site import Site, UrlKind
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +78,34 @@ CAPTURE_META = "cstocrawl_capture"  # a request for one given capture (an older 
 CHUNK = 2**16  # bytes inflated at a time
 # Each crawl's replay, shared by its download handler and its extension; gone with the crawl.
 _REPLAYS: WeakKeyDictionary[Crawler, Replay] = WeakKeyDictionary()
+
+
+class ArticleLinks(Protocol):
+    """Which sections a spider reads, and the canonical URL of a link to one of their articles."""
+
+    def wants(self, section: str | None) -> bool: ...
+
+    def __call__(self, url: str) -> str | None: ...
+
+
+@runtime_checkable
+class Replayable(Protocol):
+    """What a re-extraction needs of the spider it runs (NewsSpider and the sister sites'):
+    its site, the articles it wants, and its requests for listing and article pages."""
+
+    @property
+    def site(self) -> Site: ...
+
+    @property
+    def article_links(self) -> ArticleLinks: ...
+
+    def listing_request(self, canonical_url: str) -> Request: ...
+
+    def article_request(self, canonical_url: str, listing: ListingEvidence | None) -> Request: ...
+
+
+class Refused(Exception):
+    """A re-extraction that cannot start; its message is the one line the command prints."""
 
 
 @dataclass(frozen=True)
@@ -315,7 +345,7 @@ class Replay:
         """Older captures of listing pages, then articles archived but never requested."""
         spider = self.crawler.spider
         engine = self.crawler.engine
-        assert isinstance(spider, NewsSpider) and engine is not None
+        assert isinstance(spider, Replayable) and engine is not None
         while self._phase < 2:
             self._phase += 1
             requests = list(
@@ -326,7 +356,7 @@ class Replay:
                     engine.crawl(request)
                 raise DontCloseSpider
 
-    def _older_listings(self, spider: NewsSpider) -> Iterator[Request]:
+    def _older_listings(self, spider: Replayable) -> Iterator[Request]:
         site = spider.site
         count = 0
         for url, captures in self.index.captures.items():
@@ -345,18 +375,13 @@ class Replay:
                 if capture is served or not capture.html_ok:
                     continue
                 count += 1
-                yield Request(
-                    url,
-                    callback=spider.parse_listing_page,
-                    errback=spider.request_failed,
-                    meta={CAPTURE_META: capture},
-                    dont_filter=True,
-                )
+                request = spider.listing_request(canonical)
+                yield request.replace(url=url, meta={CAPTURE_META: capture}, dont_filter=True)
         if count:
             self.crawler.stats.set_value(REPLAY_OLDER_LISTINGS, count)
             logger.info("Reading %d older captures of listing pages", count)
 
-    def _unread_articles(self, spider: NewsSpider) -> Iterator[Request]:
+    def _unread_articles(self, spider: Replayable) -> Iterator[Request]:
         unread = []
         for url in self.index.captures:
             capture = self.index.newest(url)
@@ -365,13 +390,7 @@ class Replay:
             canonical = spider.article_links(url)
             if canonical is not None:
                 unread.append(url)
-                yield Request(
-                    url,
-                    callback=spider.parse_article,
-                    errback=spider.request_failed,
-                    cb_kwargs={"canonical_url": canonical, "listing": None},
-                    priority=1,
-                )
+                yield spider.article_request(canonical, None).replace(url=url)
         if unread:
             self.crawler.stats.set_value(REPLAY_UNLISTED_ARTICLES, len(unread))
             logger.warning(
@@ -401,6 +420,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "warcs", nargs="*", type=Path, help="WARC files (default: <output dir>/warc/*.warc.gz)"
     )
+    parser.add_argument(
+        "--spider", metavar="NAME",
+        help="the spider to replay (default: the one the WARC files name; news, jscsto, ksopn)",
+    )  # fmt: skip
     parser.add_argument(
         "-a", dest="args", type=name_value, action="append", default=[], metavar="NAME=VALUE",
         help="spider argument, as for scrapy crawl (lang and base_url default to the WARC's)",
@@ -444,10 +467,42 @@ def replay_settings(settings: BaseSettings, paths: list[Path]) -> None:
             settings.set(name, value, priority="cmdline")
 
 
-def crawl_arguments(paths: list[Path], given: dict[str, str]) -> list[str]:
+def spider_of(infos: list[dict[str, str]], given: str | None) -> str:
+    """The spider the WARC files name (their warcinfo's `cstocrawl-spider`), or `given`;
+    Refused when they name several, another than `given`, or none and none is given."""
+    named = sorted({name for info in infos if (name := info.get("cstocrawl-spider"))})
+    if given is not None and named not in ([], [given]):
+        raise Refused(f"--spider {given}, but the WARC files are of {', '.join(named)}")
+    if len(named) > 1:
+        raise Refused(
+            f"the WARC files are of several spiders ({', '.join(named)}): name one site's files"
+        )
+    if given is None and not named:
+        raise Refused("the WARC files name no spider: give --spider NAME")
+    return given or named[0]
+
+
+def replayable(settings: BaseSettings, name: str) -> type[Spider]:
+    """The class of spider `name`; Refused unless it is a project spider with Replayable's
+    requests."""
+    loader = get_spider_loader(settings)
+    known = [
+        spider
+        for spider in sorted(loader.list())
+        if all(callable(getattr(loader.load(spider), method, None)) for method in _REQUESTS)
+    ]
+    if name not in known:
+        raise Refused(f"spider {name!r} cannot be re-extracted; known: {', '.join(known)}")
+    return loader.load(name)
+
+
+_REQUESTS = ("listing_request", "article_request")  # Replayable's methods
+
+
+def crawl_arguments(infos: list[dict[str, str]], given: dict[str, str]) -> list[str]:
     """`-a` options: full=1, and the language and mirror of the newest capture unless given."""
     arguments = {"full": "1"}
-    for info in read_infos(paths):
+    for info in infos:
         if lang := info.get("cstocrawl-lang"):
             arguments["lang"] = lang
         base_url = info.get("cstocrawl-base-url")
@@ -462,23 +517,43 @@ def crawl_arguments(paths: list[Path], given: dict[str, str]) -> list[str]:
     return options
 
 
+def chosen(settings: BaseSettings, given: str | None, warcs: list[Path]) -> tuple[str, list[Path]]:
+    """The spider to replay and its WARC files (`warcs`, else its output dir's), with the output
+    dir set in `settings`: the one the files were found in, else the spider's own."""
+    if given is not None:  # its output dir (output/jscsto) unless -s names one
+        replayable(settings, given).update_settings(settings)
+    directory = output_dir(settings)
+    paths = warcs or warc_files(warc_dir(directory))
+    missing = [str(path) for path in paths if not path.is_file()]
+    if not paths or missing:
+        what = ", ".join(missing) if missing else f"no WARC files in {warc_dir(directory)}"
+        raise Refused(f"nothing to re-extract: {what}")
+    spider = spider_of(read_infos(paths), given)
+    spidercls = replayable(settings, spider)
+    if warcs:  # named files: the run goes where the spider's runs go
+        spidercls.update_settings(settings)
+        directory = output_dir(settings)
+    settings.set("CSTOCRAWL_OUTPUT_DIR", str(directory), priority="cmdline")
+    return spider, paths
+
+
 def main(argv: list[str] | None = None) -> int:
     options = parse_args(argv)
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "cstocrawl.settings")
     settings = get_project_settings()
     for name, value in options.settings:
         settings.set(name, value, priority="cmdline")
-    directory = output_dir(settings)
-    paths = options.warcs or warc_files(warc_dir(directory))
-    missing = [str(path) for path in paths if not path.is_file()]
-    if not paths or missing:
-        what = ", ".join(missing) if missing else f"no WARC files in {warc_dir(directory)}"
-        print(f"{PROG}: nothing to re-extract: {what} (exit {os.EX_USAGE})", file=sys.stderr)
+    try:
+        spider, paths = chosen(settings, options.spider, options.warcs)
+    except Refused as refused:
+        print(f"{PROG}: {refused} (exit {os.EX_USAGE})", file=sys.stderr)
         return os.EX_USAGE
+    directory = output_dir(settings)
     replay_settings(settings, [path.resolve() for path in paths])
     if not settings.get("CSTOCRAWL_RUN_ID"):  # a new run id, never one a run already has
         settings.set("CSTOCRAWL_RUN_ID", new_run_id(directory), priority="cmdline")
-    command = ["scrapy", "crawl", "news", *crawl_arguments(paths, dict(options.args))]
+    arguments = crawl_arguments(read_infos(paths), dict(options.args))
+    command = ["scrapy", "crawl", spider, *arguments]
     try:
         execute(command, settings)
     except SystemExit as exit:

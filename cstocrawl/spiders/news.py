@@ -140,13 +140,13 @@ class NewsSpider(scrapy.Spider):
             self.plan = plan_of(life, self.settings.getint("CSTOCRAWL_RECHECK_DAYS"))
         all_news = self.site.profile.all_news
         if self.article_links.sections is None and all_news is not None:
-            yield self.listing_request(self.site.url_for_path(all_news))
+            yield self._listing(self.site.url_for_path(all_news))
         for name, path in self.site.sections.items():
             if self.article_links.wants(name):
-                yield self.listing_request(self.site.url_for_path(path))
+                yield self._listing(self.site.url_for_path(path))
         if self.discovering:
             for path in self.site.profile.discovery:
-                yield self.listing_request(self.site.url_for_path(path))
+                yield self._listing(self.site.url_for_path(path))
 
     @property
     def discovering(self) -> bool:
@@ -154,12 +154,32 @@ class NewsSpider(scrapy.Spider):
         (`-a sections=` names the table's only)."""
         return self.article_links.sections is None
 
-    def listing_request(self, canonical_url: str) -> scrapy.Request:
+    def _listing(self, canonical_url: str) -> scrapy.Request:
+        """A listing page this run asks for, remembered so that links to it are not followed."""
         self._requested_listings.add(canonical_url)
+        return self.listing_request(canonical_url)
+
+    def listing_request(self, canonical_url: str) -> scrapy.Request:
+        """The request that reads a listing page (public: re-extraction schedules these too)."""
         return scrapy.Request(
             self.site.fetch_url(canonical_url),
             callback=self.parse_listing_page,
             errback=self.request_failed,
+        )
+
+    def article_request(
+        self, canonical_url: str, listing: ListingEvidence | None
+    ) -> scrapy.Request:
+        """The request that reads an article page with what its listing entry showed (None: no
+        entry); public: re-extraction schedules these too."""
+        return scrapy.Request(
+            self.site.fetch_url(canonical_url),
+            callback=self.parse_article,
+            errback=self.request_failed,
+            cb_kwargs={"canonical_url": canonical_url, "listing": listing},
+            # Before the next listing page: otherwise (LIFO) the pager runs ahead and the
+            # articles it lists pile up in the scheduler.
+            priority=1,
         )
 
     def parse(self, response: Response, **kwargs: Any) -> Any:
@@ -205,7 +225,7 @@ class NewsSpider(scrapy.Spider):
         for request in self.follow_listings(listing.links):
             yield request
         if (next_page := self._next_page(first_page, page, listing, bool(new_here))) is not None:
-            yield self.listing_request(next_page)
+            yield self._listing(next_page)
 
     def _count_listing(self, url: str, listing: ListingPage) -> None:
         """A listing page read, its entries counted: the health check reads these."""
@@ -231,15 +251,7 @@ class NewsSpider(scrapy.Spider):
             if not self.plan.should_fetch(entry.key):
                 self.crawler.stats.inc_value(INCREMENTAL_SKIPPED)
                 continue
-            yield scrapy.Request(
-                self.site.fetch_url(entry.key),
-                callback=self.parse_article,
-                errback=self.request_failed,
-                cb_kwargs={"canonical_url": entry.key, "listing": listing.evidence(entry)},
-                # Before the next listing page: otherwise (LIFO) the pager runs ahead and the
-                # articles it lists pile up in the scheduler.
-                priority=1,
-            )
+            yield self.article_request(entry.key, listing.evidence(entry))
 
     def _next_page(
         self, first_page: str, page: int, listing: ListingPage, shows_new: bool
@@ -338,19 +350,13 @@ class NewsSpider(scrapy.Spider):
             if retry.kind == "listing":
                 section = self.site.section_of(retry.url)
                 if section is None or self.article_links.wants(section):
-                    yield self.listing_request(retry.url)
+                    yield self._listing(retry.url)
                 continue
             url = retry.article if retry.kind == "attachment" else retry.url
             if url is None or url in requested or self.article_links(url) is None:
                 continue
             requested.add(url)
-            yield scrapy.Request(
-                self.site.fetch_url(url),
-                callback=self.parse_article,
-                errback=self.request_failed,
-                cb_kwargs={"canonical_url": url, "listing": ListingEvidence(teaser=retry.summary)},
-                priority=1,
-            )
+            yield self.article_request(url, ListingEvidence(teaser=retry.summary))
 
     def follow_listings(self, links: list[str]) -> Iterator[scrapy.Request]:
         """Section listings linked from the menu or "Back to ..." links (page 1 only), and the
@@ -365,7 +371,7 @@ class NewsSpider(scrapy.Spider):
                 continue
             if kind is UrlKind.DISCOVERY:  # a home tab is its query: the page as linked
                 if self.discovering and canonical not in self._requested_listings:
-                    yield self.listing_request(canonical)
+                    yield self._listing(canonical)
                 continue
             if first_page in self._requested_listings:
                 continue
@@ -374,7 +380,7 @@ class NewsSpider(scrapy.Spider):
                 kind is UrlKind.ALL_NEWS and self.article_links.sections is None
             )
             if wanted:
-                yield self.listing_request(first_page)
+                yield self._listing(first_page)
 
     def _discovered(self, listing: str, section: str | None) -> None:
         """A listing under site.SECTION_ROOTS that site.SECTIONS does not name, found listing its
