@@ -32,6 +32,7 @@ from tests.crawling import REPO, by_url, crawl, options, read_dataset, read_late
 from tests.crawling import comparable as as_truth
 from tests.crawling import read_manifest as manifest_of
 from tests.replica import Fault, ReplicaSite, padded, serve
+from tests.replica.sister import SISTERS, SisterSite
 
 # When a run met the article and how it stood to the state then (a rebuilt output dir first saw
 # every article at its rebuild).
@@ -187,6 +188,37 @@ def test_a_dataset_rebuilt_from_the_warc_equals_the_live_one_with_no_network(
     assert manifest["outcome"]["code"] == 0
     assert manifest["counts"]["new"] == len(expected)
     assert not (rebuilt / "warc" / "re1.warc.gz").exists()
+
+
+@pytest.mark.parametrize("name", SISTERS)
+def test_a_sister_sites_warc_files_are_replayed_by_its_own_spider(
+    tmp_path: Path, name: str
+) -> None:
+    """Issue 22: the WARC files name their spider; a fresh output dir holding only them is
+    rebuilt by it (the news spider would find none of the site's pages), the same dataset."""
+    live, rebuilt = tmp_path / "live", tmp_path / "rebuilt"
+    site = SisterSite(name)
+    with serve(site) as base_url:
+        result = crawl(base_url, live, "lang=ru", spider=name)
+    assert result.returncode == 0, result.stderr[-3000:]
+    expected = by_url(read_dataset(live))
+    assert len(expected) == len(site.by_lang["ru"]) > 0
+
+    shutil.copytree(live / "warc", rebuilt / "warc")
+    result = reextract(rebuilt)
+    assert result.returncode == 0, result.stderr[-3000:]
+    produced = by_url(read_dataset(rebuilt, "re1"))
+    assert {url: comparable(r) for url, r in produced.items()} == {
+        url: comparable(r) for url, r in expected.items()
+    }
+    manifest = manifest_of(rebuilt, "re1")
+    assert (manifest["spider"], manifest["mode"], manifest["source"]["lang"]) == (
+        name,
+        "reextract",
+        "ru",
+    )
+    stats = manifest["stats"]
+    assert stats["downloader/request_count"] == stats["cstocrawl/replay/served"]
 
 
 def test_a_parser_fix_reaches_every_archived_article(tmp_path: Path) -> None:
