@@ -517,9 +517,11 @@ def crawl_arguments(infos: list[dict[str, str]], given: dict[str, str]) -> list[
     return options
 
 
-def chosen(settings: BaseSettings, given: str | None, warcs: list[Path]) -> tuple[str, list[Path]]:
-    """The spider to replay and its WARC files (`warcs`, else its output dir's), with the output
-    dir set in `settings`: the one the files were found in, else the spider's own."""
+def chosen(
+    settings: BaseSettings, given: str | None, warcs: list[Path]
+) -> tuple[str, list[Path], list[dict[str, str]]]:
+    """The spider to replay, its WARC files (`warcs`, else its output dir's) and their warcinfo,
+    with the output dir set in `settings`: the one the files were found in, else the spider's."""
     if given is not None:  # its output dir (output/jscsto) unless -s names one
         replayable(settings, given).update_settings(settings)
     directory = output_dir(settings)
@@ -528,13 +530,14 @@ def chosen(settings: BaseSettings, given: str | None, warcs: list[Path]) -> tupl
     if not paths or missing:
         what = ", ".join(missing) if missing else f"no WARC files in {warc_dir(directory)}"
         raise Refused(f"nothing to re-extract: {what}")
-    spider = spider_of(read_infos(paths), given)
+    infos = read_infos(paths)
+    spider = spider_of(infos, given)
     spidercls = replayable(settings, spider)
     if warcs:  # named files: the run goes where the spider's runs go
         spidercls.update_settings(settings)
         directory = output_dir(settings)
     settings.set("CSTOCRAWL_OUTPUT_DIR", str(directory), priority="cmdline")
-    return spider, paths
+    return spider, paths, infos
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -544,7 +547,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, value in options.settings:
         settings.set(name, value, priority="cmdline")
     try:
-        spider, paths = chosen(settings, options.spider, options.warcs)
+        spider, paths, infos = chosen(settings, options.spider, options.warcs)
     except Refused as refused:
         print(f"{PROG}: {refused} (exit {os.EX_USAGE})", file=sys.stderr)
         return os.EX_USAGE
@@ -552,8 +555,7 @@ def main(argv: list[str] | None = None) -> int:
     replay_settings(settings, [path.resolve() for path in paths])
     if not settings.get("CSTOCRAWL_RUN_ID"):  # a new run id, never one a run already has
         settings.set("CSTOCRAWL_RUN_ID", new_run_id(directory), priority="cmdline")
-    arguments = crawl_arguments(read_infos(paths), dict(options.args))
-    command = ["scrapy", "crawl", spider, *arguments]
+    command = ["scrapy", "crawl", spider, *crawl_arguments(infos, dict(options.args))]
     try:
         execute(command, settings)
     except SystemExit as exit:
