@@ -6,10 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.utils.project import get_project_settings
 from warcio.warcwriter import WARCWriter
 
-from cstocrawl.archive.reextract import Refused, main, replayable, spider_of
+from cstocrawl.archive.reextract import Refused, chosen, main, read_infos, replayable, spider_of
 from cstocrawl.spiders.news import JscstoSpider
 
 
@@ -88,3 +89,13 @@ def test_an_unknown_spider_given_is_one_line_and_exit_64(
         "cstocrawl.archive.reextract: spider 'blog' cannot be re-extracted; "
         "known: jscsto, ksopn, news (exit 64)\n"
     )
+
+
+def test_named_warc_files_are_re_extracted_into_their_spiders_output_dir(tmp_path: Path) -> None:
+    """No -s CSTOCRAWL_OUTPUT_DIR: a sister site's files go to its dir (output/jscsto), as its
+    crawls do, never into the CSTO site's output/."""
+    named = warc(tmp_path / "run1.warc.gz", "jscsto")
+    settings = get_project_settings()
+    assert chosen(settings, None, [named]) == ("jscsto", [named], read_infos([named]))
+    assert settings.get("CSTOCRAWL_OUTPUT_DIR") == "output/jscsto"
+    assert settings.getpriority("CSTOCRAWL_OUTPUT_DIR") == SETTINGS_PRIORITIES["cmdline"]
