@@ -161,13 +161,16 @@ def hold(site: ReplicaSite, *, after_articles: int = 0) -> threading.Event:
 
     def respond(target: str) -> Response:
         response = answer(target)
-        path = unquote(urlsplit(target).path)
+        split = urlsplit(target)
+        path = unquote(split.path)
         if path == "/robots.txt" or path.startswith("/upload/"):
             return response
+        # An article addressed by element id (/chairmanship/?ELEMENT_ID=23867) is its query too.
+        article = next((key for key in (path, f"{path}?{split.query}") if key in articles), None)
         with lock:
             holding = len(served) >= after_articles
-            if not holding and path in articles:
-                served.add(path)
+            if not holding and article is not None:
+                served.add(article)
         if holding:
             released.wait()
         return response
