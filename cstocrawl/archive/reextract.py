@@ -45,7 +45,6 @@ from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from scrapy.spiderloader import get_spider_loader
-from scrapy.utils.project import get_project_settings
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
@@ -55,7 +54,7 @@ from cstocrawl.archive.warc import warc_dir
 from cstocrawl.archive.warcwriter import NAME_RE, STORED_FILE_HEADER, digest_hex, read_info
 from cstocrawl.exceptions import NotArchived
 from cstocrawl.parsing.evidence import ListingEvidence
-from cstocrawl.runs.arguments import name_value
+from cstocrawl.runs.arguments import name_value, project_settings
 from cstocrawl.runs.run import files_store, new_run_id, output_dir
 from cstocrawl.runs.statkeys import (
     REPLAY_NOT_ARCHIVED,
@@ -542,10 +541,7 @@ def chosen(
 
 def main(argv: list[str] | None = None) -> int:
     options = parse_args(argv)
-    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "cstocrawl.settings")
-    settings = get_project_settings()
-    for name, value in options.settings:
-        settings.set(name, value, priority="cmdline")
+    settings = project_settings(options.settings)
     try:
         spider, paths, infos = chosen(settings, options.spider, options.warcs)
     except Refused as refused:

@@ -4,6 +4,11 @@
 from __future__ import annotations
 
 import argparse
+import os
+from collections.abc import Iterable
+
+from scrapy.settings import Settings
+from scrapy.utils.project import get_project_settings
 
 
 def name_value(text: str) -> tuple[str, str]:
@@ -12,3 +17,12 @@ def name_value(text: str) -> tuple[str, str]:
     if not sep or not name:
         raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
     return name, value
+
+
+def project_settings(overrides: Iterable[tuple[str, str]]) -> Settings:
+    """The project's settings with the `-s` options on top, as `scrapy crawl` would make them."""
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "cstocrawl.settings")
+    settings = get_project_settings()
+    for name, value in overrides:
+        settings.set(name, value, priority="cmdline")
+    return settings

@@ -19,9 +19,7 @@ import sys
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
-from scrapy.utils.project import get_project_settings
-
-from cstocrawl.runs.arguments import name_value
+from cstocrawl.runs.arguments import name_value, project_settings
 from cstocrawl.runs.lock import INHERITED_FD
 from cstocrawl.runs.outcome import REFUSALS, Exit, Outcome, Refused, summary, verdict
 from cstocrawl.runs.preflight import prepare_run
@@ -102,10 +100,7 @@ def read_manifest(files: RunFiles) -> dict[str, Any] | None:
 
 def main(argv: list[str] | None = None) -> int:
     options = parse_args(argv)
-    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "cstocrawl.settings")
-    settings = get_project_settings()
-    for name, value in options.settings:
-        settings.set(name, value, priority="cmdline")
+    settings = project_settings(options.settings)
     try:
         lock, _ = prepare_run(settings, options.spider, dict(options.args), PROG)
     except Refused as refused:
