@@ -62,31 +62,11 @@ from cstocrawl.runs.statkeys import (
     skipped_key,
 )
 from cstocrawl.signals import page_failed, page_read
-from cstocrawl.site import CSTO, LANGS, PORTALS, Site, UrlKind
+from cstocrawl.site import CSTO, LANGS, PORTALS, ArticleLinkFilter, Site, UrlKind
 from cstocrawl.store.incremental import Plan, plan_of
 
 T = TypeVar("T")
 ROBOTS_FORBIDDEN = "Forbidden by robots.txt"  # RobotsTxtMiddleware's IgnoreRequest message
-
-
-@dataclass(frozen=True)
-class ArticleLinkFilter:
-    """Maps a link to the canonical URL of an article in a wanted section, or None.
-
-    A plain value (picklable), so listings can be parsed in a worker process.
-    """
-
-    site: Site
-    sections: frozenset[str] | None  # None: every section
-
-    def wants(self, section: str | None) -> bool:
-        return section is not None and (self.sections is None or section in self.sections)
-
-    def __call__(self, url: str) -> str | None:
-        canonical = self.site.canonical(url)
-        if canonical is None or self.site.classify(canonical) is not UrlKind.ARTICLE:
-            return None
-        return canonical if self.wants(self.site.section_of(canonical)) else None
 
 
 class NewsSpider(scrapy.Spider):
