@@ -43,10 +43,11 @@ typecheck: install
 test: install lint typecheck
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
-## The in-process tests only (tests/conftest.py marks `e2e` every test that starts a process):
-## under a minute, for the edit-test loop; `make test` before a commit
+## The in-process tests only, under a minute, for the edit-test loop; `make test` before a commit.
+## tests/conftest.py marks `e2e` every test that starts a process, and `engine` every test that
+## runs whole crawls with the real engine in process (tests/crawling.py's crawl_in_process)
 test-fast: install
-	$(BIN)/python -m pytest -q -n 2 --dist loadfile -m "not e2e"
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile -m "not e2e and not engine"
 
 bench: install
 	$(BIN)/python -m bench

@@ -1,5 +1,7 @@
 """Markers applied by what a test does: `live` tests run only when asked (CSTOCRAWL_LIVE=1
-pytest -m live); `e2e` marks every test that starts a process, so `make test-fast` can leave them out.
+pytest -m live); `e2e` marks every test that starts a process, and `engine` every other test that
+runs whole crawls in process (tests/crawling.py's `crawl_in_process`), so `make test-fast` can
+leave both out.
 
 A test is `e2e` when it, one of its fixtures, or a function of tests/ or bench/ they call (followed
 through every call, as far as the code names it) starts a process with `subprocess`: a crawl through
@@ -18,6 +20,8 @@ from typing import Any, TypeGuard
 
 import pytest
 
+from tests.crawling import crawl_in_process
+
 # What starts a process, as `subprocess.NAME` or imported from subprocess.
 _STARTERS = frozenset({"run", "Popen", "call", "check_call", "check_output"})
 _STARTING = frozenset(getattr(subprocess, name) for name in _STARTERS)
@@ -34,11 +38,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip_live)
         if "e2e" not in item.keywords and starts_a_process(item):
             item.add_marker(pytest.mark.e2e)
+        elif "engine" not in item.keywords and crawls_in_process(item):
+            item.add_marker(pytest.mark.engine)
 
 
 def starts_a_process(item: pytest.Item) -> bool:
-    seen: set[CodeType] = set()
+    # Not followed: its `runner.crawl` reads, by name, as the `crawl` that starts a process.
+    seen: set[CodeType] = {crawl_in_process.__code__}
     return any(_starts(function, seen) for function in _functions_of(item))
+
+
+def crawls_in_process(item: pytest.Item) -> bool:
+    seen: set[CodeType] = set()
+    return any(_calls(function, crawl_in_process, seen) for function in _functions_of(item))
 
 
 def _functions_of(item: pytest.Item) -> Iterator[Callable[..., Any]]:
@@ -65,6 +77,20 @@ def _starts(function: Callable[..., Any], seen: set[CodeType]) -> bool:
         if any(value is starter for starter in _STARTING):
             return True
         if _followed(value) and _starts(value, seen):
+            return True
+    return False
+
+
+def _calls(function: Callable[..., Any], target: object, seen: set[CodeType]) -> bool:
+    """Whether `function`, or a function of tests/ or bench/ it names, names `target`."""
+    code = getattr(function, "__code__", None)
+    if code is None or code in seen:
+        return False
+    seen.add(code)
+    scope = getattr(function, "__globals__", {})
+    for name in set(_names(code)):
+        value = scope.get(name)
+        if value is target or (_followed(value) and _calls(value, target, seen)):
             return True
     return False
 

@@ -1,19 +1,22 @@
 """The one module of helpers shared by test modules: run the real `scrapy crawl news` or the cron
 runner in a subprocess against a local replica, and read what the run left (dataset, manifest);
-or build, in process, a crawler with the project's settings for a component under test, and
-drive its spider's callbacks over the replica without an engine (`spider_in_process`).
+or run the same crawl with the real engine in this process (`crawl_in_process`), where no process
+is under test; or build, in process, a crawler with the project's settings for a component under
+test, and drive its spider's callbacks over the replica without an engine (`spider_in_process`).
 
 Test modules import helpers from here, never from each other (issue 11).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
@@ -21,6 +24,7 @@ from urllib.parse import unquote, urlsplit
 if TYPE_CHECKING:  # workers import test modules that import this one: kept light
     from scrapy.crawler import Crawler
     from scrapy.http import HtmlResponse
+    from twisted.internet.asyncioreactor import AsyncioSelectorReactor
 
     from cstocrawl.items import Article
     from tests.replica import ReplicaSite, Response
@@ -295,3 +299,94 @@ def spider_in_process(
                     queue.append(result)
 
     asyncio.run(crawl())
+
+
+# --- a whole run in process: the real engine, pipelines and extensions, no `scrapy crawl` process ---
+
+
+@dataclass(frozen=True)
+class Finished:
+    """A run made in process: the exit code and last line `scrapy crawl` would have given, and
+    its log as `scrapy crawl` writes it to stderr (LOG_LEVEL and LOG_FORMAT)."""
+
+    returncode: int
+    line: str
+    log: str
+
+
+_reactor_lock = threading.Lock()
+_reactor: AsyncioSelectorReactor | None = None
+
+
+def engine_reactor() -> AsyncioSelectorReactor:
+    """Twisted's asyncio reactor, as `scrapy crawl` runs it, in a thread of its own for the rest of
+    this process: a reactor never starts twice, so every in-process run of a worker shares it, and
+    the test's own thread stays free for `asyncio.run`."""
+    from twisted.internet.asyncioreactor import AsyncioSelectorReactor
+    from twisted.internet.main import installReactor
+
+    global _reactor
+    with _reactor_lock:
+        if _reactor is None:
+            reactor = AsyncioSelectorReactor(asyncio.new_event_loop())
+            installReactor(reactor)  # type: ignore[no-untyped-call]  # untyped in Twisted
+            running = threading.Event()
+            reactor.callWhenRunning(running.set)
+            thread = threading.Thread(
+                target=reactor.run, kwargs={"installSignalHandlers": False}, daemon=True
+            )
+            thread.start()
+            running.wait()
+            _reactor = reactor
+        return _reactor
+
+
+def crawl_in_process(
+    base_url: str,
+    output_dir: Path,
+    *args: str,
+    run_id: str = "run1",
+    settings: dict[str, str] | None = None,
+    spider: str = "news",
+) -> Finished:
+    """`crawl` without the process: the same settings (-s at cmdline priority, over a spider's
+    own), arguments and run; the exit code and line from its manifest, as the command makes them.
+    The checks before a run and the command line itself are the end-to-end tests' to check."""
+    import io
+    import logging
+
+    from scrapy.crawler import CrawlerRunner
+    from twisted.internet.threads import blockingCallFromThread
+
+    from cstocrawl.commands.crawl import PROG
+    from cstocrawl.runs.arguments import project_settings as with_overrides
+    from cstocrawl.runs.extension import RunLifecycle
+    from cstocrawl.runs.outcome import summary, verdict
+
+    reactor = engine_reactor()
+    run = {**FAST, "CSTOCRAWL_OUTPUT_DIR": str(output_dir), "CSTOCRAWL_RUN_ID": run_id}
+    crawl_settings = with_overrides({**run, **(settings or {})}.items())
+    runner = CrawlerRunner(crawl_settings)
+    crawler = runner.create_crawler(spider)
+    arguments = dict(arg.split("=", 1) for arg in (f"base_url={base_url}", *args))
+    log = logging.StreamHandler(io.StringIO())
+    log.setFormatter(
+        logging.Formatter(crawl_settings["LOG_FORMAT"], crawl_settings["LOG_DATEFORMAT"])
+    )
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(crawl_settings["LOG_LEVEL"])
+    root.addHandler(log)
+    try:
+        # Twisted's stubs take neither this reactor class nor a Deferred[None] for what they are.
+        start = lambda: runner.crawl(crawler, **arguments)  # noqa: E731
+        blockingCallFromThread(reactor, start)  # type: ignore[arg-type]
+    finally:
+        root.removeHandler(log)
+        root.setLevel(level)
+    lifecycle = crawler.get_extension(RunLifecycle)
+    assert lifecycle is not None
+    manifest = lifecycle.manifest
+    outcome = verdict(manifest)
+    line = summary(PROG, run_id, manifest, outcome)
+    return Finished(int(outcome.code), line, log.stream.getvalue())

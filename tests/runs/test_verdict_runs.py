@@ -1,5 +1,5 @@
-"""A verdict per article, end to end (issue 18): the real cron runner and `scrapy crawl` on the
-replica, faults injected. One doubtful or broken article is held and listed; it never stops the
+"""A verdict per article, run after run (issue 18): whole crawls of the replica with the real
+engine in process (the exit code and line as `scrapy crawl` makes them), faults injected. One doubtful or broken article is held and listed; it never stops the
 others from being recorded, and never replaces a good stored version. Every test here fails on
 the code before issue 18: the run failed as a whole (exit 3 or 4), or the doubtful page was
 written."""
@@ -15,11 +15,10 @@ from cstocrawl.store.state import State, state_path
 from tests.crawling import (
     by_url,
     comparable,
-    crawl,
+    crawl_in_process,
     read_dataset,
     read_latest,
     read_manifest,
-    run_cron,
     run_stats,
 )
 from tests.replica import Fault, ReplicaSite, Response, rewritten, serve, substituted
@@ -66,20 +65,22 @@ def test_one_doubtful_article_among_new_ones_is_held_and_retried(tmp_path: Path)
     site = ReplicaSite(lang="en", variant="custom")
     doubtful = site.article(in_window(site)[1])
     with serve(site) as base_url:
-        day1 = run_cron(base_url, tmp_path, settings=day("day1"))
+        day1 = crawl_in_process(base_url, tmp_path, run_id="day1", settings=day("day1"))
         truth_day1 = truth_of(site)
         added = site.add_articles("news_odkb", 2)
         site.edit_article(doubtful.url, "Updated.")
-        day2 = run_cron(base_url, tmp_path, settings=day("day2"))
+        day2 = crawl_in_process(base_url, tmp_path, run_id="day2", settings=day("day2"))
         hits_after_day2 = site.hits[doubtful.path]
         # Far outside the re-check window: only the retry list brings it back.
-        day3 = run_cron(base_url, tmp_path, settings=day("day3", TODAY + timedelta(days=400)))
-    assert day1.returncode == 0, day1.stderr[-3000:]
+        day3 = crawl_in_process(
+            base_url, tmp_path, run_id="day3", settings=day("day3", TODAY + timedelta(days=400))
+        )
+    assert day1.returncode == 0, day1.log[-3000:]
 
     # Day 2 exits 0, records the two new articles, holds the doubtful one with its reason.
-    assert day2.returncode == 0, day2.stderr[-3000:]
-    assert day2.stdout.startswith(
-        "cstocrawl.runs.cron day2: ok; 2 new, 0 changed, 1 unchanged, 1 held, 0 failed; "
+    assert day2.returncode == 0, day2.log[-3000:]
+    assert day2.line.startswith(
+        "cstocrawl day2: ok; 2 new, 0 changed, 1 unchanged, 1 held, 0 failed; "
     )
     truth = truth_of(site)
     assert_records(read_dataset(tmp_path, "day2"), {url: truth[url] for url in added})
@@ -90,8 +91,7 @@ def test_one_doubtful_article_among_new_ones_is_held_and_retried(tmp_path: Path)
     assert manifest["failed_articles"] == []
     assert manifest["counts"]["held"] == 1
     assert manifest["stats"]["cstocrawl/verdict/held"] == 1
-    log = (tmp_path / "logs" / "day2.log").read_text("utf-8")
-    [held_line] = [line for line in log.splitlines() if "Held article" in line]
+    [held_line] = [line for line in day2.log.splitlines() if "Held article" in line]
     assert f"WARNING: Held article {doubtful.url}: {reason} (not written" in held_line
     # Its previous version stays, in the state and in latest.jsonl.
     latest = by_url(read_latest(tmp_path))
@@ -100,7 +100,7 @@ def test_one_doubtful_article_among_new_ones_is_held_and_retried(tmp_path: Path)
 
     # Day 3, 400 days on: fetched again from the retry list, held again and listed again; a
     # fault that persists does not fail the run.
-    assert day3.returncode == 0, day3.stderr[-3000:]
+    assert day3.returncode == 0, day3.log[-3000:]
     assert site.hits[doubtful.path] == hits_after_day2 + 1
     third = read_manifest(tmp_path, "day3")
     assert third["held"] == [{"url": doubtful.url, "title": doubtful.title, "reason": reason}]
@@ -115,14 +115,14 @@ def test_one_broken_new_article_among_three_is_held(tmp_path: Path) -> None:
     the first run. Before: written with `published: null`."""
     site = ReplicaSite(lang="en", variant="custom")
     with serve(site) as base_url:
-        day1 = crawl(base_url, tmp_path, run_id="day1", settings=DAY)
+        day1 = crawl_in_process(base_url, tmp_path, run_id="day1", settings=DAY)
         added = site.add_articles("news_odkb", 3)
         broken = site.article(added[1])
         site.set_fault(broken.path, without(broken.published.strftime("%d.%m.%Y")))
-        day2 = crawl(base_url, tmp_path, run_id="day2", settings=DAY)
-    assert day1.returncode == 0, day1.stderr[-3000:]
-    assert day2.returncode == 0, day2.stderr[-3000:]
-    assert "2 new, 0 changed, 2 unchanged, 1 held, 0 failed" in day2.stdout
+        day2 = crawl_in_process(base_url, tmp_path, run_id="day2", settings=DAY)
+    assert day1.returncode == 0, day1.log[-3000:]
+    assert day2.returncode == 0, day2.log[-3000:]
+    assert "2 new, 0 changed, 2 unchanged, 1 held, 0 failed" in day2.line
     truth = truth_of(site)
     good = [url for url in added if url != broken.url]
     assert_records(read_dataset(tmp_path, "day2"), {url: truth[url] for url in good})
@@ -142,12 +142,12 @@ def test_six_dead_links_on_page_one_fail_no_run(tmp_path: Path) -> None:
     for article in dead:
         site.set_fault(article.path, Fault(404, b"Not found"))
     with serve(site) as base_url:
-        day1 = crawl(base_url, tmp_path, run_id="day1", settings=DAY)
-        day2 = crawl(base_url, tmp_path, run_id="day2", settings=DAY)
+        day1 = crawl_in_process(base_url, tmp_path, run_id="day1", settings=DAY)
+        day2 = crawl_in_process(base_url, tmp_path, run_id="day2", settings=DAY)
     truth = truth_of(site)
     dead_urls = sorted(article.url for article in dead)
     for run_id, run in (("day1", day1), ("day2", day2)):
-        assert run.returncode == 0, run.stderr[-3000:]
+        assert run.returncode == 0, run.log[-3000:]
         manifest = read_manifest(tmp_path, run_id)
         assert sorted(entry["url"] for entry in manifest["failed_articles"]) == dead_urls
         assert {entry["reason"] for entry in manifest["failed_articles"]} == {"HTTP 404"}
@@ -169,14 +169,14 @@ def test_every_attachment_answering_500_fails_one_run_not_every_run(tmp_path: Pa
     for path in files:
         site.set_fault(path, Fault(500))
     with serve(site) as base_url:
-        day1 = crawl(base_url, tmp_path, run_id="day1", settings=day("day1", RETRY_TIMES="1"))
-        day2 = crawl(base_url, tmp_path, run_id="day2", settings=day("day2", RETRY_TIMES="1"))
-    assert day1.returncode == 3, day1.stderr[-3000:]
+        day1 = crawl_in_process(base_url, tmp_path, run_id="day1", settings=day("day1", RETRY_TIMES="1"))
+        day2 = crawl_in_process(base_url, tmp_path, run_id="day2", settings=day("day2", RETRY_TIMES="1"))
+    assert day1.returncode == 3, day1.log[-3000:]
     assert read_manifest(tmp_path, "day1")["outcome"]["reason"] == (
         "13 of 13 attachments failed (at most 50% allowed, CSTOCRAWL_MAX_ATTACHMENT_FAILURE_RATIO)"
     )
     assert run_stats(tmp_path, "day1")["cstocrawl/verdict/things_failed"] == 12
-    assert day2.returncode == 0, day2.stderr[-3000:]
+    assert day2.returncode == 0, day2.log[-3000:]
     assert read_manifest(tmp_path, "day2")["outcome"]["name"] == "ok"
     assert run_stats(tmp_path, "day2")["cstocrawl/verdict/things_failed_again"] == 12
     assert len(read_dataset(tmp_path, "day2")) == 67  # 48 news and statements, 19 further
@@ -200,13 +200,13 @@ def test_an_error_body_or_a_maintenance_page_never_replaces_a_known_article(
     # The article's text replaced by the error, its title and date left as they are.
     error_body = rewritten(r"(</h3>).*?(<div style=\"clear:both\">)", rf"\1{MYSQL_ERROR}\2")
     with serve(site) as base_url:
-        day1 = crawl(base_url, tmp_path, run_id="day1", settings=DAY)
+        day1 = crawl_in_process(base_url, tmp_path, run_id="day1", settings=DAY)
         truth = truth_of(site)
         site.set_fault(mysql.path, Fault(status=None, edit=error_body))
         site.set_fault(maintenance.path, Fault(200, MAINTENANCE, content_type=HTML))
-        day2 = crawl(base_url, tmp_path, run_id="day2", settings=DAY)
-    assert day1.returncode == 0, day1.stderr[-3000:]
-    assert day2.returncode == 0, day2.stderr[-3000:]
+        day2 = crawl_in_process(base_url, tmp_path, run_id="day2", settings=DAY)
+    assert day1.returncode == 0, day1.log[-3000:]
+    assert day2.returncode == 0, day2.log[-3000:]
     # Nothing written, the stored versions kept (before: both replaced, exit 0).
     assert read_dataset(tmp_path, "day2") == []
     assert_records(read_latest(tmp_path), truth)
@@ -244,8 +244,8 @@ def test_a_canonical_link_naming_another_article_is_only_a_hint(tmp_path: Path) 
     site.set_fault(a.path, declaring(b.url))
     site.set_fault(c.path, declaring(f"../{d.path.rstrip('/').rsplit('/', 1)[-1]}/"))
     with serve(site) as base_url:
-        result = crawl(base_url, tmp_path, settings=DAY)
-    assert result.returncode == 0, result.stderr[-3000:]
+        result = crawl_in_process(base_url, tmp_path, settings=DAY)
+    assert result.returncode == 0, result.log[-3000:]
     truth = truth_of(site)
     assert_records(read_dataset(tmp_path, "run1"), truth)
     assert_records(read_latest(tmp_path), truth)
@@ -255,7 +255,7 @@ def test_a_canonical_link_naming_another_article_is_only_a_hint(tmp_path: Path) 
     for claimed, declared in ((a, b), (c, d)):
         assert (
             f"INFO: Ignored canonical {declared.url} declared by {claimed.url}: its page says "
-            "something else" in result.stderr
+            "something else" in result.log
         )
 
 
@@ -269,13 +269,13 @@ def test_merged_pages_that_differ_later_split_again(tmp_path: Path) -> None:
     first, second = [article for article in site.articles if article.section == "speech"][:2]
     restore = site.duplicate_article(second.url, first.url)
     with serve(site) as base_url:
-        day1 = crawl(base_url, tmp_path, run_id="day1", settings=DAY)
+        day1 = crawl_in_process(base_url, tmp_path, run_id="day1", settings=DAY)
         merged = by_url(read_latest(tmp_path))
         restore()
-        day2 = crawl(base_url, tmp_path, "full=1", run_id="day2", settings=DAY)
-        day3 = crawl(base_url, tmp_path, "full=1", run_id="day3", settings=DAY)
+        day2 = crawl_in_process(base_url, tmp_path, "full=1", run_id="day2", settings=DAY)
+        day3 = crawl_in_process(base_url, tmp_path, "full=1", run_id="day3", settings=DAY)
     for run in (day1, day2, day3):
-        assert run.returncode == 0, run.stderr[-3000:]
+        assert run.returncode == 0, run.log[-3000:]
     # Day 1: one record for the two URLs, the other listed as its alias.
     [kept] = [url for url in (first.url, second.url) if url in merged]
     [alias] = [url for url in (first.url, second.url) if url != kept]
@@ -293,5 +293,5 @@ def test_merged_pages_that_differ_later_split_again(tmp_path: Path) -> None:
     splits = [run_stats(tmp_path, run).get("cstocrawl/state/split") for run in ("day2", "day3")]
     assert sorted(splits, key=str) in ([1, None], [None, 1])
     assert f"INFO: Split {alias} from {kept}: it shows another article now" in (
-        day2.stderr + day3.stderr
+        day2.log + day3.log
     )
