@@ -1,5 +1,5 @@
-"""Daily runs through the real cron runner and `scrapy crawl`: only what is new or changed, nothing
-lost when a run is killed, latest.jsonl always one line per article."""
+"""Daily runs: only what is new or changed, latest.jsonl always one line per article (whole runs
+with the real engine in process); nothing lost when the real cron runner's crawl is killed."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from tests.crawling import (
     REPO,
     by_url,
     comparable,
-    crawl,
+    crawl_in_process,
     cron_command,
     hold,
     read_dataset,
@@ -68,18 +68,18 @@ def test_daily_runs_emit_only_new_and_changed_articles(tmp_path: Path) -> None:
     window = in_window(site)
     assert len(window) == 2  # the test's premise: two known articles get re-checked
     with serve(site) as base_url:
-        day1 = run_cron(base_url, tmp_path, settings=settings("day1"))
+        day1 = crawl_in_process(base_url, tmp_path, run_id="day1", settings=DAY)
         uploads_after_day1 = upload_hits(site)
-        day2 = run_cron(base_url, tmp_path, settings=settings("day2"))
+        day2 = crawl_in_process(base_url, tmp_path, run_id="day2", settings=DAY)
         uploads_after_day2 = upload_hits(site)
         added = site.add_articles("news_odkb", 3)
         edited = window[1]
         site.edit_article(edited, "A corrected first paragraph.\n\nAnd a second one.")
-        day3 = run_cron(base_url, tmp_path, settings=settings("day3"))
+        day3 = crawl_in_process(base_url, tmp_path, run_id="day3", settings=DAY)
 
     # Day 1: the whole site, as the ground truth.
-    assert day1.returncode == 0, day1.stderr
-    assert day1.stdout.startswith("cstocrawl.runs.cron day1: ok; 67 new, 0 changed, 0 unchanged")
+    assert day1.returncode == 0, day1.log
+    assert day1.line.startswith("cstocrawl day1: ok; 67 new, 0 changed, 0 unchanged")
     first = read_manifest(tmp_path, "day1")
     assert first["counts"] == {
         "new": 67, "changed": 0, "unchanged": 0, "held": 0, "failed": 0,
@@ -89,13 +89,12 @@ def test_daily_runs_emit_only_new_and_changed_articles(tmp_path: Path) -> None:
     assert first["finish_reason"] == "finished"
     assert first["state"] == {"outcome": "promoted", "articles": 48 + FURTHER_ARTICLES["en"]}
     assert_equal_to_truth(read_dataset(tmp_path, "day1"), truth_day1)
-    assert (tmp_path / "logs" / "day1.log").stat().st_size > 0
 
     # Day 2, nothing changed: nothing emitted, no attachment fetched, and only the first page of
     # each of the 12 listings (the news sections', /news/, the further sections' and the body's
     # found on /authorized_organs/), the 5 discovery pages, and the 2 articles of the re-check
     # window requested.
-    assert day2.returncode == 0, day2.stderr
+    assert day2.returncode == 0, day2.log
     assert read_dataset(tmp_path, "day2") == []
     second = read_manifest(tmp_path, "day2")
     assert second["counts"] == {
@@ -112,7 +111,7 @@ def test_daily_runs_emit_only_new_and_changed_articles(tmp_path: Path) -> None:
 
     # Day 3: 3 new articles and 1 edit inside the window: exactly those 4 emitted. The listings
     # showing the new articles (/news/ and /news/news_odkb/) are paged once more.
-    assert day3.returncode == 0, day3.stderr
+    assert day3.returncode == 0, day3.log
     truth = expected_by_url(site)
     assert_equal_to_truth(read_dataset(tmp_path, "day3"), {u: truth[u] for u in [*added, edited]})
     third = read_manifest(tmp_path, "day3")
@@ -213,15 +212,15 @@ def test_an_error_page_served_with_200_never_replaces_a_good_article(tmp_path: P
     truth = expected_by_url(site)
     victim = site.article(in_window(site)[0])
     with serve(site) as base_url:
-        day1 = crawl(base_url, tmp_path, run_id="day1", settings=DAY)
+        day1 = crawl_in_process(base_url, tmp_path, run_id="day1", settings=DAY)
         site.set_fault(victim.path, Fault(200, MAINTENANCE, content_type="text/html; charset=UTF-8"))
-        day2 = crawl(base_url, tmp_path, run_id="day2", settings=DAY)
+        day2 = crawl_in_process(base_url, tmp_path, run_id="day2", settings=DAY)
         site.set_fault(victim.path, None)
         hits_before_day3 = site.hits[victim.path]
-        day3 = crawl(base_url, tmp_path, run_id="day3", settings=DAY)
+        day3 = crawl_in_process(base_url, tmp_path, run_id="day3", settings=DAY)
     # Day 2 may exit non-zero (a failed fetch is an error): what matters is what it recorded.
     for run in (day1, day3):
-        assert run.returncode == 0, run.stderr[-3000:]
+        assert run.returncode == 0, run.log[-3000:]
 
     # Day 2: the victim not written, the good version kept, the fetch recorded as failed.
     day2_dataset = tmp_path / "news" / "day2.jsonl"
@@ -229,7 +228,7 @@ def test_an_error_page_served_with_200_never_replaces_a_good_article(tmp_path: P
     assert_equal_to_truth(read_latest(tmp_path), truth)
     stats = run_stats(tmp_path, "day2")
     assert stats["cstocrawl/failed/article"] == stats["cstocrawl/failed/downgraded"] == 1
-    [line] = [line for line in day2.stderr.splitlines() if "the page lost its" in line]
+    [line] = [line for line in day2.log.splitlines() if "the page lost its" in line]
     assert f"ERROR: Failed article {victim.url}: the page lost its " in line
     assert "date" in line and line.endswith("(stored version kept, fetched again next run)")
     counts = read_manifest(tmp_path, "day2")["counts"]
@@ -261,14 +260,14 @@ def test_what_a_run_failed_is_retried_by_the_next_runs_then_given_up(tmp_path: P
     site.set_fault("/documents/statements/", Fault(None, times=1, then=Fault(500)))
     runs = {**DAY, "CSTOCRAWL_RETRY_RUNS": "2", "CSTOCRAWL_MAX_DOUBT_SHARE": "1", "RETRY_TIMES": "1"}
     with serve(site) as base_url:
-        day1 = crawl(base_url, tmp_path, run_id="day1", settings=runs)
+        day1 = crawl_in_process(base_url, tmp_path, run_id="day1", settings=runs)
         for path in (lost_once.path, attachment_path, "/documents/statements/"):
             site.set_fault(path, None)
-        day2 = crawl(base_url, tmp_path, run_id="day2", settings=runs)
+        day2 = crawl_in_process(base_url, tmp_path, run_id="day2", settings=runs)
         hits_after_day2 = site.hits[lost_for_good.path]
-        day3 = crawl(base_url, tmp_path, run_id="day3", settings=runs)
+        day3 = crawl_in_process(base_url, tmp_path, run_id="day3", settings=runs)
     for run_id, run in (("day1", day1), ("day2", day2), ("day3", day3)):
-        assert run_stats(tmp_path, run_id)["finish_reason"] == "finished", run.stderr[-3000:]
+        assert run_stats(tmp_path, run_id)["finish_reason"] == "finished", run.log[-3000:]
 
     # Day 1 lost them: all on the retry list.
     first = by_url(read_dataset(tmp_path, "day1"))
@@ -292,7 +291,7 @@ def test_what_a_run_failed_is_retried_by_the_next_runs_then_given_up(tmp_path: P
     # The article that always fails was tried on day 2 too, then given up (2 runs) and reported.
     assert (
         f"WARNING: Gave up on article {lost_for_good.url} after 2 failed runs: HTTP 500"
-        in day2.stderr
+        in day2.log
     )
     with State(state_path(tmp_path)) as state:
         assert state.retries() == []
