@@ -1,8 +1,8 @@
 """Crawl the replica, stop it, and rebuild the datasets from the WARC files alone (issue 12).
 
-`scrapy crawl news` and `python -m cstocrawl.archive.reextract` run in subprocesses (each needs its own
-reactor). After the crawl, a plain listener takes the replica's port and counts connections: the
-re-extraction must make none.
+The live crawls run with the real engine in process; `python -m cstocrawl.archive.reextract` runs
+in a subprocess, as operators run it. After the crawl, a plain listener takes the replica's port
+and counts connections: the re-extraction must make none.
 """
 
 from __future__ import annotations
@@ -28,7 +28,15 @@ from warcio.cli import main as warcio_main
 
 from cstocrawl import settings as project_settings
 from cstocrawl.archive.reextract import warc_files
-from tests.crawling import REPO, by_url, crawl, options, read_dataset, read_latest, run_stats
+from tests.crawling import (
+    REPO,
+    by_url,
+    crawl_in_process,
+    options,
+    read_dataset,
+    read_latest,
+    run_stats,
+)
 from tests.crawling import comparable as as_truth
 from tests.crawling import read_manifest as manifest_of
 from tests.replica import Fault, ReplicaSite, padded, serve
@@ -152,8 +160,10 @@ def test_a_dataset_rebuilt_from_the_warc_equals_the_live_one_with_no_network(
     site = small_site()
     # Attachments in full, so a fresh output dir with only the WARC files is enough.
     with serve(site) as base_url:
-        result = crawl(base_url, live, settings={"CSTOCRAWL_WARC_ATTACHMENTS": "True"})
-    assert result.returncode == 0, result.stderr[-3000:]
+        crawled = crawl_in_process(
+            base_url, live, settings={"CSTOCRAWL_WARC_ATTACHMENTS": "True"}
+        )
+    assert crawled.returncode == 0, crawled.log[-3000:]
     live_stats = run_stats(live)
     warcs = warc_files(live / "warc")
     assert [path.name for path in warcs] == ["run1.warc.gz"]
@@ -199,8 +209,8 @@ def test_a_sister_sites_warc_files_are_replayed_by_its_own_spider(
     live, rebuilt = tmp_path / "live", tmp_path / "rebuilt"
     site = SisterSite(name)
     with serve(site) as base_url:
-        result = crawl(base_url, live, "lang=ru", spider=name)
-    assert result.returncode == 0, result.stderr[-3000:]
+        crawled = crawl_in_process(base_url, live, "lang=ru", spider=name)
+    assert crawled.returncode == 0, crawled.log[-3000:]
     expected = by_url(read_dataset(live))
     assert len(expected) == len(site.by_lang["ru"]) > 0
 
@@ -224,8 +234,9 @@ def test_a_sister_sites_warc_files_are_replayed_by_its_own_spider(
 def test_a_parser_fix_reaches_every_archived_article(tmp_path: Path) -> None:
     site = small_site()
     with serve(site) as base_url:
-        result = crawl(base_url, tmp_path)  # attachments kept under files/, revisits in the WARC
-    assert result.returncode == 0, result.stderr[-3000:]
+        # Attachments kept under files/, revisits in the WARC.
+        crawled = crawl_in_process(base_url, tmp_path)
+    assert crawled.returncode == 0, crawled.log[-3000:]
     live = by_url(read_dataset(tmp_path))
     revisits = run_stats(tmp_path)["cstocrawl/warc/revisits"]
     stored = {a["url"] for r in live.values() for a in r["attachments"] if a["path"]}
@@ -300,14 +311,14 @@ def test_newest_captures_win_across_daily_runs_and_no_article_is_lost(tmp_path: 
     section = "sections=news_odkb"  # one listing: /news/ would list the lost ones as well
     site = ReplicaSite(lang="en", variant="custom")
     with serve(site) as base_url:
-        first = crawl(base_url, tmp_path, section, run_id="day1", settings=day)
+        first = crawl_in_process(base_url, tmp_path, section, run_id="day1", settings=day)
         added = site.add_articles("news_odkb", 3)
         old = [a.url for a in site.articles if a.section == "news_odkb" and a.url not in added]
         edited = old[0]  # inside the re-check window: fetched again on day 2
         site.edit_article(edited, f"{CORRECTED}\n\nAnd a second paragraph, as long as the first.")
-        second = crawl(base_url, tmp_path, section, run_id="day2", settings=day)
-    assert first.returncode == 0, first.stderr[-3000:]
-    assert second.returncode == 0, second.stderr[-3000:]
+        second = crawl_in_process(base_url, tmp_path, section, run_id="day2", settings=day)
+    assert first.returncode == 0, first.log[-3000:]
+    assert second.returncode == 0, second.log[-3000:]
     assert {r["url"] for r in read_dataset(tmp_path, "day2")} == {*added, edited}
     assert [p.name for p in warc_files(tmp_path / "warc")] == ["day1.warc.gz", "day2.warc.gz"]
 
@@ -335,8 +346,8 @@ def test_over_a_hundred_warc_files_are_read_with_48_file_descriptors(tmp_path: P
     site = ReplicaSite(lang="en", variant="custom", articles_per_section=12)
     truth = {record["url"]: record for record in site.expected_articles()}
     with serve(site) as base_url:  # a file per record or so: rotation past 1 byte
-        live = crawl(base_url, tmp_path, settings={"CSTOCRAWL_WARC_MAX_SIZE": "1"})
-    assert live.returncode == 0, live.stderr[-3000:]
+        live = crawl_in_process(base_url, tmp_path, settings={"CSTOCRAWL_WARC_MAX_SIZE": "1"})
+    assert live.returncode == 0, live.log[-3000:]
     # 105 before discovery (issue 22) added 2 articles, 1 listing and 5 discovery pages.
     assert len(warc_files(tmp_path / "warc")) == 113
     result = reextract(tmp_path, max_open_files=48)
@@ -357,8 +368,8 @@ def test_a_record_over_the_live_size_cap_is_one_failed_page_not_read_whole(
     site.set_fault(big.path, Fault(None, edit=padded(400_000)))
     truth = {record["url"]: record for record in site.expected_articles()}
     with serve(site) as base_url:
-        live = crawl(base_url, tmp_path)  # under the default cap (20 MiB): read
-    assert live.returncode == 0, live.stderr[-3000:]
+        live = crawl_in_process(base_url, tmp_path)  # under the default cap (20 MiB): read
+    assert live.returncode == 0, live.log[-3000:]
     assert big.url in by_url(read_dataset(tmp_path))
 
     result = reextract(tmp_path, settings={"DOWNLOAD_MAXSIZE": "300000"})
