@@ -1,4 +1,5 @@
-"""Faults of a slow, failing old CMS, injected into the replica, through the real `scrapy crawl`.
+"""Faults of a slow, failing old CMS, injected into the replica, through whole runs of the real
+engine, pipelines and extensions (in process: no process is under test here).
 
 Each crawl carries several faults that do not interfere; for each fault the test checks that the
 crawl finishes, every good article is in the dataset exactly once and exactly right, and the bad
@@ -19,7 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from cstocrawl import settings as project_settings
-from tests.crawling import by_url, comparable, crawl, read_dataset, read_manifest, run_stats
+from tests.crawling import (
+    by_url,
+    comparable,
+    crawl_in_process,
+    read_dataset,
+    read_manifest,
+    run_stats,
+)
 from tests.documents import make_pdf
 from tests.replica import (
     Fault,
@@ -110,9 +118,9 @@ def test_http_faults_are_retried_or_recorded_and_robots_txt_is_obeyed(tmp_path: 
         "CSTOCRAWL_MAX_DOUBT_SHARE": "1",
     }
     with serve(site) as base:
-        result = crawl(base, tmp_path, settings=settings)
-    assert result.returncode == 0, result.stderr[-3000:]
-    log, stats = result.stderr, run_stats(tmp_path)
+        result = crawl_in_process(base, tmp_path, settings=settings)
+    assert result.returncode == 0, result.log[-3000:]
+    log, stats = result.log, run_stats(tmp_path)
     assert stats["finish_reason"] == "finished"
     assert stats["cstocrawl/health"] == "ok"
 
@@ -211,9 +219,9 @@ def test_bad_pages_give_items_with_problems_and_odd_links_are_fetched_once(tmp_p
         ),
     )
     with serve(site) as base:
-        result = crawl(base, tmp_path)
-    assert result.returncode == 0, result.stderr[-3000:]
-    log, stats = result.stderr, run_stats(tmp_path)
+        result = crawl_in_process(base, tmp_path)
+    assert result.returncode == 0, result.log[-3000:]
+    log, stats = result.log, run_stats(tmp_path)
 
     expected = truth(site)
     # No title line: <title> and the listing still name the article, and its text and pictures are
@@ -255,8 +263,8 @@ def test_windows_1251_pages_with_the_charset_only_in_a_meta_tag(tmp_path: Path) 
     assert b'charset=windows-1251"' in served.body
     assert served.body.decode("cp1251").count(site.articles[0].title[:40]) >= 1
     with serve(site) as base:
-        result = crawl(base, tmp_path, "lang=ru")
-    assert result.returncode == 0, result.stderr[-3000:]
+        result = crawl_in_process(base, tmp_path, "lang=ru")
+    assert result.returncode == 0, result.log[-3000:]
     assert_dataset(tmp_path, truth(site))
 
 
@@ -304,9 +312,9 @@ def test_bad_attachments_invalid_items_and_hostile_names(tmp_path: Path) -> None
         "CSTOCRAWL_MAX_ATTACHMENT_FAILURE_RATIO": "1",
     }
     with serve(site) as base:
-        result = crawl(base, tmp_path, settings=settings)
-    assert result.returncode == 0, result.stderr[-3000:]
-    log, stats = result.stderr, run_stats(tmp_path)
+        result = crawl_in_process(base, tmp_path, settings=settings)
+    assert result.returncode == 0, result.log[-3000:]
+    log, stats = result.log, run_stats(tmp_path)
 
     expected = truth(site)
     del expected[invalid.url]
@@ -353,6 +361,7 @@ def test_bad_attachments_invalid_items_and_hostile_names(tmp_path: Path) -> None
     assert f"ERROR: Invalid article {invalid.url}: {error}" in log
 
     # No telnet console: not among the enabled extensions, no port opened.
+    assert "Enabled extensions:" in log and "cstocrawl.runs.extension.RunLifecycle" in log
     assert "scrapy.extensions.telnet.TelnetConsole" not in log
     assert "Telnet console listening" not in log
 
@@ -379,9 +388,9 @@ def test_item_errors_are_rejected_and_counted_and_bad_text_is_sanitised(tmp_path
     pipelines = {**project_settings.ITEM_PIPELINES, "tests.pipelines.corrupting.FailOne": 250}
     settings = {"ITEM_PIPELINES": json.dumps(pipelines), "TESTS_FAIL_URL": failing.url}
     with serve(site) as base:
-        result = crawl(base, tmp_path, settings=settings)
-    assert result.returncode == 0, result.stderr[-3000:]
-    log, stats = result.stderr, run_stats(tmp_path)
+        result = crawl_in_process(base, tmp_path, settings=settings)
+    assert result.returncode == 0, result.log[-3000:]
+    log, stats = result.log, run_stats(tmp_path)
 
     # The article whose attachment text held a lone surrogate is written, the text sanitised.
     expected = truth(site)
@@ -432,8 +441,8 @@ def test_other_spellings_of_an_article_url_give_one_request_and_one_record(tmp_p
         ),
     )
     with serve(site) as base:
-        result = crawl(base, tmp_path)
-    assert result.returncode == 0, result.stderr[-3000:]
+        result = crawl_in_process(base, tmp_path)
+    assert result.returncode == 0, result.log[-3000:]
     assert_dataset(tmp_path, truth(site))  # one record per article, under its canonical URL
     assert {site.hits[a.path] for a in site.articles} == {1}
     assert [target for target in site.hits if target.startswith(speech.path.rstrip("/"))] == [
@@ -455,8 +464,8 @@ def test_a_redirect_to_another_port_of_the_same_host_is_not_followed(tmp_path: P
             retried.path, Fault(503, times=1, then=Fault.redirect(f"{elsewhere}{retried.path}"))
         )
         with serve(site) as base:
-            result = crawl(base, tmp_path)
-    log, stats = result.stderr, run_stats(tmp_path)
+            result = crawl_in_process(base, tmp_path)
+    log, stats = result.log, run_stats(tmp_path)
     assert stats["finish_reason"] == "finished", log[-3000:]
     assert not other.hits  # nothing reached the server on the other port
     expected = truth(site)
