@@ -15,7 +15,7 @@ from typing import Any
 from tests.crawling import (
     REPO,
     by_url,
-    crawl,
+    crawl_in_process,
     descendants,
     options,
     read_dataset,
@@ -66,10 +66,10 @@ def test_slow_and_huge_attachments_fail_alone_and_are_not_read_again(tmp_path: P
     good = site.expected_attachments()  # by URL
     settings = {"CSTOCRAWL_ATTACHMENT_TIMEOUT": "10", **MEMORY}
     with serve(site) as base:
-        first = crawl(base, tmp_path, settings=settings)
-        second = crawl(base, tmp_path, "full=1", run_id="run2", settings=settings)
-    assert first.returncode == 0, first.stderr[-3000:]
-    assert second.returncode == 0, second.stderr[-3000:]
+        first = crawl_in_process(base, tmp_path, settings=settings)
+        second = crawl_in_process(base, tmp_path, "full=1", run_id="run2", settings=settings)
+    assert first.returncode == 0, first.log[-3000:]
+    assert second.returncode == 0, second.log[-3000:]
 
     slow = "extraction took longer than 10 s (CSTOCRAWL_ATTACHMENT_TIMEOUT)"
     big = "extraction needed more than 250 MiB (CSTOCRAWL_ATTACHMENT_MAX_MEMORY)"

@@ -33,7 +33,7 @@ def test_unknown_types_are_stored_as_bin() -> None:
     assert sha256_path("0f" * 32, "text/html") == f"by-sha256/0f/{'0f' * 32}.bin"
 
 
-# --- the pipeline's steps on typed attachments, in-process (the engine: test_attachments_e2e.py) ---
+# --- the pipeline's steps on typed attachments, in-process (the engine: test_attachments_runs.py) ---
 
 MIRROR = "http://127.0.0.1:8800"
 PDF_URL = "https://en.odkb-csto.org/upload/iblock/000/Annex%201.pdf"

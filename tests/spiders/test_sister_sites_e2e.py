@@ -15,6 +15,7 @@ from tests.crawling import (
     by_url,
     comparable,
     crawl,
+    crawl_in_process,
     read_dataset,
     read_latest,
     read_manifest,
@@ -34,8 +35,8 @@ def test_a_sister_site_is_crawled_exactly_in_both_languages_and_paired(
     site = SisterSite(name)
     with serve(site) as base_url:
         for lang in ("en", "ru"):
-            result = crawl(base_url, tmp_path / lang, f"lang={lang}", spider=name)
-            assert result.returncode == 0, result.stderr[-2000:]
+            result = crawl_in_process(base_url, tmp_path / lang, f"lang={lang}", spider=name)
+            assert result.returncode == 0, result.log[-2000:]
             records = by_url(read_dataset(tmp_path / lang))
             expected = by_url(site.expected_articles(lang))
             assert {url: comparable(record) for url, record in records.items()} == expected
@@ -54,8 +55,8 @@ def test_a_sister_site_is_crawled_exactly_in_both_languages_and_paired(
     translated = {record["url"]: record["translation"] for record in read_latest(tmp_path / "en")}
     assert {url: translation["url"] for url, translation in translated.items()} == pairs
     with serve(site) as base_url:
-        again = crawl(base_url, tmp_path / "en", run_id="run2", spider=name)
-    assert again.returncode == 0, again.stderr[-2000:]
+        again = crawl_in_process(base_url, tmp_path / "en", run_id="run2", spider=name)
+    assert again.returncode == 0, again.log[-2000:]
     assert {r["url"]: r["translation"] for r in read_latest(tmp_path / "en")} == translated
     russian_only = [r for r in read_latest(tmp_path / "ru") if r["url"] not in pairs.values()]
     assert len(russian_only) == 1 and russian_only[0]["translation"] is None
@@ -81,7 +82,7 @@ def test_a_sister_site_is_refused_an_output_dir_holding_another_site(tmp_path: P
     """One output dir, one site: its state, lock and latest.jsonl would mix two sites."""
     jscsto, ksopn = SisterSite("jscsto"), SisterSite("ksopn")
     with serve(jscsto) as jscsto_url, serve(ksopn) as ksopn_url:
-        assert crawl(jscsto_url, tmp_path, spider="jscsto").returncode == 0
+        assert crawl_in_process(jscsto_url, tmp_path, spider="jscsto").returncode == 0
         refused = crawl(ksopn_url, tmp_path, run_id="run2", spider="ksopn")
     assert refused.returncode == 64
     lines = refused.stderr.strip().splitlines()

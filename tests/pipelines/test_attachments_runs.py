@@ -1,11 +1,19 @@
-"""Attachments through the real engine: stored once by content, text extracted, never fetched twice."""
+"""Attachments through whole runs of the real engine (in process): stored once by content, text
+extracted, never fetched twice."""
 
 from __future__ import annotations
 
 import hashlib
 from pathlib import Path
 
-from tests.crawling import by_url, crawl, read_dataset, read_latest, run_stats, upload_hits
+from tests.crawling import (
+    by_url,
+    crawl_in_process,
+    read_dataset,
+    read_latest,
+    run_stats,
+    upload_hits,
+)
 from tests.replica import Fault, ReplicaSite, serve
 
 
@@ -13,13 +21,13 @@ def test_attachments_are_downloaded_once_and_match_the_ground_truth(tmp_path: Pa
     site = ReplicaSite(lang="en", variant="custom")
     expected_files = site.expected_attachments()
     with serve(site) as base_url:
-        first = crawl(base_url, tmp_path, run_id="run1")
+        first = crawl_in_process(base_url, tmp_path, run_id="run1")
         hits_after_first = upload_hits(site)
         # full=1: re-emit every article (an incremental run would drop them all as unchanged).
-        second = crawl(base_url, tmp_path, "full=1", run_id="run2")
+        second = crawl_in_process(base_url, tmp_path, "full=1", run_id="run2")
         hits_after_second = upload_hits(site)
-    assert first.returncode == 0, first.stderr[-3000:]
-    assert second.returncode == 0, second.stderr[-3000:]
+    assert first.returncode == 0, first.log[-3000:]
+    assert second.returncode == 0, second.log[-3000:]
     # Every distinct attachment URL was requested exactly once, by the first run only.
     assert hits_after_first == len(expected_files)
     assert hits_after_second == hits_after_first
@@ -58,8 +66,8 @@ def test_a_stored_file_corrupted_or_deleted_is_noticed_and_fetched_again(tmp_pat
     site = ReplicaSite(lang="en", variant="custom")
     expected_files = site.expected_attachments()
     with serve(site) as base_url:
-        first = crawl(base_url, tmp_path, run_id="run1")
-        assert first.returncode == 0, first.stderr[-3000:]
+        first = crawl_in_process(base_url, tmp_path, run_id="run1")
+        assert first.returncode == 0, first.log[-3000:]
         stored = {a["url"]: a for r in read_dataset(tmp_path) for a in r["attachments"]}
         distinct = {a["sha256"]: url for url, a in sorted(stored.items())}
         corrupted, deleted = sorted(distinct.values())[:2]
@@ -67,17 +75,17 @@ def test_a_stored_file_corrupted_or_deleted_is_noticed_and_fetched_again(tmp_pat
             file.write(b"rotten bits")  # in place: both names of the file (hard links)
         (tmp_path / stored[deleted]["path"]).unlink()
         hits = upload_hits(site)
-        second = crawl(base_url, tmp_path, "full=1", run_id="run2")
-        assert second.returncode == 0, second.stderr[-3000:]
+        second = crawl_in_process(base_url, tmp_path, "full=1", run_id="run2")
+        assert second.returncode == 0, second.log[-3000:]
         assert upload_hits(site) == hits + 2  # those two, nothing else
 
     corrupted_name = Path(stored[corrupted]["path"]).name
-    assert f"Stored attachment {corrupted} damaged: " in second.stderr
-    assert f"{corrupted_name} is corrupted (its bytes hash to " in second.stderr
+    assert f"Stored attachment {corrupted} damaged: " in second.log
+    assert f"{corrupted_name} is corrupted (its bytes hash to " in second.log
     assert (
         f"Stored attachment {deleted} damaged: {Path(stored[deleted]['path']).name} is "
         "missing: fetched again"
-    ) in second.stderr
+    ) in second.log
     assert run_stats(tmp_path, "run2")["cstocrawl/attachments/damaged"] == 2
     for record in read_dataset(tmp_path, "run2"):
         for attachment in record["attachments"]:
@@ -100,11 +108,11 @@ def test_a_shared_attachment_that_failed_once_comes_back_for_every_article(
     sharing = {a.url for a in site.articles if a.attachment and a.attachment.path == shared}
     with serve(site) as base_url:
         site.set_fault(shared, Fault(500))
-        first = crawl(base_url, tmp_path, run_id="run1")
+        first = crawl_in_process(base_url, tmp_path, run_id="run1")
         site.set_fault(shared, None)
-        second = crawl(base_url, tmp_path, run_id="run2")
-    assert first.returncode == 0, first.stderr[-3000:]
-    assert second.returncode == 0, second.stderr[-3000:]
+        second = crawl_in_process(base_url, tmp_path, run_id="run2")
+    assert first.returncode == 0, first.log[-3000:]
+    assert second.returncode == 0, second.log[-3000:]
     for url in sharing:
         [attachment] = by_url(read_dataset(tmp_path, "run1"))[url]["attachments"]
         assert attachment["status"] == "failed"
