@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.crawling import REPO, crawl, read_manifest
+from tests.crawling import REPO, crawl_in_process, read_manifest
 from tests.replica import ReplicaSite, serve
 
 EDITED = "A corrected first paragraph about the Tajik-Afghan border.\n\nAnd a second one."
@@ -34,7 +34,7 @@ def replica(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ReplicaSite
     output = tmp_path_factory.mktemp("analyst")
     site = ReplicaSite(lang="en", variant="custom")
     with serve(site) as base_url:
-        assert crawl(base_url, output, run_id="day1").returncode == 0
+        assert crawl_in_process(base_url, output, run_id="day1").returncode == 0
         # Timestamps are whole seconds: day 2 begins after the second day 1 ended in, as a day
         # later would (no race: the wait ends on the clock's reading, not on a duration).
         ended = datetime.fromisoformat(read_manifest(output, "day1")["ended_at"])
@@ -43,7 +43,7 @@ def replica(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ReplicaSite
         edited = site.articles[5].url
         site.edit_article(edited, EDITED)
         added = site.add_articles("smi", 2)
-        assert crawl(base_url, output, "full=1", run_id="day2").returncode == 0
+        assert crawl_in_process(base_url, output, "full=1", run_id="day2").returncode == 0
     return output, site, [*added, edited], read_manifest(output, "day1")["ended_at"]
 
 

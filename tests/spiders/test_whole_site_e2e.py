@@ -1,6 +1,6 @@
-"""The replica's whole site, both languages, with the real `scrapy crawl news`: every section's
-articles once, exact; then `python -m cstocrawl.store.pairing` over the two output dirs, scored on the
-replica's known translation pairs (issue 22)."""
+"""The replica's whole site, both languages, crawled with the real engine in process: every
+section's articles once, exact; then `python -m cstocrawl.store.pairing` over the two output dirs,
+scored on the replica's known translation pairs (issue 22)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from cstocrawl.site import SECTIONS
-from tests.crawling import REPO, by_url, comparable, crawl, read_latest
+from tests.crawling import REPO, by_url, comparable, crawl_in_process, read_latest
 from tests.replica import ReplicaSite, serve
 from tests.replica.further import DISCOVERED, known_pairs
 
@@ -24,8 +24,8 @@ def test_whole_site_in_both_languages_and_its_pairs(tmp_path: Path) -> None:
     sites = {lang: ReplicaSite(lang=lang, variant="custom") for lang in ("en", "ru")}
     for lang, site in sites.items():
         with serve(site) as base_url:
-            result = crawl(base_url, tmp_path / lang, f"lang={lang}")
-        assert result.returncode == 0, result.stderr[-3000:]
+            result = crawl_in_process(base_url, tmp_path / lang, f"lang={lang}")
+        assert result.returncode == 0, result.log[-3000:]
         produced = by_url(read_latest(tmp_path / lang))  # each article once
         expected = {record["url"]: record for record in site.expected_articles()}
         assert sorted(produced) == sorted(expected)
