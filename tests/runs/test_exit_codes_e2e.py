@@ -20,7 +20,15 @@ from threading import Event
 import pytest
 
 from cstocrawl.commands.crawl import FEEDS_NOTE
-from tests.crawling import REPO, cron_command, hold, options, read_dataset, run_cron
+from tests.crawling import (
+    REPO,
+    crawl_in_process,
+    cron_command,
+    hold,
+    options,
+    read_dataset,
+    run_cron,
+)
 from tests.replica import Fault, ReplicaSite, serve
 from tests.replica.content import LISTINGS
 
@@ -91,14 +99,15 @@ def assert_unchanged(before: dict[str, bytes], output: Path, run_id: str) -> Non
 
 @pytest.fixture(scope="module")
 def good_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An output dir after one good English run (run id "good") of the replica."""
+    """An output dir after one good English run (run id "good") of the replica, made in process:
+    the commands run on it are what is under test."""
     output = tmp_path_factory.mktemp("good")
     with serve(ReplicaSite(lang="en", variant="custom")) as base_url:
-        result = crawl(base_url, output, CSTOCRAWL_RUN_ID="good")
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert result.stdout == (
+        result = crawl_in_process(base_url, output, run_id="good")
+    assert result.returncode == 0, result.log[-3000:]
+    assert result.line == (
         "cstocrawl good: ok; 67 new, 0 changed, 0 unchanged, 0 held, 0 failed; "
-        "13 attachments: 12 downloaded, 0 failed; 0 errors (exit 0)\n"
+        "13 attachments: 12 downloaded, 0 failed; 0 errors (exit 0)"
     )
     return output
 
