@@ -21,7 +21,16 @@ from threading import Event
 import pytest
 
 from cstocrawl.store.state import State, state_path
-from tests.crawling import REPO, by_url, comparable, crawl, hold, options, read_latest, run_cron
+from tests.crawling import (
+    REPO,
+    by_url,
+    comparable,
+    crawl_in_process,
+    hold,
+    options,
+    read_latest,
+    run_cron,
+)
 from tests.replica import Fault, ReplicaSite, serve
 from tests.replica.content import LISTINGS
 
@@ -106,8 +115,8 @@ def test_a_killed_crawl_loses_nothing_and_leaves_no_torn_file(
                 released.set()
         for path in list(site.faults):  # the site is well again for the next run
             site.set_fault(path, None)
-        again = crawl(base, tmp_path, run_id="run2")
-    assert again.returncode == 0, again.stderr[-3000:]
+        again = crawl_in_process(base, tmp_path, run_id="run2")  # no process under test here
+    assert again.returncode == 0, again.log[-3000:]
 
     # latest.jsonl: every article exactly once, in its current version.
     latest = by_url(read_latest(tmp_path))
@@ -163,7 +172,7 @@ def test_a_kill_between_the_states_commit_and_latest_jsonl_is_repaired_by_the_ne
     """
     site = ReplicaSite(lang="en", variant="bitrix", articles_per_section=3)
     with serve(site) as base:
-        assert crawl(base, tmp_path, run_id="run1").returncode == 0
+        assert crawl_in_process(base, tmp_path, run_id="run1").returncode == 0
         site.add_articles("news_odkb", 2)
         truth = {record["url"]: record for record in site.expected_articles()}
         os.mkfifo(tmp_path / "news" / "latest.jsonl.tmp")
