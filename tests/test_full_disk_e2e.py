@@ -16,7 +16,15 @@ from pathlib import Path
 import pytest
 
 from cstocrawl.store.state import State, state_path
-from tests.crawling import REPO, by_url, comparable, crawl, options, read_latest, read_manifest
+from tests.crawling import (
+    REPO,
+    by_url,
+    comparable,
+    crawl_in_process,
+    options,
+    read_latest,
+    read_manifest,
+)
 from tests.replica import ReplicaSite, serve
 
 # Mount a tmpfs on $NEWS, run the command, keep a copy of what it left there, exit with its code.
@@ -59,7 +67,7 @@ def test_a_full_disk_never_leaves_a_torn_dataset_under_its_final_name(tmp_path: 
             check=False,
         )
         assert full.returncode != 97, full.stderr
-        again = crawl(base, output, run_id="again")
+        again = crawl_in_process(base, output, run_id="again")  # the run after: in process
     log = full.stderr
     assert "Dumping Scrapy stats" in log, log[-3000:]  # the crawl closed, it did not hang
 
@@ -78,7 +86,7 @@ def test_a_full_disk_never_leaves_a_torn_dataset_under_its_final_name(tmp_path: 
         assert run is not None and run["outcome"] != "promoted"
 
     # The next run, with room, emits everything: the full run recorded nothing as seen.
-    assert (output / "news" / "again.jsonl").exists(), again.stderr[-3000:]
+    assert (output / "news" / "again.jsonl").exists(), again.log[-3000:]
     assert read_manifest(output, "again")["counts"]["new"] == len(truth)
     latest = by_url(read_latest(output))
     assert sorted(latest) == sorted(truth)

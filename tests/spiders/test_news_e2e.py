@@ -7,7 +7,15 @@ from typing import Any
 
 import pytest
 
-from tests.crawling import by_url, comparable, crawl, read_dataset, read_latest, run_stats
+from tests.crawling import (
+    by_url,
+    comparable,
+    crawl,
+    crawl_in_process,
+    read_dataset,
+    read_latest,
+    run_stats,
+)
 from tests.replica import (
     HELD_OUT_VARIANTS,
     THIRD_ROUND_VARIANTS,
@@ -88,19 +96,19 @@ def test_later_runs_neither_fetch_an_alias_as_new_nor_duplicate_it(tmp_path: Pat
     cased, by_id = site.add_alias_cases()
     today = {"CSTOCRAWL_TODAY": "2030-01-01"}  # every article outside the re-check window
     with serve(site) as base_url:
-        first = crawl(base_url, tmp_path, settings=today)
-        assert first.returncode == 0, first.stderr[-3000:]
+        first = crawl_in_process(base_url, tmp_path, settings=today)
+        assert first.returncode == 0, first.log[-3000:]
         latest = by_url(read_latest(tmp_path))
         hits = site.hits.copy()
-        second = crawl(base_url, tmp_path, run_id="run2", settings=today)
-        assert second.returncode == 0, second.stderr[-3000:]
+        second = crawl_in_process(base_url, tmp_path, run_id="run2", settings=today)
+        assert second.returncode == 0, second.log[-3000:]
         assert read_dataset(tmp_path, "run2") == []  # nothing new: no alias taken for new
         assert by_url(read_latest(tmp_path)) == latest
         # Neither spelling of either article fetched again (the listings are).
         for path in (cased.path, cased.article, by_id.path, by_id.article):
             assert site.hits[path] == hits[path], path
-        third = crawl(base_url, tmp_path, "full=1", run_id="run3", settings=today)
-    assert third.returncode == 0, third.stderr[-3000:]
+        third = crawl_in_process(base_url, tmp_path, "full=1", run_id="run3", settings=today)
+    assert third.returncode == 0, third.log[-3000:]
     produced = by_url(read_dataset(tmp_path, "run3"))
     # Re-emitted once each, the record listing every alias the state knows.
     assert sorted(produced) == sorted(latest)
