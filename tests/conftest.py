@@ -1,7 +1,7 @@
 """Markers applied by what a test does: `live` tests run only when asked (CSTOCRAWL_LIVE=1
 pytest -m live); `e2e` marks every test that starts a process, and `engine` every other test that
-runs whole crawls in process (tests/crawling.py's `crawl_in_process`), so `make test-fast` can
-leave both out.
+runs whole crawls in process (tests/crawling.py's `run_in_process`, under `crawl_in_process`), so
+`make test-fast` can leave both out.
 
 A test is `e2e` when it, one of its fixtures, or a function of tests/ or bench/ they call (followed
 through every call, as far as the code names it) starts a process with `subprocess`: a crawl through
@@ -20,7 +20,7 @@ from typing import Any, TypeGuard
 
 import pytest
 
-from tests.crawling import crawl_in_process
+from tests.crawling import run_in_process
 
 # What starts a process, as `subprocess.NAME` or imported from subprocess.
 _STARTERS = frozenset({"run", "Popen", "call", "check_call", "check_output"})
@@ -44,13 +44,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def starts_a_process(item: pytest.Item) -> bool:
     # Not followed: its `runner.crawl` reads, by name, as the `crawl` that starts a process.
-    seen: set[CodeType] = {crawl_in_process.__code__}
+    seen: set[CodeType] = {run_in_process.__code__}
     return any(_starts(function, seen) for function in _functions_of(item))
 
 
 def crawls_in_process(item: pytest.Item) -> bool:
     seen: set[CodeType] = set()
-    return any(_calls(function, crawl_in_process, seen) for function in _functions_of(item))
+    return any(_calls(function, run_in_process, seen) for function in _functions_of(item))
 
 
 def _functions_of(item: pytest.Item) -> Iterator[Callable[..., Any]]:

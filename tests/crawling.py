@@ -24,6 +24,7 @@ from urllib.parse import unquote, urlsplit
 if TYPE_CHECKING:  # workers import test modules that import this one: kept light
     from scrapy.crawler import Crawler
     from scrapy.http import HtmlResponse
+    from scrapy.settings import Settings
     from twisted.internet.asyncioreactor import AsyncioSelectorReactor
 
     from cstocrawl.items import Article
@@ -301,7 +302,7 @@ def spider_in_process(
     asyncio.run(crawl())
 
 
-# --- a whole run in process: the real engine, pipelines and extensions, no `scrapy crawl` process ---
+# --- a whole run in process: the real engine, pipelines and extensions, no `scrapy crawl` ---
 
 
 @dataclass(frozen=True)
@@ -352,6 +353,36 @@ def crawl_in_process(
     """`crawl` without the process: the same settings (-s at cmdline priority, over a spider's
     own), arguments and run; the exit code and line from its manifest, as the command makes them.
     The checks before a run and the command line itself are the end-to-end tests' to check."""
+    from cstocrawl.runs.arguments import project_settings as with_overrides
+
+    run = {**FAST, "CSTOCRAWL_OUTPUT_DIR": str(output_dir), "CSTOCRAWL_RUN_ID": run_id}
+    crawl_settings = with_overrides({**run, **(settings or {})}.items())
+    arguments = dict(arg.split("=", 1) for arg in (f"base_url={base_url}", *args))
+    return run_in_process(crawl_settings, spider, arguments)
+
+
+def reextract_in_process(
+    output_dir: Path,
+    *args: str,
+    run_id: str = "re1",
+    settings: dict[str, str] | None = None,
+) -> Finished:
+    """`python -m cstocrawl.archive.reextract -a ARG...` of the output dir's WARC files, without
+    the process: its settings, spider and arguments (cstocrawl/archive/reextract.py's main)."""
+    from cstocrawl.archive import reextract
+    from cstocrawl.runs.arguments import project_settings as with_overrides
+
+    run = {"CSTOCRAWL_OUTPUT_DIR": str(output_dir), "CSTOCRAWL_RUN_ID": run_id}
+    replay = with_overrides({**run, **(settings or {})}.items())
+    spider, paths, infos = reextract.chosen(replay, None, [])
+    reextract.replay_settings(replay, [path.resolve() for path in paths])
+    given = dict(arg.split("=", 1) for arg in args)
+    options = reextract.crawl_arguments(infos, given)[1::2]  # ["-a", "k=v", ...]: the values
+    return run_in_process(replay, spider, dict(arg.split("=", 1) for arg in options))
+
+
+def run_in_process(settings: Settings, spider: str, arguments: dict[str, str]) -> Finished:
+    """One run of `spider` with `settings` on the shared reactor, as `scrapy crawl` runs it."""
     import io
     import logging
 
@@ -359,23 +390,17 @@ def crawl_in_process(
     from twisted.internet.threads import blockingCallFromThread
 
     from cstocrawl.commands.crawl import PROG
-    from cstocrawl.runs.arguments import project_settings as with_overrides
     from cstocrawl.runs.extension import RunLifecycle
     from cstocrawl.runs.outcome import summary, verdict
 
     reactor = engine_reactor()
-    run = {**FAST, "CSTOCRAWL_OUTPUT_DIR": str(output_dir), "CSTOCRAWL_RUN_ID": run_id}
-    crawl_settings = with_overrides({**run, **(settings or {})}.items())
-    runner = CrawlerRunner(crawl_settings)
+    runner = CrawlerRunner(settings)
     crawler = runner.create_crawler(spider)
-    arguments = dict(arg.split("=", 1) for arg in (f"base_url={base_url}", *args))
     log = logging.StreamHandler(io.StringIO())
-    log.setFormatter(
-        logging.Formatter(crawl_settings["LOG_FORMAT"], crawl_settings["LOG_DATEFORMAT"])
-    )
+    log.setFormatter(logging.Formatter(settings["LOG_FORMAT"], settings["LOG_DATEFORMAT"]))
     root = logging.getLogger()
     level = root.level
-    root.setLevel(crawl_settings["LOG_LEVEL"])
+    root.setLevel(settings["LOG_LEVEL"])
     root.addHandler(log)
     try:
         # Twisted's stubs take neither this reactor class nor a Deferred[None] for what they are.
@@ -388,5 +413,6 @@ def crawl_in_process(
     assert lifecycle is not None
     manifest = lifecycle.manifest
     outcome = verdict(manifest)
+    run_id = manifest["run_id"] if manifest else settings["CSTOCRAWL_RUN_ID"]
     line = summary(PROG, run_id, manifest, outcome)
     return Finished(int(outcome.code), line, log.stream.getvalue())

@@ -1,8 +1,9 @@
 """Crawl the replica, stop it, and rebuild the datasets from the WARC files alone (issue 12).
 
-The live crawls run with the real engine in process; `python -m cstocrawl.archive.reextract` runs
-in a subprocess, as operators run it. After the crawl, a plain listener takes the replica's port
-and counts connections: the re-extraction must make none.
+The crawls and re-extractions run with the real engine in process; `python -m
+cstocrawl.archive.reextract` runs as a process where the process is what is tested (its file
+descriptors, its refusal). After the crawl, a plain listener takes the replica's port and counts
+connections: the re-extraction must make none.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from tests.crawling import (
     options,
     read_dataset,
     read_latest,
+    reextract_in_process,
     run_stats,
 )
 from tests.crawling import comparable as as_truth
@@ -49,22 +51,12 @@ CORRECTED = "A corrected first paragraph, long enough to be an article's body on
 
 
 def reextract(
-    output_dir: Path,
-    *warcs: Path,
-    run_id: str = "re1",
-    settings: dict[str, str] | None = None,
-    args: tuple[str, ...] = (),
-    max_open_files: int | None = None,
+    output_dir: Path, max_open_files: int | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """`python -m cstocrawl.archive.reextract`; `max_open_files`: its RLIMIT_NOFILE (`ulimit -n`)."""
-    command = [sys.executable, "-m", "cstocrawl.archive.reextract", *map(str, warcs)]
-    for arg in args:
-        command += ["-a", arg]
-    for name, value in {
-        "CSTOCRAWL_OUTPUT_DIR": str(output_dir),
-        "CSTOCRAWL_RUN_ID": run_id,
-        **(settings or {}),
-    }.items():
+    """`python -m cstocrawl.archive.reextract`, run re1; `max_open_files`: its RLIMIT_NOFILE
+    (`ulimit -n`)."""
+    command = [sys.executable, "-m", "cstocrawl.archive.reextract"]
+    for name, value in {"CSTOCRAWL_OUTPUT_DIR": str(output_dir), "CSTOCRAWL_RUN_ID": "re1"}.items():
         command += ["-s", f"{name}={value}"]
 
     def limit_files() -> None:
@@ -177,8 +169,8 @@ def test_a_dataset_rebuilt_from_the_warc_equals_the_live_one_with_no_network(
     port = urlsplit(base_url).port
     assert port is not None
     with listening(port) as peers:
-        result = reextract(rebuilt)
-    assert result.returncode == 0, result.stderr[-3000:]
+        result = reextract_in_process(rebuilt)
+    assert result.returncode == 0, result.log[-3000:]
     assert peers == []  # zero connections to the site's address
     stats = run_stats(rebuilt, "re1")
     assert stats["downloader/request_count"] == stats["cstocrawl/replay/served"]
@@ -215,8 +207,8 @@ def test_a_sister_sites_warc_files_are_replayed_by_its_own_spider(
     assert len(expected) == len(site.by_lang["ru"]) > 0
 
     shutil.copytree(live / "warc", rebuilt / "warc")
-    result = reextract(rebuilt)
-    assert result.returncode == 0, result.stderr[-3000:]
+    result = reextract_in_process(rebuilt)
+    assert result.returncode == 0, result.log[-3000:]
     produced = by_url(read_dataset(rebuilt, "re1"))
     assert {url: comparable(r) for url, r in produced.items()} == {
         url: comparable(r) for url, r in expected.items()
@@ -245,8 +237,8 @@ def test_a_parser_fix_reaches_every_archived_article(tmp_path: Path) -> None:
     # The "fix": every title as a changed rule gives it, before the cleaning pipeline hashes it.
     pipelines = {**project_settings.ITEM_PIPELINES, "tests.pipelines.fixing.UpperTitles": 50}
     fixed = {"ITEM_PIPELINES": json.dumps(pipelines)}
-    result = reextract(tmp_path, run_id="fix1", settings=fixed)
-    assert result.returncode == 0, result.stderr[-3000:]
+    result = reextract_in_process(tmp_path, run_id="fix1", settings=fixed)
+    assert result.returncode == 0, result.log[-3000:]
 
     produced = by_url(read_dataset(tmp_path, "fix1"))
     assert sorted(produced) == sorted(live)
@@ -322,8 +314,8 @@ def test_newest_captures_win_across_daily_runs_and_no_article_is_lost(tmp_path: 
     assert {r["url"] for r in read_dataset(tmp_path, "day2")} == {*added, edited}
     assert [p.name for p in warc_files(tmp_path / "warc")] == ["day1.warc.gz", "day2.warc.gz"]
 
-    result = reextract(tmp_path, settings=day, args=(section,))
-    assert result.returncode == 0, result.stderr[-3000:]
+    result = reextract_in_process(tmp_path, section, settings=day)
+    assert result.returncode == 0, result.log[-3000:]
     stats = run_stats(tmp_path, "re1")
     assert stats["cstocrawl/replay/older_listings"] > 0
     assert "cstocrawl/replay/unlisted_articles" not in stats  # every one read with its listing
@@ -372,8 +364,8 @@ def test_a_record_over_the_live_size_cap_is_one_failed_page_not_read_whole(
     assert live.returncode == 0, live.log[-3000:]
     assert big.url in by_url(read_dataset(tmp_path))
 
-    result = reextract(tmp_path, settings={"DOWNLOAD_MAXSIZE": "300000"})
-    assert result.returncode == 0, result.stderr[-3000:]
+    result = reextract_in_process(tmp_path, settings={"DOWNLOAD_MAXSIZE": "300000"})
+    assert result.returncode == 0, result.log[-3000:]
     produced = by_url(read_dataset(tmp_path, "re1"))
     assert sorted(produced) == sorted(set(truth) - {big.url})
     for url in produced:
@@ -384,5 +376,5 @@ def test_a_record_over_the_live_size_cap_is_one_failed_page_not_read_whole(
     assert (
         f"{urlsplit(big.url).path}: DownloadCancelledError: Expected to receive 400000 bytes "
         "which is larger than download max size (300000) in request <GET "
-    ) in result.stderr
+    ) in result.log
     assert big.url in by_url(read_latest(tmp_path))  # its earlier version stays
