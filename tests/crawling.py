@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
@@ -130,6 +131,15 @@ def run_stats(output_dir: Path, run_id: str = "run1") -> dict[str, Any]:
     a run that never began, or was killed outright, has no manifest and fails the read."""
     stats: dict[str, Any] = read_manifest(output_dir, run_id)["stats"]
     return stats
+
+
+def after_run(output_dir: Path, run_id: str) -> None:
+    """Wait until the clock is past the second `run_id` ended in: run times are whole seconds, so a
+    run started now is later than it, as a run a day later would be (no race: the wait ends on
+    the clock's reading, not on a duration)."""
+    ended = datetime.fromisoformat(read_manifest(output_dir, run_id)["ended_at"])
+    while datetime.now(UTC) < ended + timedelta(seconds=1):
+        time.sleep(0.05)
 
 
 # When the crawl met the article, and how it stood to the state then: the run's, not the site's.
@@ -381,13 +391,15 @@ def reextract_in_process(
     return run_in_process(replay, spider, dict(arg.split("=", 1) for arg in options))
 
 
-def run_in_process(settings: Settings, spider: str, arguments: dict[str, str]) -> Finished:
+def run_in_process(
+    settings: Settings, spider: str, arguments: dict[str, str], timeout: float = 300
+) -> Finished:
     """One run of `spider` with `settings` on the shared reactor, as `scrapy crawl` runs it."""
     import io
     import logging
 
     from scrapy.crawler import CrawlerRunner
-    from twisted.internet.threads import blockingCallFromThread
+    from twisted.python.failure import Failure
 
     from cstocrawl.commands.crawl import PROG
     from cstocrawl.runs.extension import RunLifecycle
@@ -402,13 +414,25 @@ def run_in_process(settings: Settings, spider: str, arguments: dict[str, str]) -
     level = root.level
     root.setLevel(settings["LOG_LEVEL"])
     root.addHandler(log)
+    ended = threading.Event()
+    results: list[object] = []
+
+    def record(result: object) -> None:
+        results.append(result)
+        ended.set()
+
+    def start() -> None:
+        runner.crawl(crawler, **arguments).addBoth(record)
+
     try:
-        # Twisted's stubs take neither this reactor class nor a Deferred[None] for what they are.
-        start = lambda: runner.crawl(crawler, **arguments)  # noqa: E731
-        blockingCallFromThread(reactor, start)  # type: ignore[arg-type]
+        reactor.callFromThread(start)  # type: ignore[no-untyped-call]  # untyped in Twisted
+        # Only stops a test that hangs, as `crawl`'s subprocess timeout does.
+        assert ended.wait(timeout), f"the crawl did not end in {timeout} s"
     finally:
         root.removeHandler(log)
         root.setLevel(level)
+    if isinstance(results[0], Failure):
+        results[0].raiseException()
     lifecycle = crawler.get_extension(RunLifecycle)
     assert lifecycle is not None
     manifest = lifecycle.manifest

@@ -4,15 +4,14 @@ the answers equal what the replica published, so the docs cannot drift from the 
 from __future__ import annotations
 
 import re
-import time
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.crawling import REPO, crawl_in_process, read_manifest
+from tests.crawling import REPO, after_run, crawl_in_process, read_manifest
 from tests.replica import ReplicaSite, serve
 
 EDITED = "A corrected first paragraph about the Tajik-Afghan border.\n\nAnd a second one."
@@ -35,11 +34,7 @@ def replica(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ReplicaSite
     site = ReplicaSite(lang="en", variant="custom")
     with serve(site) as base_url:
         assert crawl_in_process(base_url, output, run_id="day1").returncode == 0
-        # Timestamps are whole seconds: day 2 begins after the second day 1 ended in, as a day
-        # later would (no race: the wait ends on the clock's reading, not on a duration).
-        ended = datetime.fromisoformat(read_manifest(output, "day1")["ended_at"])
-        while datetime.now(UTC) < ended + timedelta(seconds=1):
-            time.sleep(0.05)
+        after_run(output, "day1")  # day 2 begins in a later second, as a day later would
         edited = site.articles[5].url
         site.edit_article(edited, EDITED)
         added = site.add_articles("smi", 2)

@@ -31,6 +31,7 @@ from cstocrawl import settings as project_settings
 from cstocrawl.archive.reextract import warc_files
 from tests.crawling import (
     REPO,
+    after_run,
     by_url,
     crawl_in_process,
     options,
@@ -237,6 +238,7 @@ def test_a_parser_fix_reaches_every_archived_article(tmp_path: Path) -> None:
     # The "fix": every title as a changed rule gives it, before the cleaning pipeline hashes it.
     pipelines = {**project_settings.ITEM_PIPELINES, "tests.pipelines.fixing.UpperTitles": 50}
     fixed = {"ITEM_PIPELINES": json.dumps(pipelines)}
+    after_run(tmp_path, "run1")  # its times are whole seconds: the fix is a later change
     result = reextract_in_process(tmp_path, run_id="fix1", settings=fixed)
     assert result.returncode == 0, result.log[-3000:]
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from cstocrawl.runs.status import RunRecord, main
-from tests.crawling import REPO, crawl_in_process, read_manifest
+from tests.crawling import REPO, after_run, crawl_in_process, read_manifest
 from tests.replica import Fault, ReplicaSite, serve
 from tests.replica.content import LISTINGS
 
@@ -38,6 +38,7 @@ def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with serve(site) as base_url:
         for run_id in ("good1", "good2"):
             assert crawl_in_process(base_url, output, run_id=run_id).returncode == 0
+            after_run(output, run_id)  # the runs' order is their start times' (whole seconds)
         for path in ["/robots.txt", *LISTINGS]:
             site.set_fault(path, Fault(503))
         assert crawl_in_process(base_url, output, run_id="down").returncode == 69
