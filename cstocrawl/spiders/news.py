@@ -116,9 +116,9 @@ class NewsSpider(scrapy.Spider):
         # fingerprint and drop thousands of duplicate requests.
         self._requested_listings: set[str] = set()
         self._retries_requested = False
-        # Every page links the same menu and section listings: each link is judged once (bounded,
-        # since article links are mostly new).
-        self._listing_linked = lru_cache(maxsize=4096)(self._listing_link)
+        # Every page links the same menu and section listings: each link is judged once. Bounded
+        # (article links are mostly new, and least recently used): the menus fit many times over.
+        self._listing_linked = lru_cache(maxsize=512)(self._listing_link)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
