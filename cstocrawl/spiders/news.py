@@ -376,6 +376,8 @@ class NewsSpider(scrapy.Spider):
         if canonical is None:
             return None
         kind = self.site.classify(canonical)
+        if kind not in _LISTING_KINDS:  # most links: articles, files, images
+            return None
         first_page, page = self.site.listing_page(canonical)
         if page != 1:
             return None
@@ -549,6 +551,8 @@ def published_date(text: str | None) -> tuple[str | None, str | None]:
     return parsed.isoformat(), None
 
 
+# The kinds of link that may lead to a listing the crawl reads (`_listing_link`).
+_LISTING_KINDS = frozenset({UrlKind.DISCOVERY, UrlKind.SECTION, UrlKind.ALL_NEWS})
 # Spider.__init__'s own keyword arguments, which Scrapy's tools may pass.
 _SPIDER_KWARGS = ("name",)
 _TRUE = ("1", "true", "yes")
