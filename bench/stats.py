@@ -13,7 +13,9 @@ import os
 import resource
 from pathlib import Path
 
-from scrapy.statscollectors import MemoryStatsCollector, StatsT
+from scrapy.statscollectors import StatsT
+
+from cstocrawl.runs.stats import RunStatsCollector
 
 
 def peak_rss_mb() -> float:
@@ -53,7 +55,7 @@ def children_cpu() -> dict[str, float]:
     return found
 
 
-class JsonStatsCollector(MemoryStatsCollector):
+class JsonStatsCollector(RunStatsCollector):
     def _persist_stats(self, stats: StatsT) -> None:
         super()._persist_stats(stats)
         if path := self._crawler.settings.get("BENCH_STATS_FILE"):

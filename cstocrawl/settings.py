@@ -158,6 +158,24 @@ EXTENSIONS = {
     # A redirect chain that returns to a URL it passed is followed, not dropped as a duplicate.
     "cstocrawl.extensions.redirects.RedirectRevisits": 500,
 }
+# Scrapy's spider middlewares this crawl has no use for. Each wraps every callback's output in
+# one more asynchronous generator, a step per request and item, whatever it does with them (part
+# of the crawl process's cost over the floor, docs/benchmarks.md). Kept: HttpError (the errbacks
+# read HttpError) and Start (marks the start requests, once).
+SPIDER_MIDDLEWARES = {
+    # Sets Referer on every request: the site needs none, and it resolves a referrer policy a
+    # request; the requests differ from the floor's by that header only.
+    "scrapy.spidermiddlewares.referer.RefererMiddleware": None,
+    # Drops links longer than 2,083 characters: the spider requests only canonical URLs it built
+    # from site.py's patterns (listing pages and article paths), all far shorter.
+    "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
+    # Counts link depth for DEPTH_LIMIT and DEPTH_PRIORITY, neither of which the crawl sets: paging
+    # is bounded by CSTOCRAWL_MAX_PAGES and priorities are the spider's own.
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    # Warns once when a request carries meta keys copied from a response's: a check for spider
+    # authors; the spider builds every request's meta (cb_kwargs) itself.
+    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
+}
 # Scrapy's robots.txt and offsite filters, fixed so no page is fetched or lost unnoticed
 # (cstocrawl/middlewares.py says what each fixes).
 DOWNLOADER_MIDDLEWARES = {
@@ -175,6 +193,9 @@ TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 
 # --- Misc ----------------------------------------------------------------------------------------
+# Scrapy's in-memory stats without the shim that checks every stat call for a deprecated argument
+# (cstocrawl/runs/stats.py).
+STATS_CLASS = "cstocrawl.runs.stats.RunStatsCollector"
 FEED_EXPORT_ENCODING = "utf-8"
 # `-o x.csv`: nested fields (attachments, images, problems, aliases) as JSON cells, not a repr.
 FEED_EXPORTERS = {"csv": "cstocrawl.store.exporters.CsvJsonItemExporter"}

@@ -45,7 +45,7 @@ from twisted.python.failure import Failure
 from cstocrawl import extract as extract_package
 from cstocrawl.extract import EXTRACTOR_VERSION, Extraction, extract_text, sniff_media_type
 from cstocrawl.extract.sniff import HTML
-from cstocrawl.items import Attachment, AttachmentStatus
+from cstocrawl.items import Article, Attachment, AttachmentStatus
 from cstocrawl.processes.extension import Workers
 from cstocrawl.processes.workers import (
     WorkerDied,
@@ -204,6 +204,8 @@ class AttachmentsPipeline(FilesPipeline):
         return item
 
     async def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+        if not _attachments(item):  # Scrapy's media machinery would only hand it back
+            return item
         item = await super().process_item(item)
         article_url: str = ItemAdapter(item)["url"]
         for attachment in _attachments(item):
@@ -317,7 +319,10 @@ def read_text(path: Path, max_uncompressed: int, max_chars: int | None) -> Extra
 
 
 def _attachments(item: Any) -> list[Attachment]:
-    """The item's attachments; Scrapy hands pipelines untyped items, the spider yields Articles."""
+    """The item's attachments; Scrapy hands pipelines untyped items, the spider yields Articles
+    (read directly: ItemAdapter looks a dataclass's fields up on every access)."""
+    if isinstance(item, Article):
+        return item.attachments
     attachments: list[Attachment] = ItemAdapter(item)["attachments"]
     return attachments
 

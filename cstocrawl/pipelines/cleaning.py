@@ -12,9 +12,9 @@ import hashlib
 import json
 import logging
 import re
+from collections.abc import Mapping, MutableMapping
 from typing import Any
 
-from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 
 from cstocrawl.items import Article, Attachment
@@ -25,7 +25,7 @@ from cstocrawl.runs.statkeys import SANITISED_CHARACTERS, SANITISED_ITEMS, probl
 logger = logging.getLogger(__name__)
 
 
-def content_sha256(item: ItemAdapter) -> str:
+def content_sha256(item: Mapping[str, Any]) -> str:
     """Hash of what an analyst reads: a changed hash is a changed article (docs/dataset.md)."""
     attachments: list[Attachment] = item["attachments"]
     content = {
@@ -86,8 +86,9 @@ def _unwritable(value: Any) -> bool:
     return False
 
 
-def sanitise_item(adapter: ItemAdapter, crawler: Crawler) -> int:
-    """Sanitise every string of the item in place; count and log what was changed."""
+def sanitise_item(adapter: MutableMapping[str, Any], crawler: Crawler) -> int:
+    """Sanitise every string of the item in place (an ItemAdapter, or an Article's `vars`); count
+    and log what was changed."""
     changed = 0
     for field in list(adapter.keys()):
         if not _unwritable(value := adapter[field]):
@@ -118,8 +119,7 @@ class CleaningPipeline:
         return cls(crawler)
 
     def process_item(self, item: Article) -> Article:
-        adapter = ItemAdapter(item)
-        sanitise_item(adapter, self.crawler)
+        sanitise_item(vars(item), self.crawler)  # its fields, without ItemAdapter's lookups
         item.title = clean_line(item.title or "") or None
         item.summary = clean_line(item.summary or "") or None
         item.text = "\n\n".join(clean_paragraphs((item.text or "").split("\n\n")))
@@ -129,7 +129,7 @@ class CleaningPipeline:
             self._problem(item, Problem.MISSING_TITLE)
         if not item.text and not item.attachments:
             self._problem(item, Problem.MISSING_BODY)
-        item.content_sha256 = content_sha256(adapter)
+        item.content_sha256 = content_sha256(vars(item))
         return item
 
     def _problem(self, item: Article, kind: Problem) -> None:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import logging
 
-from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
@@ -81,21 +80,20 @@ class StatePipeline:
         return pipeline
 
     def process_item(self, item: Article) -> Article:
-        adapter = ItemAdapter(item)
-        fetched_as = adapter["url"]
-        url = self._as_article(adapter)
+        fetched_as = item.url
+        url = self._as_article(item)
         if url in self._emitted:
-            self._record_aliases(adapter)  # another URL of it may have led here
+            self._record_aliases(item)  # another URL of it may have led here
             self.stats.inc_value(STATE_DROPPED)
             raise DropItem(f"Already emitted by this run: {url}")
         known = self._known.get(url)
         if known is None:
-            self._merge_by_content(adapter)
-        if lost := lost_fields(known, adapter):
-            self._downgraded(adapter, lost)
-        kind = kind_of(known, adapter["content_sha256"])
+            self._merge_by_content(item)
+        if lost := lost_fields(known, vars(item)):
+            self._downgraded(item, lost)
+        kind = kind_of(known, item.content_sha256)
         if kind == "unchanged" and url != fetched_as:
-            self._stale_alias(adapter, fetched_as)
+            self._stale_alias(item, fetched_as)
         if kind == "unchanged" and url in self._attachment_articles:
             self.stats.inc_value(RETRY_ATTACHMENT_ARTICLES)  # re-written, to retry
         elif kind == "unchanged" and not self.run.full:
@@ -104,95 +102,94 @@ class StatePipeline:
             self.stats.inc_value(STATE_DROPPED)
             raise DropItem(f"Unchanged since it was last written: {url}", log_level="DEBUG")
         self._emitted.add(url)
-        self._emitted_content[url] = (adapter["content_sha256"], adapter.get("title"))
-        _stamp(adapter, known, kind)
-        if self._has_content(adapter):
-            self._by_content.setdefault((adapter["section"], adapter["content_sha256"]), url)
+        self._emitted_content[url] = (item.content_sha256, item.title)
+        _stamp(item, known, kind)
+        if self._has_content(item):
+            self._by_content.setdefault((item.section, item.content_sha256), url)
         # The record lists every other URL the article is known under, not only this page's.
         known_aliases = [alias for alias, article in self._aliases.items() if article == url]
-        adapter["aliases"] = sorted({*(adapter.get("aliases") or ()), *known_aliases})
+        item.aliases = sorted({*item.aliases, *known_aliases})
         return item
 
     # --- one article, one record ---
 
-    def _as_article(self, adapter: ItemAdapter) -> str:
+    def _as_article(self, item: Article) -> str:
         """An item fetched under a known alias is its article: the URL it carries, the alias
         among its aliases. The item's URL, resolved."""
-        aliases = adapter.get("aliases") or []
+        aliases = item.aliases
         for alias in aliases:
-            self._aliases[alias] = adapter["url"]  # for later items of this run
-        url: str = adapter["url"]
+            self._aliases[alias] = item.url  # for later items of this run
+        url = item.url
         if (article := self._aliases.get(url)) is not None and article != url:
-            if self._diverged(adapter, article):
+            if self._diverged(item, article):
                 del self._aliases[url]
                 self.stats.inc_value(STATE_SPLIT)
                 logger.info("Split %s from %s: it shows another article now", url, article)
                 return url
-            adapter["url"] = article
-            adapter["section"] = Site.section_of(article) or ""
-            adapter["aliases"] = [*aliases, url]
+            item.url = article
+            item.section = Site.section_of(article) or ""
+            item.aliases = [*aliases, url]
             self.stats.inc_value(STATE_ALIAS_FETCHED)
             return article
         return url
 
-    def _stale_alias(self, adapter: ItemAdapter, alias: str) -> None:
+    def _stale_alias(self, item: Article, alias: str) -> None:
         """Another URL of an article showing its stored version is never written in its place:
         the article itself may have changed since, and its own fetch writes it (issue 18)."""
-        self._record_aliases(adapter)
+        self._record_aliases(item)
         self.stats.inc_value(STATE_DROPPED)
-        raise DropItem(f"Another URL of {adapter['url']}, as stored: {alias}", log_level="DEBUG")
+        raise DropItem(f"Another URL of {item.url}, as stored: {alias}", log_level="DEBUG")
 
-    def _diverged(self, adapter: ItemAdapter, article: str) -> bool:
+    def _diverged(self, item: Article, article: str) -> bool:
         """An alias whose page shows another title and content than its article's (stored, or
         emitted by this run) is another article now: merged once on equal content, the two split
         again, so no page writes its text under the other's URL (issue 18). An error page
         proves nothing; an edit of the article keeps its title."""
-        if not self._has_content(adapter):
+        if not self._has_content(item):
             return False
         known = self._known.get(article)
         stored = (known.content_sha256, known.title) if known else None
         shown = self._emitted_content.get(article) or stored  # what the article shows now
         if shown is None:
             return False
-        return adapter["content_sha256"] != shown[0] and adapter.get("title") != shown[1]
+        return item.content_sha256 != shown[0] and item.title != shown[1]
 
-    def _merge_by_content(self, adapter: ItemAdapter) -> None:
+    def _merge_by_content(self, item: Article) -> None:
         """An unknown URL whose page repeats an article this run emitted, or the state knows,
         under another URL is that article: the URL becomes an alias, the item is dropped."""
-        if not self._has_content(adapter):
+        if not self._has_content(item):
             return
-        url = adapter["url"]
-        article = self._by_content.get((adapter["section"], adapter["content_sha256"]))
+        url = item.url
+        article = self._by_content.get((item.section, item.content_sha256))
         if article is None or article == url:
             return
-        adapter["url"] = article
-        adapter["aliases"] = [*(adapter.get("aliases") or ()), url]
-        self._record_aliases(adapter)
+        item.url = article
+        item.aliases = [*item.aliases, url]
+        self._record_aliases(item)
         self.stats.inc_value(STATE_MERGED)
         self.stats.inc_value(STATE_DROPPED)
         logger.info("Merged %s into %s: same content", url, article)
         raise DropItem(f"Same content as {article}: {url}", log_level="DEBUG")
 
-    def _record_aliases(self, adapter: ItemAdapter) -> None:
+    def _record_aliases(self, item: Article) -> None:
         """The item's aliases as pending rows of the run (`item_scraped` records those of the
         items that are written)."""
-        url = adapter["url"]
-        for alias in adapter.get("aliases") or ():
+        url = item.url
+        for alias in item.aliases:
             self._aliases[alias] = url
-            self.state.record_alias(self.run.id, alias, url, adapter["crawled_at"])
+            self.state.record_alias(self.run.id, alias, url, item.crawled_at)
 
     @staticmethod
-    def _has_content(adapter: ItemAdapter) -> bool:
+    def _has_content(item: Article) -> bool:
         """Only a page with a title and a body can prove two URLs are one article: error pages
         and empty templates all hash alike."""
-        body = adapter.get("text") or adapter.get("attachments")
-        return bool(adapter.get("title")) and bool(body)
+        return bool(item.title) and bool(item.text or item.attachments)
 
-    def _downgraded(self, adapter: ItemAdapter, lost: list[str]) -> None:
+    def _downgraded(self, item: Article, lost: list[str]) -> None:
         """A failed fetch (an error page served with 200): counted like one, the stored version
         kept, and fetched again by the next run (the retry list)."""
-        url = adapter["url"]
-        self._outcome(url, "article", f"lost its {', '.join(lost)}", adapter.get("summary"))
+        url = item.url
+        self._outcome(url, "article", f"lost its {', '.join(lost)}", item.summary)
         self.stats.inc_value(FAILED_ARTICLE)
         self.stats.inc_value(FAILED_DOWNGRADED)
         self.stats.inc_value(STATE_DROPPED)  # counted as failed/article, not twice
@@ -204,8 +201,7 @@ class StatePipeline:
         raise FailedFetch(f"Lost its {', '.join(lost)}: {url}", log_level="DEBUG")
 
     def item_scraped(self, item: Article) -> None:
-        adapter = ItemAdapter(item)
-        kind = kind_of(self._known.get(adapter["url"]), adapter["content_sha256"])
+        kind = kind_of(self._known.get(item.url), item.content_sha256)
         self.state.record(self.run.id, as_record(item), kind)
         self.stats.inc_value(state_key(kind))
 
@@ -234,18 +230,17 @@ class StatePipeline:
 
     def item_error(self, item: Article, failure: Failure) -> None:
         """A pipeline raised on the article: not written, so fetched again next run."""
-        adapter = ItemAdapter(item)
         error = f"{type(failure.value).__name__}: {failure.getErrorMessage()}"
-        self._outcome(adapter["url"], "article", error, adapter.get("summary"))
+        self._outcome(item.url, "article", error, item.summary)
 
 
-def _stamp(adapter: ItemAdapter, known: Known | None, kind: Kind) -> None:
+def _stamp(item: Article, known: Known | None, kind: Kind) -> None:
     """What the state knows of the article on its record, as promotion will record it: the
     record's own `crawled_at` for a first or changed version."""
-    adapter["change"] = kind
-    crawled_at = adapter["crawled_at"]
-    adapter["first_seen"] = (known.first_seen_at if known is not None else None) or crawled_at
+    item.change = kind
+    crawled_at = item.crawled_at
+    item.first_seen = (known.first_seen_at if known is not None else None) or crawled_at
     if kind == "unchanged" and known is not None:
-        adapter["last_changed"] = known.last_changed_at
+        item.last_changed = known.last_changed_at
     else:
-        adapter["last_changed"] = crawled_at
+        item.last_changed = crawled_at

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import IO, Any
 
 import fastjsonschema
-from itemadapter import ItemAdapter
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 from scrapy import signals
@@ -78,8 +77,7 @@ class ValidationPipeline:
         return pipeline
 
     def process_item(self, item: Article) -> Article:
-        adapter = ItemAdapter(item)
-        sanitise_item(adapter, self.crawler)
+        sanitise_item(vars(item), self.crawler)
         record = as_record(item)
         error = validation_error(record)
         if error is None:

@@ -23,7 +23,6 @@ from __future__ import annotations
 import logging
 from typing import Any, NoReturn
 
-from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.crawler import Crawler
 from twisted.python.failure import Failure
@@ -76,11 +75,11 @@ class VerdictPipeline:
     def process_item(self, item: Article) -> Article:
         url = item.url
         known = self.known.get(self.aliases.get(url, url))
-        adapter = ItemAdapter(item)
-        if lost := lost_fields(known, adapter):  # the state pipeline drops it as a failed fetch
+        fields = vars(item)  # read as a mapping, without ItemAdapter's lookups
+        if lost := lost_fields(known, fields):  # the state pipeline drops it as a failed fetch
             self._failed(url, item.title, f"lost its {', '.join(lost)}", "article")
             return item
-        for problem in doubts(adapter, known.text_chars if known else None):
+        for problem in doubts(fields, known.text_chars if known else None):
             item.problems.append(problem)
             self.stats.inc_value(problem_key(problem_kind(problem)))
         judgement = judge(item.problems)

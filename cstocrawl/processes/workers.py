@@ -132,10 +132,13 @@ class Pool:
                 worker.kill()
             else:
                 self._idle.append(worker)
-            if status == _RAISED:
-                error, trace = value
-                raise error from RemoteTraceback(trace)
-            return value  # type: ignore[no-any-return]
+        # The worker is free: a call waiting for it is sent before this result is used, so the
+        # worker reads the next page while the crawl handles this one (else they take turns).
+        await asyncio.sleep(0)
+        if status == _RAISED:
+            error, trace = value
+            raise error from RemoteTraceback(trace)
+        return value  # type: ignore[no-any-return]
 
     async def _start(self) -> _Worker:
         worker = _Worker(self.name, self.limits.memory, self.preload)

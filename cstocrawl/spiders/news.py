@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any, Self, TypeVar
 
 import scrapy
@@ -95,6 +96,9 @@ class NewsSpider(scrapy.Spider):
         # fingerprint and drop thousands of duplicate requests.
         self._requested_listings: set[str] = set()
         self._retries_requested = False
+        # Every page links the same menu and section listings: each link is judged once. Bounded
+        # (article links are mostly new, and least recently used): the menus fit many times over.
+        self._listing_linked = lru_cache(maxsize=512)(self._listing_link)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -342,25 +346,28 @@ class NewsSpider(scrapy.Spider):
         """Section listings linked from the menu or "Back to ..." links (page 1 only), and the
         pages that may link listings the table lacks (site.SECTION_ROOTS', the home tabs)."""
         for link in links:
-            canonical = self.site.canonical(link)
-            if canonical is None:
-                continue
-            kind = self.site.classify(canonical)
-            first_page, page = self.site.listing_page(canonical)
-            if page != 1:
-                continue
-            if kind is UrlKind.DISCOVERY:  # a home tab is its query: the page as linked
-                if self.discovering and canonical not in self._requested_listings:
-                    yield self._listing(canonical)
-                continue
-            if first_page in self._requested_listings:
-                continue
-            section = self.site.section_of(canonical)
-            wanted = (kind is UrlKind.SECTION and self.article_links.wants(section)) or (
-                kind is UrlKind.ALL_NEWS and self.article_links.sections is None
-            )
-            if wanted:
-                yield self._listing(first_page)
+            listing = self._listing_linked(link)
+            if listing is not None and listing not in self._requested_listings:
+                yield self._listing(listing)
+
+    def _listing_link(self, link: str) -> str | None:
+        """The listing a link leads to that this crawl reads (its first page), or None."""
+        canonical = self.site.canonical(link)
+        if canonical is None:
+            return None
+        kind = self.site.classify(canonical)
+        if kind not in _LISTING_KINDS:  # most links: articles, files, images
+            return None
+        first_page, page = self.site.listing_page(canonical)
+        if page != 1:
+            return None
+        if kind is UrlKind.DISCOVERY:  # a home tab is its query: the page as linked
+            return canonical if self.discovering else None
+        section = self.site.section_of(canonical)
+        wanted = (kind is UrlKind.SECTION and self.article_links.wants(section)) or (
+            kind is UrlKind.ALL_NEWS and self.article_links.sections is None
+        )
+        return first_page if wanted else None
 
     def _discovered(self, listing: str, section: str | None) -> None:
         """A listing under site.SECTION_ROOTS that site.SECTIONS does not name, found listing its
@@ -524,6 +531,8 @@ def published_date(text: str | None) -> tuple[str | None, str | None]:
     return parsed.isoformat(), None
 
 
+# The kinds of link that may lead to a listing the crawl reads (`_listing_link`).
+_LISTING_KINDS = frozenset({UrlKind.DISCOVERY, UrlKind.SECTION, UrlKind.ALL_NEWS})
 # Spider.__init__'s own keyword arguments, which Scrapy's tools may pass.
 _SPIDER_KWARGS = ("name",)
 _TRUE = ("1", "true", "yes")

@@ -104,6 +104,24 @@ def test_page_calls_run_in_a_worker_process(asyncio_reactor: None) -> None:
     assert first == second != os.getpid()  # one worker, kept between calls
 
 
+def test_the_next_call_is_in_the_worker_before_a_result_is_used(asyncio_reactor: None) -> None:
+    """The worker reads the next page while the crawl handles the last one's result, rather
+    than the two taking turns."""
+    pools = Workers(1)
+    pool = pools.pages
+    assert pool is not None
+
+    async def first() -> bool:
+        await pools.run(where, 1)
+        return bool(pool._busy)  # the waiting call's worker, busy with it already
+
+    async def main() -> tuple[bool, tuple[int, int]]:
+        return await asyncio.gather(first(), pools.run(where, 2))
+
+    busy, (four, _) = run_with(pools, main())
+    assert busy and four == 4
+
+
 def test_no_page_workers_means_inline(asyncio_reactor: None) -> None:
     pools = Workers(0)
     assert run_with(pools, pools.run(where, 5)) == (10, os.getpid())
