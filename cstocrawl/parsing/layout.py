@@ -6,14 +6,21 @@ these say what is an article and what is a sidebar, a menu or a footer, whatever
 
 from __future__ import annotations
 
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from lxml import etree
 
 from cstocrawl.parsing.dates import leading_date, trailing_date
 from cstocrawl.parsing.evidence import ListingEvidence, normalise
 from cstocrawl.parsing.labels import is_back_link_text, is_javascript, is_javascript_back
-from cstocrawl.parsing.lines import UNSEEN_TAGS, Line, is_boilerplate_container, render, visible
+from cstocrawl.parsing.lines import (
+    UNSEEN_TAGS,
+    Line,
+    Resolver,
+    is_boilerplate_container,
+    render,
+    visible,
+)
 from cstocrawl.parsing.thresholds import (
     LEADING_PROSE,
     TEASER_CHARS,
@@ -32,6 +39,8 @@ class Layout:
     def __init__(self, root: etree._Element, url: str, evidence: ListingEvidence) -> None:
         self.root = root
         self.url = url
+        self.address = urlsplit(url)
+        self.resolve = Resolver(url)  # where the lines' links go, each href resolved once
         self.evidence = evidence
         page = render(root)  # the lines and the measures in one walk
         self.lines, self.chars, self.link_chars, self.links = (
@@ -211,13 +220,13 @@ class Layout:
 
     def links_elsewhere(self, line: Line) -> bool:
         """A line that links to another page (a sidebar teaser, a breadcrumb, the logo)."""
-        own = urlsplit(self.url).path
+        own = self.address.path
         for link in line.links:
             href = link.href
             if is_javascript(href) or href.startswith("#"):
                 continue
             try:
-                path = urlsplit(urljoin(self.url, href)).path
+                path = urlsplit(self.resolve(href)).path
             except ValueError:  # an unparsable href ("http://[ccpa-preferences]"): no page
                 continue
             if path != own and link.text:
@@ -242,10 +251,10 @@ class Layout:
         if is_back_link_text(text) or is_javascript_back(href):
             return True
         try:
-            parts = urlsplit(urljoin(self.url, href))
+            parts = urlsplit(self.resolve(href))
         except ValueError:  # an unparsable href goes nowhere
             return False
-        own = urlsplit(self.url)
+        own = self.address
         if parts.netloc != own.netloc:
             return False
         # A detail addressed by its element id (/chairmanship/?ELEMENT_ID=23867) stands at its

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urljoin
 
 from lxml import etree
 
@@ -93,6 +94,20 @@ class Link:
     href: str
     text: str
     element: etree._Element
+
+
+class Resolver:
+    """`urljoin(url, href)`, each href of a page resolved once: a page links most places twice or
+    more (title, picture, "Read more"), and every layer asks where its lines' links go."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._absolute: dict[str, str] = {}
+
+    def __call__(self, href: str) -> str:
+        if (absolute := self._absolute.get(href)) is None:
+            absolute = self._absolute[href] = urljoin(self.url, href)
+        return absolute
 
 
 @dataclass(eq=False)

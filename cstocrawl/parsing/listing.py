@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
 
 from lxml import etree
 
@@ -19,6 +18,7 @@ from cstocrawl.parsing.lines import (
     BLOCK_TAGS,
     SKIPPED_TAGS,
     Line,
+    Resolver,
     is_boilerplate_container,
     parse_html,
     render_lines,
@@ -62,7 +62,7 @@ def parse_listing(
     order = {element: position for position, element in enumerate(root.iter())}
     heading = _main_heading(root)
     # A page links most places twice or more (title, picture, "Read more"): resolve each once.
-    resolve = _Resolver(url)
+    resolve = Resolver(url)
     links, keys = _links(root, resolve, article_key)
     held = _articles_held(keys)
     elsewhere = _blocks_linking_elsewhere(root, keys)
@@ -125,21 +125,8 @@ def _in_boilerplate(element: etree._Element) -> bool:
     return any(is_boilerplate_container(e) for e in (element, *element.iterancestors()))
 
 
-class _Resolver:
-    """`urljoin(url, href)`, each href of the page resolved once."""
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self._absolute: dict[str, str] = {}
-
-    def __call__(self, href: str) -> str:
-        if (absolute := self._absolute.get(href)) is None:
-            absolute = self._absolute[href] = urljoin(self.url, href)
-        return absolute
-
-
 def _links(
-    root: etree._Element, resolve: _Resolver, article_key: Callable[[str], str | None]
+    root: etree._Element, resolve: Resolver, article_key: Callable[[str], str | None]
 ) -> tuple[list[str], dict[etree._Element, str]]:
     """Every link the crawl may follow, absolute and once (the pager's among them), and the
     anchors that link an article, with the article's key."""
@@ -234,7 +221,7 @@ def _entry(
     key: str,
     container: etree._Element,
     keys: dict[etree._Element, str],
-    resolve: _Resolver,
+    resolve: Resolver,
     lines: list[Line],
 ) -> ListingEntry:
     """What an entry shows of its article (`lines`, its rendering): the link text (the longest,
