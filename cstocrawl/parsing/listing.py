@@ -72,7 +72,7 @@ def parse_listing(
     ]
     # The page is rendered once: each entry's lines are the page's lines inside its block.
     page_lines = render_lines(root)
-    body = root.find(".//body")  # where the page's rendering starts
+    body = next(root.iterdescendants("body"), None)  # where the page's rendering starts
     owner = {element: index for index, (*_, block) in enumerate(chosen) for element in block.iter()}
     lines_of: list[list[Line]] = [[] for _ in chosen]
     for line in page_lines:
@@ -353,5 +353,5 @@ def _frame(
 
 def _page_title(root: etree._Element) -> str | None:
     """The page's <title>: the parts an article's own <title> shares with it name the site."""
-    title_element = root.find(".//title")
+    title_element = next(root.iterdescendants("title"), None)  # `.//title`, without ElementPath
     return " ".join(text_content(title_element).split()) if title_element is not None else None
