@@ -309,11 +309,27 @@ def _strip_title(text: str, title: str) -> str:
         if (dated := leading_date(text)) and normalise(dated[1]) == target:
             return dated[0]
         return text
-    # Walk the raw text until the normalised title is consumed, to keep the raw remainder.
-    for cut in range(len(title) // 2, len(text) + 1):
-        if normalise(text[:cut]) == target:
-            return text[cut:].strip()
-    return text
+    # The raw text's shortest start that normalises to the title, to keep the raw remainder.
+    cut = _title_cut(text, target, len(title) // 2)
+    return text[cut:].strip() if cut is not None else text
+
+
+def _title_cut(text: str, target: str, lowest: int) -> int | None:
+    """The first cut from `lowest` on where `normalise(text[:cut]) == target`. Without a `>` (no tag
+    fragment to drop), each character normalises to nothing or extends the prefix's normalised
+    text (casefold maps each character alone): the only candidate is the first cut whose
+    normalised text is as long as `target`, found by bisection."""
+    if ">" in text:
+        cuts = range(lowest, len(text) + 1)
+        return next((cut for cut in cuts if normalise(text[:cut]) == target), None)
+    low, high = lowest, len(text) + 1  # the first cut at least as long lies in [low, high)
+    while low < high:
+        middle = (low + high) // 2
+        if len(normalise(text[:middle])) < len(target):
+            low = middle + 1
+        else:
+            high = middle
+    return low if low <= len(text) and normalise(text[:low]) == target else None
 
 
 def _date_above(layout: Layout, index: int, title: etree._Element) -> str | None:
