@@ -13,7 +13,7 @@ from lxml import etree
 
 from cstocrawl.parsing.dates import date_beside, leading_date, parse_date, trailing_date
 from cstocrawl.parsing.evidence import ListingEvidence, normalise
-from cstocrawl.parsing.labels import MORE_LABELS, normalise_label
+from cstocrawl.parsing.labels import is_more_label
 from cstocrawl.parsing.lines import (
     BLOCK_TAGS,
     SKIPPED_TAGS,
@@ -232,7 +232,7 @@ def _entry(
         for a in container.iter("a")
         if keys.get(a) == key
         and (text := " ".join(text_content(a).split()))
-        and normalise_label(text) not in MORE_LABELS
+        and not is_more_label(text)
     ]
     title = max(titles, key=len, default="")
     teaser = _teaser(lines, key, keys)
@@ -259,7 +259,7 @@ def _teaser(lines: list[Line], key: str, keys: dict[etree._Element, str]) -> str
                 text = text.replace(link.text, " ", 1)
         text = " ".join(text.split())
         text = _without_dates(text)
-        if text and normalise_label(text) not in MORE_LABELS and not is_counter(text):
+        if text and not is_more_label(text) and not is_counter(text):
             parts.append(text)
     return " ".join(parts) or None
 
@@ -289,7 +289,7 @@ def _card_parts(anchor: etree._Element) -> tuple[str, str] | None:
         text
         for text, _ in pieces
         if parse_date(text) is None
-        and normalise_label(text) not in MORE_LABELS
+        and not is_more_label(text)
         and not is_counter(text)
     ]
     if len(texts) < 2:
