@@ -72,6 +72,8 @@ _LONGEST_DOTTED = len("31.12.2024")
 # At the start of a line the year may be glued to a number: "07.12.202414 августа".
 _LEADING_RE = re.compile(r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})")
 _PATTERNS = (_DOTTED_RE, _ISO_RE, _SLASHED_RE, _DAY_MONTH_RE, _MONTH_DAY_RE)
+# What every one of them starts with: a digit, or (_MONTH_DAY_RE) a month name's first letter.
+_DATE_START_RE = re.compile(r"[\d" + "".join(sorted({name[0] for name in MONTHS})) + "]", re.I)
 
 
 def _to_date(match: re.Match[str]) -> date | None:
@@ -101,6 +103,8 @@ def find_date(text: str) -> tuple[date, re.Match[str]] | None:
 def parse_date(text: str) -> date | None:
     """A date written as the whole of `text` (surrounding punctuation and spaces allowed)."""
     stripped = text.strip(" \t\r\n.,;:()[]|-–—")
+    if _DATE_START_RE.match(stripped) is None:
+        return None  # most lines: neither a digit nor a month's first letter opens them
     # What find_date would pick if it starts the text, without scanning the rest of the text.
     for pattern in _PATTERNS:
         if (match := pattern.match(stripped)) and (value := _to_date(match)) is not None:
