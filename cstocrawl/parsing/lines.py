@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
@@ -103,11 +103,37 @@ class Resolver:
     def __init__(self, url: str) -> None:
         self.url = url
         self._absolute: dict[str, str] = {}
+        self._origin = _origin(url)
 
     def __call__(self, href: str) -> str:
         if (absolute := self._absolute.get(href)) is None:
-            absolute = self._absolute[href] = urljoin(self.url, href)
+            absolute = self._absolute[href] = self._join(href)
         return absolute
+
+    def _join(self, href: str) -> str:
+        """A plain absolute path (most of the site's links) only gets the page's scheme and host,
+        as urljoin gives it (an empty query's "?" dropped); any other href goes to urljoin."""
+        if self._origin is not None and "/." not in href and _PLAIN_PATH_RE.fullmatch(href):
+            path, _, query = href.partition("?")
+            return self._origin + path + ("?" + query if query else "")
+        return urljoin(self.url, href)
+
+
+# An absolute path (not "//host") without dot segments, parameters, a fragment, spaces or other
+# characters urllib would strip or split on, and an optional query.
+_PLAIN_PATH_RE = re.compile(r"/(?!/)[\w.~%+=&!$*,@/-]*(?:\?[\w.~%+=&!$*,@/?-]*)?", re.ASCII)
+
+
+def _origin(url: str) -> str | None:
+    """"scheme://host" of an http(s) page, what urljoin puts before an absolute path; None where
+    urljoin must decide (another scheme, no host, an unparsable URL)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 @dataclass(eq=False)
