@@ -190,16 +190,18 @@ def is_boilerplate_container(element: etree._Element) -> bool:
     if element.tag in BOILERPLATE_TAGS:
         return True
     get = element.get
-    if not get("class") and not get("id"):  # most elements: no hint, nothing to format
+    names, ident = get("class"), get("id")
+    if not names and not ident:  # most elements: no hint, nothing to format
         return False
-    hint = element_hint(element)
-    return bool(hint) and _is_boilerplate_hint(hint)
+    return _is_boilerplate_hint(names, ident)
 
 
 @lru_cache(maxsize=4096)
-def _is_boilerplate_hint(hint: str) -> bool:
-    """Cached: every page repeats the same few class names, and this runs for every element."""
-    return bool(BOILERPLATE_HINT.search(hint))
+def _is_boilerplate_hint(names: str | None, ident: str | None) -> bool:
+    """Cached by the attributes themselves: every page repeats the same few class names, and this
+    runs for every element (the hint is formatted as `element_hint` does, once a pair)."""
+    hint = f"{names or ''} {ident or ''}".strip()
+    return bool(hint) and bool(BOILERPLATE_HINT.search(hint))
 
 
 def image_source(element: etree._Element) -> str | None:
