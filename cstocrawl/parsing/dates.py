@@ -68,9 +68,12 @@ _MONTH_DAY_RE = re.compile(
     rf"\b(?P<mn>{_MONTH_NAMES})\.?\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})", re.IGNORECASE
 )
 _TRAILING_RE = re.compile(DOTTED_DATE + r"$")
+_LONGEST_DOTTED = len("31.12.2024")
 # At the start of a line the year may be glued to a number: "07.12.202414 августа".
 _LEADING_RE = re.compile(r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})")
 _PATTERNS = (_DOTTED_RE, _ISO_RE, _SLASHED_RE, _DAY_MONTH_RE, _MONTH_DAY_RE)
+# What every one of them starts with: a digit, or (_MONTH_DAY_RE) a month name's first letter.
+_DATE_START_RE = re.compile(r"[\d" + "".join(sorted({name[0] for name in MONTHS})) + "]", re.I)
 
 
 def _to_date(match: re.Match[str]) -> date | None:
@@ -100,6 +103,8 @@ def find_date(text: str) -> tuple[date, re.Match[str]] | None:
 def parse_date(text: str) -> date | None:
     """A date written as the whole of `text` (surrounding punctuation and spaces allowed)."""
     stripped = text.strip(" \t\r\n.,;:()[]|-–—")
+    if _DATE_START_RE.match(stripped) is None:
+        return None  # most lines: neither a digit nor a month's first letter opens them
     # What find_date would pick if it starts the text, without scanning the rest of the text.
     for pattern in _PATTERNS:
         if (match := pattern.match(stripped)) and (value := _to_date(match)) is not None:
@@ -123,7 +128,9 @@ def leading_date(text: str) -> tuple[str, str] | None:
 def trailing_date(text: str) -> tuple[str, str] | None:
     """What comes before a dd.mm.yyyy date closing `text` ("Title 23.11.2023"), and the date."""
     stripped = text.rstrip()
-    match = _TRAILING_RE.search(stripped)
+    # The date is the line's last characters: the search starts where the longest ends (the
+    # lookbehind still sees the character before), not at every character of a paragraph.
+    match = _TRAILING_RE.search(stripped, max(0, len(stripped) - _LONGEST_DOTTED))
     if match is None or _to_date(match) is None:
         return None
     return stripped[: match.start()].rstrip(), match.group(0)

@@ -52,7 +52,7 @@ from cstocrawl.parsing.layout import (
     is_header_noise,
     not_the_article,
 )
-from cstocrawl.parsing.lines import Line, parse_html, reaches_depth
+from cstocrawl.parsing.lines import Line, Resolver, parse_html, reaches_depth
 from cstocrawl.parsing.text import clean_line, is_counter
 from cstocrawl.parsing.thresholds import (
     ARTICLE_SHARE,
@@ -309,11 +309,27 @@ def _strip_title(text: str, title: str) -> str:
         if (dated := leading_date(text)) and normalise(dated[1]) == target:
             return dated[0]
         return text
-    # Walk the raw text until the normalised title is consumed, to keep the raw remainder.
-    for cut in range(len(title) // 2, len(text) + 1):
-        if normalise(text[:cut]) == target:
-            return text[cut:].strip()
-    return text
+    # The raw text's shortest start that normalises to the title, to keep the raw remainder.
+    cut = _title_cut(text, target, len(title) // 2)
+    return text[cut:].strip() if cut is not None else text
+
+
+def _title_cut(text: str, target: str, lowest: int) -> int | None:
+    """The first cut from `lowest` on where `normalise(text[:cut]) == target`. Without a `>` (no tag
+    fragment to drop), each character normalises to nothing or extends the prefix's normalised
+    text (casefold maps each character alone): the only candidate is the first cut whose
+    normalised text is as long as `target`, found by bisection."""
+    if ">" in text:
+        cuts = range(lowest, len(text) + 1)
+        return next((cut for cut in cuts if normalise(text[:cut]) == target), None)
+    low, high = lowest, len(text) + 1  # the first cut at least as long lies in [low, high)
+    while low < high:
+        middle = (low + high) // 2
+        if len(normalise(text[:middle])) < len(target):
+            low = middle + 1
+        else:
+            high = middle
+    return low if low <= len(text) and normalise(text[:low]) == target else None
 
 
 def _date_above(layout: Layout, index: int, title: etree._Element) -> str | None:
@@ -454,8 +470,8 @@ def parse_detail(
         title=title,
         date_text=date_text,
         paragraphs=paragraphs,
-        attachments=_attachments(region, url),
-        images=_images(layout, article, core, url),
+        attachments=_attachments(region, layout.resolve),
+        images=_images(layout, article, core),
         back_links=list(dict.fromkeys(back_links)),
         problems=problems,
         declared_url=declared_url(root, url),
@@ -751,7 +767,7 @@ def _body(
     for index in range(header.end, len(lines)):
         line = lines[index]
         if layout.is_nav_line(line):
-            back_links += _hrefs(line, layout.url)
+            back_links += _hrefs(line, layout.resolve)
             if started:
                 end = index + 1
                 break
@@ -863,7 +879,7 @@ def _back_links_after(layout: Layout, end: int) -> list[str]:
         href
         for line in layout.lines[end : end + NAV_AFTER_BODY]
         if layout.is_nav_line(line)
-        for href in _hrefs(line, layout.url)
+        for href in _hrefs(line, layout.resolve)
     ]
 
 
@@ -880,16 +896,16 @@ def _labels_pictures(layout: Layout, line: Line) -> bool:
     )
 
 
-def _hrefs(line: Line, url: str) -> list[str]:
-    return [urljoin(url, link.href) for link in line.links if not is_javascript(link.href)]
+def _hrefs(line: Line, resolve: Resolver) -> list[str]:
+    return [resolve(link.href) for link in line.links if not is_javascript(link.href)]
 
 
-def _attachments(region: list[Line], url: str) -> list[LinkedFile]:
+def _attachments(region: list[Line], resolve: Resolver) -> list[LinkedFile]:
     files: dict[str, LinkedFile] = {}
     for line in region:
         for link in line.links:
             if _is_file_href(link.href):
-                absolute = urljoin(url, link.href)
+                absolute = resolve(link.href)
                 name = _attachment_name(
                     link.text, line.text, link.href, link.element.get("title") or ""
                 )
@@ -897,7 +913,7 @@ def _attachments(region: list[Line], url: str) -> list[LinkedFile]:
     return list(files.values())
 
 
-def _images(layout: Layout, article: etree._Element, core: etree._Element, url: str) -> list[str]:
+def _images(layout: Layout, article: etree._Element, core: etree._Element) -> list[str]:
     """Pictures in the article, not in its link lists (thumbnails of other articles)."""
     images: list[str] = []
     for line in layout.lines:
@@ -905,5 +921,5 @@ def _images(layout: Layout, article: etree._Element, core: etree._Element, url: 
             continue
         if not_the_article(layout, line, core):
             continue
-        images.extend(urljoin(url, src) for src in line.images)
+        images.extend(layout.resolve(src) for src in line.images)
     return list(dict.fromkeys(images))

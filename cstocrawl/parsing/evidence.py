@@ -92,7 +92,7 @@ def document_titles(root: etree._Element) -> list[str]:
         for meta in root.iter("meta")
         if (meta.get("property") or meta.get("name") or "").lower() in ("og:title", "twitter:title")
     ]
-    title = root.find(".//title")
+    title = next(root.iterdescendants("title"), None)  # `.//title`, without ElementPath
     if title is not None:
         found.append(" ".join(text_content(title).split()))
     return [text for text in dict.fromkeys(found) if text]

@@ -49,17 +49,28 @@ MORE_LABELS = {"read more", "more", "details", "подробнее", "читат
 
 
 _LABEL_WORDS = max(len(label.split()) for label in BACK_LINK_LABELS)
+_MORE_WORDS = max(len(label.split()) for label in MORE_LABELS)
 
 
 def is_back_link_text(text: str) -> bool:
+    """A back link's words ("Back to the list", "Назад"): the article has ended."""
+    return _is_label_in(text, BACK_LINK_LABELS, _LABEL_WORDS)
+
+
+def is_more_label(text: str) -> bool:
+    """A listing's "Read more" link or line: never its title or teaser."""
+    return _is_label_in(text, MORE_LABELS, _MORE_WORDS)
+
+
+def _is_label_in(text: str, labels: set[str], most: int) -> bool:
     """Counting words first (`str.split` splits where `\\s` does, and the strip drops only whole
-    words of punctuation at the ends): a body line is never normalised only to be refused."""
+    words of punctuation at the ends): a paragraph is never normalised only to be refused."""
     words = text.split()
     while words and not words[0].strip(_LABEL_PUNCTUATION):
         del words[0]
     while words and not words[-1].strip(_LABEL_PUNCTUATION):
         del words[-1]
-    return len(words) <= _LABEL_WORDS and normalise_label(text) in BACK_LINK_LABELS
+    return len(words) <= most and normalise_label(text) in labels
 
 
 def is_javascript(href: str) -> bool:

@@ -6,14 +6,21 @@ these say what is an article and what is a sidebar, a menu or a footer, whatever
 
 from __future__ import annotations
 
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from lxml import etree
 
 from cstocrawl.parsing.dates import leading_date, trailing_date
 from cstocrawl.parsing.evidence import ListingEvidence, normalise
 from cstocrawl.parsing.labels import is_back_link_text, is_javascript, is_javascript_back
-from cstocrawl.parsing.lines import Line, is_boilerplate_container, render_lines
+from cstocrawl.parsing.lines import (
+    UNSEEN_TAGS,
+    Line,
+    Resolver,
+    is_boilerplate_container,
+    render,
+    visible,
+)
 from cstocrawl.parsing.thresholds import (
     LEADING_PROSE,
     TEASER_CHARS,
@@ -32,12 +39,17 @@ class Layout:
     def __init__(self, root: etree._Element, url: str, evidence: ListingEvidence) -> None:
         self.root = root
         self.url = url
+        self.address = urlsplit(url)
+        self.resolve = Resolver(url)  # where the lines' links go, each href resolved once
         self.evidence = evidence
-        self.lines = render_lines(root)
-        self.chars, self.link_chars, self.links = _text_measures(root)
-        body = root.find(".//body")
-        top = body if body is not None else root
-        self.page_prose = self.prose(top) or 1
+        page = render(root)  # the lines and the measures in one walk
+        self.lines, self.chars, self.link_chars, self.links = (
+            page.lines,
+            page.chars,
+            page.link_chars,
+            page.links,
+        )
+        self.page_prose = self.prose(page.start) or 1
         own = {normalise(text) for text in (evidence.teaser, evidence.link_text) if text}
         self.frame = evidence.frame - own
         self.section_paths = _ancestor_paths(url)
@@ -145,10 +157,10 @@ class Layout:
             self._free = {}
             for node in reversed(list(self.root.iter())):  # children before their parents
                 tag = node.tag if isinstance(node.tag, str) else ""
-                if not tag or tag in _UNSEEN_TAGS or tag == "a" or self.is_link_list(node):
+                if not tag or tag in UNSEEN_TAGS or tag == "a" or self.is_link_list(node):
                     self._free[node] = 0
                     continue
-                own = _visible(node.text) + sum(_visible(child.tail) for child in node)
+                own = visible(node.text) + sum(visible(child.tail) for child in node)
                 self._free[node] = own + sum(self._free.get(child, 0) for child in node)
         return self._free.get(element, 0)
 
@@ -208,13 +220,13 @@ class Layout:
 
     def links_elsewhere(self, line: Line) -> bool:
         """A line that links to another page (a sidebar teaser, a breadcrumb, the logo)."""
-        own = urlsplit(self.url).path
+        own = self.address.path
         for link in line.links:
             href = link.href
             if is_javascript(href) or href.startswith("#"):
                 continue
             try:
-                path = urlsplit(urljoin(self.url, href)).path
+                path = urlsplit(self.resolve(href)).path
             except ValueError:  # an unparsable href ("http://[ccpa-preferences]"): no page
                 continue
             if path != own and link.text:
@@ -239,10 +251,10 @@ class Layout:
         if is_back_link_text(text) or is_javascript_back(href):
             return True
         try:
-            parts = urlsplit(urljoin(self.url, href))
+            parts = urlsplit(self.resolve(href))
         except ValueError:  # an unparsable href goes nowhere
             return False
-        own = urlsplit(self.url)
+        own = self.address
         if parts.netloc != own.netloc:
             return False
         # A detail addressed by its element id (/chairmanship/?ELEMENT_ID=23867) stands at its
@@ -257,45 +269,6 @@ def _ancestor_paths(url: str) -> frozenset[str]:
     segments = [part for part in urlsplit(url).path.split("/") if part]
     above = ("/" + "/".join(segments[:n]) + "/" for n in range(1, len(segments)))
     return frozenset((*above, ALL_NEWS_PATH))
-
-
-def _text_measures(
-    root: etree._Element,
-) -> tuple[dict[etree._Element, int], dict[etree._Element, int], dict[etree._Element, int]]:
-    """Visible characters, characters inside links, and links, of every element (one pass)."""
-    chars: dict[etree._Element, int] = {}
-    link_chars: dict[etree._Element, int] = {}
-    links: dict[etree._Element, int] = {}
-    for element in reversed(list(root.iter())):  # children before their parents
-        tag = element.tag
-        if tag in _UNSEEN_TAGS or not isinstance(tag, str):
-            chars[element] = link_chars[element] = links[element] = 0
-            continue
-        total = _visible(element.text)
-        inside = count = 0
-        if len(element):
-            for child in element:  # each measured already: no lookup misses
-                total += chars[child]
-                if tail := child.tail:
-                    total += _visible(tail)
-                inside += link_chars[child]
-                count += links[child]
-        if tag == "a":
-            href = (element.get("href") or "").strip()
-            if href and not href.startswith(("#", "javascript:")):
-                inside, count = total, count + 1
-        chars[element], link_chars[element], links[element] = total, inside, count
-    return chars, link_chars, links
-
-
-_UNSEEN_TAGS = frozenset({"script", "style", "head", "title", "noscript", "template"})
-
-
-def _visible(text: str | None) -> int:
-    """Characters a reader sees, near enough for proportions (the common spaces left out)."""
-    if not text:
-        return 0
-    return len(text) - text.count(" ") - text.count("\n") - text.count("\t") - text.count("\r")
 
 
 # --- the title --------------------------------------------------------------------------------

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
 
 from lxml import etree
 
 from cstocrawl.parsing.dates import date_beside, leading_date, parse_date, trailing_date
 from cstocrawl.parsing.evidence import ListingEvidence, normalise
-from cstocrawl.parsing.labels import MORE_LABELS, normalise_label
+from cstocrawl.parsing.labels import is_more_label
 from cstocrawl.parsing.lines import (
     BLOCK_TAGS,
     SKIPPED_TAGS,
     Line,
+    Resolver,
     is_boilerplate_container,
     parse_html,
     render_lines,
@@ -62,7 +62,7 @@ def parse_listing(
     order = {element: position for position, element in enumerate(root.iter())}
     heading = _main_heading(root)
     # A page links most places twice or more (title, picture, "Read more"): resolve each once.
-    resolve = _Resolver(url)
+    resolve = Resolver(url)
     links, keys = _links(root, resolve, article_key)
     held = _articles_held(keys)
     elsewhere = _blocks_linking_elsewhere(root, keys)
@@ -72,7 +72,7 @@ def parse_listing(
     ]
     # The page is rendered once: each entry's lines are the page's lines inside its block.
     page_lines = render_lines(root)
-    body = root.find(".//body")  # where the page's rendering starts
+    body = next(root.iterdescendants("body"), None)  # where the page's rendering starts
     owner = {element: index for index, (*_, block) in enumerate(chosen) for element in block.iter()}
     lines_of: list[list[Line]] = [[] for _ in chosen]
     for line in page_lines:
@@ -125,21 +125,8 @@ def _in_boilerplate(element: etree._Element) -> bool:
     return any(is_boilerplate_container(e) for e in (element, *element.iterancestors()))
 
 
-class _Resolver:
-    """`urljoin(url, href)`, each href of the page resolved once."""
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self._absolute: dict[str, str] = {}
-
-    def __call__(self, href: str) -> str:
-        if (absolute := self._absolute.get(href)) is None:
-            absolute = self._absolute[href] = urljoin(self.url, href)
-        return absolute
-
-
 def _links(
-    root: etree._Element, resolve: _Resolver, article_key: Callable[[str], str | None]
+    root: etree._Element, resolve: Resolver, article_key: Callable[[str], str | None]
 ) -> tuple[list[str], dict[etree._Element, str]]:
     """Every link the crawl may follow, absolute and once (the pager's among them), and the
     anchors that link an article, with the article's key."""
@@ -234,7 +221,7 @@ def _entry(
     key: str,
     container: etree._Element,
     keys: dict[etree._Element, str],
-    resolve: _Resolver,
+    resolve: Resolver,
     lines: list[Line],
 ) -> ListingEntry:
     """What an entry shows of its article (`lines`, its rendering): the link text (the longest,
@@ -245,7 +232,7 @@ def _entry(
         for a in container.iter("a")
         if keys.get(a) == key
         and (text := " ".join(text_content(a).split()))
-        and normalise_label(text) not in MORE_LABELS
+        and not is_more_label(text)
     ]
     title = max(titles, key=len, default="")
     teaser = _teaser(lines, key, keys)
@@ -272,7 +259,7 @@ def _teaser(lines: list[Line], key: str, keys: dict[etree._Element, str]) -> str
                 text = text.replace(link.text, " ", 1)
         text = " ".join(text.split())
         text = _without_dates(text)
-        if text and normalise_label(text) not in MORE_LABELS and not is_counter(text):
+        if text and not is_more_label(text) and not is_counter(text):
             parts.append(text)
     return " ".join(parts) or None
 
@@ -302,7 +289,7 @@ def _card_parts(anchor: etree._Element) -> tuple[str, str] | None:
         text
         for text, _ in pieces
         if parse_date(text) is None
-        and normalise_label(text) not in MORE_LABELS
+        and not is_more_label(text)
         and not is_counter(text)
     ]
     if len(texts) < 2:
@@ -366,5 +353,5 @@ def _frame(
 
 def _page_title(root: etree._Element) -> str | None:
     """The page's <title>: the parts an article's own <title> shares with it name the site."""
-    title_element = root.find(".//title")
+    title_element = next(root.iterdescendants("title"), None)  # `.//title`, without ElementPath
     return " ".join(text_content(title_element).split()) if title_element is not None else None

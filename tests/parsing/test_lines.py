@@ -3,9 +3,18 @@ heading level, boilerplate and emphasis flags)."""
 
 from __future__ import annotations
 
+from urllib.parse import urljoin
+
 import pytest
 
-from cstocrawl.parsing.lines import Line, max_depth, parse_html, reaches_depth, render_lines
+from cstocrawl.parsing.lines import (
+    Line,
+    Resolver,
+    max_depth,
+    parse_html,
+    reaches_depth,
+    render_lines,
+)
 from cstocrawl.parsing.thresholds import PARSER_DEPTH_LIMIT
 
 
@@ -84,3 +93,16 @@ def test_depth_limit_counted_with_the_levels_the_parser_implies(fonts: int) -> N
     assert reaches_depth(html, root, PARSER_DEPTH_LIMIT) is reached
     assert reaches_depth(html.encode(), root, PARSER_DEPTH_LIMIT) is reached
     assert reached is (fonts == PARSER_DEPTH_LIMIT - 3)
+
+
+@pytest.mark.parametrize(
+    "base", ["http://127.0.0.1:8800/news/a/", "HTTPS://Host:443/x;p?q#f", "ftp://host/a/", "http:///a"]
+)
+@pytest.mark.parametrize(
+    "href",
+    ["/news/b/?ELEMENT_ID=5", "/a/?", "/a/./b", "/a/../b", "/.", "//other/x", "/a;p", "/a#f",
+     "/a b", "/новости/", "/a?b?c", "page2.html", "?PAGEN_1=2", "http://other/a/"],
+)
+def test_the_resolver_joins_as_urljoin_does(base: str, href: str) -> None:
+    """Plain absolute paths skip urljoin: every other href, and every other page, still gets it."""
+    assert Resolver(base)(href) == urljoin(base, href)
