@@ -15,9 +15,9 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
@@ -41,6 +41,18 @@ FAST = {
 }
 
 
+# The day the daily runs of the replica take as today (a run rechecks articles it saw within the
+# last RECHECK_DAYS days): fixed, so the runs' plans do not depend on the calendar.
+TODAY = date(2025, 12, 1)
+RECHECK_DAYS = 60
+DAY = {"CSTOCRAWL_TODAY": TODAY.isoformat(), "CSTOCRAWL_RECHECK_DAYS": str(RECHECK_DAYS)}
+
+
+def crawl_settings(output_dir: Path, settings: dict[str, str]) -> dict[str, str]:
+    """The -s settings of a crawl into `output_dir`: fast settings first, `settings` last."""
+    return {**FAST, "CSTOCRAWL_OUTPUT_DIR": str(output_dir), **settings}
+
+
 def options(
     base_url: str, output_dir: Path, args: tuple[str, ...], settings: dict[str, str]
 ) -> list[str]:
@@ -48,7 +60,7 @@ def options(
     command = ["-a", f"base_url={base_url}"]
     for arg in args:
         command += ["-a", arg]
-    for name, value in {**FAST, "CSTOCRAWL_OUTPUT_DIR": str(output_dir), **settings}.items():
+    for name, value in crawl_settings(output_dir, settings).items():
         command += ["-s", f"{name}={value}"]
     return command
 
@@ -365,10 +377,9 @@ def crawl_in_process(
     The checks before a run and the command line itself are the end-to-end tests' to check."""
     from cstocrawl.runs.arguments import project_settings as with_overrides
 
-    run = {**FAST, "CSTOCRAWL_OUTPUT_DIR": str(output_dir), "CSTOCRAWL_RUN_ID": run_id}
-    crawl_settings = with_overrides({**run, **(settings or {})}.items())
-    arguments = dict(arg.split("=", 1) for arg in (f"base_url={base_url}", *args))
-    return run_in_process(crawl_settings, spider, arguments)
+    run = crawl_settings(output_dir, {"CSTOCRAWL_RUN_ID": run_id, **(settings or {})})
+    arguments = _arguments((f"base_url={base_url}", *args))
+    return run_in_process(with_overrides(run.items()), spider, arguments)
 
 
 def reextract_in_process(
@@ -386,9 +397,8 @@ def reextract_in_process(
     replay = with_overrides({**run, **(settings or {})}.items())
     spider, paths, infos = reextract.chosen(replay, None, [])
     reextract.replay_settings(replay, [path.resolve() for path in paths])
-    given = dict(arg.split("=", 1) for arg in args)
-    options = reextract.crawl_arguments(infos, given)[1::2]  # ["-a", "k=v", ...]: the values
-    return run_in_process(replay, spider, dict(arg.split("=", 1) for arg in options))
+    options = reextract.crawl_arguments(infos, _arguments(args))[1::2]  # ["-a", "k=v", ...]
+    return run_in_process(replay, spider, _arguments(options))
 
 
 def run_in_process(
@@ -440,3 +450,10 @@ def run_in_process(
     run_id = manifest["run_id"] if manifest else settings["CSTOCRAWL_RUN_ID"]
     line = summary(PROG, run_id, manifest, outcome)
     return Finished(int(outcome.code), line, log.stream.getvalue())
+
+
+def _arguments(args: Iterable[str]) -> dict[str, str]:
+    """`-a NAME=VALUE` arguments as the spider's keyword arguments."""
+    from cstocrawl.runs.arguments import name_value
+
+    return dict(name_value(arg) for arg in args)

@@ -14,7 +14,7 @@ import io
 import json
 import zipfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -207,18 +207,8 @@ def test_bad_pages_give_items_with_problems_and_odd_links_are_fetched_once(tmp_p
     # Junk parameters on links to an article the listing shows anyway, and a page past the end.
     speech = next(a for a in site.articles if a.section == "speech")
     junk = ("?sessid=5f2e&clear_cache=Y", "?utm_source=tg&utm_medium=social", "?bxajaxid=a4a8")
-    items = (
-        "".join(
-            f'<div class="news-block__item"><h3><a href="{speech.path}{query}">Copy</a></h3></div>'
-            for query in junk
-        )
-        + '<a href="/news/speech/?PAGEN_1=99">99</a>'
-    )
-    site.set_fault(
-        "/news/speech/",
-        Fault(
-            None, edit=substituted('<div class="news-block">', f'<div class="news-block">{items}')
-        ),
+    listed_too(
+        site, [speech.path + query for query in junk], '<a href="/news/speech/?PAGEN_1=99">99</a>'
     )
     with serve(site) as base:
         result = crawl_in_process(base, tmp_path)
@@ -432,16 +422,7 @@ def test_other_spellings_of_an_article_url_give_one_request_and_one_record(tmp_p
         f"{speech.path}?PAGEN_2=3",  # a second paginated component on the detail page
         f"{speech.path}index.php?ysclid=lx9",
     )
-    items = "".join(
-        f'<div class="news-block__item"><h3><a href="{href}">Copy</a></h3></div>'
-        for href in spellings
-    )
-    site.set_fault(
-        "/news/speech/",
-        Fault(
-            None, edit=substituted('<div class="news-block">', f'<div class="news-block">{items}')
-        ),
-    )
+    listed_too(site, spellings)
     with serve(site) as base:
         result = crawl_in_process(base, tmp_path)
     assert result.returncode == 0, result.log[-3000:]
@@ -477,3 +458,12 @@ def test_a_redirect_to_another_port_of_the_same_host_is_not_followed(tmp_path: P
         line = f"ERROR: Failed {base}{article.path}: redirected off the site to {elsewhere}"
         assert f"{line}{article.path} (not followed)" in log
     assert stats["cstocrawl/failed/redirect_offsite"] == stats["offsite/filtered"] == 2
+
+
+def listed_too(site: ReplicaSite, hrefs: Iterable[str], more: str = "") -> None:
+    """The speeches' listing also shows an entry "Copy" linking each of `hrefs`, then `more`."""
+    items = "".join(
+        f'<div class="news-block__item"><h3><a href="{href}">Copy</a></h3></div>' for href in hrefs
+    )
+    block = '<div class="news-block">'
+    site.set_fault("/news/speech/", Fault(None, edit=substituted(block, block + items + more)))

@@ -357,7 +357,11 @@ def test_an_output_dir_that_cannot_be_written_is_one_line(tmp_path: Path) -> Non
     )
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes in read-only directories")
+@pytest.mark.skipif(
+    os.geteuid() == 0,
+    reason="root writes in read-only directories; as root, "
+    "test_an_output_dir_that_cannot_be_written_is_one_line checks the same refusal on /proc",
+)
 def test_a_read_only_output_dir_is_one_line(output: Path) -> None:
     output.chmod(0o555)
     try:

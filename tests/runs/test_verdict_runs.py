@@ -13,6 +13,9 @@ from typing import Any
 
 from cstocrawl.store.state import State, state_path
 from tests.crawling import (
+    DAY,
+    RECHECK_DAYS,
+    TODAY,
     by_url,
     comparable,
     crawl_in_process,
@@ -23,9 +26,6 @@ from tests.crawling import (
 )
 from tests.replica import Fault, ReplicaSite, Response, rewritten, serve, substituted
 
-TODAY = date(2025, 12, 1)
-RECHECK_DAYS = 60
-DAY = {"CSTOCRAWL_TODAY": TODAY.isoformat(), "CSTOCRAWL_RECHECK_DAYS": str(RECHECK_DAYS)}
 HTML = "text/html; charset=UTF-8"
 
 
@@ -127,7 +127,9 @@ def test_one_broken_new_article_among_three_is_held(tmp_path: Path) -> None:
     good = [url for url in added if url != broken.url]
     assert_records(read_dataset(tmp_path, "day2"), {url: truth[url] for url in good})
     manifest = read_manifest(tmp_path, "day2")
-    assert manifest["held"] == [{"url": broken.url, "title": broken.title, "reason": "missing_date"}]
+    assert manifest["held"] == [
+        {"url": broken.url, "title": broken.title, "reason": "missing_date"}
+    ]
     assert broken.url not in by_url(read_latest(tmp_path))
     with State(state_path(tmp_path)) as state:
         assert [retry.url for retry in state.retries()] == [broken.url]
@@ -152,9 +154,10 @@ def test_six_dead_links_on_page_one_fail_no_run(tmp_path: Path) -> None:
         assert sorted(entry["url"] for entry in manifest["failed_articles"]) == dead_urls
         assert {entry["reason"] for entry in manifest["failed_articles"]} == {"HTTP 404"}
         assert manifest["counts"]["failed"] == 6
-    assert_records(read_dataset(tmp_path, "day1"), {
-        url: record for url, record in truth.items() if url not in dead_urls
-    })
+    assert_records(
+        read_dataset(tmp_path, "day1"),
+        {url: record for url, record in truth.items() if url not in dead_urls},
+    )
     assert run_stats(tmp_path, "day2")["cstocrawl/verdict/again"] == 6
 
 
@@ -169,8 +172,12 @@ def test_every_attachment_answering_500_fails_one_run_not_every_run(tmp_path: Pa
     for path in files:
         site.set_fault(path, Fault(500))
     with serve(site) as base_url:
-        day1 = crawl_in_process(base_url, tmp_path, run_id="day1", settings=day("day1", RETRY_TIMES="1"))
-        day2 = crawl_in_process(base_url, tmp_path, run_id="day2", settings=day("day2", RETRY_TIMES="1"))
+        day1 = crawl_in_process(
+            base_url, tmp_path, run_id="day1", settings=day("day1", RETRY_TIMES="1")
+        )
+        day2 = crawl_in_process(
+            base_url, tmp_path, run_id="day2", settings=day("day2", RETRY_TIMES="1")
+        )
     assert day1.returncode == 3, day1.log[-3000:]
     assert read_manifest(tmp_path, "day1")["outcome"]["reason"] == (
         "13 of 13 attachments failed (at most 50% allowed, CSTOCRAWL_MAX_ATTACHMENT_FAILURE_RATIO)"
@@ -292,6 +299,4 @@ def test_merged_pages_that_differ_later_split_again(tmp_path: Path) -> None:
     assert_records(read_latest(tmp_path), truth)
     splits = [run_stats(tmp_path, run).get("cstocrawl/state/split") for run in ("day2", "day3")]
     assert sorted(splits, key=str) in ([1, None], [None, 1])
-    assert f"INFO: Split {alias} from {kept}: it shows another article now" in (
-        day2.log + day3.log
-    )
+    assert f"INFO: Split {alias} from {kept}: it shows another article now" in (day2.log + day3.log)

@@ -7,13 +7,16 @@ import os
 import signal
 import subprocess
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from cstocrawl.store.state import State, state_path
 from tests.crawling import (
+    DAY,
+    RECHECK_DAYS,
     REPO,
+    TODAY,
     by_url,
     comparable,
     crawl_in_process,
@@ -30,9 +33,6 @@ from tests.replica import Fault, ReplicaSite, serve
 from tests.replica.content import LISTINGS, NEWS_SECTIONS
 from tests.replica.further import FURTHER_ARTICLES
 
-TODAY = date(2025, 12, 1)
-RECHECK_DAYS = 60
-DAY = {"CSTOCRAWL_TODAY": TODAY.isoformat(), "CSTOCRAWL_RECHECK_DAYS": str(RECHECK_DAYS)}
 ROBOTS_TXT = 1
 # Pages read only for their links to listings the table lacks (issue 22): the home page's two
 # tabs, /documents/ and /authorized_organs/, and the static body page found there.
@@ -53,9 +53,7 @@ def expected_by_url(site: ReplicaSite) -> dict[str, dict[str, Any]]:
     return {article["url"]: article for article in site.expected_articles()}
 
 
-def assert_equal_to_truth(
-    records: list[dict[str, Any]], truth: dict[str, dict[str, Any]]
-) -> None:
+def assert_equal_to_truth(records: list[dict[str, Any]], truth: dict[str, dict[str, Any]]) -> None:
     produced = by_url(records)
     assert sorted(produced) == sorted(truth)
     for url, record in produced.items():
@@ -82,8 +80,14 @@ def test_daily_runs_emit_only_new_and_changed_articles(tmp_path: Path) -> None:
     assert day1.line.startswith("cstocrawl day1: ok; 67 new, 0 changed, 0 unchanged")
     first = read_manifest(tmp_path, "day1")
     assert first["counts"] == {
-        "new": 67, "changed": 0, "unchanged": 0, "held": 0, "failed": 0,
-        "attachments": 13, "attachments_downloaded": 12, "attachments_failed": 0,
+        "new": 67,
+        "changed": 0,
+        "unchanged": 0,
+        "held": 0,
+        "failed": 0,
+        "attachments": 13,
+        "attachments_downloaded": 12,
+        "attachments_failed": 0,
         "cancelled": 0,
     }
     assert first["finish_reason"] == "finished"
@@ -98,8 +102,14 @@ def test_daily_runs_emit_only_new_and_changed_articles(tmp_path: Path) -> None:
     assert read_dataset(tmp_path, "day2") == []
     second = read_manifest(tmp_path, "day2")
     assert second["counts"] == {
-        "new": 0, "changed": 0, "unchanged": 2, "held": 0, "failed": 0,
-        "attachments": 0, "attachments_downloaded": 0, "attachments_failed": 0,
+        "new": 0,
+        "changed": 0,
+        "unchanged": 2,
+        "held": 0,
+        "failed": 0,
+        "attachments": 0,
+        "attachments_downloaded": 0,
+        "attachments_failed": 0,
         "cancelled": 0,
     }
     daily = ROBOTS_TXT + len(LISTINGS) + DISCOVERY_PAGES
@@ -116,9 +126,15 @@ def test_daily_runs_emit_only_new_and_changed_articles(tmp_path: Path) -> None:
     assert_equal_to_truth(read_dataset(tmp_path, "day3"), {u: truth[u] for u in [*added, edited]})
     third = read_manifest(tmp_path, "day3")
     assert third["counts"] == {
-        "new": 3, "changed": 1, "unchanged": 1, "held": 0, "failed": 0,
+        "new": 3,
+        "changed": 1,
+        "unchanged": 1,
+        "held": 0,
+        "failed": 0,
         # The edited article's file, stored by day 1: not downloaded again.
-        "attachments": 1, "attachments_downloaded": 0, "attachments_failed": 0,
+        "attachments": 1,
+        "attachments_downloaded": 0,
+        "attachments_failed": 0,
         "cancelled": 0,
     }
     assert third["stats"]["downloader/request_count"] == daily + 2 + 3 + 2
@@ -213,7 +229,9 @@ def test_an_error_page_served_with_200_never_replaces_a_good_article(tmp_path: P
     victim = site.article(in_window(site)[0])
     with serve(site) as base_url:
         day1 = crawl_in_process(base_url, tmp_path, run_id="day1", settings=DAY)
-        site.set_fault(victim.path, Fault(200, MAINTENANCE, content_type="text/html; charset=UTF-8"))
+        site.set_fault(
+            victim.path, Fault(200, MAINTENANCE, content_type="text/html; charset=UTF-8")
+        )
         day2 = crawl_in_process(base_url, tmp_path, run_id="day2", settings=DAY)
         site.set_fault(victim.path, None)
         hits_before_day3 = site.hits[victim.path]
@@ -258,7 +276,12 @@ def test_what_a_run_failed_is_retried_by_the_next_runs_then_given_up(tmp_path: P
     site.set_fault(attachment_path, Fault(503))
     # The statements listing answers its first page, then fails: pages 2 and 3 are never seen.
     site.set_fault("/documents/statements/", Fault(None, times=1, then=Fault(500)))
-    runs = {**DAY, "CSTOCRAWL_RETRY_RUNS": "2", "CSTOCRAWL_MAX_DOUBT_SHARE": "1", "RETRY_TIMES": "1"}
+    runs = {
+        **DAY,
+        "CSTOCRAWL_RETRY_RUNS": "2",
+        "CSTOCRAWL_MAX_DOUBT_SHARE": "1",
+        "RETRY_TIMES": "1",
+    }
     with serve(site) as base_url:
         day1 = crawl_in_process(base_url, tmp_path, run_id="day1", settings=runs)
         for path in (lost_once.path, attachment_path, "/documents/statements/"):
@@ -283,15 +306,14 @@ def test_what_a_run_failed_is_retried_by_the_next_runs_then_given_up(tmp_path: P
     assert second[with_attachment.url]["attachments"][0]["status"] == "stored"
     assert run_stats(tmp_path, "day2")["cstocrawl/retry/listed"] == 4
     latest = by_url(read_latest(tmp_path))
-    assert_equal_to_truth(list(latest.values()), {u: t for u, t in truth.items()
-                                                  if u != lost_for_good.url})
-    assert all(a["status"] == "stored"
-               for record in latest.values() for a in record["attachments"])
+    assert_equal_to_truth(
+        list(latest.values()), {u: t for u, t in truth.items() if u != lost_for_good.url}
+    )
+    assert all(a["status"] == "stored" for record in latest.values() for a in record["attachments"])
 
     # The article that always fails was tried on day 2 too, then given up (2 runs) and reported.
     assert (
-        f"WARNING: Gave up on article {lost_for_good.url} after 2 failed runs: HTTP 500"
-        in day2.log
+        f"WARNING: Gave up on article {lost_for_good.url} after 2 failed runs: HTTP 500" in day2.log
     )
     with State(state_path(tmp_path)) as state:
         assert state.retries() == []
