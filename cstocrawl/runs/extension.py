@@ -41,7 +41,7 @@ from cstocrawl.extensions.health import HealthCheck
 from cstocrawl.runs.durable import fsync_directory, write_atomically
 from cstocrawl.runs.manifest import manifest, recorded_counts, run_counts, source_of, to_json
 from cstocrawl.runs.outcome import OK, Exit, Outcome, judge
-from cstocrawl.runs.report import Failure, read_articles, render
+from cstocrawl.runs.report import Failure, read_articles, report_lines
 from cstocrawl.runs.run import Run, iso_utc, utc_now
 from cstocrawl.runs.statkeys import (
     DATASET,
@@ -257,10 +257,9 @@ class RunLifecycle:
         dataset = files.dataset if files.dataset.exists() else files.partial_dataset
         assert self.manifest is not None
         try:
-            text = render(
-                self.manifest, read_articles(dataset, changes), failures, files.output_dir
-            )
-            write_atomically(files.report, [text.removesuffix("\n")])
+            articles = read_articles(dataset, changes)
+            lines = report_lines(self.manifest, articles, failures, files.output_dir)
+            write_atomically(files.report, lines)
         except OSError as error:
             logger.warning("Report %s not written: %s", files.report, error)
             return
