@@ -298,14 +298,22 @@ class State:
         """The latest version of every article (JSON), newest publication first, with all the
         aliases ever recorded for it (sorted), whichever version first showed them, but those
         that split off as articles of their own."""
-        articles = {url for (url,) in self._db.execute("SELECT url FROM articles")}
-        rows = self._db.execute(
-            "SELECT item, (SELECT json_group_array(alias) FROM"
-            "  (SELECT alias FROM aliases WHERE article = articles.url ORDER BY alias)),"
-            " first_seen, last_changed"
-            " FROM articles ORDER BY published DESC NULLS LAST, url"
-        )
-        for item, aliases, first_seen, last_changed in rows:
+        # The URLs sorted, then each row read by its key: sorting the rows with their items made
+        # SQLite's sorter hold megabytes at the run's end (docs/benchmarks.md, "Peak memory").
+        order = [
+            url
+            for (url,) in self._db.execute(
+                "SELECT url FROM articles ORDER BY published DESC NULLS LAST, url"
+            )
+        ]
+        articles = set(order)
+        for url in order:
+            item, aliases, first_seen, last_changed = self._db.execute(
+                "SELECT item, (SELECT json_group_array(alias) FROM"
+                "  (SELECT alias FROM aliases WHERE article = ?1 ORDER BY alias)),"
+                " first_seen, last_changed FROM articles WHERE url = ?1",
+                (url,),
+            ).fetchone()
             record = json.loads(item)
             known = set(record.get("aliases") or []) | set(json.loads(aliases))
             record["aliases"] = sorted(known - articles)
