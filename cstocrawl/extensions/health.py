@@ -38,6 +38,10 @@ from cstocrawl.runs.statkeys import (
 )
 from cstocrawl.runs.verdict import too_many
 
+# The parsers' normalisation without their cache: each article's title and summary is seen here
+# once, and kept as the cache's key it made the crawl process grow with the run (issue 20).
+_normalise = normalise.__wrapped__
+
 logger = logging.getLogger(__name__)
 _DIGITS_RE = re.compile(r"\d+")
 
@@ -74,7 +78,7 @@ class Observed:
             self.short_bodies += 1
         values = {
             "summary ending": _ending(item.summary or ""),
-            "title": normalise(item.title or ""),
+            "title": _normalise(item.title or ""),
             "date": item.published or "",
             "body": hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
             if text
@@ -111,7 +115,7 @@ class Observed:
 
 def _ending(summary: str) -> str:
     """A summary's last words, numbers masked: "… the CSTO. Views: 871" gives "views: #"."""
-    words = _DIGITS_RE.sub("#", normalise(summary)).split()
+    words = _DIGITS_RE.sub("#", _normalise(summary)).split()
     ending = " ".join(words[-SUMMARY_ENDING_WORDS:]) if len(words) > SUMMARY_ENDING_WORDS else ""
     return ending if "#" in ending else ""
 
