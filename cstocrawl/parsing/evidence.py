@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from lxml import etree
 
@@ -40,11 +40,13 @@ class ListingEvidence:
     page_title: str | None = None  # the listing page's <title>: what it shares names the site
     frame: frozenset[str] = field(default_factory=frozenset)  # normalised lines outside entries
 
-    @property
+    @cached_property
     def title(self) -> str | None:
-        """The link text when it is a title: an entry whose only text is its link is a teaser."""
+        """The link text when it is a title: an entry whose only text is its link is a teaser.
+        Once an entry, not through `normalise`'s cache, whose keys the crawl process kept."""
+        uncached = normalise.__wrapped__
         if not self.link_text or (
-            self.teaser and normalise(self.teaser) == normalise(self.link_text)
+            self.teaser and uncached(self.teaser) == uncached(self.link_text)
         ):
             return None
         return self.link_text
