@@ -19,6 +19,7 @@ from scrapy.utils.test import get_crawler
 from cstocrawl.exceptions import FailedFetch
 from cstocrawl.extensions.health import HealthCheck, Observed, assess
 from cstocrawl.items import Article
+from cstocrawl.parsing.evidence import normalise
 from cstocrawl.runs.outcome import Exit, judge
 from cstocrawl.spiders.news import NewsSpider
 from tests.crawling import project_crawler, spider_in_process
@@ -55,6 +56,17 @@ def observed(articles: list[Article]) -> Observed:
 
 def test_distinct_articles_are_healthy() -> None:
     assert assess(HEALTHY_STATS, 0.2, observed([article(n) for n in range(12)])) == []
+
+
+def test_the_articles_seen_leave_nothing_in_the_parsers_normalise_cache() -> None:
+    """Each article's title and summary is seen once: kept as the cache's keys, they grew the
+    crawl process with the run (issue 20)."""
+    items = [article(n) for n in range(12)]
+    for item in items:
+        item.summary = f"Item {item.url[-3:-1]} of the agenda was adopted by the council"
+    normalise.cache_clear()
+    assert assess(HEALTHY_STATS, 0.2, observed(items)) == []
+    assert normalise.cache_info().currsize == 0
 
 
 def test_one_title_for_every_article_fails_naming_it() -> None:
