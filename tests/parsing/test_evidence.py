@@ -176,6 +176,14 @@ def test_a_link_that_wraps_the_teaser_is_not_title_evidence() -> None:
     assert evidence().title == TITLE
 
 
+def test_an_entry_s_title_leaves_nothing_in_normalise_s_cache() -> None:
+    """The crawl process reads each entry's title once: kept as the cache's keys, its teasers and
+    link texts grew the process with the run (issue 20)."""
+    normalise.cache_clear()
+    assert evidence(link_text=TITLE, teaser="The heads of state met in Minsk.").title == TITLE
+    assert normalise.cache_info().currsize == 0
+
+
 def test_titles_agree_with_a_listing_that_cuts_them_short_or_prints_them_otherwise() -> None:
     assert titles_agree(TITLE, "A meeting of the CSTO Collective Security...")
     assert titles_agree(TITLE, "A meeting of the CSTO Collective Security Council was")  # cut at N
