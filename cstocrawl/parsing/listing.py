@@ -227,11 +227,12 @@ def _entry(
     """What an entry shows of its article (`lines`, its rendering): the link text (the longest,
     "Read more" aside), the teaser and a date; a link wrapping the whole card is split into its
     parts."""
+    shown = {link.element: link.text for line in lines for link in line.links}  # as rendered
     titles = [
         text
         for a in container.iter("a")
         if keys.get(a) == key
-        and (text := " ".join(text_content(a).split()))
+        and (text := shown[a] if a in shown else " ".join(text_content(a).split()))
         and not is_more_label(text)
     ]
     title = max(titles, key=len, default="")
@@ -278,6 +279,8 @@ def _without_dates(text: str) -> str:
 def _card_parts(anchor: etree._Element) -> tuple[str, str] | None:
     """(title, teaser) of a link that wraps a whole card (picture, date, title, teaser, "more"),
     its parts in child elements; None for a link holding one text."""
+    if not len(anchor):  # most links: their text alone, one piece
+        return None
     element = anchor
     while True:
         pieces = _pieces(element)

@@ -15,7 +15,8 @@ _IMAGE_NAME_RE = re.compile(r"^[^\n/\\]{1,200}\.(?:jpe?g|png|gif|webp|bmp|tiff?)
 
 def clean_line(text: str) -> str:
     """One paragraph: visible characters only, single spaces, no stray tag fragments."""
-    text = _INVISIBLE_RE.sub("", text)
+    if not text.isascii():  # each invisible character is not: most lines skip the search
+        text = _INVISIBLE_RE.sub("", text)
     text = " ".join(text.split())  # str.split() also splits on NBSP and the other Unicode spaces
     if ">" not in text:  # every tag fragment ends with one: most lines skip the costly search
         return text
