@@ -445,6 +445,27 @@ def warc_files(directory: Path) -> list[Path]:
     return sorted(directory.glob("*.warc.gz"), key=key)
 
 
+# Scrapy's downloader middlewares that mean nothing for bytes already fetched, off in a replay
+# (each is a call a request and a response on the crawl's one core, docs/benchmarks.md). The
+# handler reads a request's URL and meta only, so what they add to a request goes nowhere; kept:
+# offsite and robots.txt (which requests are made), MetaRefresh, HttpCompression and Redirect
+# (what the archived bytes say), DownloaderStats (the run's stats, its outcome reads them).
+NOT_REPLAYED = (
+    # credentials (HTTP_USER) and a proxy (HTTP_PROXY) for a server no request reaches
+    "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware",
+    "scrapy.downloadermiddlewares.httpproxy.HttpProxyMiddleware",
+    # a time limit on a download that is a read of a local file (its size limit stays: meta)
+    "scrapy.downloadermiddlewares.downloadtimeout.DownloadTimeoutMiddleware",
+    # request headers (Accept, Accept-Language, User-Agent, Cookie) the archive does not read
+    "scrapy.downloadermiddlewares.defaultheaders.DefaultHeadersMiddleware",
+    "scrapy.downloadermiddlewares.useragent.UserAgentMiddleware",
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware",
+    # a retry of a 5xx is answered by the same capture (a 5xx is served only when every capture
+    # of its URL is one), so it can only fail again; a page that failed still fails, at once
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware",
+)
+
+
 def replay_settings(settings: BaseSettings, paths: list[Path]) -> None:
     """Settings that make a crawl a re-extraction of `paths`: no network, no new capture."""
     settings.set("CSTOCRAWL_REPLAY_WARCS", [str(path) for path in paths], priority="cmdline")
@@ -454,6 +475,9 @@ def replay_settings(settings: BaseSettings, paths: list[Path]) -> None:
     extensions = dict(settings.getdict("EXTENSIONS"))
     extensions[REPLAY_EXTENSION] = 0
     settings.set("EXTENSIONS", extensions, priority="cmdline")
+    middlewares = dict(settings.getdict("DOWNLOADER_MIDDLEWARES"))
+    middlewares.update(dict.fromkeys(NOT_REPLAYED, None))
+    settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="cmdline")
     # Nothing to be polite to: the archive answers at once.
     for name, value in {
         "DOWNLOAD_DELAY": 0,
