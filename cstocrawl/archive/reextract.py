@@ -5,11 +5,12 @@ The WARC files (all of `<output dir>/warc/` unless named) are served to `scrapy 
 -a full=1`, the spider their warcinfo records name (news, jscsto, ksopn; `--spider` when they name
 none), by a download handler (`ReplayHandler`) that answers every http(s) request from their
 index and fails a request they lack as `NotArchived`; no other handler exists in such a run, so
-nothing reaches the network. Every downloader middleware, spider callback and item pipeline runs
-as in a live crawl (the archived bytes are decompressed, redirected and retried like the live
-ones), so a parser fix shows in the rebuilt datasets with no second extraction path to keep in
-step. The run is an ordinary run of the output dir (lock, state, manifest with `mode:
-reextract`, exit codes): a new `news/<run id>.jsonl` and a rebuilt `news/latest.jsonl`.
+nothing reaches the network. Every spider callback, item pipeline and downloader middleware that
+reads a response runs as in a live crawl (the archived bytes are decompressed and redirected like
+the live ones; those that only dress a request for a server, or retry it, are off: NOT_REPLAYED),
+so a parser fix shows in the rebuilt datasets with no second extraction path to keep in step.
+The run is an ordinary run of the output dir (lock, state, manifest with `mode: reextract`, exit
+codes): a new `news/<run id>.jsonl` and a rebuilt `news/latest.jsonl`.
 
 Newest capture wins: each URL is answered with its newest archived response (a 5xx only when
 nothing better was archived). Listings are read from their newest captures first; when the crawl
@@ -232,8 +233,8 @@ class Archived:
 def read_capture(capture: Capture, limit: int) -> Archived:
     """The HTTP answer at a capture's place, its payload at most `limit` bytes (0: any; else
     TooLarge); its file is open only meanwhile. The index checked the record's digests and took
-    its payload's size, so its heads are split here, not parsed by warcio a second time (a
-    quarter of a replayed page's cost in the crawl process, docs/benchmarks.md)."""
+    its payload's size, so its heads are split here, not parsed by warcio a second time (half
+    the cost a record, docs/benchmarks.md)."""
     inflated, size = bytearray(), 0
     heads = -1  # where the payload starts: after the WARC head and the HTTP head
     with capture.path.open("rb") as stream:
