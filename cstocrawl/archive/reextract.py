@@ -230,26 +230,22 @@ class Archived:
     body: bytes
 
 
-def read_capture(capture: Capture, limit: int) -> Archived:
-    """The HTTP answer at a capture's place, its payload at most `limit` bytes (0: any; else
-    TooLarge); its file is open only meanwhile. The index checked the record's digests and took
-    its payload's size, so its heads are split here, not parsed by warcio a second time (half
-    the cost a record, docs/benchmarks.md)."""
-    inflated, size = bytearray(), 0
+def read_capture(capture: Capture) -> Archived:
+    """The HTTP answer at a capture's place, its payload as received (the `size` bytes the index
+    measured, which the caller held against its limit); its file is open only meanwhile. The
+    index checked the record's digests, so its heads are split here, not parsed by warcio a
+    second time (half the cost a record, docs/benchmarks.md)."""
+    inflated = bytearray()
     heads = -1  # where the payload starts: after the WARC head and the HTTP head
     with capture.path.open("rb") as stream:
         stream.seek(capture.offset)
         for chunk in _member(stream, capture.length):
             inflated += chunk
-            if heads < 0 and (end := _heads_end(inflated)) >= 0:
-                heads = end
-            if heads >= 0:
-                size = len(inflated) - heads
-                if size >= capture.size:
-                    break
-                if limit and size > limit:
-                    raise TooLarge(f"Received {size} bytes")
-    if heads < 0 or size < capture.size:
+            if heads < 0:
+                heads = _heads_end(inflated)
+            if heads >= 0 and len(inflated) - heads >= capture.size:
+                break
+    if heads < 0 or len(inflated) - heads < capture.size:
         raise NotArchived(
             f"not archived: {capture.url} (its record in {capture.path} is cut short)"
         )
@@ -363,7 +359,7 @@ class Replay:
         try:
             if limit and capture.size > limit:
                 raise TooLarge(f"Expected to receive {capture.size} bytes")
-            archived = read_capture(capture, limit)
+            archived = read_capture(capture)
             body = archived.body
             if capture.record_type == "revisit":
                 body = self._stored_bytes(capture, limit)
