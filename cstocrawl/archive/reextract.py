@@ -5,11 +5,12 @@ The WARC files (all of `<output dir>/warc/` unless named) are served to `scrapy 
 -a full=1`, the spider their warcinfo records name (news, jscsto, ksopn; `--spider` when they name
 none), by a download handler (`ReplayHandler`) that answers every http(s) request from their
 index and fails a request they lack as `NotArchived`; no other handler exists in such a run, so
-nothing reaches the network. Every downloader middleware, spider callback and item pipeline runs
-as in a live crawl (the archived bytes are decompressed, redirected and retried like the live
-ones), so a parser fix shows in the rebuilt datasets with no second extraction path to keep in
-step. The run is an ordinary run of the output dir (lock, state, manifest with `mode:
-reextract`, exit codes): a new `news/<run id>.jsonl` and a rebuilt `news/latest.jsonl`.
+nothing reaches the network. Every spider callback, item pipeline and downloader middleware that
+reads a response runs as in a live crawl (the archived bytes are decompressed and redirected like
+the live ones; those that only dress a request for a server, or retry it, are off: NOT_REPLAYED),
+so a parser fix shows in the rebuilt datasets with no second extraction path to keep in step.
+The run is an ordinary run of the output dir (lock, state, manifest with `mode: reextract`, exit
+codes): a new `news/<run id>.jsonl` and a rebuilt `news/latest.jsonl`.
 
 Newest capture wins: each URL is answered with its newest archived response (a 5xx only when
 nothing better was archived). Listings are read from their newest captures first; when the crawl
@@ -29,6 +30,7 @@ import argparse
 import logging
 import os
 import sys
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -120,6 +122,8 @@ class Capture:
     record_type: str  # response or revisit
     content_type: str
     size: int  # bytes of the payload as received (a revisit's: 0, its file is elsewhere)
+    stored: str | None = None  # a revisit's: the stored file it names, and its payload digest
+    payload_digest: str = ""
 
     @property
     def html_ok(self) -> bool:
@@ -174,6 +178,7 @@ class ArchiveIndex:
             return
         headers = record.rec_headers
         url = headers.get_header("WARC-Target-URI")
+        revisit = record.rec_type == "revisit"
         try:
             status = int(record.http_headers.get_statuscode())
         except (TypeError, ValueError):
@@ -188,6 +193,8 @@ class ArchiveIndex:
             record_type=record.rec_type,
             content_type=record.http_headers.get_header("Content-Type") or "",
             size=size,
+            stored=headers.get_header(STORED_FILE_HEADER) if revisit else None,
+            payload_digest=(headers.get_header("WARC-Payload-Digest") or "") if revisit else "",
         )
         self.captures.setdefault(url, []).append(capture)
 
@@ -214,28 +221,80 @@ def read_infos(paths: Iterable[Path]) -> list[dict[str, str]]:
     return infos
 
 
-def read_capture(capture: Capture, limit: int) -> tuple[ArcWarcRecord, bytes]:
-    """The record at a capture's place and its payload as received (not decoded), at most `limit`
-    bytes (0: any); its file is open only meanwhile. TooLarge past the limit."""
+@dataclass(frozen=True)
+class Archived:
+    """A capture's HTTP answer as received: protocol, headers (bytes, in order) and payload."""
+
+    protocol: str
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+
+
+def read_capture(capture: Capture) -> Archived:
+    """The HTTP answer at a capture's place, its payload as received (the `size` bytes the index
+    measured, which the caller held against its limit); its file is open only meanwhile. The
+    index checked the record's digests, so its heads are split here, not parsed by warcio a
+    second time (half the cost a record, docs/benchmarks.md)."""
+    inflated = bytearray()
+    heads = -1  # where the payload starts: after the WARC head and the HTTP head
     with capture.path.open("rb") as stream:
         stream.seek(capture.offset)
-        record = next(iter(ArchiveIterator(stream)))
-        return record, _read(record.raw_stream, limit)
+        for chunk in _member(stream, capture.length):
+            inflated += chunk
+            if heads < 0:
+                heads = _heads_end(inflated)
+            if heads >= 0 and len(inflated) - heads >= capture.size:
+                break
+    if heads < 0 or len(inflated) - heads < capture.size:
+        raise NotArchived(
+            f"not archived: {capture.url} (its record in {capture.path} is cut short)"
+        )
+    http = bytes(inflated[inflated.index(b"\r\n\r\n") + 4 : heads]).split(b"\r\n")
+    return Archived(
+        protocol=http[0].split(b" ", 1)[0].decode("latin-1"),
+        headers=_header_lines(http[1:]),
+        body=bytes(inflated[heads : heads + capture.size]),
+    )
+
+
+def _member(stream: IO[bytes], length: int) -> Iterator[bytes]:
+    """The record of `length` bytes at the stream's place, inflated at most CHUNK bytes at a
+    time when it is a gzip member (as cstocrawl's WARC files are), as stored when not."""
+    data = stream.read(min(CHUNK, length))
+    inflate = zlib.decompressobj(zlib.MAX_WBITS | 16) if data.startswith(b"\x1f\x8b") else None
+    while data:
+        length -= len(data)
+        if inflate is None:
+            yield data
+        else:
+            while data and not inflate.eof:
+                yield inflate.decompress(data, CHUNK)
+                data = inflate.unconsumed_tail
+        data = stream.read(min(CHUNK, length)) if length > 0 else b""
+
+
+def _heads_end(inflated: bytearray) -> int:
+    """Where the payload begins in a record's first bytes (after two blank lines), or -1."""
+    warc = inflated.find(b"\r\n\r\n")
+    http = inflated.find(b"\r\n\r\n", warc + 4) if warc >= 0 else -1
+    return http + 4 if http >= 0 else -1
+
+
+def _header_lines(lines: list[bytes]) -> list[tuple[bytes, bytes]]:
+    """`Name: value` lines as pairs; a line that starts with a space or tab continues the last."""
+    headers: list[tuple[bytes, bytes]] = []
+    for line in lines:
+        if line[:1] in (b" ", b"\t") and headers:
+            name, value = headers[-1]
+            headers[-1] = (name, value + b" " + line.strip())
+        elif b":" in line:
+            name, _, value = line.partition(b":")
+            headers.append((name.rstrip(b" \t"), value.strip()))
+    return headers
 
 
 class TooLarge(Exception):
     """A payload over the size limit, told before it is read whole."""
-
-
-def _read(stream: IO[bytes], limit: int) -> bytes:
-    """The stream's bytes, read in chunks; TooLarge as soon as they pass `limit` (0: none)."""
-    chunks, size = [], 0
-    while chunk := stream.read(CHUNK):
-        size += len(chunk)
-        if limit and size > limit:
-            raise TooLarge(f"Received {size} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def _drain(stream: IO[bytes]) -> int:
@@ -300,16 +359,17 @@ class Replay:
         try:
             if limit and capture.size > limit:
                 raise TooLarge(f"Expected to receive {capture.size} bytes")
-            record, body = read_capture(capture, limit)
+            archived = read_capture(capture)
+            body = archived.body
             if capture.record_type == "revisit":
-                body = self._stored_bytes(record, request.url, limit)
+                body = self._stored_bytes(capture, limit)
         except TooLarge as error:  # as Scrapy's own handler words it
             stats.inc_value(REPLAY_TOO_LARGE)
             raise DownloadCancelledError(
                 f"{error} which is larger than download max size ({limit}) in request {request}."
             ) from None
         headers = Headers()
-        for name, value in record.http_headers.headers:
+        for name, value in archived.headers:
             headers.appendlist(name, value)
         cls = responsetypes.from_args(headers=headers, url=request.url, body=body)
         stats.inc_value(REPLAY_SERVED)
@@ -319,15 +379,15 @@ class Replay:
             headers=headers,
             body=body,
             request=request,
-            protocol=record.http_headers.protocol or None,
+            protocol=archived.protocol or None,
             flags=["replayed"],
         )
 
-    def _stored_bytes(self, record: ArcWarcRecord, url: str, limit: int) -> bytes:
+    def _stored_bytes(self, capture: Capture, limit: int) -> bytes:
         """The bytes a revisit record names, from the attachment store (files/by-sha256/)."""
-        stored: str | None = record.rec_headers.get_header(STORED_FILE_HEADER)  # warcio: untyped
+        stored = capture.stored
         candidates = [self.files_store / stored] if stored else []
-        sha256 = digest_hex(record.rec_headers.get_header("WARC-Payload-Digest") or "")
+        sha256 = digest_hex(capture.payload_digest)
         if sha256:
             candidates += sorted((self.files_store / "by-sha256" / sha256[:2]).glob(sha256 + ".*"))
         for candidate in candidates:
@@ -336,7 +396,7 @@ class Replay:
                     raise TooLarge(f"Expected to receive {size} bytes")
                 return candidate.read_bytes()
         self.crawler.stats.inc_value(REPLAY_NOT_ARCHIVED)
-        raise NotArchived(f"not archived: {url} (a revisit of a stored file that is gone)")
+        raise NotArchived(f"not archived: {capture.url} (a revisit of a stored file that is gone)")
 
     # --- captures the crawl did not reach ---
 
@@ -445,6 +505,27 @@ def warc_files(directory: Path) -> list[Path]:
     return sorted(directory.glob("*.warc.gz"), key=key)
 
 
+# Scrapy's downloader middlewares that mean nothing for bytes already fetched, off in a replay
+# (each is a call a request and a response on the crawl's one core, docs/benchmarks.md). The
+# handler reads a request's URL and meta only, so what they add to a request goes nowhere; kept:
+# offsite and robots.txt (which requests are made), MetaRefresh, HttpCompression and Redirect
+# (what the archived bytes say), DownloaderStats (the run's stats, its outcome reads them).
+NOT_REPLAYED = (
+    # credentials (HTTP_USER) and a proxy (HTTP_PROXY) for a server no request reaches
+    "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware",
+    "scrapy.downloadermiddlewares.httpproxy.HttpProxyMiddleware",
+    # a time limit on a download that is a read of a local file (its size limit stays: meta)
+    "scrapy.downloadermiddlewares.downloadtimeout.DownloadTimeoutMiddleware",
+    # request headers (Accept, Accept-Language, User-Agent, Cookie) the archive does not read
+    "scrapy.downloadermiddlewares.defaultheaders.DefaultHeadersMiddleware",
+    "scrapy.downloadermiddlewares.useragent.UserAgentMiddleware",
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware",
+    # a retry of a 5xx is answered by the same capture (a 5xx is served only when every capture
+    # of its URL is one), so it can only fail again; a page that failed still fails, at once
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware",
+)
+
+
 def replay_settings(settings: BaseSettings, paths: list[Path]) -> None:
     """Settings that make a crawl a re-extraction of `paths`: no network, no new capture."""
     settings.set("CSTOCRAWL_REPLAY_WARCS", [str(path) for path in paths], priority="cmdline")
@@ -454,6 +535,9 @@ def replay_settings(settings: BaseSettings, paths: list[Path]) -> None:
     extensions = dict(settings.getdict("EXTENSIONS"))
     extensions[REPLAY_EXTENSION] = 0
     settings.set("EXTENSIONS", extensions, priority="cmdline")
+    middlewares = dict(settings.getdict("DOWNLOADER_MIDDLEWARES"))
+    middlewares.update(dict.fromkeys(NOT_REPLAYED, None))
+    settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="cmdline")
     # Nothing to be polite to: the archive answers at once.
     for name, value in {
         "DOWNLOAD_DELAY": 0,

@@ -199,31 +199,41 @@ class _Worker:
 
     async def _readable(self, timeout: float | None, stopping: Callable[[], bool]) -> None:
         """Wait for the worker's answer without a thread (a thread blocked on a live worker would
-        keep the crawl process from exiting)."""
+        keep the crawl process from exiting): a reader on the pipe and one timer that looks for
+        a stop or the deadline, re-armed each poll (cheaper per call than `asyncio.wait`)."""
         loop = asyncio.get_running_loop()
         ready = loop.create_future()
         fd = self._conn.fileno()
+        deadline = None if timeout is None else loop.time() + timeout
+
         def wake() -> None:
             if not ready.done():
                 ready.set_result(None)
 
+        def next_poll() -> float:
+            at = loop.time() + _STOP_POLL_SECONDS
+            return at if deadline is None else min(at, deadline)
+
+        timer: asyncio.TimerHandle
+
+        def poll() -> None:
+            nonlocal timer
+            if ready.done():
+                return
+            if stopping():
+                ready.set_exception(WorkersStopped("the crawl is stopping"))
+            elif deadline is not None and loop.time() >= deadline:
+                ready.set_exception(WorkerTimeout(f"took longer than {timeout:g} s"))
+            else:
+                timer = loop.call_at(next_poll(), poll)
+
         loop.add_reader(fd, wake)
-        deadline = None if timeout is None else loop.time() + timeout
+        timer = loop.call_at(next_poll(), poll)
         try:
-            while True:
-                wait = _STOP_POLL_SECONDS
-                if deadline is not None:
-                    wait = min(wait, deadline - loop.time())
-                done, _ = await asyncio.wait({ready}, timeout=max(wait, 0))
-                if done:
-                    return
-                if stopping():
-                    raise WorkersStopped("the crawl is stopping")
-                if deadline is not None and loop.time() >= deadline:
-                    raise WorkerTimeout(f"took longer than {timeout:g} s")
+            await ready
         finally:
+            timer.cancel()
             loop.remove_reader(fd)
-            ready.cancel()
 
     def _receive(self) -> tuple[str, Any]:
         try:

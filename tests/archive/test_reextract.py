@@ -7,10 +7,20 @@ from pathlib import Path
 
 import pytest
 from scrapy.settings import SETTINGS_PRIORITIES
+from scrapy.utils.conf import build_component_list
 from scrapy.utils.project import get_project_settings
 from warcio.warcwriter import WARCWriter
 
-from cstocrawl.archive.reextract import Refused, chosen, main, read_infos, replayable, spider_of
+from cstocrawl.archive.reextract import (
+    NOT_REPLAYED,
+    Refused,
+    chosen,
+    main,
+    read_infos,
+    replay_settings,
+    replayable,
+    spider_of,
+)
 from cstocrawl.spiders.news import JscstoSpider
 
 
@@ -99,3 +109,24 @@ def test_named_warc_files_are_re_extracted_into_their_spiders_output_dir(tmp_pat
     assert chosen(settings, None, [named]) == ("jscsto", [named], read_infos([named]))
     assert settings.get("CSTOCRAWL_OUTPUT_DIR") == "output/jscsto"
     assert settings.getpriority("CSTOCRAWL_OUTPUT_DIR") == SETTINGS_PRIORITIES["cmdline"]
+
+
+def test_a_replay_runs_the_downloader_middlewares_that_read_the_archived_bytes_only(
+    tmp_path: Path,
+) -> None:
+    """Those that decide which requests are made, or read a response, stay; those that only
+    dress a request for a server, or retry one, are off (no server answers a replay)."""
+    settings = get_project_settings()
+    replay_settings(settings, [warc(tmp_path / "run1.warc.gz", "news")])
+    running = build_component_list(settings.getwithbase("DOWNLOADER_MIDDLEWARES"))
+    assert [path.rsplit(".", 1)[-1] for path in running] == [
+        "OffsiteMiddleware",
+        "RobotsTxtMiddleware",
+        "MetaRefreshMiddleware",
+        "HttpCompressionMiddleware",
+        "RedirectMiddleware",
+        "DownloaderStats",
+        "HttpCacheMiddleware",  # off unless HTTPCACHE_ENABLED
+        "WarcCapture",  # off: CSTOCRAWL_WARC
+    ]
+    assert set(NOT_REPLAYED) <= set(get_project_settings().getwithbase("DOWNLOADER_MIDDLEWARES"))

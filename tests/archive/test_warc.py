@@ -205,6 +205,36 @@ def test_the_newest_capture_answers_and_a_missing_url_is_not_archived(tmp_path: 
         served.response(Request("http://127.0.0.1:9/news/b/"))
 
 
+def test_a_replayed_answer_has_the_archived_head_and_a_record_cut_since_is_not_archived(
+    tmp_path: Path,
+) -> None:
+    """The replay splits a record's heads itself: what warcio reads from it, header for header."""
+    url = "http://127.0.0.1:9/news/a/"
+    body = "<p>caf\u00e9: a: b</p>\r\n\r\n<p>after a blank line</p>"
+    headers = {"Content-Type": "text/html; charset=UTF-8", "Set-Cookie": ["a=1", "b=2: c"]}
+    request = Request(url, headers={"User-Agent": "cstocrawl-test"})
+    response = HtmlResponse(url, body=body.encode(), headers=headers, request=request)
+    middleware = capture(tmp_path)
+    middleware.process_response(request, response)
+    middleware.close()
+    path = tmp_path / "warc" / "run1.warc.gz"
+    archived = next(record for record, _ in records(path) if record.rec_type == "response")
+    served = replay(tmp_path, [path]).response(Request(url))
+    assert served.body == body.encode()
+    assert served.headers.getlist("Set-Cookie") == [b"a=1", b"b=2: c"]
+    assert [
+        (name, value.decode()) for name, values in served.headers.items() for value in values
+    ] == [(name.encode().title(), value) for name, value in archived.http_headers.headers]
+    assert served.protocol == archived.http_headers.protocol == "HTTP/1.1"
+
+    index = ArchiveIndex.build([path])
+    record = index.captures[url][-1]
+    torn = replay(tmp_path, [path])
+    path.write_bytes(path.read_bytes()[: record.offset + record.length // 2])
+    with pytest.raises(NotArchived, match="cut short"):
+        torn.response(Request(url))
+
+
 def test_a_record_over_the_download_max_size_fails_as_a_live_download_does(
     tmp_path: Path,
 ) -> None:
