@@ -39,9 +39,10 @@ from cstocrawl.runs.durable import fsync_directory
 
 SUFFIX = ".warc.gz"
 OPEN_SUFFIX = ".open"  # a file being written; never read by re-extraction
-# zlib level for each record's gzip member: 6 (zlib's default) instead of warcio's 9: on 70 KB of
-# the replica's HTML, 0.82 ms against 1.05 ms for 0.8% more bytes (docs/benchmarks.md).
-GZIP_LEVEL = 6
+# zlib level for each record's gzip member: 1, not warcio's 9 nor zlib's default 6: on every
+# record of the replica's responses, 82 against 108 µs an exchange for 4.6% more bytes; the
+# writer process is about 9% of a full crawl's CPU (docs/benchmarks.md).
+GZIP_LEVEL = 1
 # A file name this module writes: the run id, then `-N` after a rotation.
 NAME_RE = re.compile(r"^(?P<run>.+?)(?:-(?P<part>\d+))?\.warc\.gz$")
 # The header of a revisit record naming the attachment's file under FILES_STORE.
