@@ -12,7 +12,7 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -86,11 +86,13 @@ def _unwritable(value: Any) -> bool:
     return False
 
 
-def sanitise_item(adapter: MutableMapping[str, Any], crawler: Crawler) -> int:
-    """Sanitise every string of the item in place (an ItemAdapter, or an Article's `vars`); count
-    and log what was changed."""
+def sanitise_item(
+    adapter: MutableMapping[str, Any], crawler: Crawler, fields: Iterable[str] | None = None
+) -> int:
+    """Sanitise every string of the item, or of `fields` only, in place (an ItemAdapter, or an
+    Article's `vars`); count and log what was changed."""
     changed = 0
-    for field in list(adapter.keys()):
+    for field in list(adapter.keys()) if fields is None else fields:
         if not _unwritable(value := adapter[field]):
             continue
         value, count = _sanitised(value)

@@ -2,7 +2,8 @@
 
 Runs after cleaning and attachments and before anything that records state or writes the dataset,
 so a line in `<run id>.jsonl` always satisfies cstocrawl/schema/article.schema.json. It sanitises
-the item's strings first (the attachments pipeline added text since the cleaning pipeline ran).
+the attachments' strings first: the attachments pipeline added their text and errors since the
+cleaning pipeline sanitised the whole item (the pipelines between add nothing from outside).
 
 An item that any pipeline failed on (an exception, not a drop) goes to the rejects file too, with
 the exception as its error, and counts in `cstocrawl/failed/item`: a failure, never lost quietly.
@@ -32,6 +33,9 @@ from cstocrawl.runs.statkeys import FAILED_ITEM, INVALID
 from cstocrawl.schema import article_schema
 
 logger = logging.getLogger(__name__)
+
+# The fields a pipeline after cleaning fills from outside the page (an attachment's text, error).
+_ADDED_AFTER_CLEANING = ("attachments",)
 
 
 def validation_error(record: dict[str, Any]) -> str | None:
@@ -77,7 +81,7 @@ class ValidationPipeline:
         return pipeline
 
     def process_item(self, item: Article) -> Article:
-        sanitise_item(vars(item), self.crawler)
+        sanitise_item(vars(item), self.crawler, _ADDED_AFTER_CLEANING)
         record = as_record(item)
         error = validation_error(record)
         if error is None:

@@ -3,9 +3,12 @@ temporary names, revisit records for stored attachments, and torn files read wit
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import io
 import logging
+import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +22,13 @@ from warcio.cli import main as warcio_main
 
 from cstocrawl.archive.reextract import ArchiveIndex, Replay, warc_files
 from cstocrawl.archive.warc import WarcCapture
-from cstocrawl.archive.warcwriter import digest_hex, sha256_digest
+from cstocrawl.archive.warcwriter import (
+    BATCH_SIZE,
+    Exchange,
+    WriterProcess,
+    digest_hex,
+    sha256_digest,
+)
 from cstocrawl.exceptions import NotArchived
 from cstocrawl.store.files import URL_META
 from tests.crawling import project_crawler
@@ -134,6 +143,56 @@ def test_files_rotate_at_the_size_limit_each_with_its_warcinfo(tmp_path: Path) -
         urls += [r.rec_headers.get_header("WARC-Target-URI") for r, _ in found[1:]]
         urls = list(dict.fromkeys(urls))
     assert urls == [f"http://127.0.0.1:9/news/{n}/" for n in range(12)]
+
+
+def exchange(n: int, body: bytes = b"<html>a page</html>") -> Exchange:
+    return Exchange(
+        url=f"http://127.0.0.1:9/news/{n}/",
+        date="2026-12-07T06:00:00.000000Z",
+        method="GET",
+        request_headers=[("User-Agent", "cstocrawl-test")],
+        request_body=b"",
+        status=200,
+        protocol="HTTP/1.1",
+        response_headers=[("Content-Type", "text/html")],
+        body=body,
+        ip_address=None,
+        stored=None,
+    )
+
+
+def test_exchanges_sent_in_batches_in_a_crawl_are_all_written_in_order(tmp_path: Path) -> None:
+    """In the crawl's event loop the writer gets full batches, then the rest at close."""
+    count = BATCH_SIZE * 2 + 5
+
+    async def crawl() -> list[Path]:
+        writer = WriterProcess(tmp_path, "run1", 0, {})
+        for n in range(count):
+            writer.send(exchange(n))
+        return writer.close()
+
+    [path] = asyncio.run(crawl())
+    assert check(path) == 0
+    found = records(path)
+    assert [r.rec_type for r, _ in found] == ["warcinfo"] + ["response", "request"] * count
+    uris = [r.rec_headers.get_header("WARC-Target-URI") for r, _ in found[1::2]]
+    assert uris == [f"http://127.0.0.1:9/news/{n}/" for n in range(count)]
+
+
+def test_a_batch_not_filled_is_written_all_the_same_while_the_crawl_waits(tmp_path: Path) -> None:
+    """A crawl waiting on slow pages still has what it received on disk (its timer sends it)."""
+    body = os.urandom(200_000)  # incompressible: on disk as soon as the writer has it
+
+    async def crawl() -> None:
+        writer = WriterProcess(tmp_path, "run1", 0, {})
+        writer.send(exchange(1, body))
+        deadline = time.monotonic() + 120
+        while writer.open_path.stat().st_size < len(body):
+            assert time.monotonic() < deadline, "the exchange never reached the file"
+            await asyncio.sleep(0.05)
+        writer.kill()
+
+    asyncio.run(crawl())
 
 
 def test_a_stored_attachment_is_a_revisit_record_unless_asked_for_in_full(tmp_path: Path) -> None:
