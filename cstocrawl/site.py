@@ -351,6 +351,10 @@ class Site:
         return f"{self.official_origin}{self.profile.prefix(self.lang)}{path}"
 
     def classify(self, canonical_url: str) -> UrlKind:
+        """What a canonical URL of this site is (its kind decides what the crawl does with it)."""
+        return _classified(self, canonical_url)
+
+    def _classify(self, canonical_url: str) -> UrlKind:
         parts = urlsplit(canonical_url)
         if parts.netloc != self.official_host:
             return UrlKind.FOREIGN
@@ -432,6 +436,11 @@ def _canonical(site: Site, url: str) -> str | None:
 
 
 @lru_cache(maxsize=2048)
+def _classified(site: Site, canonical_url: str) -> UrlKind:
+    return site._classify(canonical_url)
+
+
+@lru_cache(maxsize=2048)
 def canonicalize_url(url: str) -> str:
     """Canonical form of any URL, for request fingerprints: site hosts mapped, junk removed."""
     parts = urlsplit(url)
@@ -459,7 +468,17 @@ class ArticleLinkFilter:
         return section is not None and (self.sections is None or section in self.sections)
 
     def __call__(self, url: str) -> str | None:
+        return _article_of(self, url)
+
+    def _article(self, url: str) -> str | None:
         canonical = self.site.canonical(url)
         if canonical is None or self.site.classify(canonical) is not UrlKind.ARTICLE:
             return None
         return canonical if self.wants(self.site.section_of(canonical)) else None
+
+
+# Every listing page links the same menus, sections and pager: each link is judged once (bounded
+# as the caches above).
+@lru_cache(maxsize=2048)
+def _article_of(links: ArticleLinkFilter, url: str) -> str | None:
+    return links._article(url)

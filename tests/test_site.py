@@ -1,6 +1,9 @@
+import random
+
 import pytest
 
-from cstocrawl.site import Site, UrlKind, canonicalize_url
+from cstocrawl import site as site_module
+from cstocrawl.site import ArticleLinkFilter, Site, UrlKind, canonicalize_url
 
 EN = Site("en")
 MIRROR = Site("en", "http://127.0.0.1:8800")
@@ -210,6 +213,47 @@ def test_fingerprints_use_the_same_canonical_form_on_a_mirror() -> None:
         canonicalize_url("https://en.odkb-csto.org/news/x/y")
         == "https://en.odkb-csto.org/news/x/y/"
     )
+
+
+def generated_urls(count: int, seed: int = 0) -> list[str]:
+    """Links as listing pages write them: both schemes, www and bare hosts, the mirror and other
+    sites, every kind of path, near-identical and percent-encoded slugs, junk and pager queries."""
+    rng = random.Random(seed)
+    hosts = ["en.odkb-csto.org", "www.en.odkb-csto.org", "odkb-csto.org", "www.odkb-csto.org",
+             "127.0.0.1:8800", "EN.odkb-csto.org", "jscsto.odkb-csto.org", "example.org"]
+    slugs = ["trenirovka", "trenirovka-", "Trenirovka", "zayavlenie%2019.05.2021%20-%201",
+             "a b", "CSTO_collective_forces", "x.y", "%d0%bf%d1%80", "привет", "..", "a/../b"]
+    paths = ["/news/", "/news/{s}/", "/news/news_odkb/{s}/", "/news/speech/{s}", "/documents/",
+             "/documents/statements/{s}/index.php", "/authorized_organs/secretariat/",
+             "/authorized_organs/{s}/{s}/", "/session/2015/session201509", "/training/{s}/{s}/",
+             "/chairmanship/", "/chairmanship/index.php", "/upload/iblock/1/{s}.pdf",
+             "/upload/iblock/2/{s}.JPG", "/en/news/{s}/", "/", "/institute", "/news/x/detail.php"]
+    queries = ["", "", "?", "?PAGEN_1=2", "?PAGEN_1=x", "?bxajaxid=1&PAGEN_1=3", "?ELEMENT_ID=23867",
+               "?ELEMENT_ID=1&ELEMENT_ID=2", "?sphrase_id=5", "?utm_source=a&b=2&a=1",
+               "?c-tab=statements", "?q=a+b%20c", "?PAGEN_2=3&SIZEN_1=20", "?x"]
+    return [
+        f"{rng.choice(['http', 'https', 'HTTP'])}://{rng.choice(hosts)}"
+        + rng.choice(paths).format(s=rng.choice(slugs))
+        + rng.choice(queries)
+        + rng.choice(["", "", "#top"])
+        for _ in range(count)
+    ]
+
+
+@pytest.mark.parametrize("site", [EN, MIRROR, RU, Site("en", portal="jscsto")])
+def test_the_url_caches_answer_as_the_functions_they_keep_and_stay_bounded(site: Site) -> None:
+    links = ArticleLinkFilter(site, None)
+    urls = generated_urls(3000)
+    # The last 500 from the caches; the next site's first 500 would find this site's answers there
+    # if a cache were keyed by the URL alone.
+    for url in [*urls, *urls[:500], *urls[:500]]:
+        canonical = site.canonical(url)
+        assert canonical == site._canonical(url)
+        assert links(url) == links._article(url)
+        if canonical is not None:
+            assert site.classify(canonical) is site._classify(canonical)
+    for cache in (site_module._canonical, site_module._classified, site_module._article_of):
+        assert 0 < cache.cache_info().currsize <= 2048
 
 
 # --- the sister sites: both languages on one host, English under /en/ (issue 22) ---------------
