@@ -187,6 +187,9 @@ _SLASHLESS_PATH_RE = re.compile(
     rf"(?:/{_SEGMENT}){{0,2}}$"
 )
 _LISTING_SECTIONS = {section.listing: section.name for section in SECTIONS}
+# A path and query that urlsplit and urlunsplit give back unchanged: no fragment, no characters
+# urlsplit drops, not an empty query.
+_KEPT_AS_IS_RE = re.compile(r"/[^#\t\r\n]*(?<!\?)")
 
 
 class UrlKind(Enum):
@@ -342,6 +345,9 @@ class Site:
 
     def fetch_url(self, canonical_url: str) -> str:
         """Where to request a canonical URL: the same path and query on the mirror."""
+        rest = canonical_url[len(self.official_origin) :]
+        if canonical_url.startswith(self.official_origin) and _KEPT_AS_IS_RE.fullmatch(rest):
+            return self.fetch_origin + rest  # what splitting and joining it again would give
         parts = urlsplit(canonical_url)
         origin = urlsplit(self.fetch_origin)
         return urlunsplit((origin.scheme, origin.netloc, parts.path, parts.query, ""))
@@ -411,7 +417,11 @@ class Site:
         """The link to page `page + 1` of a listing, whatever other pager parameters it carries."""
         for link in links:
             canonical = self.canonical(link)
-            if canonical is not None and self.listing_page(canonical) == (first_page_url, page + 1):
+            if (
+                canonical is not None
+                and PAGE_PARAM in canonical  # from page 2 on: not a menu's link
+                and self.listing_page(canonical) == (first_page_url, page + 1)
+            ):
                 return canonical
         return None
 

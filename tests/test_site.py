@@ -1,4 +1,5 @@
 import random
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -254,6 +255,18 @@ def test_the_url_caches_answer_as_the_functions_they_keep_and_stay_bounded(site:
             assert site.classify(canonical) is site._classify(canonical)
     for cache in (site_module._canonical, site_module._classified, site_module._article_of):
         assert 0 < cache.cache_info().currsize <= 2048
+
+
+@pytest.mark.parametrize("site", [EN, MIRROR, RU, Site("ru", "https://cache.example:8443/")])
+def test_a_fetch_url_is_the_canonical_urls_path_and_query_on_the_mirror(site: Site) -> None:
+    origin = urlsplit(site.fetch_origin)
+    urls = generated_urls(3000, seed=1)
+    odd = ["/a?", "/a?b?", "/a#", "/a?b#c", "/a\tb", "/a\nb?c", "//x/y", "", "?q", "/ a ", "/a?&"]
+    canonicals = [site.canonical(url) for url in urls]
+    for url in [*urls, *filter(None, canonicals), *(site.official_origin + rest for rest in odd)]:
+        parts = urlsplit(url)
+        expected = urlunsplit((origin.scheme, origin.netloc, parts.path, parts.query, ""))
+        assert site.fetch_url(url) == expected, url
 
 
 # --- the sister sites: both languages on one host, English under /en/ (issue 22) ---------------

@@ -190,11 +190,12 @@ class NewsSpider(scrapy.Spider):
         if response.request is not None:  # off the retry list, if it was on it
             url = self._requested(response.request)
             self.crawler.signals.send_catch_log(page_read, url=url, kind="listing")
+        others = _not_entries(listing)
         if self.site.classify(page_url) is UrlKind.DISCOVERY or (found and not listing.entries):
             # Read for its links only: a parent's page, a home tab, a static page found where a
             # listing could be (never articles; not a listing that showed none).
             self.crawler.stats.inc_value(DISCOVERY_PAGES)
-            for request in self.follow_listings(listing.links):
+            for request in self.follow_listings(others):
                 yield request
             return
         if found and page == 1:
@@ -206,9 +207,10 @@ class NewsSpider(scrapy.Spider):
         seen.update(entry.key for entry in listing.entries)
         for request in self._article_requests(listing, new_here):
             yield request
-        for request in self.follow_listings(listing.links):
+        for request in self.follow_listings(others):
             yield request
-        if (next_page := self._next_page(first_page, page, listing, bool(new_here))) is not None:
+        next_page = self._next_page(first_page, page, listing, others, bool(new_here))
+        if next_page is not None:
             yield self._listing(next_page)
 
     def _count_listing(self, url: str, listing: ListingPage) -> None:
@@ -238,11 +240,11 @@ class NewsSpider(scrapy.Spider):
             yield self.article_request(entry.key, listing.evidence(entry))
 
     def _next_page(
-        self, first_page: str, page: int, listing: ListingPage, shows_new: bool
+        self, first_page: str, page: int, listing: ListingPage, links: list[str], shows_new: bool
     ) -> str | None:
-        """The listing's next page, unless paging on is pointless (nothing new, only known
-        articles) or the cap is reached; why it stopped is logged."""
-        next_page = self.site.next_page(first_page, page, listing.links)
+        """The listing's next page among `links`, unless paging on is pointless (nothing new, only
+        known articles) or the cap is reached; why it stopped is logged."""
+        next_page = self.site.next_page(first_page, page, links)
         if next_page is None:
             return None
         if not shows_new:
@@ -513,6 +515,13 @@ class NewsSpider(scrapy.Spider):
             self.logger.warning("%s on %s%s", kind, url, f" ({detail})" if detail else "")
         if listing is not None and listing.title and page.title:
             stats.inc_value(EVIDENCE_TITLED)
+
+
+def _not_entries(listing: ListingPage) -> list[str]:
+    """The page's links but its entries' own: those are articles, never a listing nor the next
+    page, and most of a page's links (each would be canonicalised here again for nothing)."""
+    entries = {entry.url for entry in listing.entries}
+    return [link for link in listing.links if link not in entries]
 
 
 def _content(article: Article) -> tuple[object, ...]:

@@ -10,12 +10,14 @@ from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlsplit
 
+import pytest
 from scrapy import Request
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
 from cstocrawl.items import Article
 from cstocrawl.parsing.evidence import ListingEvidence
+from cstocrawl.parsing.listing import parse_listing
 from cstocrawl.parsing.text import clean_line
 from cstocrawl.processes.workers import WorkerTimeout
 from cstocrawl.signals import page_failed
@@ -25,10 +27,10 @@ from tests.replica import ReplicaSite
 MIRROR = "http://127.0.0.1:8800"
 
 
-def spider() -> NewsSpider:
+def spider(**arguments: str) -> NewsSpider:
     settings = {"CSTOCRAWL_WORKERS": 0, "EXTENSIONS": {"cstocrawl.processes.extension.Workers": 0}}
     crawler = get_crawler(NewsSpider, settings_dict=settings)
-    crawler.spider = crawler._create_spider(lang="en", base_url=MIRROR)
+    crawler.spider = crawler._create_spider(lang="en", base_url=MIRROR, **arguments)
     crawler.stats.open_spider()
     assert isinstance(crawler.spider, NewsSpider)
     return crawler.spider
@@ -218,3 +220,21 @@ def test_only_a_run_of_every_section_reads_the_discovery_pages() -> None:
     crawler = get_crawler(NewsSpider, settings_dict=settings)
     named = crawler._create_spider(lang="en", base_url=MIRROR, sections="speech")
     assert [request.url for request in collect(named.start())] == [f"{MIRROR}/news/speech/"]
+
+
+@pytest.mark.parametrize("variant", ["bitrix", "portal", "plain"])
+def test_leaving_the_entries_links_out_changes_no_listing_followed(variant: str) -> None:
+    """The entries' links are articles: the listings a page leads to (the linked ones, then its
+    next page) are those every link of the page, judged one by one, leads to."""
+    site = ReplicaSite(lang="en", variant=variant)
+    for target in site.listing_pages():
+        news, judge = spider(max_pages="500"), spider()
+        page = response(site, target)
+        listing = parse_listing(page.text, page.url, judge.article_links)
+        assert listing.entries, target
+        first, number = judge.site.listing_page(judge.site.canonical(page.url) or page.url)
+        next_page = judge.site.next_page(first, number, listing.links)
+        expected = [request.url for request in judge.follow_listings(listing.links)]
+        expected += [judge.site.fetch_url(next_page)] if next_page else []
+        requests = collect(news.parse_listing_page(page))
+        assert [r.url for r in requests if r.callback == news.parse_listing_page] == expected
