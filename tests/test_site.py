@@ -2,8 +2,11 @@ import random
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from scrapy import Request
+from scrapy.utils.request import fingerprint
 
 from cstocrawl import site as site_module
+from cstocrawl.fingerprint import CanonicalUrlFingerprinter
 from cstocrawl.site import ArticleLinkFilter, Site, UrlKind, canonicalize_url
 
 EN = Site("en")
@@ -311,3 +314,13 @@ def test_a_sister_site_starts_from_its_listing_on_a_mirror() -> None:
     assert site.section_title("news") == "Anti-drug Coordination Council news"
     with pytest.raises(ValueError, match="unknown site"):
         Site("en", portal="nope")
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_a_fingerprint_is_scrapys_on_the_canonical_url(method: str) -> None:
+    fingerprinter = CanonicalUrlFingerprinter()
+    odd = ["http://127.0.0.1:8800/a b/é?q=\"x\"&z=<>#f", "https://x.org/%7e?%41=1", "HTTP://X/\\"]
+    for url in [*generated_urls(3000, seed=2), *odd]:
+        request = Request(url, method=method, body=b"a=1\x00" if method == "POST" else b"")
+        expected = fingerprint(request.replace(url=canonicalize_url(request.url)))
+        assert fingerprinter.fingerprint(request) == expected, url
