@@ -344,14 +344,17 @@ def _frame(
     # A line holding an article link, or repeating an entry's text, belongs to an entry whatever
     # block the entry was cut to.
     entry_texts = {normalise(text) for e in entries for text in (e.title, e.teaser) if text}
-    # Each link of the frame counts alone too: an inline menu renders as one long line.
-    return frozenset(
-        text
-        for line in page_lines
-        if line.element not in in_entries and not any(link.element in keys for link in line.links)
-        for text in (normalise(line.text), *(normalise(link.text) for link in line.links))
-        if text and text not in entry_texts and parse_date(text) is None  # entry dates aren't
-    )
+    frame: set[str] = set()
+    for line in page_lines:
+        links = line.links
+        if line.element in in_entries or (links and any(link.element in keys for link in links)):
+            continue
+        # Each link of the frame counts alone too: an inline menu renders as one long line.
+        for shown in (line.text, *(link.text for link in links)) if links else (line.text,):
+            text = normalise(shown)
+            if text and text not in frame and text not in entry_texts and parse_date(text) is None:
+                frame.add(text)  # entry dates aren't
+    return frozenset(frame)
 
 
 def _page_title(root: etree._Element) -> str | None:
