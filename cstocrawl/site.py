@@ -187,6 +187,14 @@ _SLASHLESS_PATH_RE = re.compile(
     rf"(?:/{_SEGMENT}){{0,2}}$"
 )
 _LISTING_SECTIONS = {section.listing: section.name for section in SECTIONS}
+# A URL that w3lib's canonicalize_url gives back unchanged (8 of normalise_url's 14 µs): a
+# lower-case host, a port without leading zeros, a path of unreserved characters without dot
+# segments or percent signs, and a single parameter at most (nothing to sort).
+_CANONICAL_AS_IS_RE = re.compile(
+    r"https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*(?::[1-9][0-9]{0,3})?"
+    r"(?:/|(?:/(?!\.\.?(?:/|\?|$))[\w.~-]+)+/?)(?:\?[\w.-]+=[\w.-]+)?",
+    re.ASCII,
+)
 # A path and query that urlsplit and urlunsplit give back unchanged: no fragment, no characters
 # urlsplit drops, not an empty query.
 _KEPT_AS_IS_RE = re.compile(r"/[^#\t\r\n]*(?<!\?)")
@@ -231,6 +239,8 @@ def normalise_url(url: str) -> str:
         if not is_junk_param(k) and not (article and _PAGER_PARAM_RE.match(k))
     ]
     rebuilt = urlunsplit((parts.scheme, parts.netloc, path, urlencode(query), ""))
+    if _CANONICAL_AS_IS_RE.fullmatch(rebuilt):  # most links: w3lib would give it back unchanged
+        return rebuilt
     return w3lib_canonicalize_url(rebuilt, keep_blank_values=True)
 
 

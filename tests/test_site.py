@@ -4,6 +4,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from scrapy import Request
 from scrapy.utils.request import fingerprint
+from w3lib.url import canonicalize_url as w3lib_canonicalize_url
 
 from cstocrawl import site as site_module
 from cstocrawl.fingerprint import CanonicalUrlFingerprinter
@@ -324,3 +325,25 @@ def test_a_fingerprint_is_scrapys_on_the_canonical_url(method: str) -> None:
         request = Request(url, method=method, body=b"a=1\x00" if method == "POST" else b"")
         expected = fingerprint(request.replace(url=canonicalize_url(request.url)))
         assert fingerprinter.fingerprint(request) == expected, url
+
+
+def test_the_urls_normalise_url_keeps_as_they_are_are_w3libs_canonical_form() -> None:
+    """The shortcut: a URL its pattern takes is what w3lib's canonicalize_url would give; for any
+    other link normalise_url's answer is still w3lib's form (it gives it back unchanged)."""
+    rng = random.Random(4)
+    hosts = ["en.odkb-csto.org", "127.0.0.1:8800", "x:80", "x:0080", "x:65536", "xn--p1ai.ru",
+             "a-b.c", "A.b", "x:", "a..b", "[::1]:80", "x.y."]
+    segment = "abcXYZ019_.~-" * 6 + "%é +;,:@!$&'()*"  # the pattern's characters, mostly
+    matched = 0
+    for _ in range(50000):
+        segments = ["".join(rng.choices(segment, k=rng.randint(0, 5))) for _ in range(3)]
+        path = "/" + "/".join(segments[: rng.randint(0, 3)]) + rng.choice(["", "/"])
+        query = rng.choice(["", "?PAGEN_1=2", "?a=b&c=d", "?b=", "?x.y=1-2", "?%41=1", "?a=~"])
+        url = f"{rng.choice(['http', 'https', 'HTTP'])}://{rng.choice(hosts)}{path}{query}"
+        if site_module._CANONICAL_AS_IS_RE.fullmatch(url):
+            matched += 1
+            assert w3lib_canonicalize_url(url, keep_blank_values=True) == url
+    assert matched > 1000  # not a vacuous pass
+    for url in generated_urls(3000, seed=5):
+        normalised = site_module.normalise_url(url)
+        assert w3lib_canonicalize_url(normalised, keep_blank_values=True) == normalised, url
