@@ -49,6 +49,13 @@ _ERROR_PAGE_RE = re.compile(
     r"|(?:ведутся|проводятся) работы|попробуйте (?:зайти |повторить )?позже",
     re.IGNORECASE,
 )
+# A word of every notice above, in its case-folded form: a body without any of them is not
+# searched (the pattern's 21 branches cost 150 to 330 µs a short body, the words 3 to 5).
+_ERROR_PAGE_WORDS = (
+    "mysql", "db query", "too many connections", "database", "unavailable", "maintenance",
+    "server error", "gateway", "please try", "ошибка", "недоступ", "технически",
+    "профилактическ", "ведутся", "проводятся", "попробуйте",
+)  # fmt: skip
 # Only a short body can be an error page: an article may quote such words deep in its text.
 ERROR_PAGE_MAX_CHARS = 1000
 # A stored body is said to have shrunk to a line when the new one is one paragraph this short
@@ -74,6 +81,9 @@ def looks_like_error_page(text: str) -> str | None:
     """The notice a short body is instead of an article ("MySQL Query Error", "технические
     работы"), or None."""
     if not text or len(text) > ERROR_PAGE_MAX_CHARS:
+        return None
+    folded = text.casefold()
+    if not any(word in folded for word in _ERROR_PAGE_WORDS):
         return None
     found = _ERROR_PAGE_RE.search(text)
     return found[0] if found else None

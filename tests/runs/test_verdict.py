@@ -5,7 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from cstocrawl.runs.verdict import HOLD, Judgement, doubts, judge, looks_like_error_page, too_many
+from cstocrawl.runs.verdict import (
+    _ERROR_PAGE_RE,
+    _ERROR_PAGE_WORDS,
+    HOLD,
+    Judgement,
+    doubts,
+    judge,
+    looks_like_error_page,
+    too_many,
+)
 
 ARTICLE = (
     "The CSTO Collective Security Council met in Minsk on 23 November and adopted a declaration "
@@ -38,6 +47,25 @@ def test_an_article_about_maintenance_is_not_an_error_page() -> None:
     # Long enough to be an article: a quoted notice deep inside it holds nothing.
     quoted = ARTICLE + "\n\n" + "x " * 500 + "The service is temporarily unavailable, he said."
     assert looks_like_error_page(quoted) is None
+
+
+def branches(pattern: str) -> list[str]:
+    """The top-level alternatives of a regular expression's source."""
+    found, depth, start = [], 0, 0
+    for at, char in enumerate(pattern):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "|" and depth == 0:
+            found.append(pattern[start:at])
+            start = at + 1
+    return [*found, pattern[start:]]
+
+
+def test_every_notice_has_a_word_the_quick_check_looks_for() -> None:
+    """A body without any of the words is not searched: a notice without one would be missed."""
+    notices = branches(_ERROR_PAGE_RE.pattern)
+    assert len(notices) == 21
+    for notice in notices:
+        assert any(word in notice.casefold() for word in _ERROR_PAGE_WORDS), notice
 
 
 def test_a_body_shrunk_to_a_line_against_the_stored_one() -> None:
