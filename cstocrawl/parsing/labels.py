@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 
-_SPACE_RE = re.compile(r"\s+")
 _LABEL_PUNCTUATION = " \t\n«»\"'.:!←→<>"
 
 
 def normalise_label(text: str) -> str:
-    return _SPACE_RE.sub(" ", text.replace("\xa0", " ")).strip(_LABEL_PUNCTUATION).casefold()
+    """Single spaces (`str.split` splits where the regex `\\s+` does, NBSP included: a tenth of
+    its time), no punctuation at the ends, case folded."""
+    return " ".join(text.split()).strip(_LABEL_PUNCTUATION).casefold()
 
 
 # Trailing navigation under an article. Its first line ends the article body.
@@ -99,7 +100,7 @@ SALUTATION_RE = re.compile(
 
 def is_salutation(text: str) -> bool:
     """A line that addresses the audience: the first line of a speech, never a page's label."""
-    line = _SPACE_RE.sub(" ", text.replace("\xa0", " ")).strip()
+    line = " ".join(text.split())
     return bool(line) and (
         line.endswith("!") or (SALUTATION_RE.match(line) is not None and line[-1] in ",:!")
     )

@@ -42,6 +42,7 @@ def test_a_link_to_a_page_is_no_script() -> None:
         ("Уважаемые дамы и господа!", True),
         ("Дорогие друзья!", True),
         ("Dear\u00a0Mr. Chairman, dear Ladies and Gentlemen!", True),
+        (" Ladies\t and\u2003gentlemen ,\u2003", True),  # any run of spaces is one
         ("Print version", False),
         ("Share:", False),
         ("Dear readers of our website can subscribe to the newsletter", False),  # no address
