@@ -119,6 +119,8 @@ def parse_date(text: str) -> date | None:
 def leading_date(text: str) -> tuple[str, str] | None:
     """A dd.mm.yyyy date opening `text` and what follows it ("23.11.2023 Download...")."""
     stripped = text.lstrip()
+    if not stripped[:1].isdecimal():  # most lines: `\d` is a decimal digit (Unicode's Nd)
+        return None
     match = _LEADING_RE.match(stripped)
     if match is None or _to_date(match) is None:
         return None

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 
-_SPACE_RE = re.compile(r"\s+")
 _LABEL_PUNCTUATION = " \t\n«»\"'.:!←→<>"
 
 
 def normalise_label(text: str) -> str:
-    return _SPACE_RE.sub(" ", text.replace("\xa0", " ")).strip(_LABEL_PUNCTUATION).casefold()
+    """Single spaces (`str.split` splits where the regex `\\s+` does, NBSP included: a tenth of
+    its time), no punctuation at the ends, case folded."""
+    return " ".join(text.split()).strip(_LABEL_PUNCTUATION).casefold()
 
 
 # Trailing navigation under an article. Its first line ends the article body.
@@ -44,6 +45,19 @@ DOWNLOAD_RE = re.compile(
     r"(?:download(?:\s+the)?\s+(?:document|file)|download|скачать(?:\s+(?:документ|файл))?)\s*:?",
     re.IGNORECASE,
 )
+# What every match of DOWNLOAD_RE holds in lower case: each code point the pattern matches
+# ignoring case lowers to its letter (checked over every code point; not so for "с" and "т" of
+# "скачать", hence its middle), so a line without them is refused before the search.
+_DOWNLOAD_WORDS = ("download", "кач")
+
+
+def may_name_download(text: str) -> bool:
+    """Whether DOWNLOAD_RE can match in `text`: a search tried at every character of a paragraph
+    costs twenty times this test."""
+    lowered = text.lower()
+    return any(word in lowered for word in _DOWNLOAD_WORDS)
+
+
 # Link texts in listings that are not teasers.
 MORE_LABELS = {"read more", "more", "details", "подробнее", "читать далее", "далее"}
 
@@ -99,7 +113,7 @@ SALUTATION_RE = re.compile(
 
 def is_salutation(text: str) -> bool:
     """A line that addresses the audience: the first line of a speech, never a page's label."""
-    line = _SPACE_RE.sub(" ", text.replace("\xa0", " ")).strip()
+    line = " ".join(text.split())
     return bool(line) and (
         line.endswith("!") or (SALUTATION_RE.match(line) is not None and line[-1] in ",:!")
     )

@@ -358,7 +358,7 @@ class _Walk:
             if event == "start":
                 value = element.text
                 mode = _RENDERED if element is start else current[_MODE]
-                chars = visible(value) if measured else 0
+                chars = visible(value) if measured and value else 0
                 current = [current[0], current[1], current[2], mode, chars, 0, 0]
                 if mode == _RENDERED:
                     self._open(element, current, value)
@@ -415,7 +415,7 @@ class _Walk:
                 if href and not href.startswith(("#", "javascript:")):
                     inside, count = total, count + 1
         self.chars[element], self.link_chars[element], self.links[element] = total, inside, count
-        parent[_CHARS] += total + visible(tail)
+        parent[_CHARS] += total + visible(tail) if tail else total
         parent[_LINK_CHARS] += inside
         parent[_LINKS] += count
 

@@ -5,17 +5,19 @@ from __future__ import annotations
 import re
 
 # Soft hyphen and zero-width characters: invisible, but they break search and equality.
-_INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
-# Stray tag fragments standing alone as a word: "said: p>", "</p>", "br>".
+_INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
+# Stray tag fragments standing alone as a word: "said: p>", "</p>", "br>". Opening at the start or
+# after a space, `(?<!\S)`: one test a character, half the time of `(?:(?<=\s)|^)`'s alternation.
 _TAG_FRAGMENT_RE = re.compile(
-    r"(?:(?<=\s)|^)<?/?(?:p|br|div|span|b|i|strong|em|u)\s*/?>(?=\s|$)", re.I
+    r"(?<!\S)<?/?(?:p|br|div|span|b|i|strong|em|u)\s*/?>(?=\s|$)", re.I
 )
 _IMAGE_NAME_RE = re.compile(r"^[^\n/\\]{1,200}\.(?:jpe?g|png|gif|webp|bmp|tiff?)$", re.IGNORECASE)
 
 
 def clean_line(text: str) -> str:
     """One paragraph: visible characters only, single spaces, no stray tag fragments."""
-    if not text.isascii():  # each invisible character is not: most lines skip the search
+    if not text.isascii() and any(char in text for char in _INVISIBLE):  # most lines: neither
         text = _INVISIBLE_RE.sub("", text)
     text = " ".join(text.split())  # str.split() also splits on NBSP and the other Unicode spaces
     if ">" not in text:  # every tag fragment ends with one: most lines skip the costly search

@@ -42,6 +42,17 @@ class TitleLine:
     date_text: str | None = None  # a date printed on the title's own line
 
 
+# `normalise` makes a text at most this many times longer: `clean_line` only takes characters
+# away, and casefold turns one character into at most three ("ΐ"), each alone.
+_NORMALISED_GROWTH = 3
+
+
+def _shortest_holding(normalised: str) -> int:
+    """The fewest characters a line needs for its `normalise` to hold `normalised`: a shorter
+    line (most lines, against a title or a teaser) is passed over without being normalised."""
+    return -(-len(normalised) // _NORMALISED_GROWTH)
+
+
 def _match_candidate(
     text: str, candidates: list[str], keys: list[str]
 ) -> tuple[str, str | None] | None:
@@ -125,6 +136,7 @@ def find_title(
     best: tuple[NamedLine, TitleLine] | None = None
     low, high = EVIDENCE_LINE_CHARS
     keys = [normalise(candidate).rstrip(".… ") for candidate in candidates]
+    low = max(low, min((_shortest_holding(key) for key in keys), default=0))
     for index, line in enumerate(layout.lines):
         if not low <= len(line.text) <= high:
             continue
@@ -192,10 +204,12 @@ def teaser_line(layout: Layout) -> int | None:
     teaser = normalise(layout.evidence.teaser or "").rstrip(".… ")
     if len(teaser) < TEASER_MIN:
         return None
+    shortest = _shortest_holding(teaser)
     found = [
         index
         for index, line in enumerate(layout.lines)
-        if normalise(after_leading_date(line.text)).startswith(teaser)
+        if len(line.text) >= shortest
+        and normalise(after_leading_date(line.text)).startswith(teaser)
         and not layout.links_elsewhere(line)
     ]
     plain = [index for index in found if not layout.lines[index].boilerplate]

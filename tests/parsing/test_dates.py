@@ -34,6 +34,11 @@ def test_leading_date_splits_a_date_glued_to_the_body() -> None:
     )
     assert leading_date("07.12.202414 августа 2023 года") == ("07.12.2024", "14 августа 2023 года")
     assert leading_date("On 10.06.2022") is None
+    # `\d` is any decimal digit, as the first character's check before the pattern is tried.
+    assert leading_date("\u2003\u0660\u0669.\u0660\u0666.\u0662\u0660\u0661\u0668 x") == (
+        "\u0660\u0669.\u0660\u0666.\u0662\u0660\u0661\u0668",
+        " x",
+    )
 
 
 def test_trailing_date_splits_the_title_line() -> None:

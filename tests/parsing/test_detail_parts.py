@@ -1,5 +1,6 @@
 """The pieces of parse_detail on one line or a few, through parse_detail itself: what the header
-takes from a line after the title, which lines of the article block are body, where the body ends."""
+takes from a line after the title, which lines of the article block are body, where the body ends
+(and the title layer on its own, where a line is too odd for a whole page)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ import pytest
 
 from cstocrawl.parsing.detail import DetailPage, parse_detail
 from cstocrawl.parsing.evidence import ListingEvidence
+from cstocrawl.parsing.layout import Layout
+from cstocrawl.parsing.lines import parse_html
+from cstocrawl.parsing.title import find_title, teaser_line
 
 URL = "https://en.odkb-csto.org/news/news_odkb/consultations/"
 TITLE = "Consultations on information security"
@@ -134,3 +138,14 @@ def test_print_and_share_links_beside_back_links_are_no_back_links() -> None:
     )
     assert page.paragraphs == [PROSE, MORE]  # scripts alone: page tools, the article goes on
     assert page.back_links == ["https://en.odkb-csto.org/news/"]  # back links, tools beside them
+
+
+def test_a_line_a_third_as_long_as_the_evidence_may_print_it() -> None:
+    """Casefold turns one character into up to three ("ﬃ" into "ffi"): the title's and the
+    teaser's lines are read however much shorter than the listing's texts they are printed."""
+    title, teaser = "ffi " * 7 + "ffi", "ffi" * 7  # 31 and 21 characters
+    root = parse_html(f"<html><body><h1>{'ﬃ ' * 7}ﬃ</h1><p>{'ﬃ' * 7}</p></body></html>")
+    layout = Layout(root, URL, ListingEvidence(link_text=title, teaser=teaser))
+    assert [line.text for line in layout.lines] == ["ﬃ ﬃ ﬃ ﬃ ﬃ ﬃ ﬃ ﬃ", "ﬃﬃﬃﬃﬃﬃﬃ"]
+    assert teaser_line(layout) == 1
+    assert find_title(layout, [title], None).index == 0

@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 
 from cstocrawl.parsing.labels import (
+    DOWNLOAD_RE,
     is_back_link_text,
     is_javascript,
     is_javascript_back,
     is_salutation,
+    may_name_download,
 )
 
 
@@ -42,6 +44,7 @@ def test_a_link_to_a_page_is_no_script() -> None:
         ("Уважаемые дамы и господа!", True),
         ("Дорогие друзья!", True),
         ("Dear\u00a0Mr. Chairman, dear Ladies and Gentlemen!", True),
+        (" Ladies\t and\u2003gentlemen ,\u2003", True),  # any run of spaces is one
         ("Print version", False),
         ("Share:", False),
         ("Dear readers of our website can subscribe to the newsletter", False),  # no address
@@ -62,3 +65,22 @@ def test_a_salutation_addresses_the_audience(text: str, expected: bool) -> None:
 )
 def test_back_link_labels_counted_in_words_between_punctuation(text: str, back: bool) -> None:
     assert is_back_link_text(text) is back
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "11/28/2019 14:56 DOWNLOAD the file",
+        "Скачать документ",
+        "\u1c83КАЧАТЬ",  # "с" written as its wide form, which the pattern matches ignoring case
+        "\u1c83кача\u1c85ь",  # and "т" as its three-legged one
+    ],
+)
+def test_a_download_label_is_searched_for_in_any_case(text: str) -> None:
+    assert DOWNLOAD_RE.search(text) is not None
+    assert may_name_download(text)
+
+
+def test_a_line_without_the_label_s_letters_is_not_searched() -> None:
+    text = "The council met in Minsk on 23 November to discuss the documents."
+    assert DOWNLOAD_RE.search(text) is None and not may_name_download(text)

@@ -13,6 +13,7 @@ from cstocrawl.parsing.text import clean_line, clean_paragraphs, is_image_file_n
         ("</p> text <br/>", "text"),
         ("ХI International Exhibition", "ХI International Exhibition"),  # Cyrillic Х is data
         ("a > b and p>q", "a > b and p>q"),
+        ("said:p> more", "said:p> more"),  # a fragment opens a word: never glued to one
     ],
 )
 def test_clean_line(raw: str, clean: str) -> None:
