@@ -25,11 +25,10 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NoReturn, Protocol, TypeVar, runtime_checkable
+from typing import Any, NoReturn, Protocol, runtime_checkable
 
 from itemadapter import ItemAdapter
 from scrapy import Request, Spider
@@ -68,12 +67,6 @@ from cstocrawl.site import Site
 from cstocrawl.store.files import URL_META, by_url_path, failure_path, sha256_path, text_path
 
 logger = logging.getLogger(__name__)
-T = TypeVar("T")
-
-# A stored file or kept text up to this size is read and written on the crawl's thread: a
-# thread's hand-off costs more (about 50 µs of CPU, and on a busy machine the crawl waits for the
-# woken thread) than hashing 256 KiB (about 0.5 ms); a larger one goes to a thread.
-INLINE_BYTES = 256 * 2**10
 
 @runtime_checkable
 class SiteSpider(Protocol):
@@ -242,7 +235,7 @@ class AttachmentsPipeline(FilesPipeline):
         """
         assert attachment.status == "stored"
         by_url = self.store_dir / by_url_path(attachment.url)
-        sha256, size, media_type = await _by_size(_size(by_url), identify, by_url)
+        sha256, size, media_type = await asyncio.to_thread(identify, by_url)
         by_content = self.store_dir / sha256_path(sha256, media_type)
         _link_by_content(by_url, by_content)
         extraction = await self._extract(by_content, sha256, media_type)
@@ -263,8 +256,7 @@ class AttachmentsPipeline(FilesPipeline):
             self.crawler.stats.inc_value(REMEMBERED_FAILURES)
             return _unreadable(media_type, f"{remembered} (remembered, not tried again)")
         kept = self.store_dir / text_path(sha256)
-        extraction = await _by_size(_size(kept), _kept_text, kept, self.text_key)
-        if extraction is not None:
+        if (extraction := await asyncio.to_thread(_kept_text, kept, self.text_key)) is not None:
             self.crawler.stats.inc_value(KEPT_TEXTS)
             return extraction
         workers = Workers.of(self.crawler)
@@ -279,8 +271,7 @@ class AttachmentsPipeline(FilesPipeline):
             _remember_failure(memo, self.failure_key, sha256, reason)
             return _unreadable(media_type, reason)
         memo.unlink(missing_ok=True)  # a failure under other limits or an older extractor
-        ascii_json = 6 * len(extraction.text)  # at most: every character escaped
-        await _by_size(ascii_json, _keep_text, kept, self.text_key, extraction)
+        await asyncio.to_thread(_keep_text, kept, self.text_key, extraction)
         return extraction
 
     def _limit_reason(self, error: WorkerError) -> str:
@@ -294,21 +285,6 @@ class AttachmentsPipeline(FilesPipeline):
         if isinstance(error, WorkerDied):
             return f"extraction crashed: {error}"
         return f"extraction failed: {error}"
-
-
-async def _by_size(size: int, function: Callable[..., T], *args: Any) -> T:
-    """`function(*args)` on the crawl's thread for up to INLINE_BYTES of file, else in a thread."""
-    if size <= INLINE_BYTES:
-        return function(*args)
-    return await asyncio.to_thread(function, *args)
-
-
-def _size(path: Path) -> int:
-    """The file's size; 0 for one that is not there (its reader finds that out at once)."""
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
 
 
 def identify(path: Path) -> tuple[str, int, str]:

@@ -1,8 +1,6 @@
 """Content addressing of stored attachments and the pipeline's steps, without the engine."""
 
-import asyncio
 import hashlib
-import threading
 from pathlib import Path
 
 import pytest
@@ -11,12 +9,7 @@ from scrapy.pipelines.media import FileException, FileInfo, FileInfoOrError
 from twisted.python.failure import Failure
 
 from cstocrawl.items import Article, Attachment
-from cstocrawl.pipelines.attachments import (
-    INLINE_BYTES,
-    AttachmentsPipeline,
-    _by_size,
-    _link_by_content,
-)
+from cstocrawl.pipelines.attachments import AttachmentsPipeline, _link_by_content
 from cstocrawl.store.files import URL_META, by_url_path, sha256_path
 from tests.crawling import project_crawler
 
@@ -34,18 +27,6 @@ def test_same_bytes_from_two_urls_are_one_file_on_disk(tmp_path: Path) -> None:
     assert content.stat().st_nlink == 3
     _link_by_content(second, content)  # idempotent on a later run
     assert content.stat().st_nlink == 3
-
-
-def test_a_small_file_is_read_on_the_crawls_thread_a_large_one_in_another() -> None:
-    async def threads() -> tuple[int, int, int]:
-        return (
-            threading.get_ident(),
-            await _by_size(INLINE_BYTES, threading.get_ident),
-            await _by_size(INLINE_BYTES + 1, threading.get_ident),
-        )
-
-    crawl, small, large = asyncio.run(threads())
-    assert small == crawl != large
 
 
 def test_unknown_types_are_stored_as_bin() -> None:
