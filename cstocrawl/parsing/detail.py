@@ -47,7 +47,7 @@ from cstocrawl.parsing.labels import (
     DOWNLOAD_RE,
     is_javascript,
     is_salutation,
-    may_name_download,
+    search_download,
 )
 from cstocrawl.parsing.layout import (
     DECORATION,
@@ -392,7 +392,7 @@ def _download_rest(text: str) -> str | None:
 
 def _download_date(text: str) -> str | None:
     """The date of a "<date> Download document <file>" line, in any format ("11/28/2019 14:56")."""
-    match = DOWNLOAD_RE.search(text) if may_name_download(text) else None
+    match = search_download(text)
     if match is None or match.start() == 0:
         return None
     return date_only(text[: match.start()])

@@ -30,6 +30,17 @@ def normalise(text: str) -> str:
     return clean_line(text).casefold()
 
 
+# `normalise` makes a text at most this many times longer: `clean_line` only takes characters
+# away, and casefold turns one character into at most three ("ΐ"), each alone.
+_NORMALISED_GROWTH = 3
+
+
+def shortest_holding(normalised: str) -> int:
+    """The fewest characters a line needs for its `normalise` to hold `normalised`: a shorter
+    line (most lines, against a title or a teaser) is passed over without being normalised."""
+    return -(-len(normalised) // _NORMALISED_GROWTH)
+
+
 @dataclass(frozen=True)
 class ListingEvidence:
     """The listing entry that linked an article, and the frame of the listing page it is on."""

@@ -51,11 +51,13 @@ DOWNLOAD_RE = re.compile(
 _DOWNLOAD_WORDS = ("download", "кач")
 
 
-def may_name_download(text: str) -> bool:
-    """Whether DOWNLOAD_RE can match in `text`: a search tried at every character of a paragraph
-    costs twenty times this test."""
+def search_download(text: str) -> re.Match[str] | None:
+    """DOWNLOAD_RE searched in `text`, refused first when the label's letters are not there: a
+    search tried at every character of a paragraph costs twenty times that test."""
     lowered = text.lower()
-    return any(word in lowered for word in _DOWNLOAD_WORDS)
+    if not any(word in lowered for word in _DOWNLOAD_WORDS):
+        return None
+    return DOWNLOAD_RE.search(text)
 
 
 # Link texts in listings that are not teasers.

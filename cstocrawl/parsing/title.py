@@ -17,7 +17,7 @@ from cstocrawl.parsing.dates import (
     parse_date,
     trailing_date,
 )
-from cstocrawl.parsing.evidence import names_title, normalise
+from cstocrawl.parsing.evidence import names_title, normalise, shortest_holding
 from cstocrawl.parsing.layout import Layout
 from cstocrawl.parsing.lines import Line, element_hint
 from cstocrawl.parsing.thresholds import (
@@ -40,17 +40,6 @@ class TitleLine:
     index: int | None  # the title's line; None when the page never prints it
     text: str | None
     date_text: str | None = None  # a date printed on the title's own line
-
-
-# `normalise` makes a text at most this many times longer: `clean_line` only takes characters
-# away, and casefold turns one character into at most three ("ΐ"), each alone.
-_NORMALISED_GROWTH = 3
-
-
-def _shortest_holding(normalised: str) -> int:
-    """The fewest characters a line needs for its `normalise` to hold `normalised`: a shorter
-    line (most lines, against a title or a teaser) is passed over without being normalised."""
-    return -(-len(normalised) // _NORMALISED_GROWTH)
 
 
 def _match_candidate(
@@ -136,7 +125,7 @@ def find_title(
     best: tuple[NamedLine, TitleLine] | None = None
     low, high = EVIDENCE_LINE_CHARS
     keys = [normalise(candidate).rstrip(".… ") for candidate in candidates]
-    low = max(low, min((_shortest_holding(key) for key in keys), default=0))
+    low = max(low, min((shortest_holding(key) for key in keys), default=0))
     for index, line in enumerate(layout.lines):
         if not low <= len(line.text) <= high:
             continue
@@ -204,7 +193,7 @@ def teaser_line(layout: Layout) -> int | None:
     teaser = normalise(layout.evidence.teaser or "").rstrip(".… ")
     if len(teaser) < TEASER_MIN:
         return None
-    shortest = _shortest_holding(teaser)
+    shortest = shortest_holding(teaser)
     found = [
         index
         for index, line in enumerate(layout.lines)
